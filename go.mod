@@ -1,0 +1,3 @@
+module github.com/exchangekit/outlook
+
+go 1.26
