@@ -1,0 +1,169 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// retryWait decides whether resp is worth another attempt and how long to
+// wait first. Non-idempotent requests are retried only when the server says
+// it did not process them: 429, or 503 with a Retry-After.
+func (c *Client) retryWait(resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
+	after, hasAfter := parseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+	case http.StatusServiceUnavailable:
+		if !idempotent && !hasAfter {
+			return 0, false
+		}
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		if !idempotent {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if !hasAfter {
+		return c.backoff(attempt), true
+	}
+	if after > c.retry.MaxRetryAfter {
+		return 0, false // the caller reports the throttling; we do not park the call
+	}
+	return after, true
+}
+
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// backoff is the wait after the given failed attempt (1 for the first) when
+// the server did not say how long: exponential from MinBackoff with equal
+// jitter, so attempt n waits between half and all of MinBackoff*2^n, never
+// less than MinBackoff nor more than MaxBackoff.
+func (c *Client) backoff(attempt int) time.Duration {
+	return backoff(c.retry.MinBackoff, c.retry.MaxBackoff, attempt, c.jitter)
+}
+
+func backoff(lo, hi time.Duration, attempt int, jitter func(int64) int64) time.Duration {
+	// retryablehttp's DefaultBackoff is min*2^n capped at max, overflow-safe;
+	// with a nil response it ignores Retry-After, which is ours to cap.
+	ceil := retryablehttp.DefaultBackoff(lo, hi, attempt, nil)
+	half := ceil / 2
+	d := half + time.Duration(jitter(int64(ceil-half)+1))
+	return min(max(d, lo), hi)
+}
+
+func randInt64N(n int64) int64 { return rand.Int64N(n) }
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP-date
+// (RFC 9110, section 10.2.3). A date in the past means no wait. ok is false
+// for an absent or malformed value. Huge values saturate rather than wrap.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		var secs int64
+		for i := 0; i < len(v); i++ {
+			b := v[i]
+			if b < '0' || b > '9' {
+				return 0, false
+			}
+			if secs > (math.MaxInt64/int64(time.Second)-9)/10 {
+				secs = math.MaxInt64 / int64(time.Second) // saturate; keep checking digits
+				continue
+			}
+			secs = secs*10 + int64(b-'0')
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d := t.Sub(now); d > 0 {
+		return d, true
+	}
+	return 0, true
+}
+
+// retryableError reports whether a failed attempt may be repeated. Any
+// request may be repeated after a dial failure, since nothing reached the
+// server; an idempotent one after any error that is not permanent.
+func retryableError(err error, idempotent bool) bool {
+	if permanentError(err) {
+		return false
+	}
+	if isDialError(err) {
+		return true
+	}
+	return idempotent
+}
+
+// isDialError reports whether err happened while connecting (refused, DNS
+// failure, unreachable), before any byte of the request was written.
+func isDialError(err error) bool {
+	if opErr, ok := errors.AsType[*net.OpError](err); ok && opErr.Op == "dial" {
+		return true
+	}
+	_, ok := errors.AsType[*net.DNSError](err)
+	return ok
+}
+
+// permanentError reports errors that another attempt cannot cure: an
+// untrusted certificate says the same thing every time.
+func permanentError(err error) bool {
+	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[x509.UnknownAuthorityError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[x509.HostnameError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[x509.CertificateInvalidError](err); ok {
+		return true
+	}
+	// http.Client's redirect limit has no type of its own.
+	return strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
+}
+
+// sleepCtx waits d or until ctx is done, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// drainLimit bounds what is read from a retried response so that its
+// connection can be reused; a longer body costs a new connection instead.
+const drainLimit = 64 << 10
+
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	_ = body.Close()
+}

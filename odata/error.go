@@ -1,0 +1,186 @@
+package odata
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. An [*Error] matches the one for its status with
+// errors.Is, so callers branch without looking at codes:
+//
+//	if errors.Is(err, odata.ErrNotFound) { ... }
+var (
+	ErrNotFound           = errors.New("odata: not found")           // 404
+	ErrUnauthorized       = errors.New("odata: unauthorized")        // 401
+	ErrForbidden          = errors.New("odata: forbidden")           // 403
+	ErrThrottled          = errors.New("odata: throttled")           // 429, or 503 with ApplicationThrottled
+	ErrConflict           = errors.New("odata: conflict")            // 409
+	ErrPreconditionFailed = errors.New("odata: precondition failed") // 412 (If-Match)
+	ErrNotSupported       = errors.New("odata: not supported")       // 501, or a feature the dialect lacks
+	ErrGone               = errors.New("odata: gone")                // 410, or a sync state the server no longer knows
+)
+
+// Error is a non-2xx answer from the service. Its text is for people and may
+// change; branch on its fields or with errors.Is against the sentinels.
+type Error struct {
+	StatusCode int    // HTTP status
+	Code       string // OData error code, such as "ErrorItemNotFound"
+	Message    string // for developers; not stable
+	// InnerCode is the most specific code of the nested inner errors, when
+	// the service sent one that differs from Code.
+	InnerCode       string
+	RequestID       string        // the service's request-id: what Microsoft support asks for
+	ClientRequestID string        // the client-request-id sent
+	Date            time.Time     // when the service answered, if it said
+	RetryAfter      time.Duration // from Retry-After, if present
+	Method          string        // the request's method
+	Path            string        // the request's URL path (no query: it may hold tokens)
+}
+
+// Error returns "odata: GET /v1.0/me/messages: 404 ErrorItemNotFound: ...".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("odata: ")
+	if e.Method != "" {
+		b.WriteString(e.Method + " " + e.Path + ": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel for the status, so errors.Is works.
+func (e *Error) Unwrap() error {
+	for _, code := range []string{e.Code, e.InnerCode} {
+		switch strings.ToLower(code) {
+		case "syncstatenotfound", "resyncrequired", "syncstateinvalid":
+			return ErrGone // whatever the status: the sync must start over
+		}
+	}
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		return ErrNotFound
+	case http.StatusUnauthorized:
+		return ErrUnauthorized
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusTooManyRequests:
+		return ErrThrottled
+	case http.StatusConflict:
+		return ErrConflict
+	case http.StatusPreconditionFailed:
+		return ErrPreconditionFailed
+	case http.StatusNotImplemented:
+		return ErrNotSupported
+	case http.StatusGone:
+		return ErrGone
+	case http.StatusServiceUnavailable:
+		if strings.EqualFold(e.Code, "ApplicationThrottled") || strings.EqualFold(e.InnerCode, "ApplicationThrottled") {
+			return ErrThrottled
+		}
+	}
+	return nil
+}
+
+// maxErrorBody bounds how much of an error body is read.
+const maxErrorBody = 64 << 10
+
+// wireError is the OData JSON error envelope. encoding/json matches names
+// case-insensitively, so "innerError" (Outlook), "innererror" (the OData
+// spec) and PascalCase forms all decode.
+type wireError struct {
+	Error *struct {
+		Code       string     `json:"code"`
+		Message    any        `json:"message"` // a string, or {"lang","value"} in OData v3 form
+		InnerError *wireInner `json:"innerError"`
+	} `json:"error"`
+}
+
+type wireInner struct {
+	Code            string     `json:"code"`
+	Date            string     `json:"date"`
+	RequestID       string     `json:"request-id"`
+	ClientRequestID string     `json:"client-request-id"`
+	InnerError      *wireInner `json:"innerError"`
+}
+
+// newError builds an Error from a response status, headers and body (which
+// may be anything: JSON, HTML, empty, truncated).
+func newError(method, path string, status int, h http.Header, body []byte) *Error {
+	e := &Error{
+		StatusCode:      status,
+		Method:          method,
+		Path:            path,
+		RequestID:       h.Get("request-id"),
+		ClientRequestID: h.Get("client-request-id"),
+		RetryAfter:      parseRetryAfter(h.Get("Retry-After"), time.Now()),
+	}
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		e.Date = d.UTC()
+	}
+	var w wireError
+	if json.Unmarshal(body, &w) == nil && w.Error != nil {
+		e.Code = w.Error.Code
+		switch m := w.Error.Message.(type) {
+		case string:
+			e.Message = m
+		case map[string]any:
+			if v, ok := m["value"].(string); ok {
+				e.Message = v
+			}
+		}
+		for in, depth := w.Error.InnerError, 0; in != nil && depth < 32; in, depth = in.InnerError, depth+1 {
+			if in.Code != "" && in.Code != e.Code {
+				e.InnerCode = in.Code
+			}
+			if e.RequestID == "" {
+				e.RequestID = in.RequestID
+			}
+			if e.ClientRequestID == "" {
+				e.ClientRequestID = in.ClientRequestID
+			}
+			if e.Date.IsZero() && in.Date != "" {
+				if d, err := time.Parse("2006-01-02T15:04:05", in.Date); err == nil {
+					e.Date = d
+				}
+			}
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	return e
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+// Anything else, or a time in the past, is 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(365*24*time.Hour/time.Second) {
+			n = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
