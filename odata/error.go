@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/exchangekit/outlook/internal/transport"
 )
 
 // Sentinel errors. An [*Error] matches the one for its status with
@@ -122,8 +124,10 @@ func newError(method, path string, status int, h http.Header, body []byte) *Erro
 		Path:            path,
 		RequestID:       h.Get("request-id"),
 		ClientRequestID: h.Get("client-request-id"),
-		RetryAfter:      parseRetryAfter(h.Get("Retry-After"), time.Now()),
 	}
+	// Retry-After is read the way the transport reads it when deciding to
+	// wait, so the caller sees the same delay the transport would have used.
+	e.RetryAfter, _ = transport.ParseRetryAfter(h.Get("Retry-After"), time.Now())
 	if d, err := http.ParseTime(h.Get("Date")); err == nil {
 		e.Date = d.UTC()
 	}
@@ -159,28 +163,4 @@ func newError(method, path string, status int, h http.Header, body []byte) *Erro
 		e.Message = http.StatusText(status)
 	}
 	return e
-}
-
-// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
-// Anything else, or a time in the past, is 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(365*24*time.Hour/time.Second) {
-			n = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

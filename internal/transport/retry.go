@@ -20,7 +20,7 @@ import (
 // wait first. Non-idempotent requests are retried only when the server says
 // it did not process them: 429, or 503 with a Retry-After.
 func (c *Client) retryWait(resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
-	after, hasAfter := parseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
+	after, hasAfter := ParseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 	case http.StatusServiceUnavailable:
@@ -69,10 +69,10 @@ func backoff(lo, hi time.Duration, attempt int, jitter func(int64) int64) time.D
 
 func randInt64N(n int64) int64 { return rand.Int64N(n) }
 
-// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP-date
+// ParseRetryAfter reads a Retry-After value: delay-seconds or an HTTP-date
 // (RFC 9110, section 10.2.3). A date in the past means no wait. ok is false
 // for an absent or malformed value. Huge values saturate rather than wrap.
-func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false

@@ -20,12 +20,12 @@ func FuzzParseRetryAfter(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, v string) {
-		d, ok := parseRetryAfter(v, now)
+		d, ok := ParseRetryAfter(v, now)
 		if d < 0 {
-			t.Fatalf("parseRetryAfter(%q) = %v, negative", v, d)
+			t.Fatalf("ParseRetryAfter(%q) = %v, negative", v, d)
 		}
 		if !ok && d != 0 {
-			t.Fatalf("parseRetryAfter(%q) = %v, false; want 0 when not ok", v, d)
+			t.Fatalf("ParseRetryAfter(%q) = %v, false; want 0 when not ok", v, d)
 		}
 		trimmed := strings.TrimSpace(v)
 		if n, err := strconv.ParseUint(trimmed, 10, 64); err == nil && trimmed[0] != '+' {
@@ -34,15 +34,15 @@ func FuzzParseRetryAfter(f *testing.F) {
 				want = time.Duration(n) * time.Second
 			}
 			if !ok || d != want {
-				t.Fatalf("parseRetryAfter(%q) = %v, %v; want %v, true", v, d, ok, want)
+				t.Fatalf("ParseRetryAfter(%q) = %v, %v; want %v, true", v, d, ok, want)
 			}
 		}
 		if ok && d > 0 && d < 100*365*24*time.Hour && !strings.ContainsAny(trimmed[:1], "0123456789") {
 			// A date: formatting now+d back as an HTTP-date must give d again.
 			date := now.Add(d).Format(time.RFC1123)
 			date = strings.Replace(date, "UTC", "GMT", 1)
-			if d2, ok2 := parseRetryAfter(date, now); !ok2 || d2 != d.Truncate(time.Second) {
-				t.Fatalf("parseRetryAfter(%q) = %v; reformatted %q reads %v, %v", v, d, date, d2, ok2)
+			if d2, ok2 := ParseRetryAfter(date, now); !ok2 || d2 != d.Truncate(time.Second) {
+				t.Fatalf("ParseRetryAfter(%q) = %v; reformatted %q reads %v, %v", v, d, date, d2, ok2)
 			}
 		}
 	})
