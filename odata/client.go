@@ -30,14 +30,21 @@ type Doer interface {
 // mailbox and one token source. It is safe for concurrent use; build one per
 // mailbox (the root package's Mailbox does).
 type Client struct {
+	t        atomic.Pointer[target] // where requests go now; swapped when the mailbox moves
+	mailbox  string                 // escaped mailbox segment: "me" or "users/<address>"
+	anchor   string                 // X-AnchorMailbox value (v2.0 only)
+	doer     Doer
+	prefer   Prefer
+	relocate Relocator
+}
+
+// target is where a client's requests go: a service root, its dialect and
+// the token source for that root's resource.
+type target struct {
 	root    string   // service root, no trailing slash
 	rootURL *url.URL // parsed root, for the origin check of server links
-	mailbox string   // escaped mailbox segment: "me" or "users/<address>"
-	anchor  string   // X-AnchorMailbox value (v2.0 only)
 	dialect *Dialect
 	ts      oauth2.TokenSource
-	doer    Doer
-	prefer  Prefer
 	auth    atomic.Pointer[authHeader]
 }
 
@@ -46,6 +53,42 @@ type Client struct {
 type authHeader struct {
 	tok   *oauth2.Token
 	value string
+}
+
+// Target names where a relocated mailbox is served now.
+type Target struct {
+	ServiceRoot string
+	Dialect     *Dialect
+	TokenSource oauth2.TokenSource
+}
+
+// Relocator is asked when the service answers that the mailbox is not
+// served where the client points (Graph's 404 MailboxNotEnabledForRESTAPI
+// for an on-premises mailbox, a 401 for a token of another resource, an
+// on-premises server that no longer knows the mailbox). It returns the new
+// target, or nil when the mailbox has not moved (the original error is then
+// returned), or an error that explains the failure better than cause (such
+// as "this server does not serve REST"). The root package supplies it.
+type Relocator func(ctx context.Context, cause *Error) (*Target, error)
+
+func newTarget(serviceRoot string, d *Dialect, ts oauth2.TokenSource) (*target, error) {
+	u, err := url.Parse(strings.TrimRight(serviceRoot, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("odata: service root: %w", err)
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return nil, fmt.Errorf("odata: service root %q: https required", serviceRoot)
+	}
+	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("odata: service root %q: want scheme://host/path only", serviceRoot)
+	}
+	if d == nil {
+		return nil, errors.New("odata: nil dialect")
+	}
+	if ts == nil {
+		return nil, errors.New("odata: nil token source")
+	}
+	return &target{root: u.String(), rootURL: u, dialect: d, ts: ts}, nil
 }
 
 // ClientOption configures a Client.
@@ -89,29 +132,28 @@ func WithPrefer(p Prefer) ClientOption {
 	}
 }
 
+// WithRelocator sets the hook asked when the mailbox is not served where the
+// client points; the request is then sent once more to the new target, if
+// it can be replayed (it has no RawBody and is not a server link).
+func WithRelocator(r Relocator) ClientOption {
+	return func(c *Client) error {
+		c.relocate = r
+		return nil
+	}
+}
+
 // NewClient returns a client for the service root (for example
 // "https://graph.microsoft.com/v1.0" or "https://mail.contoso.com/api/v2.0")
 // speaking dialect d, authenticating with tokens from ts. Tokens are sent
 // only to the root's origin: links the server returns that point elsewhere
 // are refused.
 func NewClient(serviceRoot string, d *Dialect, ts oauth2.TokenSource, opts ...ClientOption) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(serviceRoot, "/"))
+	t, err := newTarget(serviceRoot, d, ts)
 	if err != nil {
-		return nil, fmt.Errorf("odata: service root: %w", err)
+		return nil, err
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-		return nil, fmt.Errorf("odata: service root %q: https required", serviceRoot)
-	}
-	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("odata: service root %q: want scheme://host/path only", serviceRoot)
-	}
-	if d == nil {
-		return nil, errors.New("odata: nil dialect")
-	}
-	if ts == nil {
-		return nil, errors.New("odata: nil token source")
-	}
-	c := &Client{root: u.String(), rootURL: u, mailbox: "me", dialect: d, ts: ts}
+	c := &Client{mailbox: "me"}
+	c.t.Store(t)
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
@@ -127,15 +169,26 @@ func NewClient(serviceRoot string, d *Dialect, ts oauth2.TokenSource, opts ...Cl
 	return c, nil
 }
 
+// Retarget points the client at another service root, dialect and token
+// source, for a mailbox that moved. Requests already sent are not affected.
+func (c *Client) Retarget(t Target) error {
+	nt, err := newTarget(t.ServiceRoot, t.Dialect, t.TokenSource)
+	if err != nil {
+		return err
+	}
+	c.t.Store(nt)
+	return nil
+}
+
 func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // Dialect returns the client's dialect.
-func (c *Client) Dialect() *Dialect { return c.dialect }
+func (c *Client) Dialect() *Dialect { return c.t.Load().dialect }
 
 // ServiceRoot returns the client's service root URL.
-func (c *Client) ServiceRoot() string { return c.root }
+func (c *Client) ServiceRoot() string { return c.t.Load().root }
 
 // Request is one call. Services build it with Graph names; the client
 // respells it for its dialect.
@@ -180,22 +233,22 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-// url builds the request URL in the client's dialect.
-func (c *Client) url(r *Request) (string, error) {
+// url builds the request URL for target t.
+func (c *Client) url(t *target, r *Request) (string, error) {
 	if r.link != "" {
-		if err := c.checkLink(r.link); err != nil {
+		if err := t.checkLink(r.link); err != nil {
 			return "", err
 		}
 		return r.link, nil
 	}
-	b := make([]byte, 0, len(c.root)+len(c.mailbox)+64)
-	b = append(b, c.root...)
+	b := make([]byte, 0, len(t.root)+len(c.mailbox)+64)
+	b = append(b, t.root...)
 	b = append(b, '/')
 	if !r.Path.root {
 		b = append(b, c.mailbox...)
 		b = append(b, '/')
 	}
-	b, err := r.Path.appendTo(b, c.dialect)
+	b, err := r.Path.appendTo(b, t.dialect)
 	if err != nil {
 		return "", err
 	}
@@ -204,7 +257,7 @@ func (c *Client) url(r *Request) (string, error) {
 	}
 	n := len(b)
 	b = append(b, '?')
-	b = r.Query.appendTo(b, c.dialect)
+	b = r.Query.appendTo(b, t.dialect)
 	if len(r.Params) > 0 {
 		if len(b) > n+1 {
 			b = append(b, '&')
@@ -221,32 +274,46 @@ func (c *Client) url(r *Request) (string, error) {
 // client's service root: the SDK will not send the mailbox's token there.
 var ErrForeignLink = errors.New("odata: link outside the service root")
 
-func (c *Client) checkLink(link string) error {
+func (t *target) checkLink(link string) error {
 	u, err := url.Parse(link)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrForeignLink, err)
 	}
-	if !strings.EqualFold(u.Scheme, c.rootURL.Scheme) || !strings.EqualFold(u.Host, c.rootURL.Host) ||
-		!strings.HasPrefix(strings.ToLower(u.Path), strings.ToLower(c.rootURL.Path)+"/") || u.User != nil {
+	if !strings.EqualFold(u.Scheme, t.rootURL.Scheme) || !strings.EqualFold(u.Host, t.rootURL.Host) ||
+		!strings.HasPrefix(strings.ToLower(u.Path), strings.ToLower(t.rootURL.Path)+"/") || u.User != nil {
 		return fmt.Errorf("%w: %s://%s%s", ErrForeignLink, u.Scheme, u.Host, u.Path)
 	}
 	return nil
 }
 
+// ContextTokenSource is a token source that can also take the caller's
+// context, so that cancellation reaches a token refresh. The SDK's
+// credentials implement it; a plain oauth2.TokenSource works too.
+type ContextTokenSource interface {
+	oauth2.TokenSource
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
 // authorization returns the Authorization header value of a current token.
-func (c *Client) authorization() (string, error) {
-	tok, err := c.ts.Token()
+func (t *target) authorization(ctx context.Context) (string, error) {
+	var tok *oauth2.Token
+	var err error
+	if cts, ok := t.ts.(ContextTokenSource); ok {
+		tok, err = cts.TokenContext(ctx)
+	} else {
+		tok, err = t.ts.Token()
+	}
 	if err != nil {
 		return "", fmt.Errorf("odata: getting a token: %w", err)
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return "", fmt.Errorf("odata: getting a token: %w: empty token", ErrUnauthorized)
 	}
-	if a := c.auth.Load(); a != nil && a.tok == tok {
+	if a := t.auth.Load(); a != nil && a.tok == tok {
 		return a.value, nil
 	}
 	a := &authHeader{tok: tok, value: tok.Type() + " " + tok.AccessToken}
-	c.auth.Store(a)
+	t.auth.Store(a)
 	return a.value, nil
 }
 
@@ -254,7 +321,40 @@ func (c *Client) authorization() (string, error) {
 // caller closes the body. Any other status is returned as *Error (the body
 // is read and closed).
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	u, err := c.url(r)
+	resp, _, err := c.do(ctx, r)
+	return resp, err
+}
+
+// do sends r to the current target, and once more to a new target when the
+// relocator says the mailbox moved. It returns the target that answered, whose
+// dialect the body is in.
+func (c *Client) do(ctx context.Context, r *Request) (*http.Response, *target, error) {
+	t := c.t.Load()
+	resp, err := c.send(ctx, t, r)
+	if err == nil || c.relocate == nil || r.link != "" || r.RawBody != nil {
+		return resp, t, err
+	}
+	e, ok := errors.AsType[*Error](err)
+	if !ok || (e.StatusCode != http.StatusNotFound && e.StatusCode != http.StatusUnauthorized) {
+		return nil, t, err
+	}
+	nt, rerr := c.relocate(ctx, e)
+	switch {
+	case rerr != nil:
+		return nil, t, rerr
+	case nt == nil:
+		return nil, t, err
+	}
+	if rerr := c.Retarget(*nt); rerr != nil {
+		return nil, t, fmt.Errorf("%w (relocating the mailbox: %v)", err, rerr)
+	}
+	t = c.t.Load()
+	resp, err = c.send(ctx, t, r)
+	return resp, t, err
+}
+
+func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Response, error) {
+	u, err := c.url(t, r)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +365,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	case r.RawBody != nil:
 		body, contentType = r.RawBody, r.ContentType
 	case r.Body != nil:
-		b, err := c.encode(r.Body)
+		b, err := encode(t.dialect, r.Body)
 		if err != nil {
 			return nil, err
 		}
@@ -279,7 +379,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if getBody != nil {
 		req.GetBody = getBody
 	}
-	auth, err := c.authorization()
+	auth, err := t.authorization(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +392,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if r.IfMatch != "" {
 		h.Set("If-Match", r.IfMatch)
 	}
-	if c.dialect.v2 && c.anchor != "" {
+	if t.dialect.v2 && c.anchor != "" {
 		h.Set("X-AnchorMailbox", c.anchor)
 	}
 	p := c.prefer
@@ -300,7 +400,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		p = p.merge(r.Query.Prefer)
 	}
 	p.apply(h)
-	if r.trackChanges && c.dialect.v2 {
+	if r.trackChanges && t.dialect.v2 {
 		h.Add("Prefer", "odata.track-changes")
 	}
 	for k, vs := range r.Header {
@@ -322,16 +422,16 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 
 var acceptJSON = []string{"application/json"}
 
-// encode marshals a Graph-form body and translates it to the dialect.
-func (c *Client) encode(v any) ([]byte, error) {
+// encode marshals a Graph-form body and translates it to dialect d.
+func encode(d *Dialect, v any) ([]byte, error) {
 	b, err := json.Marshal(v, encodeOptions)
 	if err != nil {
 		return nil, fmt.Errorf("odata: encoding the request body: %w", err)
 	}
-	if !c.dialect.v2 {
+	if !d.v2 {
 		return b, nil
 	}
-	out, err := c.dialect.toWire(make([]byte, 0, len(b)+len(b)/8), b)
+	out, err := d.toWire(make([]byte, 0, len(b)+len(b)/8), b)
 	if err != nil {
 		return nil, fmt.Errorf("odata: encoding the request body: %w", err)
 	}
@@ -345,9 +445,9 @@ var (
 	encodeOptions = json.JoinOptions()
 )
 
-// decode reads a 2xx response body in the client's dialect into v. It
-// returns false when the body is empty (204, or 202 with no content).
-func (c *Client) decode(resp *http.Response, v any) (bool, error) {
+// decode reads a 2xx response body in dialect d into v. It returns false
+// when the body is empty (204, or 202 with no content).
+func decode(d *Dialect, resp *http.Response, v any) (bool, error) {
 	defer resp.Body.Close()
 	buf := getBuf()
 	defer putBuf(buf)
@@ -367,9 +467,9 @@ func (c *Client) decode(resp *http.Response, v any) (bool, error) {
 			return false, fmt.Errorf("odata: %s %s: response is %q, not JSON", resp.Request.Method, resp.Request.URL.Path, ct)
 		}
 	}
-	if c.dialect.v2 {
+	if d.v2 {
 		tb := sliceBufPool.Get().(*sliceBuf)
-		out, err := c.dialect.fromWire(tb.b[:0], data)
+		out, err := d.fromWire(tb.b[:0], data)
 		defer func() {
 			if cap(out) <= 8<<20 {
 				tb.b = out[:0]

@@ -73,12 +73,12 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 }
 
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	resp, err := c.Do(ctx, r)
+	resp, t, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	v := new(T)
-	ok, err := c.decode(resp, v)
+	ok, err := decode(t.dialect, resp, v)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -111,12 +111,12 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 // fetchPage gets one page into a fresh slice, so elements stay valid after
 // the iterator moves on.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
-	resp, err := c.Do(ctx, r)
+	resp, t, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	pg := new(Page[T])
-	if _, err := c.decode(resp, pg); err != nil {
+	if _, err := decode(t.dialect, resp, pg); err != nil {
 		return nil, err
 	}
 	return pg, nil

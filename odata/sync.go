@@ -107,7 +107,7 @@ func (c *Client) syncRequest(p Path, q *Query, state string) (r *Request, initia
 		if q != nil && q.Search != "" {
 			return nil, false, fmt.Errorf("%w: $search is not available in change tracking", ErrInvalidQuery)
 		}
-		if c.dialect.v2 {
+		if c.Dialect().v2 {
 			return &Request{Method: http.MethodGet, Path: p, Query: q, trackChanges: true}, true, nil
 		}
 		dp := p
@@ -124,7 +124,7 @@ func (c *Client) syncRequest(p Path, q *Query, state string) (r *Request, initia
 const statePrefix = "odata-sync/"
 
 func (c *Client) encodeState(link string) string {
-	return statePrefix + c.dialect.name + " " + link
+	return statePrefix + c.Dialect().name + " " + link
 }
 
 func (c *Client) decodeState(state string) (string, error) {
@@ -133,10 +133,11 @@ func (c *Client) decodeState(state string) (string, error) {
 	if !ok || !ok2 || link == "" {
 		return "", fmt.Errorf("%w: not a sync state made by this SDK", ErrInvalidQuery)
 	}
-	if name != c.dialect.name {
-		return "", fmt.Errorf("%w (state from %s, mailbox now %s)", ErrStateMismatch, name, c.dialect.name)
+	t := c.t.Load()
+	if name != t.dialect.name {
+		return "", fmt.Errorf("%w (state from %s, mailbox now %s)", ErrStateMismatch, name, t.dialect.name)
 	}
-	if err := c.checkLink(link); err != nil {
+	if err := t.checkLink(link); err != nil {
 		return "", err
 	}
 	return link, nil
