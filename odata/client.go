@@ -486,3 +486,37 @@ func decode(d *Dialect, resp *http.Response, v any) (bool, error) {
 	}
 	return true, nil
 }
+
+// SendUnauthenticated sends a request to a pre-authenticated URL the service
+// handed out (an attachment upload session's uploadUrl) through the client's
+// transport, without the mailbox's token: such URLs carry their own
+// credential and may live on another host. It must be https. Statuses
+// outside 2xx are returned as *Error; the caller closes a 2xx body.
+func (c *Client) SendUnauthenticated(ctx context.Context, method, rawURL string, body io.Reader, header http.Header) (*http.Response, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+		return nil, fmt.Errorf("%w: pre-authenticated URL %q must be an absolute https URL", ErrInvalidPath, rawURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("odata: %w", err)
+	}
+	for k, vs := range header {
+		if strings.EqualFold(k, "Authorization") {
+			continue
+		}
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	resp, err := c.doer.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("odata: %s %s: %w", method, u.Path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return nil, newError(method, u.Path, resp.StatusCode, resp.Header, b)
+	}
+	return resp, nil
+}
