@@ -1,0 +1,579 @@
+// Package autodiscover maps an SMTP address to the REST endpoint serving
+// that mailbox: Microsoft Graph v1.0 for every Exchange Online mailbox, the
+// server's own Outlook REST v2.0 API for an on-premises (hybrid) one.
+//
+// It speaks Autodiscover v2 (JSON), anonymously. Exchange Online's endpoint is
+// asked first: it answers cloud mailboxes and redirects hybrid ones to their
+// own Autodiscover host. Then come the domain's own candidates: the domain
+// itself, autodiscover.<domain>, the plain-http redirect probe and the DNS SRV
+// record. Redirects are followed by hand, at most 10, https only, loops
+// stopped, and only towards trusted hosts (Microsoft's, the mailbox's own
+// domain, those the caller allows or approves): a hostile answer could
+// otherwise point REST traffic, and later tokens, at an attacker.
+//
+// Answers are cached per mailbox, and concurrent lookups of one mailbox share
+// one discovery. [Resolver.DiscoverAuth] then reads the endpoint's Bearer
+// challenge to learn which authority issues its tokens.
+package autodiscover
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Defaults of the options.
+const (
+	// DefaultTTL is how long an endpoint is cached: Microsoft calls 24 hours
+	// the standard refresh interval for Autodiscover results.
+	DefaultTTL = 24 * time.Hour
+	// DefaultNegativeTTL is how long a failure is cached, and how long a
+	// stale endpoint is kept after a failed refresh (Outlook retries after
+	// five minutes too).
+	DefaultNegativeTTL = 5 * time.Minute
+	// DefaultRequestTimeout bounds each HTTP request (exchangelib uses 10 s).
+	DefaultRequestTimeout = 10 * time.Second
+	// MaxRedirects is the most redirects followed for one candidate, as in
+	// the EWS Managed API and exchangelib.
+	MaxRedirects = 10
+)
+
+const (
+	protocolRest    = "Rest"
+	maxResponseBody = 64 << 10
+	parallelism     = 4 // domain candidates asked at once
+)
+
+// API is the REST dialect an endpoint speaks.
+type API uint8
+
+// The dialects.
+const (
+	// APIGraph is Microsoft Graph v1.0 (camelCase JSON), for every cloud mailbox.
+	APIGraph API = iota + 1
+	// APIOutlookV2 is Outlook REST v2.0 (PascalCase JSON) on an on-premises server.
+	APIOutlookV2
+)
+
+// String returns "graph-v1.0" or "outlook-v2.0".
+func (a API) String() string {
+	switch a {
+	case APIGraph:
+		return "graph-v1.0"
+	case APIOutlookV2:
+		return "outlook-v2.0"
+	default:
+		return fmt.Sprintf("api(%d)", uint8(a))
+	}
+}
+
+// Location is where a mailbox lives. It is informational: the API and URL of
+// the [Endpoint] are what a client needs.
+type Location uint8
+
+// The locations.
+const (
+	// LocationExchangeOnline is a cloud mailbox.
+	LocationExchangeOnline Location = iota + 1
+	// LocationOnPremises is a mailbox on an on-premises Exchange server.
+	LocationOnPremises
+)
+
+// String returns "exchange-online" or "on-premises".
+func (l Location) String() string {
+	switch l {
+	case LocationExchangeOnline:
+		return "exchange-online"
+	case LocationOnPremises:
+		return "on-premises"
+	default:
+		return fmt.Sprintf("location(%d)", uint8(l))
+	}
+}
+
+// Endpoint is where a mailbox's REST API lives and how to get a token for it.
+type Endpoint struct {
+	// Mailbox is the SMTP address, lower-cased.
+	Mailbox string
+	// URL is the REST base without a trailing slash:
+	// "https://graph.microsoft.com/v1.0" or "https://mail.contoso.com/api/v2.0".
+	URL string
+	// API is the dialect URL speaks.
+	API API
+	// Resource is the token audience: the Graph root for a cloud mailbox, the
+	// server's origin ("https://mail.contoso.com") for an on-premises one.
+	// Request tokens for exactly this resource and send them only to URL's host.
+	Resource string
+	// Location says where the mailbox lives.
+	Location Location
+	// Source says which candidate answered.
+	Source Source
+}
+
+// Source records where an [Endpoint] came from.
+type Source struct {
+	// Candidate is the way of discovery that answered.
+	Candidate Candidate
+	// URL is the Autodiscover URL whose 200 answer gave the endpoint.
+	URL string
+	// Redirects is how many redirects led there.
+	Redirects int
+}
+
+// Resolver finds mailbox endpoints. Build it with [New]; the zero value is
+// not usable. It is safe for concurrent use; its only state is its cache and
+// the discoveries in flight.
+type Resolver struct {
+	client     *http.Client
+	cloud      Cloud
+	cache      Cache
+	ttl        time.Duration
+	negTTL     time.Duration
+	reqTimeout time.Duration
+	allowed    map[string]bool
+	approve    func(ctx context.Context, smtp string, u *url.URL) bool
+	lookupSRV  func(ctx context.Context, service, proto, name string) (string, []*net.SRV, error)
+	logger     *slog.Logger
+	now        func() time.Time
+	candidates []Candidate
+	group      singleflight.Group
+}
+
+// config collects the options; every zero field means "default".
+type config struct {
+	client     *http.Client
+	cloud      *Cloud
+	cache      Cache
+	ttl        time.Duration
+	negTTL     *time.Duration
+	reqTimeout time.Duration
+	allowed    []string
+	approve    func(ctx context.Context, smtp string, u *url.URL) bool
+	lookupSRV  func(ctx context.Context, service, proto, name string) (string, []*net.SRV, error)
+	logger     *slog.Logger
+	now        func() time.Time
+	candidates []Candidate
+}
+
+// Option configures a [Resolver]. Later options override earlier ones.
+type Option func(*config) error
+
+// WithHTTPClient sets the client used for Autodiscover and auth probes
+// (default: a plain http.Client with http.DefaultTransport). The Resolver
+// uses a copy with its own CheckRedirect, to check every redirect itself, and
+// without a cookie jar; c is not modified. Its transport must not add
+// credentials: Autodiscover requests are anonymous.
+func WithHTTPClient(c *http.Client) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return errors.New("autodiscover: WithHTTPClient: nil client")
+		}
+		cfg.client = c
+		return nil
+	}
+}
+
+// WithCloud selects the Microsoft cloud (default [Global]). Its hosts are the
+// Microsoft hosts trusted without asking, and its Graph root is the endpoint
+// of every cloud mailbox.
+func WithCloud(c Cloud) Option {
+	return func(cfg *config) error {
+		if !strings.HasPrefix(c.GraphURL, "https://") || c.AutodiscoverHost == "" || len(c.ExchangeOnlineHosts) == 0 || c.AuthorityHost == "" {
+			return fmt.Errorf("autodiscover: WithCloud: cloud %q needs an https GraphURL, an AutodiscoverHost, ExchangeOnlineHosts and an AuthorityHost", c.Name)
+		}
+		cfg.cloud = &c
+		return nil
+	}
+}
+
+// WithCache sets the cache (default: [NewMemoryCache] of [DefaultCacheSize]).
+func WithCache(c Cache) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return errors.New("autodiscover: WithCache: nil cache")
+		}
+		cfg.cache = c
+		return nil
+	}
+}
+
+// WithTTL sets how long an endpoint stays cached (default [DefaultTTL]).
+func WithTTL(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d <= 0 {
+			return fmt.Errorf("autodiscover: WithTTL: %v is not positive", d)
+		}
+		cfg.ttl = d
+		return nil
+	}
+}
+
+// WithNegativeTTL sets how long a failure is cached, and how long a stale
+// endpoint is served after a failed refresh (default [DefaultNegativeTTL]).
+// Zero caches no failures and serves nothing stale.
+func WithNegativeTTL(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d < 0 {
+			return fmt.Errorf("autodiscover: WithNegativeTTL: %v is negative", d)
+		}
+		cfg.negTTL = &d
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each HTTP request (default [DefaultRequestTimeout]),
+// so that one silent candidate cannot stall the others. The caller's context
+// still bounds the whole resolution.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d <= 0 {
+			return fmt.Errorf("autodiscover: WithRequestTimeout: %v is not positive", d)
+		}
+		cfg.reqTimeout = d
+		return nil
+	}
+}
+
+// WithAllowedHosts adds hosts trusted as redirect targets and endpoints
+// besides Microsoft's and the mailbox's own domain (with its subdomains),
+// for hybrid organisations whose servers live under another name. Names
+// match exactly, ignoring case.
+func WithAllowedHosts(hosts ...string) Option {
+	return func(cfg *config) error {
+		for _, h := range hosts {
+			if canonicalHost(h) == "" || strings.ContainsAny(h, "/ ") {
+				return fmt.Errorf("autodiscover: WithAllowedHosts: %q is not a host name", h)
+			}
+		}
+		cfg.allowed = append(cfg.allowed, hosts...)
+		return nil
+	}
+}
+
+// WithApprove sets the hook asked about any other host, for a redirect target
+// or an endpoint: it returns true to follow. smtp is the mailbox being
+// resolved; u is a copy the hook may keep. It may be called concurrently and
+// should answer quickly (it runs while the request waits). Without a hook
+// every untrusted host is refused with an error matching [ErrRefused].
+func WithApprove(f func(ctx context.Context, smtp string, u *url.URL) bool) Option {
+	return func(cfg *config) error {
+		cfg.approve = f
+		return nil
+	}
+}
+
+// WithSRVResolver replaces the DNS SRV lookup (default
+// net.DefaultResolver.LookupSRV); tests and custom DNS setups use it.
+func WithSRVResolver(f func(ctx context.Context, service, proto, name string) (string, []*net.SRV, error)) Option {
+	return func(cfg *config) error {
+		if f == nil {
+			return errors.New("autodiscover: WithSRVResolver: nil func")
+		}
+		cfg.lookupSRV = f
+		return nil
+	}
+}
+
+// WithLogger sets where requests and decisions are logged (default:
+// discarded): each request at debug level, a stale endpoint kept after a
+// failed refresh at warn level. Tokens and Authorization headers are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(cfg *config) error {
+		if l == nil {
+			return errors.New("autodiscover: WithLogger: nil logger")
+		}
+		cfg.logger = l
+		return nil
+	}
+}
+
+// WithClock sets the clock cache expiry is measured by (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(cfg *config) error {
+		if now == nil {
+			return errors.New("autodiscover: WithClock: nil func")
+		}
+		cfg.now = now
+		return nil
+	}
+}
+
+// WithCandidates limits discovery to the given candidates (default: all).
+// They are still tried in their fixed priority order. Leaving out
+// [CandidateExchangeOnline] makes an on-premises-only resolver; leaving out
+// [CandidateHTTPRedirect] avoids the one plain-http request.
+func WithCandidates(cs ...Candidate) Option {
+	return func(cfg *config) error {
+		if len(cs) == 0 {
+			return errors.New("autodiscover: WithCandidates: no candidate")
+		}
+		for _, c := range cs {
+			if c < CandidateExchangeOnline || c > CandidateSRV {
+				return fmt.Errorf("autodiscover: WithCandidates: unknown %v", c)
+			}
+		}
+		cfg.candidates = slices.Compact(slices.Sorted(slices.Values(cs)))
+		return nil
+	}
+}
+
+// New returns a Resolver. Without options it uses the global cloud, an
+// in-memory cache and the defaults named by each option.
+func New(opts ...Option) (*Resolver, error) {
+	var cfg config
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	r := &Resolver{
+		cloud:      Global.clone(),
+		cache:      cfg.cache,
+		ttl:        cmp.Or(cfg.ttl, DefaultTTL),
+		negTTL:     DefaultNegativeTTL,
+		reqTimeout: cmp.Or(cfg.reqTimeout, DefaultRequestTimeout),
+		allowed:    make(map[string]bool),
+		approve:    cfg.approve,
+		lookupSRV:  cfg.lookupSRV,
+		logger:     cfg.logger,
+		now:        cfg.now,
+		candidates: cfg.candidates,
+	}
+	if cfg.cloud != nil {
+		r.cloud = cfg.cloud.clone()
+	}
+	if cfg.negTTL != nil {
+		r.negTTL = *cfg.negTTL
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.cache == nil {
+		mc := NewMemoryCache(DefaultCacheSize)
+		mc.now = r.now
+		r.cache = mc
+	}
+	if r.lookupSRV == nil {
+		r.lookupSRV = net.DefaultResolver.LookupSRV
+	}
+	if r.logger == nil {
+		r.logger = slog.New(slog.DiscardHandler)
+	}
+	if r.candidates == nil {
+		r.candidates = []Candidate{CandidateExchangeOnline, CandidateDomain, CandidateAutodiscoverHost, CandidateHTTPRedirect, CandidateSRV}
+	}
+	for _, h := range cfg.allowed {
+		r.allowed[canonicalHost(h)] = true
+	}
+	c := &http.Client{}
+	if cfg.client != nil {
+		cp := *cfg.client
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.Jar = nil
+	r.client = c
+	return r, nil
+}
+
+// Cloud returns the cloud the Resolver was built for (a copy: changing it
+// changes nothing).
+func (r *Resolver) Cloud() Cloud { return r.cloud.clone() }
+
+// Resolve returns the endpoint of the mailbox smtp (a bare address such as
+// "alice@contoso.com", any case). A cached answer is returned without I/O or
+// allocation while fresh; otherwise discovery runs, once for all concurrent
+// callers asking for the same mailbox, with each caller's ctx bounding its own
+// wait. Failures are cached briefly too (see [WithNegativeTTL]), and when the
+// refresh of an expired endpoint fails, the previous endpoint is served for
+// that long rather than the failure: Microsoft's guidance is to keep what
+// worked until it stops working ([Resolver.Invalidate] is how to say it has).
+//
+// A malformed address gives an error matching [ErrInvalidAddress] before any
+// request. When no endpoint is found the error is a [*Error] listing every
+// attempt; it matches [ErrNoEndpoint], and [ErrRefused] or [ErrTimeout] when
+// those were why.
+func (r *Resolver) Resolve(ctx context.Context, smtp string) (Endpoint, error) {
+	key := lowerKey(smtp)
+	if e, ok := r.cache.Get(ctx, key); ok && r.now().Before(e.Expires) {
+		if e.Failure != nil {
+			return Endpoint{}, e.Failure
+		}
+		return e.Endpoint, nil
+	}
+	return r.resolveSlow(ctx, key)
+}
+
+func (r *Resolver) resolveSlow(ctx context.Context, key string) (Endpoint, error) {
+	addr, domain, err := canonicalAddress(key)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	for {
+		ch := r.group.DoChan(addr, func() (any, error) { return r.flight(ctx, addr, domain) })
+		select {
+		case <-ctx.Done():
+			return Endpoint{}, &Error{Mailbox: addr, cause: ctx.Err()}
+		case res := <-ch:
+			if res.Err == nil {
+				return res.Val.(Endpoint), nil
+			}
+			// The discovery belonged to another caller whose context ended;
+			// ours is still alive, so run (or join) a new one.
+			if e, ok := errors.AsType[*Error](res.Err); ok && e.cause != nil && ctx.Err() == nil {
+				continue
+			}
+			return Endpoint{}, res.Err
+		}
+	}
+}
+
+// flight runs one discovery for addr on behalf of every caller waiting for it.
+func (r *Resolver) flight(ctx context.Context, addr, domain string) (Endpoint, error) {
+	// Another flight may have finished between the caller's cache miss and
+	// this one starting: check again rather than ask the network twice.
+	old, had := r.cache.Get(ctx, addr)
+	if had && r.now().Before(old.Expires) {
+		if old.Failure != nil {
+			return Endpoint{}, old.Failure
+		}
+		return old.Endpoint, nil
+	}
+	ep, err := r.discover(ctx, addr, domain)
+	if err == nil {
+		r.cache.Put(ctx, addr, Entry{Endpoint: ep, Expires: r.now().Add(r.ttl)})
+		r.logger.DebugContext(ctx, "autodiscover: resolved", "mailbox", addr, "url", ep.URL, "api", ep.API.String(),
+			"candidate", ep.Source.Candidate.String(), "redirects", ep.Source.Redirects)
+		return ep, nil
+	}
+	e := err.(*Error)
+	if e.cause != nil || r.negTTL == 0 {
+		return Endpoint{}, err // the caller gave up: nothing was learnt
+	}
+	if had && old.Failure == nil {
+		// Keep using what worked until the refresh succeeds (Microsoft's
+		// guidance); Invalidate drops it when it is known to be wrong.
+		r.logger.WarnContext(ctx, "autodiscover: refresh failed, keeping the previous endpoint",
+			"mailbox", addr, "url", old.Endpoint.URL, "error", err)
+		r.cache.Put(ctx, addr, Entry{Endpoint: old.Endpoint, Expires: r.now().Add(r.negTTL)})
+		return old.Endpoint, nil
+	}
+	r.cache.Put(ctx, addr, Entry{Failure: e, Expires: r.now().Add(r.negTTL)})
+	return Endpoint{}, err
+}
+
+// Invalidate drops the cached answer for smtp, so the next Resolve asks
+// again: call it when the endpoint says the mailbox is not there (Graph's 404
+// MailboxNotEnabledForRESTAPI) or stops answering. A discovery already in
+// flight for smtp is not waited for, and later callers start a new one.
+func (r *Resolver) Invalidate(ctx context.Context, smtp string) error {
+	addr, _, err := canonicalAddress(lowerKey(smtp))
+	if err != nil {
+		return err
+	}
+	r.group.Forget(addr)
+	r.cache.Delete(ctx, addr)
+	return nil
+}
+
+// discovery is the state of one resolution of one mailbox.
+type discovery struct {
+	r      *Resolver
+	addr   string
+	domain string
+}
+
+// outcome is what one candidate produced.
+type outcome struct {
+	ep       Endpoint
+	attempts []Attempt
+	ok       bool
+}
+
+func (r *Resolver) discover(ctx context.Context, addr, domain string) (Endpoint, error) {
+	d := &discovery{r: r, addr: addr, domain: domain}
+	var attempts []Attempt
+	var stage []func(context.Context) outcome
+	for _, c := range r.candidates {
+		switch c {
+		case CandidateExchangeOnline:
+			// Asked alone and first: it answers nearly every mailbox, and
+			// asking the domain's hosts at the same time would double the
+			// requests for all of them.
+			o := d.host(ctx, CandidateExchangeOnline, r.cloud.AutodiscoverHost, 0)
+			attempts = append(attempts, o.attempts...)
+			if o.ok {
+				return o.ep, nil
+			}
+			if ctx.Err() != nil {
+				return Endpoint{}, &Error{Mailbox: addr, Attempts: attempts, cause: ctx.Err()}
+			}
+		case CandidateDomain:
+			stage = append(stage, func(ctx context.Context) outcome { return d.host(ctx, CandidateDomain, domain, 0) })
+		case CandidateAutodiscoverHost:
+			stage = append(stage, func(ctx context.Context) outcome {
+				return d.host(ctx, CandidateAutodiscoverHost, "autodiscover."+domain, 0)
+			})
+		case CandidateHTTPRedirect:
+			stage = append(stage, d.httpRedirect)
+		case CandidateSRV:
+			stage = append(stage, d.srv)
+		}
+	}
+	ep, more, ok := runInOrder(ctx, stage)
+	attempts = append(attempts, more...)
+	if ok {
+		return ep, nil
+	}
+	return Endpoint{}, &Error{Mailbox: addr, Attempts: attempts, cause: ctx.Err()}
+}
+
+// runInOrder runs the candidates with bounded parallelism and returns the
+// answer of the first one, in the given order, that found an endpoint:
+// a faster lower-priority answer waits for the higher ones to fail.
+func runInOrder(ctx context.Context, fns []func(context.Context) outcome) (Endpoint, []Attempt, bool) {
+	if len(fns) == 0 {
+		return Endpoint{}, nil, false
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	results := make([]chan outcome, len(fns))
+	sem := make(chan struct{}, parallelism)
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		results[i] = make(chan outcome, 1)
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				results[i] <- outcome{}
+				return
+			}
+			defer func() { <-sem }()
+			results[i] <- fn(ctx)
+		})
+	}
+	defer func() {
+		cancel()  // the losers stop promptly...
+		wg.Wait() // ...and none outlives the call
+	}()
+	var attempts []Attempt
+	for i := range fns {
+		o := <-results[i]
+		attempts = append(attempts, o.attempts...)
+		if o.ok {
+			return o.ep, attempts, true
+		}
+	}
+	return Endpoint{}, attempts, false
+}

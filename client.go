@@ -1,0 +1,338 @@
+package outlook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/internal/transport"
+	"github.com/exchangekit/outlook/odata"
+)
+
+// Client reaches the mailboxes of one organisation (or several) with one
+// credential. It locates each mailbox through Autodiscover, keeps one
+// connection pool for all of them, and hands out a Mailbox per address. A
+// Client is immutable once built and safe for concurrent use.
+type Client struct {
+	cfg      config
+	cred     boundCredential
+	resolver *autodiscover.Resolver
+
+	mu        sync.RWMutex
+	mailboxes map[string]*Mailbox // by lower-cased address
+	probes    map[string]*probe   // on-premises REST/auth probes, by host
+}
+
+// config holds the options; every zero field means the default.
+type config struct {
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	retry         RetryPolicy
+	retrySet      bool
+	maxConcurrent int
+	cloud         autodiscover.Cloud
+	adOptions     []autodiscover.Option
+	prefer        odata.Prefer
+	tokenCache    TokenCache
+	now           func() time.Time
+	skipProbe     bool
+}
+
+// Option configures a Client. Later options override earlier ones.
+type Option func(*config) error
+
+// RetryPolicy says how often and how long requests are retried on
+// throttling, server errors and dropped connections. Zero fields mean the
+// defaults.
+type RetryPolicy struct {
+	// MaxAttempts counts all attempts including the first; default 4. 1
+	// disables retries.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff used when the
+	// server gives no Retry-After; defaults 500ms and 30s.
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter caps the Retry-After the client waits for; default 2m.
+	// A longer one is returned to the caller as a throttling error carrying
+	// the delay.
+	MaxRetryAfter time.Duration
+}
+
+// WithHTTPClient sends every request (Autodiscover, sign-in, REST) through
+// hc's transport; default: a tuned transport shared by the process. Tests
+// pass outlooktest's Server.Client() here. hc is copied, not modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("outlook: WithHTTPClient(nil)")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithLogger logs requests, retries and mailbox discovery to l (default:
+// nothing is logged). Tokens and Authorization headers are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("outlook: WithLogger(nil)")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent of REST requests (default
+// "exchangekit-outlook/<version> go/<version>").
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithRetry replaces the retry policy. MaxAttempts 1 disables retries.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 0 || p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
+			return fmt.Errorf("outlook: WithRetry: negative value in %+v", p)
+		}
+		c.retry, c.retrySet = p, true
+		return nil
+	}
+}
+
+// WithMaxConcurrentPerMailbox caps the requests in flight to one mailbox
+// (default 4: Exchange throttles above that).
+func WithMaxConcurrentPerMailbox(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("outlook: WithMaxConcurrentPerMailbox(%d): want at least 1", n)
+		}
+		c.maxConcurrent = n
+		return nil
+	}
+}
+
+// WithCloud selects the Microsoft cloud (default autodiscover.Global): its
+// Graph root, Autodiscover endpoint and sign-in authority.
+func WithCloud(cloud autodiscover.Cloud) Option {
+	return func(c *config) error {
+		if cloud.GraphURL == "" || cloud.AuthorityHost == "" || cloud.AutodiscoverHost == "" {
+			return fmt.Errorf("outlook: WithCloud: incomplete cloud %q", cloud.Name)
+		}
+		c.cloud = cloud
+		return nil
+	}
+}
+
+// WithAutodiscover passes options to the Autodiscover resolver: its cache
+// (autodiscover.WithCache, to share one across a fleet), TTLs, allowed
+// hosts, approval hook, SRV resolver. The client sets the HTTP client,
+// cloud, clock and logger itself.
+func WithAutodiscover(opts ...autodiscover.Option) Option {
+	return func(c *config) error {
+		c.adOptions = append(c.adOptions, opts...)
+		return nil
+	}
+}
+
+// WithPrefer sets the Prefer defaults of every request: the time zone of
+// returned times, the body format, immutable ids.
+func WithPrefer(p odata.Prefer) Option {
+	return func(c *config) error {
+		c.prefer = p
+		return nil
+	}
+}
+
+// WithTokenCache persists the sign-in library's token cache (see
+// FileTokenCache), so a restart or a second process reuses tokens.
+func WithTokenCache(tc TokenCache) Option {
+	return func(c *config) error {
+		c.tokenCache = tc
+		return nil
+	}
+}
+
+// WithClock sets the clock used for token expiry and cache lifetimes
+// (default time.Now); tests use it.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("outlook: WithClock(nil)")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// NewClient returns a client that authenticates with cred. It checks the
+// credential's configuration (tenant, client id, certificate) and the
+// options, and makes no request.
+func NewClient(cred Credential, opts ...Option) (*Client, error) {
+	if cred == nil {
+		return nil, errors.New("outlook: NewClient(nil credential)")
+	}
+	cfg := config{cloud: autodiscover.Global, now: time.Now}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport}
+	}
+	bound, err := cred.bind(credEnv{httpClient: hc, authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now})
+	if err != nil {
+		return nil, err
+	}
+	adOpts := append([]autodiscover.Option{
+		autodiscover.WithHTTPClient(hc),
+		autodiscover.WithCloud(cfg.cloud),
+		autodiscover.WithLogger(cfg.logger),
+		autodiscover.WithClock(cfg.now),
+	}, cfg.adOptions...)
+	resolver, err := autodiscover.New(adOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("outlook: autodiscover: %w", err)
+	}
+	if _, err := newTransport(cfg); err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, cred: bound, resolver: resolver, mailboxes: map[string]*Mailbox{}, probes: map[string]*probe{}}, nil
+}
+
+func newTransport(cfg config) (*transport.Client, error) {
+	tc := transport.Config{
+		HTTPClient:    cfg.httpClient,
+		UserAgent:     cfg.userAgent,
+		MaxConcurrent: cfg.maxConcurrent,
+		Logger:        cfg.logger,
+	}
+	if cfg.retrySet {
+		tc.Retry = transport.RetryPolicy{MaxAttempts: cfg.retry.MaxAttempts, MinBackoff: cfg.retry.MinBackoff,
+			MaxBackoff: cfg.retry.MaxBackoff, MaxRetryAfter: cfg.retry.MaxRetryAfter}
+	}
+	t, err := transport.New(tc)
+	if err != nil {
+		return nil, fmt.Errorf("outlook: %w", err)
+	}
+	return t, nil
+}
+
+// Resolver returns the Autodiscover resolver the client uses.
+func (c *Client) Resolver() *autodiscover.Resolver { return c.resolver }
+
+// Mailbox returns the handle of the mailbox at address, locating it through
+// Autodiscover (cached). For an on-premises mailbox it also checks, once per
+// server, that the server serves the REST API with OAuth: if not, the error
+// matches ErrRESTUnavailable and says what the administrator must enable.
+func (c *Client) Mailbox(ctx context.Context, address string) (*Mailbox, error) {
+	ep, err := c.resolver.Resolve(ctx, address)
+	if err != nil {
+		return nil, fmt.Errorf("outlook: locating %s: %w", address, err)
+	}
+	c.mu.RLock()
+	mb := c.mailboxes[ep.Mailbox]
+	c.mu.RUnlock()
+	if mb != nil && mb.Endpoint() == ep {
+		return mb, nil
+	}
+	return c.bindMailbox(ctx, ep, mb)
+}
+
+// MailboxAt returns the handle of the mailbox at address served by ep,
+// skipping Autodiscover (for callers that store endpoints themselves).
+func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
+	if ep.Mailbox == "" || ep.URL == "" || ep.Resource == "" || ep.API == 0 {
+		return nil, fmt.Errorf("outlook: MailboxAt: incomplete endpoint %+v", ep)
+	}
+	ep.Mailbox = strings.ToLower(ep.Mailbox)
+	c.mu.RLock()
+	mb := c.mailboxes[ep.Mailbox]
+	c.mu.RUnlock()
+	if mb != nil && mb.Endpoint() == ep {
+		return mb, nil
+	}
+	return c.bindMailbox(ctx, ep, mb)
+}
+
+// bindMailbox makes (or re-points) the handle for ep.
+func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old *Mailbox) (*Mailbox, error) {
+	t, err := c.target(ctx, ep)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil {
+		if err := old.od.Retarget(*t); err != nil {
+			return nil, err
+		}
+		old.setEndpoint(ep)
+		return old, nil
+	}
+	tr, err := newTransport(c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	mb := &Mailbox{client: c, address: ep.Mailbox}
+	mb.setEndpoint(ep)
+	od, err := odata.NewClient(t.ServiceRoot, t.Dialect, t.TokenSource,
+		odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
+		odata.WithRelocator(mb.relocate))
+	if err != nil {
+		return nil, fmt.Errorf("outlook: %w", err)
+	}
+	mb.od = od
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur := c.mailboxes[ep.Mailbox]; cur != nil {
+		// Another goroutine bound it first: keep one handle per mailbox.
+		if cur.Endpoint() != ep {
+			if err := cur.od.Retarget(*t); err != nil {
+				return nil, err
+			}
+			cur.setEndpoint(ep)
+		}
+		return cur, nil
+	}
+	c.mailboxes[ep.Mailbox] = mb
+	return mb, nil
+}
+
+// target checks an endpoint and returns where its requests go.
+func (c *Client) target(ctx context.Context, ep autodiscover.Endpoint) (*odata.Target, error) {
+	u, err := url.Parse(ep.URL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("outlook: mailbox %s: endpoint URL %q is not an https URL", ep.Mailbox, ep.URL)
+	}
+	res, err := url.Parse(ep.Resource)
+	if err != nil || !strings.EqualFold(res.Host, u.Host) {
+		// A token is only ever sent to the host it is minted for.
+		return nil, fmt.Errorf("outlook: mailbox %s: endpoint %s is not on the host of its token resource %s", ep.Mailbox, ep.URL, ep.Resource)
+	}
+	d := odata.Graph
+	if ep.API == autodiscover.APIOutlookV2 {
+		d = odata.OutlookV2
+		if err := c.checkOnPremises(ctx, ep); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := c.cred.tokenSource(ep.Resource)
+	if err != nil {
+		return nil, err
+	}
+	return &odata.Target{ServiceRoot: ep.URL, Dialect: d, TokenSource: ts}, nil
+}

@@ -1,0 +1,93 @@
+package query
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// messageSchema is the part of Graph's message type the tests query.
+var messageSchema = &Schema{Type: "microsoft.graph.message", Props: map[string]Kind{
+	"id":                                KindString,
+	"subject":                           KindString,
+	"bodyPreview":                       KindString,
+	"body":                              KindObject,
+	"body/content":                      KindString,
+	"body/contentType":                  KindEnum,
+	"importance":                        KindEnum,
+	"inferenceClassification":           KindEnum,
+	"isRead":                            KindBool,
+	"isDraft":                           KindBool,
+	"hasAttachments":                    KindBool,
+	"receivedDateTime":                  KindDateTime,
+	"sentDateTime":                      KindDateTime,
+	"createdDateTime":                   KindDateTime,
+	"lastModifiedDateTime":              KindDateTime,
+	"categories":                        KindStringCollection,
+	"from":                              KindObject,
+	"from/emailAddress":                 KindObject,
+	"from/emailAddress/name":            KindString,
+	"from/emailAddress/address":         KindString,
+	"sender":                            KindObject,
+	"sender/emailAddress/address":       KindString,
+	"toRecipients":                      KindObjectCollection,
+	"toRecipients/emailAddress":         KindObject,
+	"toRecipients/emailAddress/name":    KindString,
+	"toRecipients/emailAddress/address": KindString,
+	"ccRecipients":                      KindObjectCollection,
+	"ccRecipients/emailAddress/address": KindString,
+	"size":                              KindNumber,
+	"parentFolderId":                    KindString,
+	"conversationId":                    KindString,
+	"flag":                              KindObject,
+	"flag/flagStatus":                   KindEnum,
+	"bogus":                             Kind(0),
+}}
+
+var contactSchema = &Schema{Type: "microsoft.graph.contact", Props: map[string]Kind{
+	"displayName":            KindString,
+	"emailAddresses":         KindObjectCollection,
+	"emailAddresses/address": KindString,
+	"emailAddresses/name":    KindString,
+}}
+
+// obj decodes JSON as the store holds entities.
+func obj(t testing.TB, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("bad test JSON %s: %v", s, err)
+	}
+	return m
+}
+
+func TestSchemaLookup(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"subject", "subject", true},
+		{"Subject", "subject", true},
+		{"RECEIVEDDATETIME", "receivedDateTime", true},
+		{"From/EmailAddress/Address", "from/emailAddress/address", true},
+		{"nope", "", false},
+	}
+	for _, tt := range tests {
+		got, _, ok := messageSchema.lookup(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("lookup(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	var nilSchema *Schema
+	if _, _, ok := nilSchema.lookup("x"); ok {
+		t.Error("nil schema resolved a name")
+	}
+}
+
+func TestKindString(t *testing.T) {
+	if got := KindDateTime.String(); got != "DateTime" {
+		t.Errorf("KindDateTime.String() = %q", got)
+	}
+	if got := Kind(99).String(); got != "Kind(99)" {
+		t.Errorf("Kind(99).String() = %q", got)
+	}
+}

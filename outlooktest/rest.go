@@ -1,0 +1,1454 @@
+package outlooktest
+
+// Routing inside one REST host (Graph v1.0 or Outlook REST v2.0) and the
+// generic CRUD every collection shares. Requests reach the handler already
+// authenticated, fault-injected and logged by the host layer.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // outlook.timezone and event zones must not depend on the host's zoneinfo
+
+	"github.com/exchangekit/outlook/outlooktest/internal/query"
+)
+
+// maxBodyBytes caps a request body: Exchange refuses far smaller ones for
+// JSON, and a test never needs more.
+const maxBodyBytes = 64 << 20
+
+// restHandler serves one REST host.
+type restHandler struct {
+	st   *store
+	env  restEnv
+	root string // "/v1.0" or "/api/v2.0"
+}
+
+// newRESTHandler returns the handler of a REST host speaking env.dialect.
+func newRESTHandler(st *store, env restEnv) http.Handler {
+	h := &restHandler{st: st, env: env, root: "/v1.0"}
+	if env.dialect == dialectV2 {
+		h.root = "/api/v2.0"
+	}
+	if h.env.pageSize == nil {
+		h.env.pageSize = func() int { return 10 }
+	}
+	if h.env.now == nil {
+		h.env.now = time.Now
+	}
+	if h.env.locate == nil {
+		h.env.locate = func(string) (Location, bool) { return Cloud, true }
+	}
+	return h
+}
+
+// apiError is an answer with an OData error body.
+type apiError struct {
+	status        int
+	code, message string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.code, e.message) }
+
+func errorf(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// seg is one path segment: its name and, for key syntax ("messages('id')"),
+// the key.
+type seg struct {
+	name   string
+	key    string
+	hasKey bool
+}
+
+func parseSegs(path string) []seg {
+	var out []seg
+	for _, s := range strings.Split(strings.Trim(path, "/"), "/") {
+		if s == "" {
+			continue
+		}
+		if i := strings.IndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+			k := s[i+1 : len(s)-1]
+			if len(k) >= 2 && k[0] == '\'' && k[len(k)-1] == '\'' {
+				k = strings.ReplaceAll(k[1:len(k)-1], "''", "'")
+			}
+			out = append(out, seg{name: s[:i], key: k, hasKey: true})
+			continue
+		}
+		out = append(out, seg{name: s})
+	}
+	return out
+}
+
+// call is one request being served.
+type call struct {
+	h     *restHandler
+	w     http.ResponseWriter
+	r     *http.Request
+	p     principal
+	m     *Mailbox
+	mbSeg string // "me" or "users/<as given>" for links
+	prefs prefs
+	hdr   http.Header // response headers to add
+}
+
+func (h *restHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{h: h, w: w, r: r, hdr: http.Header{}}
+	if err := c.serve(); err != nil {
+		c.writeError(err)
+	}
+}
+
+func (c *call) notImplemented() *apiError {
+	return errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: %s %s is not implemented", c.r.Method, c.r.URL.Path)
+}
+
+func (c *call) serve() *apiError {
+	p, ok := principalFrom(c.r.Context())
+	if !ok {
+		return errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
+	}
+	c.p = p
+	path := c.r.URL.Path
+	if len(path) < len(c.h.root) || !strings.EqualFold(path[:len(c.h.root)], c.h.root) {
+		return c.notImplemented()
+	}
+	segs := parseSegs(path[len(c.h.root):])
+	if len(segs) == 0 {
+		return c.notImplemented()
+	}
+	c.prefs = parsePrefer(c.r.Header.Values("Prefer"))
+	if c.h.env.dialect == dialectGraph && strings.EqualFold(segs[0].name, "$batch") && len(segs) == 1 {
+		return c.batch()
+	}
+	rest, err := c.resolveMailbox(segs)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 1 && strings.EqualFold(rest[0].name, "$batch") {
+		if c.h.env.dialect != dialectV2 {
+			return c.notImplemented()
+		}
+		return c.batch()
+	}
+	if len(rest) == 0 {
+		return c.user()
+	}
+	c.st().mu.Lock()
+	locked := true
+	unlock := func() {
+		if locked {
+			locked = false
+			c.st().mu.Unlock()
+		}
+	}
+	defer unlock()
+	t, aerr := c.navigate(rest)
+	if aerr != nil {
+		return aerr
+	}
+	return c.dispatch(t, unlock)
+}
+
+func (c *call) st() *store { return c.h.st }
+
+// resolveMailbox consumes "me" or "users/{id}" and checks that this host
+// serves that mailbox for this principal.
+func (c *call) resolveMailbox(segs []seg) ([]seg, *apiError) {
+	var who string
+	s0 := segs[0]
+	switch {
+	case strings.EqualFold(s0.name, "me") && !s0.hasKey:
+		if c.p.AppOnly || c.p.User == "" {
+			return nil, errorf(http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+		}
+		who, c.mbSeg = c.p.User, "me"
+		segs = segs[1:]
+	case strings.EqualFold(s0.name, "users"):
+		if s0.hasKey {
+			who = s0.key
+			segs = segs[1:]
+		} else if len(segs) > 1 {
+			who = segs[1].name
+			segs = segs[2:]
+		} else {
+			return nil, c.notImplemented()
+		}
+		c.mbSeg = "users/" + url.PathEscape(who)
+	default:
+		return nil, c.notImplemented()
+	}
+	m, ok := c.st().mailbox(who)
+	if !ok {
+		if c.h.env.dialect == dialectV2 {
+			return nil, errorf(http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
+		}
+		return nil, errorf(http.StatusNotFound, "ErrorInvalidUser", "The requested user '%s' is invalid.", who)
+	}
+	loc, known := c.h.env.locate(m.addr)
+	switch {
+	case !known:
+		if c.h.env.dialect == dialectV2 {
+			return nil, errorf(http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
+		}
+		return nil, errorf(http.StatusNotFound, "ErrorInvalidUser", "The requested user '%s' is invalid.", who)
+	case c.h.env.dialect == dialectGraph && !loc.IsCloud():
+		return nil, errorf(http.StatusNotFound, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.")
+	case c.h.env.dialect == dialectV2 && !strings.EqualFold(loc.Host(), c.h.env.host):
+		// What an Exchange server answers for an address it does not host.
+		return nil, errorf(http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
+	}
+	if !c.p.AppOnly && c.p.User != "" && !strings.EqualFold(c.p.User, m.addr) {
+		return nil, errorf(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+	}
+	c.m = m
+	return segs, nil
+}
+
+// target is what a path names.
+type target struct {
+	set     string             // entity set of the list or entity
+	scope   func(*entity) bool // members of a list
+	post    string             // parent of entities POSTed to a list
+	canPost bool               // the list takes POST
+	ent     *entity            // an entity
+	view    *window            // a calendar view (set == "events")
+	fn      string             // "delta", "$count" or an action name
+	ctx     []string           // @odata.context path in the dialect's casing
+	sync    string             // delta scope key of a list or view, "" when not trackable
+	parent  *entity            // container entity (folder, calendar, item), if any
+}
+
+// window is a calendar view's time range over one calendar, or over one
+// series (instances).
+type window struct {
+	start, end time.Time
+	calendar   string
+	master     string // instances of this series master only
+}
+
+// holds reports whether e belongs to the calendar or series the view shows.
+func (w *window) holds(e *entity) bool {
+	if w.master != "" {
+		return e.id == w.master
+	}
+	return e.parent == w.calendar
+}
+
+var segNames = map[string]string{
+	"messages": "messages", "mailfolders": "mailFolders", "childfolders": "childFolders",
+	"events": "events", "calendar": "calendar", "calendars": "calendars",
+	"calendargroups": "calendarGroups", "calendarview": "calendarView", "contacts": "contacts",
+	"contactfolders": "contactFolders", "attachments": "attachments", "delta": "delta",
+}
+
+func (c *call) ctxName(name string) string {
+	n := segNames[strings.ToLower(name)]
+	if n == "" {
+		n = name
+	}
+	if c.h.env.dialect == dialectV2 {
+		return upperFirst(n)
+	}
+	return n
+}
+
+// baseCtx is the mailbox's segment in @odata.context.
+func (c *call) baseCtx() string {
+	switch {
+	case c.h.env.dialect == dialectGraph:
+		return "users('" + url.PathEscape(c.m.addr) + "')"
+	case c.mbSeg == "me":
+		return "Me"
+	}
+	return "Users('" + c.m.addr + "')"
+}
+
+func (c *call) ctxKey(name, key string) string {
+	return c.ctxName(name) + "('" + strings.ReplaceAll(key, "'", "''") + "')"
+}
+
+// navigate resolves the path after the mailbox. Path segments and
+// well-known names match case-insensitively, ids exactly.
+func (c *call) navigate(segs []seg) (*target, *apiError) {
+	m := c.m
+	all := func(*entity) bool { return true }
+	under := func(id string) func(*entity) bool { return func(e *entity) bool { return e.parent == id } }
+	var t *target
+	first := segs[0]
+	name := strings.ToLower(first.name)
+	ctx := []string{c.baseCtx(), c.ctxName(first.name)}
+	switch name {
+	case "messages":
+		t = &target{set: "messages", scope: all, post: m.wellKnown["drafts"]}
+	case "mailfolders":
+		t = &target{set: "mailFolders", scope: c.folderScope(m.rootFolder), post: m.rootFolder, sync: "mailFolders:*"}
+	case "events":
+		t = &target{set: "events", scope: under(m.defaultCalendar), post: m.defaultCalendar}
+	case "calendar":
+		if first.hasKey {
+			return nil, c.notImplemented()
+		}
+		t = &target{set: "calendars", ent: m.ents["calendars"][m.defaultCalendar]}
+	case "calendars":
+		t = &target{set: "calendars", scope: all, post: m.defaultGroup}
+	case "calendargroups":
+		t = &target{set: "calendarGroups", scope: all, canPost: true}
+	case "calendarview":
+		w, err := c.window(m.defaultCalendar)
+		if err != nil {
+			return nil, err
+		}
+		t = &target{set: "events", view: w}
+	case "contacts":
+		t = &target{set: "contacts", scope: under(m.defaultContacts), post: m.defaultContacts, sync: "contacts:" + m.defaultContacts}
+	case "contactfolders":
+		t = &target{set: "contactFolders", scope: under(m.defaultContacts), post: m.defaultContacts, sync: "contactFolders:*"}
+	case "sendmail":
+		if first.hasKey {
+			return nil, c.notImplemented()
+		}
+		t = &target{fn: "sendMail"}
+	default:
+		return nil, c.notImplemented()
+	}
+	t.ctx = ctx
+	if first.hasKey {
+		if err := c.enter(t, first.key); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range segs[1:] {
+		lname := strings.ToLower(s.name)
+		switch {
+		case t.fn != "":
+			return nil, c.notImplemented()
+		case t.view != nil:
+			if lname == "delta" && !s.hasKey && c.h.env.dialect == dialectGraph {
+				t.fn = "delta"
+				continue
+			}
+			return nil, c.notImplemented()
+		case t.ent == nil: // a list: an id, delta or $count
+			if !s.hasKey && (lname == "delta" || lname == "$count") {
+				t.fn = lname
+				continue
+			}
+			if s.hasKey {
+				if segNames[lname] != segNames[strings.ToLower(t.ctx[len(t.ctx)-1])] && !strings.EqualFold(s.name, t.ctx[len(t.ctx)-1]) {
+					return nil, c.notImplemented()
+				}
+				if err := c.enter(t, s.key); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err := c.enter(t, s.name); err != nil {
+				return nil, err
+			}
+		default: // an entity: a navigation property or an action
+			e := t.ent
+			nt := &target{parent: e, ctx: append(slices.Clone(t.ctx), c.ctxName(s.name))}
+			switch {
+			case e.set == "mailFolders" && lname == "childfolders":
+				nt.set, nt.scope, nt.post = "mailFolders", under(e.id), e.id
+			case e.set == "mailFolders" && lname == "messages":
+				nt.set, nt.scope, nt.post, nt.sync = "messages", under(e.id), e.id, "messages:"+e.id
+			case e.set == "contactFolders" && lname == "childfolders":
+				nt.set, nt.scope, nt.post = "contactFolders", under(e.id), e.id
+			case e.set == "contactFolders" && lname == "contacts":
+				nt.set, nt.scope, nt.post, nt.sync = "contacts", under(e.id), e.id, "contacts:"+e.id
+			case e.set == "calendars" && lname == "events":
+				nt.set, nt.scope, nt.post = "events", under(e.id), e.id
+			case e.set == "calendars" && lname == "calendarview":
+				w, err := c.window(e.id)
+				if err != nil {
+					return nil, err
+				}
+				nt.set, nt.view = "events", w
+			case e.set == "events" && lname == "instances":
+				w, err := c.window(e.parent)
+				if err != nil {
+					return nil, err
+				}
+				w.master = e.id
+				nt.set, nt.view = "events", w
+			case e.set == "calendarGroups" && lname == "calendars":
+				nt.set, nt.scope, nt.post = "calendars", under(e.id), e.id
+			case (e.set == "messages" || e.set == "events") && lname == "attachments":
+				nt.set, nt.scope, nt.post = "attachments", under(e.id), e.id
+			default:
+				t.fn = s.name // an action or function of the entity
+				continue
+			}
+			t = nt
+			if s.hasKey {
+				if err := c.enter(t, s.key); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if t.view != nil && t.view.master == "" {
+		t.sync = fmt.Sprintf("events:%s:%d:%d", t.view.calendar, t.view.start.Unix(), t.view.end.Unix())
+	}
+	return t, nil
+}
+
+// folderScope lists the visible folders directly under parent.
+func (c *call) folderScope(parent string) func(*entity) bool {
+	hidden := false
+	for k, vs := range c.r.URL.Query() {
+		if strings.EqualFold(k, "includeHiddenFolders") && len(vs) > 0 && strings.EqualFold(vs[0], "true") {
+			hidden = true
+		}
+	}
+	return func(e *entity) bool {
+		if e.parent != parent {
+			return false
+		}
+		h, _ := e.obj["isHidden"].(bool)
+		return hidden || !h
+	}
+}
+
+// enter turns a list target into the entity target for id.
+func (c *call) enter(t *target, id string) *apiError {
+	if t.ent != nil || t.view != nil {
+		return c.notImplemented()
+	}
+	e := c.m.find(t.set, id)
+	if e != nil && t.set == "attachments" && e.parent != t.parent.id {
+		e = nil
+	}
+	if e == nil && t.set == "events" {
+		e = c.m.occurrence(id)
+	}
+	if e == nil {
+		return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
+	}
+	t.ent = e
+	last := len(t.ctx) - 1
+	t.ctx[last] = c.ctxKey(t.ctx[last], id)
+	return nil
+}
+
+func (c *call) window(calendar string) (*window, *apiError) {
+	var s, e string
+	for k, vs := range c.r.URL.Query() {
+		switch strings.ToLower(k) {
+		case "startdatetime":
+			s = vs[0]
+		case "enddatetime":
+			e = vs[0]
+		}
+	}
+	if s == "" || e == "" {
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
+	}
+	st, err1 := parseDateTime(s)
+	en, err2 := parseDateTime(e)
+	if err1 != nil || err2 != nil {
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidParameter", "startDateTime and endDateTime must be ISO 8601 date-times.")
+	}
+	return &window{start: st, end: en, calendar: calendar}, nil
+}
+
+func (c *call) tokenPresent() bool {
+	for k := range c.r.URL.Query() {
+		if strings.EqualFold(k, "$deltatoken") || strings.EqualFold(k, "$skiptoken") {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatch runs the method on the target. unlock releases the store before
+// the answer is written.
+func (c *call) dispatch(t *target, unlock func()) *apiError {
+	method := c.r.Method
+	switch {
+	case t.fn == "delta":
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		return c.delta(t, unlock)
+	case t.fn == "$count":
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		return c.count(t, unlock)
+	case t.fn != "":
+		return c.action(t, unlock)
+	case t.view != nil:
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		if c.h.env.dialect == dialectV2 && (c.prefs.trackChanges || c.tokenPresent()) {
+			return c.delta(t, unlock)
+		}
+		return c.list(t, unlock)
+	case t.ent == nil:
+		switch method {
+		case http.MethodGet:
+			if c.h.env.dialect == dialectV2 && t.sync != "" && (c.prefs.trackChanges || c.tokenPresent()) {
+				return c.delta(t, unlock)
+			}
+			return c.list(t, unlock)
+		case http.MethodPost:
+			return c.create(t, unlock)
+		}
+		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+	}
+	if t.ent.transient && method != http.MethodGet {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: %s of a single occurrence (an exception to a series) is not implemented", method)
+	}
+	switch method {
+	case http.MethodGet:
+		return c.get(t, unlock)
+	case http.MethodPatch:
+		if t.set == "attachments" {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "Attachments cannot be updated; delete and add them again.")
+		}
+		return c.patch(t, unlock)
+	case http.MethodDelete:
+		return c.del(t)
+	}
+	return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+}
+
+// schemas caches each set's query schema.
+var schemas sync.Map // set name -> *query.Schema
+
+func querySchema(set string) *query.Schema {
+	if sc, ok := schemas.Load(set); ok {
+		return sc.(*query.Schema)
+	}
+	es := sets()[set]
+	sc := &query.Schema{Props: map[string]query.Kind{}, Type: "microsoft.graph." + es.graphType}
+	addPaths(sc.Props, "", es.typ, 0)
+	if set == "attachments" {
+		sc.Props["@odata.type"] = query.KindString
+	}
+	schemas.Store(set, sc)
+	return sc
+}
+
+func addPaths(dst map[string]query.Kind, prefix string, t *objType, depth int) {
+	if depth > 4 {
+		return
+	}
+	for _, name := range t.order {
+		p := t.props[name]
+		path := prefix + name
+		var k query.Kind
+		switch p.kind {
+		case kString:
+			k = query.KindString
+		case kBool:
+			k = query.KindBool
+		case kNumber:
+			k = query.KindNumber
+		case kDateTime:
+			k = query.KindDateTime
+		case kEnum:
+			k = query.KindEnum
+		case kObject:
+			k = query.KindObject
+		}
+		if p.coll {
+			if p.kind == kObject {
+				k = query.KindObjectCollection
+			} else {
+				k = query.KindStringCollection
+			}
+		}
+		dst[path] = k
+		if p.kind == kObject && p.typ != nil {
+			addPaths(dst, path+"/", p.typ, depth+1)
+		}
+	}
+}
+
+// parseOptions runs the query engine on the request's options.
+func (c *call) parseOptions(set string) (*query.Options, *apiError) {
+	q := c.r.URL.Query()
+	// Options this host reads itself, which the engine need not know.
+	for k := range q {
+		switch strings.ToLower(k) {
+		case "startdatetime", "enddatetime", "includehiddenfolders", "changetype":
+			q.Del(k)
+		}
+	}
+	opts, err := query.ParseOptions(q, querySchema(set), query.Rules{Messages: set == "messages"})
+	if err != nil {
+		if qe, ok := errors.AsType[*query.Error](err); ok {
+			return nil, &apiError{status: qe.Status, code: qe.Code, message: qe.Message}
+		}
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "%v", err)
+	}
+	if opts.Search != nil && set != "messages" {
+		// Documented for v2.0 (messages only); undocumented on Graph.
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidUrlQuery", "$search is supported on messages only.")
+	}
+	for _, x := range opts.Expand {
+		name, _, _ := strings.Cut(x, "(")
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case name == "attachments" && (set == "messages" || set == "events"):
+		case name == "extensions" || name == "singlevalueextendedproperties" || name == "multivalueextendedproperties" ||
+			name == "calendar" || name == "instances" || name == "childfolders" || name == "messages" || name == "contacts" ||
+			strings.HasSuffix(name, "/item"):
+			return nil, errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: $expand=%s is not implemented", x)
+		default:
+			return nil, errorf(http.StatusBadRequest, "BadRequest", "Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.%s'.", x, sets()[set].graphType)
+		}
+	}
+	return opts, nil
+}
+
+var defaultMessageOrder = sync.OnceValue(func() query.OrderBy {
+	ob, err := query.ParseOrderBy("receivedDateTime desc", querySchema("messages"))
+	if err != nil {
+		panic("outlooktest: default message order: " + err.Error())
+	}
+	return ob
+})
+
+// members returns the entities a list or calendar view holds, as read-only
+// objects shared with the store (mail folders get computed copies): filter
+// and sort read them, and only the page served is copied (see pageCopy), so a
+// large mailbox costs no more than its page.
+func (c *call) members(t *target) []Object {
+	if t.view != nil {
+		var objs []Object
+		for _, e := range c.m.sorted(t.set, func(e *entity) bool { return t.view.holds(e) }) {
+			objs = append(objs, viewItems(e, t.view.start, t.view.end, false)...)
+		}
+		slices.SortStableFunc(objs, func(a, b Object) int {
+			x, _ := eventTime(a["start"])
+			y, _ := eventTime(b["start"])
+			return x.Compare(y)
+		})
+		return objs
+	}
+	ents := c.m.sorted(t.set, t.scope)
+	objs := make([]Object, len(ents))
+	for i, e := range ents {
+		if e.set == "mailFolders" {
+			objs[i] = c.m.view(e)
+		} else {
+			objs[i] = e.obj
+		}
+	}
+	return objs
+}
+
+// pageCopy copies the members on a page before they are rendered. A shallow
+// copy is enough, and is safe to encode after the store is unlocked, because
+// the store never changes a nested value in place: every write replaces
+// top-level properties (see Mailbox.update), and render only replaces them
+// too.
+func pageCopy(objs []Object) []Object {
+	out := make([]Object, len(objs))
+	for i, o := range objs {
+		out[i] = maps.Clone(o)
+	}
+	return out
+}
+
+// inWindow reports whether a single event overlaps the view's range.
+func inWindow(ev Object, w *window) bool {
+	s, ok1 := eventTime(ev["start"])
+	e, ok2 := eventTime(ev["end"])
+	if !ok1 || !ok2 {
+		return false
+	}
+	return s.Before(w.end) && e.After(w.start)
+}
+
+func (c *call) list(t *target, unlock func()) *apiError {
+	opts, err := c.parseOptions(t.set)
+	if err != nil {
+		return err
+	}
+	if opts.DeltaToken != "" || opts.SkipToken != "" {
+		return errorf(http.StatusBadRequest, "BadRequest", "$deltatoken and $skiptoken are only valid in change tracking requests.")
+	}
+	objs := c.members(t)
+	objs = applyFilter(objs, opts)
+	switch {
+	case len(opts.OrderBy) > 0:
+		opts.OrderBy.Sort(objs)
+	case t.set == "messages" && opts.Search == nil:
+		defaultMessageOrder().Sort(objs)
+	}
+	total := len(objs)
+	size := c.pageSize(opts)
+	skip := min(opts.Skip, len(objs))
+	page := objs[skip:min(skip+size, len(objs))]
+	out := c.renderAll(t.set, pageCopy(page), opts)
+	unlock()
+
+	body := map[string]any{"@odata.context": c.contextURL(t, opts, "")}
+	if opts.Count {
+		body["@odata.count"] = total
+	}
+	body["value"] = out
+	if skip+len(page) < total {
+		body["@odata.nextLink"] = c.link(c.r.URL.RawQuery, "$skip", strconv.Itoa(skip+len(page)))
+	}
+	c.writeJSON(http.StatusOK, body)
+	return nil
+}
+
+func applyFilter(objs []Object, opts *query.Options) []Object {
+	if opts.Filter == nil && opts.Search == nil {
+		return objs
+	}
+	out := objs[:0]
+	for _, o := range objs {
+		if opts.Filter != nil && !opts.Filter.Match(o) {
+			continue
+		}
+		if opts.Search != nil && !opts.Search.Match(o) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// pageSize is $top (capped at 1000 and by odata.maxpagesize) when given, else
+// odata.maxpagesize, else the server's page size.
+func (c *call) pageSize(opts *query.Options) int {
+	size := c.h.env.pageSize()
+	if c.prefs.maxPage > 0 {
+		size = c.prefs.maxPage
+	}
+	if opts.HasTop {
+		size = opts.Top
+		if c.prefs.maxPage > 0 {
+			size = min(size, c.prefs.maxPage)
+		}
+		size = min(size, 1000)
+	}
+	if size < 1 {
+		size = 1
+	}
+	return size
+}
+
+func (c *call) count(t *target, unlock func()) *apiError {
+	opts, err := c.parseOptions(t.set)
+	if err != nil {
+		return err
+	}
+	n := len(applyFilter(c.members(t), opts))
+	unlock()
+	c.setHeaders()
+	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	c.w.WriteHeader(http.StatusOK)
+	fmt.Fprint(c.w, n)
+	return nil
+}
+
+func (c *call) get(t *target, unlock func()) *apiError {
+	opts, err := c.parseOptions(t.set)
+	if err != nil {
+		return err
+	}
+	o := c.render(t.set, c.m.view(t.ent), opts)
+	unlock()
+	o["@odata.context"] = c.contextURL(t, opts, "/$entity")
+	c.writeJSON(http.StatusOK, o)
+	return nil
+}
+
+// unkeyed strips a key from the last context segment: an entity's context
+// names its set ("messages/$entity"), not the entity.
+func unkeyed(ctx []string) []string {
+	out := slices.Clone(ctx)
+	if i := strings.IndexByte(out[len(out)-1], '('); i > 0 {
+		out[len(out)-1] = out[len(out)-1][:i]
+	}
+	return out
+}
+
+func (c *call) readBody(set string) (Object, *apiError) {
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
+	}
+	if len(data) > maxBodyBytes {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large.")
+	}
+	obj, derr := decodeBody(c.h.env.dialect, data, sets()[set].typ)
+	if derr != nil {
+		return nil, errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+	}
+	return obj, nil
+}
+
+func inputError(err error) *apiError {
+	if bi, ok := err.(*errBadInput); ok {
+		return errorf(http.StatusBadRequest, bi.code, "%s", bi.msg)
+	}
+	return errorf(http.StatusInternalServerError, "InternalServerError", "%v", err)
+}
+
+func (c *call) create(t *target, unlock func()) *apiError {
+	if !t.canPost && t.post == "" {
+		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+	}
+	parent := t.post
+	obj, aerr := c.readBody(t.set)
+	if aerr != nil {
+		return aerr
+	}
+	var e *entity
+	var err error
+	switch t.set {
+	case "attachments":
+		e, err = c.m.addAttachment(parent, obj, true)
+	case "messages", "events":
+		atts, _ := obj["attachments"].([]any)
+		delete(obj, "attachments")
+		e, err = c.m.create(t.set, parent, obj, true)
+		for i := 0; err == nil && i < len(atts); i++ {
+			ao, ok := atts[i].(map[string]any)
+			if !ok {
+				err = badInput("RequestBodyRead", "attachments[%d]: want a JSON object", i)
+				break
+			}
+			_, err = c.m.addAttachment(e.id, ao, true)
+		}
+		if err != nil && e != nil {
+			c.m.drop(e)
+		}
+	default:
+		e, err = c.m.create(t.set, parent, obj, true)
+	}
+	if err != nil {
+		return inputError(err)
+	}
+	opts := &query.Options{}
+	o := c.render(t.set, c.m.view(e), opts)
+	unlock()
+	et := &target{set: t.set, ent: e, ctx: append(slices.Clone(t.ctx[:len(t.ctx)-1]), c.ctxKey(t.ctx[len(t.ctx)-1], e.id))}
+	o["@odata.context"] = c.contextURL(&target{set: t.set, ctx: t.ctx}, opts, "/$entity")
+	c.hdr.Set("Location", c.entityURL(et))
+	c.writeJSON(http.StatusCreated, o)
+	return nil
+}
+
+// checkIfMatch compares If-Match with the entity's ETag.
+func (c *call) checkIfMatch(e *entity) *apiError {
+	im := c.r.Header.Get("If-Match")
+	if im == "" || im == "*" {
+		return nil
+	}
+	cur, _ := e.obj["@odata.etag"].(string)
+	for _, tag := range strings.Split(im, ",") {
+		// A weak or strong form of the current tag both match: Exchange
+		// compares change keys.
+		if strings.TrimPrefix(strings.TrimSpace(tag), "W/") == strings.TrimPrefix(cur, "W/") {
+			return nil
+		}
+	}
+	return errorf(http.StatusPreconditionFailed, "ErrorIrresolvableConflict",
+		"The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.")
+}
+
+func (c *call) patch(t *target, unlock func()) *apiError {
+	if err := c.checkIfMatch(t.ent); err != nil {
+		return err
+	}
+	obj, aerr := c.readBody(t.set)
+	if aerr != nil {
+		return aerr
+	}
+	if err := c.m.update(t.ent, obj); err != nil {
+		return inputError(err)
+	}
+	opts := &query.Options{}
+	o := c.render(t.set, c.m.view(t.ent), opts)
+	unlock()
+	o["@odata.context"] = c.contextURL(t, opts, "/$entity")
+	c.writeJSON(http.StatusOK, o)
+	return nil
+}
+
+func (c *call) del(t *target) *apiError {
+	if err := c.checkIfMatch(t.ent); err != nil {
+		return err
+	}
+	if c.m.distinguished(t.ent) {
+		return errorf(http.StatusBadRequest, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+	}
+	c.m.remove(t.ent)
+	c.setHeaders()
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// renderAll renders a page of views.
+func (c *call) renderAll(set string, objs []Object, opts *query.Options) []any {
+	out := make([]any, len(objs))
+	for i, o := range objs {
+		out[i] = c.render(set, o, opts)
+	}
+	return out
+}
+
+// render turns a view (Graph form, owned by the caller) into what the
+// dialect shows: $select, $expand, the Prefer headers, names and types.
+func (c *call) render(set string, o Object, opts *query.Options) Object {
+	id, _ := o["id"].(string)
+	if len(opts.Select) > 0 {
+		o = query.Project(o, opts.Select, []string{"id", "@odata.etag", "@odata.type"})
+	}
+	for _, x := range opts.Expand {
+		name, _, _ := strings.Cut(x, "(")
+		if strings.EqualFold(strings.TrimSpace(name), "attachments") && (set == "messages" || set == "events") {
+			var atts []any
+			for _, a := range c.m.sorted("attachments", func(e *entity) bool { return e.parent == id }) {
+				atts = append(atts, c.m.view(a))
+			}
+			if atts == nil {
+				atts = []any{}
+			}
+			o["attachments"] = atts
+		}
+	}
+	if set == "messages" || set == "events" {
+		if c.prefs.bodyType == "text" {
+			for _, k := range []string{"body", "uniqueBody"} {
+				if b, ok := o[k].(map[string]any); ok && b["contentType"] == "html" {
+					s, _ := b["content"].(string)
+					o[k] = Object{"contentType": "text", "content": htmlToText(s)}
+				}
+			}
+		}
+	}
+	if set == "events" {
+		for _, k := range []string{"start", "end"} {
+			if v, ok := o[k].(map[string]any); ok {
+				o[k] = convertDTZ(v, c.prefs.tzLoc, c.prefs.tzName)
+			}
+		}
+	}
+	if c.h.env.dialect == dialectGraph {
+		return o
+	}
+	v2 := encodeV2(o, sets()[set].typ).(map[string]any)
+	if atts, ok := v2["Attachments"].([]any); ok {
+		for i, a := range atts {
+			atts[i] = encodeV2(a, sets()["attachments"].typ)
+		}
+	}
+	if id != "" {
+		v2["@odata.id"] = c.v2EntityID(set, id)
+	}
+	return v2
+}
+
+// v2EntityID is the @odata.id a v2.0 entity carries.
+func (c *call) v2EntityID(set, id string) string {
+	base := "https://" + c.h.env.host + "/api/v2.0/Users('" + c.m.addr + "')/"
+	if set == "attachments" {
+		if a := c.m.ents["attachments"][id]; a != nil {
+			pset := "Messages"
+			if c.m.ents["events"][a.parent] != nil {
+				pset = "Events"
+			}
+			return base + pset + "('" + a.parent + "')/Attachments('" + id + "')"
+		}
+	}
+	return base + sets()[set].v2Set + "('" + id + "')"
+}
+
+func (c *call) entityURL(t *target) string {
+	return "https://" + c.h.env.host + c.h.root + "/" + c.mbSeg + "/" + strings.Join(t.ctx[1:], "/")
+}
+
+// contextURL builds @odata.context from the path walked.
+func (c *call) contextURL(t *target, opts *query.Options, suffix string) string {
+	ctx := t.ctx
+	if suffix == "/$entity" {
+		ctx = unkeyed(ctx)
+	}
+	p := strings.Join(ctx, "/")
+	if len(opts.Select) > 0 {
+		sel := slices.Clone(opts.Select)
+		if c.h.env.dialect == dialectV2 {
+			for i, s := range sel {
+				sel[i] = upperFirst(s)
+			}
+		}
+		p += "(" + strings.Join(sel, ",") + ")"
+	}
+	return "https://" + c.h.env.host + c.h.root + "/$metadata#" + p + suffix
+}
+
+// link returns this request's URL on this host with the query option name
+// set to value (replacing any spelling of it) and the other options kept.
+func (c *call) link(rawQuery, name, value string, drop ...string) string {
+	var keep []string
+	for _, kv := range strings.Split(rawQuery, "&") {
+		if kv == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(kv, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if strings.EqualFold(k, name) || slices.ContainsFunc(drop, func(d string) bool { return strings.EqualFold(d, k) }) {
+			continue
+		}
+		keep = append(keep, kv)
+	}
+	keep = append(keep, name+"="+url.QueryEscape(value))
+	return "https://" + c.h.env.host + c.r.URL.EscapedPath() + "?" + strings.Join(keep, "&")
+}
+
+func (c *call) setHeaders() {
+	h := c.w.Header()
+	for k, v := range c.hdr {
+		h[k] = v
+	}
+	h.Set("OData-Version", "4.0")
+	h.Set("request-id", newGUID())
+	if cr := c.r.Header.Get("client-request-id"); cr != "" {
+		h.Set("client-request-id", cr)
+	}
+	if len(c.prefs.applied) > 0 {
+		h.Set("Preference-Applied", strings.Join(c.prefs.applied, ", "))
+	}
+}
+
+func (c *call) writeJSON(status int, body any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
+		c.writeError(errorf(http.StatusInternalServerError, "InternalServerError", "outlooktest: encoding the answer: %v", err))
+		return
+	}
+	c.setHeaders()
+	c.w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	c.w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	c.w.WriteHeader(status)
+	c.w.Write(buf.Bytes())
+}
+
+func (c *call) writeError(e *apiError) {
+	h := c.w.Header()
+	h.Del("Preference-Applied")
+	c.prefs.applied = nil
+	body := map[string]any{"error": map[string]any{
+		"code":    e.code,
+		"message": e.message,
+		"innerError": map[string]any{
+			"date":              c.h.env.now().UTC().Format("2006-01-02T15:04:05"),
+			"request-id":        newGUID(),
+			"client-request-id": c.r.Header.Get("client-request-id"),
+		},
+	}}
+	b, _ := json.Marshal(body)
+	c.setHeaders()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	c.w.WriteHeader(e.status)
+	c.w.Write(b)
+}
+
+// prefs are the Prefer header's preferences this server honours.
+type prefs struct {
+	tzName       string
+	tzLoc        *time.Location
+	bodyType     string
+	maxPage      int
+	trackChanges bool
+	applied      []string
+}
+
+func parsePrefer(values []string) prefs {
+	var p prefs
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			k, val, _ := strings.Cut(part, "=")
+			k = strings.ToLower(strings.TrimSpace(k))
+			val = strings.Trim(strings.TrimSpace(val), `"`)
+			switch k {
+			case "outlook.timezone":
+				if loc, ok := loadZone(val); ok {
+					p.tzName, p.tzLoc = val, loc
+					p.applied = append(p.applied, `outlook.timezone="`+val+`"`)
+				}
+			case "outlook.body-content-type":
+				if b := strings.ToLower(val); b == "text" || b == "html" {
+					p.bodyType = b
+					p.applied = append(p.applied, `outlook.body-content-type="`+b+`"`)
+				}
+			case "odata.maxpagesize":
+				if n, err := strconv.Atoi(val); err == nil && n > 0 {
+					p.maxPage = n
+					p.applied = append(p.applied, "odata.maxpagesize="+val)
+				}
+			case "odata.track-changes":
+				p.trackChanges = true
+			}
+		}
+	}
+	return p
+}
+
+// windowsZones maps the Windows zone names tests meet most to IANA names.
+// Others (and IANA names) go through time.LoadLocation.
+var windowsZones = map[string]string{
+	"utc":                            "UTC",
+	"pacific standard time":          "America/Los_Angeles",
+	"mountain standard time":         "America/Denver",
+	"central standard time":          "America/Chicago",
+	"eastern standard time":          "America/New_York",
+	"gmt standard time":              "Europe/London",
+	"w. europe standard time":        "Europe/Berlin",
+	"romance standard time":          "Europe/Paris",
+	"central europe standard time":   "Europe/Budapest",
+	"tokyo standard time":            "Asia/Tokyo",
+	"india standard time":            "Asia/Kolkata",
+	"china standard time":            "Asia/Shanghai",
+	"aus eastern standard time":      "Australia/Sydney",
+	"e. south america standard time": "America/Sao_Paulo",
+}
+
+func loadZone(name string) (*time.Location, bool) {
+	if name == "" {
+		return nil, false
+	}
+	if iana, ok := windowsZones[strings.ToLower(name)]; ok {
+		name = iana
+	}
+	loc, err := time.LoadLocation(name)
+	return loc, err == nil
+}
+
+// eventTime reads a dateTimeTimeZone value as an instant.
+func eventTime(v any) (time.Time, bool) {
+	o, ok := v.(map[string]any)
+	if !ok {
+		return time.Time{}, false
+	}
+	dt, _ := o["dateTime"].(string)
+	tz, _ := o["timeZone"].(string)
+	loc, ok := loadZone(tz)
+	if !ok {
+		loc = time.UTC
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.9999999", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, dt, loc); err == nil {
+			return t, true
+		}
+	}
+	if t, err := time.Parse(time.RFC3339Nano, dt); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// convertDTZ expresses a dateTimeTimeZone in loc (UTC when nil), as Graph
+// answers event times: in UTC unless Prefer: outlook.timezone asks otherwise.
+func convertDTZ(v map[string]any, loc *time.Location, name string) map[string]any {
+	t, ok := eventTime(v)
+	if !ok {
+		return v
+	}
+	if loc == nil {
+		loc, name = time.UTC, "UTC"
+	}
+	return map[string]any{"dateTime": t.In(loc).Format("2006-01-02T15:04:05.0000000"), "timeZone": name}
+}
+
+// sendMailParams is the parameter type of sendMail, for the dialect
+// translation of its body.
+var sendMailParams = sync.OnceValue(func() *objType {
+	return paramType("sendMail", map[string]*prop{
+		"message":         {name: "message", v2Name: "Message", kind: kObject, typ: sets()["messages"].typ, access: accWrite},
+		"saveToSentItems": {name: "saveToSentItems", v2Name: "SaveToSentItems", kind: kBool, access: accWrite},
+	})
+})
+
+// replyParams is the parameter type of the reply and forward family.
+var replyParams = sync.OnceValue(func() *objType {
+	return paramType("reply", map[string]*prop{
+		"message":      {name: "message", v2Name: "Message", kind: kObject, typ: sets()["messages"].typ, access: accWrite},
+		"comment":      {name: "comment", v2Name: "Comment", kind: kString, access: accWrite},
+		"toRecipients": {name: "toRecipients", v2Name: "ToRecipients", kind: kObject, coll: true, typ: complexes["recipient"], access: accWrite},
+	})
+})
+
+func paramType(name string, props map[string]*prop) *objType {
+	t := &objType{name: name, props: props, byV2: map[string]*prop{}}
+	for k, p := range props {
+		t.byV2[strings.ToLower(p.v2Name)] = p
+		t.order = append(t.order, k)
+	}
+	return t
+}
+
+// action runs a bound action: message move, copy, send, the reply and
+// forward family, sendMail, and an attendee's accept, tentativelyAccept and
+// decline. Others answer 501.
+func (c *call) action(t *target, unlock func()) *apiError {
+	name := strings.ToLower(t.fn)
+	if c.r.Method != http.MethodPost {
+		switch name {
+		case "sendmail", "move", "copy", "send", "reply", "replyall", "forward", "createreply", "createreplyall",
+			"createforward", "accept", "decline", "tentativelyaccept":
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		return c.notImplemented()
+	}
+	switch {
+	case name == "sendmail" && t.ent == nil:
+		return c.sendMail(unlock)
+	case t.ent != nil && t.ent.set == "events" && !t.ent.transient && (name == "accept" || name == "decline" || name == "tentativelyaccept"):
+		resp := map[string]string{"accept": "accepted", "decline": "declined", "tentativelyaccept": "tentativelyAccepted"}[name]
+		if org, _ := t.ent.obj["isOrganizer"].(bool); org {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
+		}
+		t.ent.obj["responseStatus"] = Object{"response": resp, "time": formatDateTime(c.st().now())}
+		c.m.stamp(t.ent)
+		unlock()
+		c.setHeaders()
+		c.w.WriteHeader(http.StatusAccepted)
+		return nil
+	case t.ent == nil || t.ent.set != "messages":
+		return c.notImplemented()
+	case name == "move" || name == "copy":
+		data, _ := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
+		body, err := decodeBody(c.h.env.dialect, data, nil)
+		if err != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+		}
+		dest, _ := body["destinationId"].(string)
+		if dest == "" {
+			return errorf(http.StatusBadRequest, "ErrorInvalidParameter", "destinationId is required.")
+		}
+		folder := c.m.find("mailFolders", dest)
+		if folder == nil {
+			return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
+		}
+		var e *entity
+		if name == "move" {
+			e = c.m.move(t.ent, folder.id)
+		} else {
+			e = c.m.copyMessage(c.m, t.ent, folder.id, nil)
+		}
+		return c.answerEntity(e, unlock)
+	case name == "reply" || name == "replyall" || name == "forward" ||
+		name == "createreply" || name == "createreplyall" || name == "createforward":
+		return c.reply(t.ent, name, unlock)
+	case name == "send":
+		if d, _ := t.ent.obj["isDraft"].(bool); !d {
+			return errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent.")
+		}
+		c.m.send(t.ent, true)
+		unlock()
+		c.setHeaders()
+		c.w.WriteHeader(http.StatusAccepted)
+		return nil
+	}
+	return c.notImplemented()
+}
+
+func (c *call) answerEntity(e *entity, unlock func()) *apiError {
+	opts := &query.Options{}
+	o := c.render(e.set, c.m.view(e), opts)
+	unlock()
+	o["@odata.context"] = c.contextURL(&target{ctx: []string{c.baseCtx(), c.ctxName("messages")}}, opts, "/$entity")
+	c.writeJSON(http.StatusCreated, o)
+	return nil
+}
+
+func (c *call) sendMail(unlock func()) *apiError {
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	if err != nil || len(data) > maxBodyBytes {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body failed")
+	}
+	body, derr := decodeBody(c.h.env.dialect, data, sendMailParams())
+	if derr != nil {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+	}
+	msg, ok := body["message"].(map[string]any)
+	if !ok {
+		return errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The message parameter is required.")
+	}
+	save := true
+	if v, ok := body["saveToSentItems"].(bool); ok {
+		save = v
+	}
+	atts, _ := msg["attachments"].([]any)
+	delete(msg, "attachments")
+	draft, cerr := c.m.create("messages", c.m.wellKnown["drafts"], msg, true)
+	for i := 0; cerr == nil && i < len(atts); i++ {
+		ao, ok := atts[i].(map[string]any)
+		if !ok {
+			cerr = badInput("RequestBodyRead", "attachments[%d]: want a JSON object", i)
+			break
+		}
+		_, cerr = c.m.addAttachment(draft.id, ao, true)
+	}
+	if cerr != nil {
+		if draft != nil {
+			c.m.drop(draft)
+		}
+		return inputError(cerr)
+	}
+	c.m.send(draft, save)
+	unlock()
+	c.setHeaders()
+	c.w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// user answers GET /me or /users/{id} with the few user properties clients
+// read to probe a host or learn the mailbox's address.
+func (c *call) user() *apiError {
+	if c.r.Method != http.MethodGet {
+		return c.notImplemented()
+	}
+	local, _, _ := strings.Cut(c.m.addr, "@")
+	if c.h.env.dialect == dialectV2 {
+		c.writeJSON(http.StatusOK, map[string]any{
+			"@odata.context": "https://" + c.h.env.host + c.h.root + "/$metadata#Me",
+			"@odata.id":      "https://" + c.h.env.host + c.h.root + "/Users('" + c.m.addr + "')",
+			"Id":             c.m.id,
+			"EmailAddress":   c.m.addr,
+			"DisplayName":    local,
+			"Alias":          local,
+			"MailboxGuid":    c.m.id,
+		})
+		return nil
+	}
+	c.writeJSON(http.StatusOK, map[string]any{
+		"@odata.context":    "https://" + c.h.env.host + c.h.root + "/$metadata#users/$entity",
+		"id":                c.m.id,
+		"displayName":       local,
+		"mail":              c.m.addr,
+		"userPrincipalName": c.m.addr,
+	})
+	return nil
+}
+
+// reply serves reply, replyAll, forward and their create* forms: a draft
+// answering orig (201 with the draft), or that draft sent (202).
+func (c *call) reply(orig *entity, name string, unlock func()) *apiError {
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	if err != nil || len(data) > maxBodyBytes {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body failed")
+	}
+	params := Object{}
+	if len(bytes.TrimSpace(data)) > 0 {
+		p, derr := decodeBody(c.h.env.dialect, data, replyParams())
+		if derr != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+		}
+		if err := checkObject("", replyParams(), p); err != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+		}
+		params = p
+	}
+	create := strings.HasPrefix(name, "create")
+	kind := strings.TrimPrefix(name, "create")
+	msg, _ := params["message"].(map[string]any)
+	comment, _ := params["comment"].(string)
+	if create && comment != "" && msg != nil && msg["body"] != nil {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Give either comment or message.body, not both.")
+	}
+	subj, _ := orig.obj["subject"].(string)
+	draft := Object{}
+	for k, v := range msg {
+		draft[k] = v
+	}
+	var to []any
+	switch kind {
+	case "forward":
+		subj = "FW: " + subj
+		if rs, ok := params["toRecipients"].([]any); ok {
+			to = rs
+		}
+	default:
+		subj = "RE: " + subj
+		if rt, _ := orig.obj["replyTo"].([]any); len(rt) > 0 {
+			to = deepCopy(rt).([]any)
+		} else if from := orig.obj["from"]; from != nil {
+			to = []any{deepCopy(from)}
+		}
+		if kind == "replyall" {
+			rs, _ := orig.obj["toRecipients"].([]any)
+			for _, r := range rs {
+				ro, _ := r.(map[string]any)
+				ea, _ := ro["emailAddress"].(map[string]any)
+				if a, _ := ea["address"].(string); !strings.EqualFold(a, c.m.addr) {
+					to = append(to, deepCopy(r))
+				}
+			}
+			if cc, ok := orig.obj["ccRecipients"].([]any); ok && draft["ccRecipients"] == nil {
+				draft["ccRecipients"] = deepCopy(cc)
+			}
+		}
+	}
+	if draft["toRecipients"] == nil {
+		if to == nil {
+			to = []any{}
+		}
+		draft["toRecipients"] = to
+	}
+	if draft["subject"] == nil {
+		draft["subject"] = subj
+	}
+	if draft["body"] == nil {
+		ob, _ := orig.obj["body"].(map[string]any)
+		quoted, _ := ob["content"].(string)
+		draft["body"] = Object{"contentType": "html", "content": html.EscapeString(comment) + "<hr>" + quoted}
+	}
+	if rs, _ := draft["toRecipients"].([]any); !create && len(rs) == 0 {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required.")
+	}
+	e, cerr := c.m.create("messages", c.m.wellKnown["drafts"], draft, true)
+	if cerr != nil {
+		return inputError(cerr)
+	}
+	if kind == "forward" {
+		for _, a := range c.m.sorted("attachments", func(a *entity) bool { return a.parent == orig.id }) {
+			ao := deepCopy(a.obj).(map[string]any)
+			delete(ao, "id")
+			if _, err := c.m.addAttachment(e.id, ao, false); err != nil {
+				return inputError(err)
+			}
+		}
+	}
+	if create {
+		return c.answerEntity(e, unlock)
+	}
+	c.m.send(e, true)
+	unlock()
+	c.setHeaders()
+	c.w.WriteHeader(http.StatusAccepted)
+	return nil
+}
