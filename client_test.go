@@ -456,3 +456,83 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 		t.Errorf("after sign-in: %q, %v", got, err)
 	}
 }
+
+// A token within five minutes of expiry is replaced before it is used:
+// with four-minute tokens every call fetches a fresh one, with hour-long
+// tokens one serves them all.
+func TestTokensRefreshedAheadOfExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		lifetime time.Duration
+		want     int
+	}{{4 * time.Minute, 3}, {time.Hour, 1}} {
+		srv := outlooktest.NewServer(outlooktest.WithTokenLifetime(tc.lifetime))
+		t.Cleanup(srv.Close)
+		srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+		c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+		mb, err := c.Mailbox(t.Context(), "alice@contoso.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := inboxSubjects(t.Context(), mb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := srv.TokenRequests()[outlooktest.TokenKey{ClientID: appID, Resource: "https://graph.microsoft.com"}]; n != tc.want {
+			t.Errorf("lifetime %v: %d token requests for 3 calls, want %d", tc.lifetime, n, tc.want)
+		}
+	}
+}
+
+// A middle-tier API holding a user's token reaches that user's mailboxes on
+// both hosts through the on-behalf-of exchange.
+func TestOnBehalfOf(t *testing.T) {
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
+	t.Cleanup(srv.Close)
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
+		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})
+	userToken := deviceCodeToken(t, srv, "User.Read") // the fake knows no custom APIs: any user token of its issuer will do
+	c := newClient(t, srv, outlook.OnBehalfOf("contoso.com", appID, secret, userToken, "Mail.Read"))
+	mb, err := c.Mailbox(t.Context(), "bob@contoso.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := inboxSubjects(t.Context(), mb); err != nil || !slices.Equal(got, []string{"Hi Bob"}) {
+		t.Fatalf("inbox = %q, %v", got, err)
+	}
+	assertTokensStayHome(t, srv)
+}
+
+// deviceCodeToken signs the auto-approved user in with raw OAuth requests,
+// as a front end would, and returns the access token.
+func deviceCodeToken(t *testing.T, srv *outlooktest.Server, scope string) string {
+	t.Helper()
+	hc := srv.Client()
+	base := "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/"
+	resp, err := hc.PostForm(base+"devicecode", url.Values{"client_id": {"22222222-2222-3333-4444-555555555555"}, "scope": {scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dc struct {
+		DeviceCode string `json:"device_code"`
+	}
+	err = jsonDecode(resp.Body, &dc)
+	resp.Body.Close()
+	if err != nil || dc.DeviceCode == "" {
+		t.Fatalf("device code: %v", err)
+	}
+	resp, err = hc.PostForm(base+"token", url.Values{"client_id": {"22222222-2222-3333-4444-555555555555"},
+		"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {dc.DeviceCode}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error_description"`
+	}
+	if err := jsonDecode(resp.Body, &tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %v (status %d, %+v)", err, resp.StatusCode, tok)
+	}
+	return tok.AccessToken
+}
