@@ -1,33 +1,110 @@
-// Command quickstart shows what the SDK does for one mailbox operation in
-// each of its two wire dialects.
+// Command quickstart tours the SDK on two mailboxes of a hybrid Exchange
+// organisation: one in Exchange Online, one on an on-premises server. It
+// locates both through Autodiscover, lists each inbox, sends a message from
+// one to the other and waits for it to arrive, through one API that speaks
+// Microsoft Graph to the first and Outlook REST v2.0 to the second.
 //
-// Until the root client and the in-process fake Exchange land, it runs the
-// odata layer against two small in-process servers, one speaking Microsoft
-// Graph v1.0 (Exchange Online) and one speaking Outlook REST v2.0 (an
-// on-premises Exchange server), lists unread inbox messages from each
-// through the same typed query, and prints what went over the wire.
+// With no flags it runs in process against outlooktest, the SDK's fake
+// Exchange, seeded with a small hybrid tenant, using the SDK's real default
+// URLs:
+//
+//	go run ./examples/quickstart
+//
+// Against a real tenant it signs you in with a device code (the app
+// registration needs the delegated permissions Mail.ReadWrite and Mail.Send,
+// and "Allow public client flows"):
+//
+//	go run ./examples/quickstart -tenant contoso.com -client-id <app id> -mailbox you@contoso.com[,other@contoso.com]
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
 )
 
-// message is the little of a mail message this program reads, in Graph names.
+func main() {
+	log.SetFlags(0)
+	tenant := flag.String("tenant", "", "Entra ID tenant (id or domain) of a real organisation; empty runs against the in-process fake")
+	clientID := flag.String("client-id", "", "application (client) id of a public client app registration")
+	mailboxes := flag.String("mailbox", "", "one or two mailbox addresses, comma-separated (one: it mails itself)")
+	flag.Parse()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var err error
+	if *tenant == "" {
+		err = runFake(ctx, os.Stdout)
+	} else {
+		err = runReal(ctx, os.Stdout, *tenant, *clientID, *mailboxes)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// runFake starts the fake Exchange with a hybrid tenant and tours it.
+func runFake(ctx context.Context, w io.Writer) error {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	bob := srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	seed := func(mb *outlooktest.Mailbox, from string, subjects ...string) {
+		for i, s := range subjects {
+			mb.Add("messages", outlooktest.Object{
+				"subject": s, "parentFolderId": "inbox", "isRead": i > 0,
+				"from":             outlooktest.Object{"emailAddress": outlooktest.Object{"address": from}},
+				"receivedDateTime": time.Now().Add(-time.Duration(i+1) * time.Hour).UTC().Format(time.RFC3339),
+			})
+		}
+	}
+	seed(alice, "lee@contoso.com", "Q3 budget review", "Team offsite: dates")
+	seed(bob, "pat@contoso.com", "Server patching tonight", "Welcome to the team")
+
+	fmt.Fprintln(w, "Running against outlooktest, an in-process fake of Exchange Online and an on-premises Exchange server.")
+	cred := outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "demo-secret")
+	c, err := outlook.NewClient(cred, outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		return err
+	}
+	return tour(ctx, w, c, "alice@contoso.com", "bob@contoso.com")
+}
+
+// runReal tours a real tenant after a device-code sign-in.
+func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes string) error {
+	addrs := strings.Split(mailboxes, ",")
+	if clientID == "" || mailboxes == "" || len(addrs) > 2 {
+		return errors.New("with -tenant, give -client-id and -mailbox (one or two addresses)")
+	}
+	if len(addrs) == 1 {
+		addrs = append(addrs, addrs[0])
+	}
+	prompt := func(_ context.Context, p outlook.DeviceCodePrompt) error {
+		fmt.Fprintln(w, p.Message)
+		return nil
+	}
+	c, err := outlook.NewClient(outlook.DeviceCode(tenant, clientID, prompt, "Mail.ReadWrite", "Mail.Send"))
+	if err != nil {
+		return err
+	}
+	return tour(ctx, w, c, strings.TrimSpace(addrs[0]), strings.TrimSpace(addrs[1]))
+}
+
+// message is what the tour reads of a message.
 type message struct {
 	ID      string `json:"id"`
 	Subject string `json:"subject"`
+	IsRead  bool   `json:"isRead"`
 	From    struct {
 		EmailAddress struct {
 			Address string `json:"address"`
@@ -36,67 +113,81 @@ type message struct {
 }
 
 var (
-	isRead   = odata.NewBoolField("isRead")
-	received = odata.NewTimeField("receivedDateTime")
-	subject  = odata.NewStringField("subject")
-	from     = odata.NewStringField("from")
+	subjectField  = odata.NewStringField("subject")
+	receivedField = odata.NewTimeField("receivedDateTime")
 )
 
-// server answers one inbox listing in its dialect and records the request.
-func server(v2 bool, seen *string) *httptest.Server {
-	return httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		*seen = r.Method + " " + r.URL.Path + "?" + strings.ReplaceAll(r.URL.RawQuery, "%20", " ")
-		w.Header().Set("Content-Type", "application/json")
-		if v2 {
-			io.WriteString(w, `{"value":[{"Id":"AAMkAD1","Subject":"Budget 2027 (on-premises)","From":{"EmailAddress":{"Address":"lee@corp.example"}}}]}`)
-			return
-		}
-		io.WriteString(w, `{"value":[{"id":"AAMkAG2","subject":"Budget 2027 (cloud)","from":{"emailAddress":{"address":"pat@corp.example"}}}]}`)
-	}))
-}
-
-func main() {
-	log.SetFlags(0)
-	if err := run(context.Background(), os.Stdout, time.Now()); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Fprintln(os.Stderr, "(in-process demo servers; the real client, autodiscover and the fake Exchange are on their way)")
-}
-
-// run lists the unread inbox of a demo mailbox in each dialect, printing to w.
-func run(ctx context.Context, w io.Writer, now time.Time) error {
-	// The mail package will register the v2.0 spelling of its paths; this
-	// demo registers the one it uses.
-	odata.Register(nil, nil, map[string]string{"mailFolders": "MailFolders"})
-	since := now.UTC().Add(-7 * 24 * time.Hour).Truncate(time.Hour)
-	q := &odata.Query{
-		Select:  odata.Fields(subject, from),
-		Filter:  isRead.Eq(false).And(received.Ge(since)),
-		OrderBy: odata.Desc(received),
-	}
-	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "demo-token"})
-	for _, d := range []*odata.Dialect{odata.Graph, odata.OutlookV2} {
-		var seen string
-		srv := server(d.IsOutlookV2(), &seen)
-		root := srv.URL + "/v1.0"
-		if d.IsOutlookV2() {
-			root = srv.URL + "/api/v2.0"
-		}
-		c, err := odata.NewClient(root, d, ts, odata.WithMailbox("alice@corp.example"), odata.WithDoer(srv.Client()))
+// tour is the same code for every mailbox, wherever it lives.
+func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) error {
+	var boxes []*outlook.Mailbox
+	for _, addr := range []string{from, to} {
+		mb, err := c.Mailbox(ctx, addr)
 		if err != nil {
-			srv.Close()
 			return err
 		}
-		fmt.Fprintf(w, "%s: unread inbox messages since %s\n", d, since.Format(time.DateOnly))
-		for m, err := range odata.List[message](ctx, c, odata.PathOf("mailFolders/{}/messages", "inbox"), q) {
-			if err != nil {
-				srv.Close()
-				return err
-			}
-			fmt.Fprintf(w, "  %-28s from %s\n", m.Subject, m.From.EmailAddress.Address)
+		ep := mb.Endpoint()
+		via := ""
+		if ep.Source.Redirects > 0 {
+			via = fmt.Sprintf(" after %d redirect(s)", ep.Source.Redirects)
 		}
-		fmt.Fprintf(w, "  wire: %s\n", seen)
-		srv.Close()
+		fmt.Fprintf(w, "\n%s: %s mailbox, found by %s%s, served at %s (%s)\n", mb.Address(), mb.Location(), ep.Source.Candidate, via, ep.URL, mb.OData().Dialect())
+		if err := printInbox(ctx, w, mb); err != nil {
+			return err
+		}
+		boxes = append(boxes, mb)
+	}
+
+	subject := fmt.Sprintf("Hello from %s (%s)", boxes[0].Address(), time.Now().UTC().Format("15:04:05"))
+	fmt.Fprintf(w, "\nSending %q from %s to %s...\n", subject, boxes[0].Address(), boxes[1].Address())
+	send := map[string]any{"message": map[string]any{
+		"subject":      subject,
+		"body":         map[string]any{"contentType": "text", "content": "Sent by the exchangekit/outlook quickstart."},
+		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": boxes[1].Address()}}},
+	}}
+	if err := odata.Action(ctx, boxes[0].OData(), odata.PathOf("sendMail"), send); err != nil {
+		return err
+	}
+	m, err := waitFor(ctx, boxes[1], subject)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Arrived in %s's inbox: %q from %s\n", boxes[1].Address(), m.Subject, m.From.EmailAddress.Address)
+	return nil
+}
+
+// printInbox lists the newest messages of the inbox.
+func printInbox(ctx context.Context, w io.Writer, mb *outlook.Mailbox) error {
+	q := &odata.Query{Select: odata.Fields(subjectField, receivedField), OrderBy: odata.Desc(receivedField), Top: 5}
+	n := 0
+	for m, err := range odata.List[message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), q) {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  inbox: %s\n", m.Subject)
+		if n++; n == 5 {
+			break
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "  inbox: (empty)")
 	}
 	return nil
+}
+
+// waitFor polls the inbox until a message with subject arrives.
+func waitFor(ctx context.Context, mb *outlook.Mailbox, subject string) (*message, error) {
+	q := &odata.Query{Filter: subjectField.Eq(subject)}
+	for {
+		for m, err := range odata.List[message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), q) {
+			if err != nil {
+				return nil, err
+			}
+			return m, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for %q in %s: %w", subject, mb.Address(), ctx.Err())
+		case <-time.After(time.Second):
+		}
+	}
 }
