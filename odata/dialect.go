@@ -113,11 +113,14 @@ func Register(renames []Rename, enums []Enum, pathSegments map[string]string) {
 	for _, r := range renames {
 		t.renameToV2[r.Graph] = putScoped(t.renameToV2[r.Graph], r.Parent, r.V2)
 		t.renameFromV2[r.V2] = putScoped(t.renameFromV2[r.V2], r.Parent, r.Graph)
+		t.renameToV2Lens |= lenBit(len(r.Graph))
+		t.renameFromV2Lens |= lenBit(len(r.V2))
 	}
 	for _, e := range enums {
 		if !slices.Contains(t.enumParents[e.Name], e.Parent) {
 			t.enumParents[e.Name] = append(t.enumParents[e.Name], e.Parent)
 		}
+		t.enumLens |= lenBit(len(e.Name))
 		for g, v := range e.Values {
 			t.enumToV2[g] = v
 			t.enumFromV2[v] = g
@@ -145,7 +148,16 @@ type tables struct {
 	enumFromV2     map[string]string   // irregular enum values: v2 -> Graph
 	enumFromV2Fold map[string]string   // the same, keyed by the lower-cased v2 value
 	segToV2        map[string]string   // path segments: Graph -> v2
+
+	// Bit n is set when a key of the map above has length n (n < 64; longer
+	// keys set bit 63): the translator skips map lookups for other lengths.
+	renameToV2Lens, renameFromV2Lens, enumLens uint64
 }
+
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// hasLen reports whether a key of length n may be in the map the mask describes.
+func hasLen(mask uint64, n int) bool { return mask&lenBit(n) != 0 }
 
 func newTables() *tables {
 	return &tables{
@@ -178,6 +190,7 @@ func (t *tables) clone() *tables {
 	for k, v := range t.segToV2 {
 		n.segToV2[k] = v
 	}
+	n.renameToV2Lens, n.renameFromV2Lens, n.enumLens = t.renameToV2Lens, t.renameFromV2Lens, t.enumLens
 	return n
 }
 
@@ -222,6 +235,9 @@ func init() {
 
 // isEnum reports whether the property name within parent holds enum values.
 func (t *tables) isEnum(parent, name []byte) bool {
+	if !hasLen(t.enumLens, len(name)) {
+		return false
+	}
 	ps, ok := t.enumParents[string(name)]
 	if !ok {
 		return false

@@ -42,6 +42,9 @@ func (d *Dialect) fromWire(dst, src []byte) ([]byte, error) {
 	if !d.v2 {
 		return src, nil
 	}
+	if cap(dst)-len(dst) < len(src)+len(src)/16 {
+		dst = append(make([]byte, 0, len(dst)+len(src)+len(src)/16), dst...)
+	}
 	return translate(dst, src, false, registry.Load())
 }
 
@@ -226,6 +229,10 @@ func isDelim(c byte) bool {
 // scanString returns the index just past the string starting at src[i] (a
 // quote) and whether it holds escapes.
 func scanString(src []byte, i int) (end int, esc bool, err error) {
+	// Fast path: the closing quote with no backslash before it.
+	if j := bytes.IndexByte(src[i+1:], '"'); j >= 0 && bytes.IndexByte(src[i+1:i+1+j], '\\') < 0 {
+		return i + 2 + j, false, nil
+	}
 	for j := i + 1; j < len(src); j++ {
 		switch src[j] {
 		case '"':
@@ -282,11 +289,13 @@ func (x *translator) key(start, end int, esc bool, top *frame) error {
 	if k := bytes.IndexByte(raw, '@'); k > 0 {
 		name, suffix = raw[:k], raw[k:]
 	}
-	table := x.t.renameFromV2
+	table, lens := x.t.renameFromV2, x.t.renameFromV2Lens
 	if x.toV2 {
-		table = x.t.renameToV2
+		table, lens = x.t.renameToV2, x.t.renameToV2Lens
 	}
-	if renamed, ok := lookupScoped(table[string(name)], top.parent); ok {
+	if !hasLen(lens, len(name)) {
+		// No renamed name has this length: skip the map.
+	} else if renamed, ok := lookupScoped(table[string(name)], top.parent); ok {
 		x.replace(start, end, `"`, renamed, string(suffix), `"`)
 		if x.toV2 {
 			top.key = name
