@@ -85,12 +85,69 @@
 // # Mailboxes and OData
 //
 // Mailboxes hold folders (with the well-known names), messages,
-// attachments, calendars, events, contact folders and contacts as generic
-// JSON objects with Graph names; Mailbox.Add and Mailbox.Seed fill them,
-// Mailbox.Items and Mailbox.Get read them. Both REST dialects serve generic
-// CRUD on every collection, ETags and If-Match (412), server-driven paging
-// with next links (odata.maxpagesize honoured), Graph delta and v2.0
-// track-changes, and JSON $batch (20 requests, dependsOn, 424).
+// attachments, calendars, events, contact folders, contacts, Focused Inbox
+// overrides, Inbox rules and mailbox settings, as generic JSON objects with
+// Graph names; Mailbox.Add and Mailbox.Seed fill them, Mailbox.Items,
+// Mailbox.Get and Mailbox.Settings read them. A mailbox's id is the user's
+// object id (the oid of the id_tokens the issuer signs), so /users/{oid}
+// reaches it and /me answers it. Both REST dialects serve:
+//
+//   - generic CRUD on every collection, ETags and If-Match (412),
+//     server-driven paging with next links (odata.maxpagesize honoured),
+//     Graph delta and v2.0 track-changes, and JSON $batch (20 requests,
+//     dependsOn, 424);
+//   - messages: move, copy, send, sendMail (delivered to any mailbox on the
+//     server, whichever host serves it), reply, replyAll, forward and their
+//     create* drafts; the MIME of a message (GET .../$value, an RFC 5322
+//     message: From, Sender, To, Cc, Bcc, Reply-To, Subject, Date,
+//     Message-ID, custom x- headers, MIME-Version, the body as one
+//     quoted-printable text or HTML part, attachments as base64 parts of a
+//     multipart/mixed, item attachments as message/rfc822); Graph only:
+//     POST /messages and POST /sendMail with Content-Type text/plain and a
+//     base64 MIME body (bad base64: 400 ErrorMimeContentInvalidBase64String;
+//     unreadable MIME: 400 ErrorMimeContentConversionFailed), and
+//     permanentDelete;
+//   - attachments: add, list, get, delete, and the raw content (GET
+//     .../attachments/{id}/$value: a file's bytes with its content type; an
+//     item attachment as MIME, iCalendar or vCard; a reference attachment
+//     405); Graph only: upload sessions (see below);
+//   - mail folders: childFolders at any depth, move and copy (body
+//     {"destinationId": id or well-known name}; Graph answers 200, v2.0 201;
+//     a folder keeps its id on move, a copy gets new ids throughout;
+//     distinguished folders cannot be moved, and no folder goes into itself
+//     or its subfolders: 400), permanentDelete (Graph only; 204);
+//   - mailbox settings: GET and PATCH /mailboxSettings and GET of each
+//     setting (/mailboxSettings/timeZone answers {"value": ...}, complex
+//     settings their object); v2.0 /MailboxSettings without Graph's
+//     dateFormat, timeFormat, delegateMeetingMessageDeliveryOptions and
+//     userPurpose. A new mailbox has time zone UTC, language en-US,
+//     automatic replies disabled (external audience all), working hours
+//     Monday to Friday 08:00-17:00 UTC. PATCH merges inside a complex
+//     setting, answers the settings it named, and refuses read-only and
+//     unknown settings, unknown time zones and locales, and scheduled
+//     automatic replies whose end is not after their start (400);
+//   - Focused Inbox overrides at /inferenceClassification/overrides (v2.0
+//     /InferenceClassification/Overrides): create 201, list, get, PATCH of
+//     classifyAs 200, DELETE 204; a second POST for a sender who has an
+//     override changes that override;
+//   - Inbox rules at /mailFolders/inbox/messageRules (Graph only): CRUD,
+//     sequence defaulting to after the last rule, isEnabled to true,
+//     hasError and isReadOnly server-set. Rules are stored, not applied.
+//
+// Upload sessions: POST .../attachments/createUploadSession (messages and
+// events) with {"AttachmentItem": {"attachmentType": "file", "name",
+// "size", ...}} for 3 MB to 150 MB answers 201 with an uploadUrl on
+// outlook.office.com, expirationDateTime (an hour, by WithClock's clock) and
+// nextExpectedRanges ["0-"]. The URL carries its own credential: PUT it
+// without an Authorization header (one is refused with 401), with
+// Content-Range "bytes first-last/total", chunks in order. Each chunk but
+// the last answers 200 with ExpirationDateTime and NextExpectedRanges
+// (["<next byte>"], PascalCase: the upload host speaks v2.0); the last
+// answers 201 with an empty body and the new attachment's URL in Location.
+// A chunk out of order answers 416 and a malformed one 400; neither ends the
+// session, nor does a chunk lost to a fault, so a client resumes from GET
+// {uploadUrl}, which answers the session's state. DELETE {uploadUrl}
+// abandons the session (204).
 //
 // Supported OData constructs: $select; $filter with eq, ne, gt, ge, lt, le,
 // and, or, not, parentheses, the functions startswith, endswith and
@@ -105,6 +162,15 @@
 // (InefficientFilter). The query engine's own documentation
 // (internal/query) lists its differences from Graph in detail.
 //
+// Still answered with 501 (naming the operation): $expand of anything but
+// attachments (extensions, extended properties, item attachments' item,
+// ...), multipart $batch, PATCH or DELETE of a single occurrence of a
+// series, the scheduling and reminder functions (getSchedule,
+// findMeetingTimes, reminderView, snoozeReminder, dismissReminder), event
+// cancel and forward, contact photos, open extensions, and any other path
+// or action this comment does not name. Calendar views, instances and the
+// attendee responses accept, tentativelyAccept and decline are served.
+//
 // # Known differences from the real services
 //
 //   - Tokens are opaque, not JWTs: code that decodes an access token will
@@ -113,8 +179,8 @@
 //   - The issuer does not check consent, redirect URI registration or
 //     client secrets of unregistered apps; delegated scopes are granted as
 //     asked ("/.default" grants Mail.ReadWrite, Mail.Send,
-//     Calendars.ReadWrite, Contacts.ReadWrite). An app-only token of one
-//     tenant is not refused on another tenant's mailboxes.
+//     Calendars.ReadWrite, Contacts.ReadWrite). An app-only token is good
+//     for its own tenant's mailboxes only (403 ErrorAccessDenied elsewhere).
 //   - Expiry is checked against WithClock's clock, client assertions too;
 //     waits (latency faults, device-code polling) use real time.
 //   - Autodiscover v2 error answers other than InvalidProtocol (a missing
@@ -127,6 +193,51 @@
 //   - x-ms-diagnostics codes other than 2000003 (invalid audience) are
 //     approximations.
 //   - Only HTTP/1.1 is served, so that faults can drop connections.
+//   - Deleting a message moves it to Deleted Items (as Exchange does;
+//     deleting it there removes it). Message ids change on every move,
+//     and Prefer: IdType="ImmutableId" is ignored.
+//   - Recurrence exceptions and cancelled occurrences are not modelled:
+//     occurrences are computed from the master and are read-only.
+//   - $search works on messages only; $expand on attachments only, and
+//     options nested in $expand ($expand=attachments($select=name)) are
+//     accepted but not applied.
+//   - Prefer: outlook.timezone and event zones take IANA names and about
+//     fourteen common Windows names; the HTML-to-text conversion of
+//     outlook.body-content-type="text" is crude (tags out, entities
+//     decoded, white space squeezed).
+//   - v2.0 @odata.id values name mailboxes by SMTP address.
+//   - Multipart $batch answers 501; only JSON batching is served.
+//   - v2.0 track-changes on mail folders answers a plain list (folder
+//     hierarchy sync never left preview).
+//   - MIME: the body is written as a single part, also when inline
+//     attachments would make Exchange write multipart/related; reference
+//     attachments are left out; headers are not folded. Reading MIME takes
+//     the HTML alternative over the text one, utf-8, us-ascii and latin-1
+//     charsets (others are kept as bytes), and at most 8 levels of nesting
+//     and 500 parts. GET .../$value is served on v2.0 too, where Microsoft
+//     documents it nowhere (unverified on Exchange 2016/2019); MIME create
+//     and send are Graph only (v2.0 answers 415 to text/plain).
+//   - Graph refuses with 413 (code BadRequest, "The maximum request length
+//     supported is 4MB.", as field reports show) a fileAttachment of more
+//     than 3 MiB POSTed inline (on its own, in a new message or in
+//     sendMail) and any request body over 4 MiB plus 64 KiB (room for the
+//     JSON around a 3 MiB attachment; where exactly Graph cuts is not
+//     documented). v2.0 hosts take bodies up to 64 MB (a real on-premises
+//     limit is its own configuration).
+//   - Upload sessions: the minimum size (3 MB, 400
+//     ErrorAttachmentSizeShouldNotBeLessThanMinimumSize), the answer to an
+//     out-of-order chunk (416 ErrorInvalidRange), to an Authorization header
+//     (401), to an expired, finished or abandoned session (404) and the
+//     session's GET are the fake's choices from field reports; Microsoft
+//     documents only the happy path. Chunk sizes are not limited. A
+//     message moved during an upload has a new id, so its last chunk
+//     answers 404.
+//   - On v2.0, operations only Graph has (Inbox rules, permanentDelete,
+//     upload sessions) answer 404 RequestBroker--ParseUri "Resource not
+//     found for the segment", as an Exchange server without them does;
+//     rules on a folder other than the Inbox answer 400.
+//   - Moving or copying a folder does not check for a folder of the same
+//     name at the destination; rules are listed in creation order.
 //   - Operations the fake does not implement answer 501 naming them, never
 //     a plausible empty success.
 package outlooktest

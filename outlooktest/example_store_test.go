@@ -75,3 +75,17 @@ func ExampleMailbox_Add() {
 	// Lunch? false high false
 	// 200 Your order invoice.txt
 }
+
+// Tests that check what code under test did to a mailbox's settings read
+// them back with Settings, in Graph names, without a request.
+func ExampleMailbox_Settings() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+
+	s := alice.Settings() // a new mailbox's defaults
+	ar := s["automaticRepliesSetting"].(map[string]any)
+	fmt.Println(s["timeZone"], s["language"].(map[string]any)["locale"], ar["status"])
+	// Output:
+	// UTC en-US disabled
+}

@@ -30,7 +30,8 @@ func FuzzParseScopes(f *testing.F) {
 		"https://mail.contoso.com//.default",
 		"https://graph.microsoft.com/.default https://mail.contoso.com/.default",
 		"api://mid/access", "https:///x", "://", "", " ", "a://b/c/d/",
-		"//0://0", // once parsed to the resource "://0:"
+		"//0://0",              // once parsed to the resource "://0:"
+		"https://h/a%20b/perm", // once parsed to "https://h/a b", which re-parsed as two resources
 	} {
 		f.Add(s)
 	}
@@ -216,7 +217,16 @@ func FuzzServeHTTP(f *testing.F) {
 	srv.issuer.tokens["fuzz-graph"] = tokenInfo{audience: graphResource, user: "alice@contoso.com", clientID: "c", tenantID: tid, scopes: defaultPermissions, expires: far}
 	srv.issuer.tokens["fuzz-onprem"] = tokenInfo{audience: "https://mail.contoso.com", user: "bob@contoso.com", clientID: "c", tenantID: tid, scopes: defaultPermissions, expires: far}
 	srv.issuer.tokens["fuzz-app"] = tokenInfo{audience: graphResource, appOnly: true, clientID: "c", tenantID: tid, scopes: defaultPermissions, expires: far}
+	// An upload session with a known URL, so that fuzzed chunks reach it.
+	alice := srv.Mailbox("alice@contoso.com")
+	msg := alice.Add("messages", Object{"id": "M", "subject": "upload"})
+	srv.store.uploads["S"] = &uploadSession{id: "S", token: "T", box: alice, itemSet: "messages", itemID: msg,
+		userSeg: alice.id + "@" + tid, attachment: Object{"@odata.type": graphNS + "fileAttachment", "name": "f"}, size: 8, expires: far}
 	for _, s := range [][3]string{
+		{"PUT", "outlook.office.com", "/api/v2.0/Users('x@y')/Messages('M')/AttachmentSessions('S')?authtoken=T"},
+		{"GET", "outlook.office.com", "/api/v2.0/Users('x@y')/Messages('M')/AttachmentSessions('S')?authtoken=T"},
+		{"PATCH", "graph.microsoft.com", "/v1.0/me/mailboxSettings"},
+		{"GET", "graph.microsoft.com", "/v1.0/me/messages/M/$value"},
 		{"GET", "graph.microsoft.com", "/v1.0/me"},
 		{"GET", "autodiscover-s.outlook.com", "/autodiscover/autodiscover.json/v1.0/bob@contoso.com?Protocol=Rest"},
 		{"POST", "login.microsoftonline.com", "/contoso.com/oauth2/v2.0/token"},

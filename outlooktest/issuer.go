@@ -391,7 +391,9 @@ func parseScopes(raw string) (scopeRequest, *aadError) {
 				return sr, &aadError{http.StatusBadRequest, "invalid_scope", 70011,
 					fmt.Sprintf("The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", sc)}
 			}
-			res = strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.Path, "/")
+			// The escaped path: a decoded one may hold a space ("%20"), and
+			// the resource would no longer be one scope of a scope list.
+			res = strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/")
 		}
 		if sr.resource != "" && sr.resource != res {
 			return sr, &aadError{http.StatusBadRequest, "invalid_scope", 28000,
@@ -921,6 +923,10 @@ func (is *issuer) idToken(u user, clientID string, now time.Time) string {
 
 // userObjectID is the user's directory object id, stable across runs.
 func userObjectID(addr string) string { return nameUUID("user:" + addr) }
+
+// userID is the seam's user object id of a mailbox (see seam.go): the oid
+// the issuer puts in id_tokens, whatever the case of the address.
+func userID(smtp string) string { return userObjectID(strings.ToLower(smtp)) }
 
 // clientInfo is Entra ID's client_info: base64url JSON of the user's object
 // id and tenant, from which MSAL builds the home account id.

@@ -295,6 +295,18 @@ func TestDeviceCodeNeedsApproval(t *testing.T) {
 	if got := inbox(t, srv, cloudUser, tr.AccessToken); got != 200 {
 		t.Errorf("Graph with the device-code token: %d", got)
 	}
+	// The mailbox's id is the user's object id: /me shows the oid, and
+	// /users/{oid} reaches the mailbox.
+	me := get(t, srv.Client(), "https://graph.microsoft.com/v1.0/me", "Bearer "+tr.AccessToken)
+	var meBody struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(me.body, &meBody); err != nil || meBody.ID != claims["oid"] {
+		t.Errorf("GET /me id = %q (%v); want the id_token's oid %v", meBody.ID, err, claims["oid"])
+	}
+	if got := inbox(t, srv, fmt.Sprint(claims["oid"]), tr.AccessToken); got != 200 {
+		t.Errorf("GET /users/{oid}/messages = %d; want 200", got)
+	}
 	// The device code is spent.
 	if a = postForm(t, srv, tokenURL, poll); a.status != 400 || oauthError(t, a.body) != "invalid_grant" {
 		t.Errorf("second redemption: %d %s; want invalid_grant", a.status, a.body)

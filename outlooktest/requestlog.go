@@ -60,8 +60,10 @@ func (l *requestLog) reset() {
 }
 
 // Requests returns a copy of the request log: every request received since
-// the server started or since ResetRequests, in arrival order. A request
-// appears once its answer is complete.
+// the server started or since ResetRequests, in the order their answers
+// began. A request appears as soon as its status is known, before any of its
+// answer reaches the client, so a client that has its answer finds the
+// request logged; a dropped connection is logged before it is dropped.
 func (s *Server) Requests() []Request { return s.log.snapshot() }
 
 // ResetRequests empties the request log, typically after seeding and before
@@ -73,26 +75,34 @@ func (s *Server) ResetRequests() { s.log.reset() }
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// onStatus, if set, runs once, when the status is known and before any
+	// byte of the answer can reach the client: a client that has read an
+	// answer then finds its request in the log.
+	onStatus func()
+}
+
+func (w *statusWriter) setStatus(code int) {
+	if w.status != 0 || code < 200 { // 1xx answers are interim
+		return
+	}
+	w.status = code
+	if w.onStatus != nil {
+		w.onStatus()
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
+	w.setStatus(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.setStatus(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Flush() {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.setStatus(http.StatusOK)
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/query"
 )
 
 const (
@@ -575,10 +577,10 @@ func TestNotImplementedAndErrors(t *testing.T) {
 		want         int
 		code         string
 	}{
-		{"POST", "/me/messages/" + id + "/permanentDelete", 501, "NotImplemented"},
+		{"GET", "/me/messages/" + id + "/extensions", 501, "NotImplemented"},
 		{"GET", "/me/messages/" + id + "/move", 405, "ErrorInvalidRequest"},
 		{"POST", "/me/events", 400, "RequestBodyRead"},
-		{"GET", "/me/mailboxSettings", 501, "NotImplemented"},
+		{"GET", "/me/mailboxSettings/nonsense", 400, "BadRequest"},
 		{"GET", "/me", 200, ""},
 		{"POST", "/me", 501, "NotImplemented"},
 		{"GET", "/me/messages/AAMkAGnope", 404, "ErrorItemNotFound"},
@@ -764,8 +766,18 @@ func TestMessageActions(t *testing.T) {
 			if n := len(recipient.Items("messages")); n != 2 {
 				t.Errorf("recipient holds %d messages after the draft was sent; want 2", n)
 			}
-			f.must(t, 501, "POST", "/me/messages/"+newID+"/permanentDelete", nil)
-			f.must(t, 501, "GET", "/me/messages/"+newID+"/$value", nil)
+			if mimeText := f.must(t, 200, "GET", "/me/messages/"+newID+"/$value", nil); !strings.Contains(string(mimeText.raw), "MIME-Version: 1.0") {
+				t.Errorf("$value = %q; want a MIME message", mimeText.raw)
+			}
+			if dl.d == dialectV2 {
+				f.must(t, 404, "POST", "/me/messages/"+newID+"/permanentDelete", nil) // not in v2.0
+				return
+			}
+			f.must(t, 204, "POST", "/me/messages/"+newID+"/permanentDelete", nil)
+			f.must(t, 404, "GET", "/me/messages/"+newID, nil)
+			if del := f.must(t, 200, "GET", "/me/mailFolders/deleteditems/messages", nil); len(del.value()) != 0 {
+				t.Errorf("a permanently deleted message went to Deleted Items: %v", del.value())
+			}
 		})
 	}
 }
@@ -794,6 +806,15 @@ func FuzzRESTRequest(f *testing.F) {
 		{"GET", "/me/events/S/instances", "startDateTime=2024-01-01&endDateTime=2024-03-01", "", ""},
 		{"GET", "/me/calendarView", "startDateTime=2024-01-01T00:00:00Z&endDateTime=2025-01-01T00:00:00Z&$top=5", "", ""},
 		{"POST", "/me/events", "", "", `{"subject":"r","start":{"dateTime":"2024-01-01T10:00:00","timeZone":"Tokyo Standard Time"},"end":{"dateTime":"2024-01-01T11:00:00","timeZone":"UTC"},"recurrence":{"pattern":{"type":"relativeYearly","daysOfWeek":["friday"],"index":"last","month":2},"range":{"type":"noEnd","startDate":"2024-01-01"}}}`},
+		{"PATCH", "/me/mailboxSettings", "", "", `{"automaticRepliesSetting":{"status":"scheduled","scheduledStartDateTime":{"dateTime":"2024-01-01T00:00:00","timeZone":"UTC"}},"language":{"locale":"de-DE"}}`},
+		{"GET", "/me/MailboxSettings/AutomaticRepliesSetting", "", "", ""},
+		{"POST", "/me/inferenceClassification/overrides", "", "", `{"classifyAs":"other","senderEmailAddress":{"address":"a@b.c"}}`},
+		{"POST", "/me/mailFolders/inbox/messageRules", "", "", `{"displayName":"r","actions":{"delete":true}}`},
+		{"POST", "/me/mailFolders/inbox/childFolders", "", "", `{"displayName":"x"}`},
+		{"POST", "/me/mailFolders/drafts/copy", "", "", `{"destinationId":"inbox"}`},
+		{"POST", "/me/mailFolders/archive/permanentDelete", "", "", ""},
+		{"GET", "/me/messages/ID0/$value", "", "", ""},
+		{"POST", "/me/messages/ID0/attachments/createUploadSession", "", "", `{"AttachmentItem":{"attachmentType":"file","name":"a","size":4000000}}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, s.prefer, []byte(s.body))
@@ -938,4 +959,38 @@ func TestReplyAndForward(t *testing.T) {
 			f.must(t, 400, "POST", "/me/messages/"+id+"/forward", Object{f.n("comment"): "nobody"})
 		})
 	}
+}
+
+func TestQueryOptionFixes(t *testing.T) {
+	for _, dl := range dialects() {
+		t.Run(dl.name, func(t *testing.T) {
+			f := newFakeHost(t, dl.d, 10)
+			m := f.mailbox()
+			for i := range 3 {
+				m.Add("messages", Object{"subject": fmt.Sprint("m", i), "attachments": []Object{
+					{"name": "a.txt", "contentBytes": "YQ=="}, {"name": "b.txt", "contentBytes": "Yg=="},
+				}})
+			}
+			// A ";" inside $expand's parentheses must not make the option vanish.
+			a := f.must(t, 200, "GET", "/me/messages?$top=1&$expand=attachments($select=name;$top=1)", nil)
+			if v := a.value(); len(v) != 1 || v[0].(map[string]any)[f.n("attachments")] == nil {
+				t.Errorf("$expand with a nested ';' was dropped: %s", a.raw)
+			}
+			// $top=0: an empty page and no next link.
+			a = f.must(t, 200, "GET", "/me/messages?$top=0&$count=true", nil)
+			if len(a.value()) != 0 || a.body["@odata.nextLink"] != nil || a.body["@odata.count"] != float64(3) {
+				t.Errorf("$top=0: %s; want no items, no nextLink, count 3", a.raw)
+			}
+		})
+	}
+}
+
+func TestAddPathsRefusesUnknownKinds(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("addPaths accepted a property kind the query engine has no kind for")
+		}
+	}()
+	bad := &objType{name: "x", props: map[string]*prop{"p": {name: "p", kind: kind(99)}}, order: []string{"p"}}
+	addPaths(map[string]query.Kind{}, "", bad, 0)
 }

@@ -67,23 +67,27 @@ type entitySet struct {
 
 // enums holds each enum's members in Graph spelling (resources.md 1.11).
 var enums = map[string][]string{
-	"importance":                  {"low", "normal", "high"},
-	"sensitivity":                 {"normal", "personal", "private", "confidential"},
-	"bodyType":                    {"text", "html"},
-	"followupFlagStatus":          {"notFlagged", "complete", "flagged"},
-	"inferenceClassificationType": {"focused", "other"},
-	"freeBusyStatus":              {"unknown", "free", "tentative", "busy", "oof", "workingElsewhere"},
-	"responseType":                {"none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"},
-	"attendeeType":                {"required", "optional", "resource"},
-	"eventType":                   {"singleInstance", "occurrence", "exception", "seriesMaster"},
-	"onlineMeetingProviderType":   {"unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness"},
-	"recurrencePatternType":       {"daily", "weekly", "absoluteMonthly", "relativeMonthly", "absoluteYearly", "relativeYearly"},
-	"recurrenceRangeType":         {"endDate", "noEnd", "numbered"},
-	"dayOfWeek":                   {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"},
-	"weekIndex":                   {"first", "second", "third", "fourth", "last"},
-	"calendarColor":               {"auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"},
-	"locationType":                {"default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates", "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress"},
-	"locationUniqueIdType":        {"unknown", "locationStore", "directory", "private", "bing"},
+	"importance":                            {"low", "normal", "high"},
+	"sensitivity":                           {"normal", "personal", "private", "confidential"},
+	"bodyType":                              {"text", "html"},
+	"followupFlagStatus":                    {"notFlagged", "complete", "flagged"},
+	"inferenceClassificationType":           {"focused", "other"},
+	"freeBusyStatus":                        {"unknown", "free", "tentative", "busy", "oof", "workingElsewhere"},
+	"responseType":                          {"none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"},
+	"attendeeType":                          {"required", "optional", "resource"},
+	"eventType":                             {"singleInstance", "occurrence", "exception", "seriesMaster"},
+	"onlineMeetingProviderType":             {"unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness"},
+	"recurrencePatternType":                 {"daily", "weekly", "absoluteMonthly", "relativeMonthly", "absoluteYearly", "relativeYearly"},
+	"recurrenceRangeType":                   {"endDate", "noEnd", "numbered"},
+	"dayOfWeek":                             {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"},
+	"weekIndex":                             {"first", "second", "third", "fourth", "last"},
+	"calendarColor":                         {"auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"},
+	"locationType":                          {"default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates", "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress"},
+	"locationUniqueIdType":                  {"unknown", "locationStore", "directory", "private", "bing"},
+	"automaticRepliesStatus":                {"disabled", "alwaysEnabled", "scheduled"},
+	"externalAudienceScope":                 {"none", "contactsOnly", "all"},
+	"delegateMeetingMessageDeliveryOptions": {"sendToDelegateAndInformationToPrincipal", "sendToDelegateAndPrincipal", "sendToDelegateOnly"},
+	"userPurpose":                           {"user", "linked", "shared", "room", "equipment", "others"},
 }
 
 // enumLookup maps enum name -> lower-cased member -> Graph spelling.
@@ -171,6 +175,28 @@ firstDayOfWeek enum:dayOfWeek
 index enum:weekIndex
 dayOfMonth number
 month number`,
+	"automaticRepliesSetting": `status enum:automaticRepliesStatus
+externalAudience enum:externalAudienceScope
+internalReplyMessage string
+externalReplyMessage string
+scheduledStartDateTime dateTimeTimeZone
+scheduledEndDateTime dateTimeTimeZone`,
+	"localeInfo": `locale string
+displayName string R`,
+	"workingHours": `daysOfWeek []enum:dayOfWeek
+startTime string
+endTime string
+timeZone object`,
+	// mailboxSettings is not an entity: one value per mailbox (settings.go).
+	"mailboxSettings": `automaticRepliesSetting automaticRepliesSetting
+archiveFolder string R
+timeZone string
+language localeInfo
+workingHours workingHours
+dateFormat string G
+timeFormat string G
+delegateMeetingMessageDeliveryOptions enum:delegateMeetingMessageDeliveryOptions G
+userPurpose enum:userPurpose R G`,
 	"recurrenceRange": `type enum:recurrenceRangeType
 startDate string
 endDate string
@@ -324,6 +350,19 @@ displayName string
 parentFolderId string R
 singleValueExtendedProperties []singleValueLegacyExtendedProperty
 multiValueExtendedProperties []multiValueLegacyExtendedProperty`},
+	{"inferenceClassificationOverrides", "inferenceClassificationOverride", "InferenceClassificationOverride", "InferenceClassification/Overrides", `id string R
+classifyAs enum:inferenceClassificationType
+senderEmailAddress emailAddress C`},
+	// Inbox rules, Graph only (the v2.0 rules API never left preview).
+	{"messageRules", "messageRule", "MessageRule", "MessageRules", `id string R
+displayName string
+sequence number
+isEnabled bool
+hasError bool R
+isReadOnly bool R
+conditions object
+exceptions object
+actions object`},
 	// attachments: the union of fileAttachment, itemAttachment and
 	// referenceAttachment; @odata.type tells them apart.
 	{"attachments", "attachment", "Attachment", "Attachments", `id string R

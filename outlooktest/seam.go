@@ -87,8 +87,16 @@ type restEnv struct {
 	locate   func(smtp string) (Location, bool) // where a mailbox lives, if the server knows it
 	pageSize func() int                         // server-driven page size when the client sets none
 	now      func() time.Time                   // the server's clock (WithClock)
+	tenant   func(smtp string) string           // the tenant id of a mailbox's domain; "" when unknown
 }
 
+// The issuer half provides:
+//
+//	func userID(smtp string) string // the user's object id: the id_token's oid, the mailbox's id
+//
+// so that /users/{oid} reaches the mailbox of the signed-in user and /me
+// answers the id the id_token named.
+//
 // The store half provides:
 //
 //	func newStore(now func() time.Time) *store

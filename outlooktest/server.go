@@ -293,7 +293,18 @@ func (s *Server) restEnv(d wireDialect, host string) restEnv {
 		locate:   s.locate,
 		pageSize: func() int { return s.cfg.pageSize },
 		now:      s.now,
+		tenant:   s.tenantOf,
 	}
+}
+
+// tenantOf returns the tenant id of the domain of a mailbox address.
+func (s *Server) tenantOf(smtp string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if d, ok := s.domains[domainOf(smtp)]; ok {
+		return d.tenantID
+	}
+	return ""
 }
 
 func (s *Server) locate(smtp string) (Location, bool) {
@@ -521,6 +532,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"audience", entry.Audience, "fault", entry.FaultApplied)
 	}
 	defer record()
+	sw.onStatus = record
 	sw.Header().Set("request-id", newUUID())
 	if id := r.Header.Get("client-request-id"); id != "" {
 		sw.Header().Set("client-request-id", id)
@@ -594,6 +606,10 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveEXO(w http.ResponseWriter, r *http.Request, host string) {
 	if isAutodiscoverPath(r.URL.Path) {
 		s.serveEXOAutodiscover(w, r, host)
+		return
+	}
+	if host == outlookCloudHost && isUploadPath(r.URL.Path) {
+		s.serveUpload(w, r)
 		return
 	}
 	if hasPathPrefixFold(r.URL.Path, "/api") {

@@ -650,3 +650,38 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("%d Graph requests, %d faulted; want 80, some but not all", fromGraph, faulted)
 	}
 }
+
+// TestAppTokenStaysInItsTenant: an app-only token of contoso.com does not
+// open a mailbox of fabrikam.com, though both are on the same Graph host.
+func TestAppTokenStaysInItsTenant(t *testing.T) {
+	t.Parallel()
+	srv := newHybrid(t)
+	srv.AddMailbox("erin@fabrikam.com", outlooktest.Cloud)
+	tok := appToken(t, srv, "https://graph.microsoft.com") // issued in contoso.com
+	for _, tc := range []struct {
+		user   string
+		status int
+	}{{cloudUser, 200}, {"erin@fabrikam.com", 403}} {
+		a := get(t, srv.Client(), "https://graph.microsoft.com/v1.0/users/"+tc.user+"/messages", "Bearer "+tok)
+		if a.status != tc.status {
+			t.Errorf("GET %s's messages = %d %s; want %d", tc.user, a.status, a.body, tc.status)
+		}
+		if tc.status == 403 && !strings.Contains(string(a.body), `"ErrorAccessDenied"`) {
+			t.Errorf("403 body %s; want ErrorAccessDenied", a.body)
+		}
+	}
+}
+
+// TestRequestLogHoldsAnsweredRequests: once a client has its answer, the
+// request is in the log (the entry is written before the answer leaves).
+func TestRequestLogHoldsAnsweredRequests(t *testing.T) {
+	t.Parallel()
+	srv := newHybrid(t)
+	for i := range 30 {
+		appToken(t, srv, "https://graph.microsoft.com")
+		log := srv.Requests()
+		if len(log) != i+1 || !strings.HasSuffix(log[i].Path, "/token") || log[i].Status != 200 {
+			t.Fatalf("after %d token requests the log holds %d entries (last %+v)", i+1, len(log), log[len(log)-1])
+		}
+	}
+}

@@ -27,6 +27,8 @@ type store struct {
 	boxes map[string]*Mailbox // by lower-cased SMTP address
 	byID  map[string]*Mailbox // by mailbox (user object) id
 	key   []byte              // MAC key of delta and skip tokens
+
+	uploads map[string]*uploadSession // attachment upload sessions by id
 }
 
 // Mailbox is one mailbox of the fake server: its folders, messages,
@@ -50,6 +52,8 @@ type Mailbox struct {
 	defaultCalendar string
 	defaultGroup    string
 	defaultContacts string
+
+	settings Object // mailboxSettings, Graph form
 }
 
 // entity is one stored resource. obj holds the Graph-form JSON the API shows
@@ -81,7 +85,7 @@ func newStore(now func() time.Time) *store {
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
-	return &store{now: now, boxes: map[string]*Mailbox{}, byID: map[string]*Mailbox{}, key: key}
+	return &store{now: now, boxes: map[string]*Mailbox{}, byID: map[string]*Mailbox{}, key: key, uploads: map[string]*uploadSession{}}
 }
 
 // ensureMailbox returns the mailbox for smtp, creating it with its
@@ -93,12 +97,13 @@ func (st *store) ensureMailbox(smtp string) *Mailbox {
 	if m, ok := st.boxes[k]; ok {
 		return m
 	}
-	m := &Mailbox{st: st, addr: k, id: newGUID(), ents: map[string]map[string]*entity{}, wellKnown: map[string]string{}}
+	m := &Mailbox{st: st, addr: k, id: userID(k), ents: map[string]map[string]*entity{}, wellKnown: map[string]string{}}
 	rand.Read(m.ckPfx[:])
 	for name := range sets() {
 		m.ents[name] = map[string]*entity{}
 	}
 	m.initFolders()
+	m.settings = m.defaultSettings()
 	st.boxes[k] = m
 	st.byID[m.id] = m
 	return m
@@ -183,7 +188,9 @@ func (m *Mailbox) Address() string { return m.addr }
 
 // Add stores obj, given with Graph (camelCase) property names, in one of the
 // mailbox's collections ("messages", "mailFolders", "events", "calendars",
-// "calendarGroups", "contacts", "contactFolders") and returns its id. The
+// "calendarGroups", "contacts", "contactFolders",
+// "inferenceClassificationOverrides", "messageRules" (the Inbox's rules))
+// and returns its id. The
 // server fills what Exchange would (id unless given, changeKey, @odata.etag,
 // timestamps, defaults). Seeded messages are received mail (isDraft false,
 // isRead false unless set) in "parentFolderId", a folder id or well-known
@@ -283,7 +290,8 @@ func (m *Mailbox) Seed(fsys fs.FS, name string) error {
 	}
 	m.st.mu.Lock()
 	defer m.st.mu.Unlock()
-	for _, coll := range []string{"mailFolders", "contactFolders", "calendarGroups", "calendars", "messages", "events", "contacts"} {
+	for _, coll := range []string{"mailFolders", "contactFolders", "calendarGroups", "calendars", "messages", "events", "contacts",
+		"inferenceClassificationOverrides", "messageRules"} {
 		for k, objs := range doc {
 			if canonicalSet(k) != coll {
 				continue
@@ -329,7 +337,7 @@ func normalise(obj Object) (Object, error) {
 func (m *Mailbox) seed(collection string, obj Object) (string, error) {
 	set := canonicalSet(collection)
 	if set == "" || set == "attachments" {
-		return "", fmt.Errorf("unknown collection (want messages, mailFolders, events, calendars, calendarGroups, contacts or contactFolders)")
+		return "", fmt.Errorf("unknown collection (want messages, mailFolders, events, calendars, calendarGroups, contacts, contactFolders, inferenceClassificationOverrides or messageRules)")
 	}
 	norm, err := normalise(obj)
 	if err != nil {
@@ -394,6 +402,8 @@ func (m *Mailbox) seedParent(set string, obj Object) (string, error) {
 		return folder("contactFolders", m.defaultContacts)
 	case "calendars":
 		return m.defaultGroup, nil
+	case "messageRules":
+		return m.wellKnown["inbox"], nil
 	case "events":
 		return m.defaultCalendar, nil
 	}
@@ -575,6 +585,30 @@ func (m *Mailbox) create(set, parent string, obj Object, fromREST bool) (*entity
 		setDefault("classId", newGUID())
 	case "attachments":
 		setDefault("isInline", false)
+	case "messageRules":
+		if name, _ := obj["displayName"].(string); name == "" {
+			return nil, badInput("ErrorInvalidRequest", "A message rule needs a displayName.")
+		}
+		if _, ok := obj["sequence"].(float64); !ok {
+			var top float64
+			for _, r := range m.ents["messageRules"] {
+				top = max(top, r.obj["sequence"].(float64))
+			}
+			obj["sequence"] = top + 1
+		}
+		setDefault("isEnabled", true)
+		obj["hasError"], obj["isReadOnly"] = false, false
+		setDefault("conditions", Object{})
+		setDefault("exceptions", Object{})
+		setDefault("actions", Object{})
+	case "inferenceClassificationOverrides":
+		ea, _ := obj["senderEmailAddress"].(map[string]any)
+		if a, _ := ea["address"].(string); !strings.Contains(a, "@") {
+			return nil, badInput("ErrorInvalidRequest", "An override needs senderEmailAddress with an SMTP address.")
+		}
+		if _, ok := obj["classifyAs"].(string); !ok {
+			return nil, badInput("ErrorInvalidRequest", "An override needs classifyAs (focused or other).")
+		}
 	}
 	if b, ok := obj["body"].(map[string]any); ok && set != "attachments" {
 		if _, has := es.typ.props["bodyPreview"]; has {
