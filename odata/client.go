@@ -385,7 +385,9 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 	}
 	h := req.Header
 	h["Authorization"] = []string{auth}
-	h["Accept"] = acceptJSON
+	if _, ok := r.Header["Accept"]; !ok {
+		h["Accept"] = acceptJSON // media streams ($value) set their own
+	}
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
@@ -442,7 +444,9 @@ var (
 	// Responses are decoded leniently: servers may repeat a name or send
 	// invalid UTF-8 in a subject, and neither should lose a whole page.
 	decodeOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	encodeOptions = json.JoinOptions()
+	// What was decoded leniently must encode again: a fetched item with a
+	// repeated name or invalid UTF-8 in an unknown property can be sent back.
+	encodeOptions = decodeOptions
 )
 
 // decode reads a 2xx response body in dialect d into v. It returns false

@@ -465,3 +465,40 @@ func TestSendUnauthenticated(t *testing.T) {
 		t.Errorf("plain http: err = %v", err)
 	}
 }
+
+func TestAcceptHeader(t *testing.T) {
+	var got []string
+	_, c := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) {
+		got = append(got, strings.Join(r.Header.Values("Accept"), ","))
+		w.WriteHeader(204)
+	})
+	ctx := t.Context()
+	c.Do(ctx, &odata.Request{Method: "GET", Path: odata.PathOf("messages")})
+	c.Do(ctx, &odata.Request{Method: "GET", Path: odata.PathOf("messages/{}/$value", "x"), Header: http.Header{"Accept": {"*/*"}}})
+	if strings.Join(got, " ") != "application/json */*" {
+		t.Errorf("Accept headers = %q", got)
+	}
+}
+
+func TestReencodeWhatWasDecoded(t *testing.T) {
+	// A name repeated inside unknown data, and invalid UTF-8, decode
+	// leniently; sending the value back must not fail.
+	type loose struct {
+		Subject string         `json:"subject"`
+		Extra   map[string]any `json:"extra"`
+	}
+	_, c := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" {
+			f.json(w, 200, "{\"subject\":\"caf\xe9\",\"extra\":{\"a\":1,\"a\":2}}", "")
+			return
+		}
+		w.WriteHeader(202)
+	})
+	v, err := odata.Get[loose](t.Context(), c, odata.PathOf("messages/{}", "x"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := odata.Action(t.Context(), c, odata.PathOf("messages/{}/send", "x"), v); err != nil {
+		t.Errorf("re-sending a decoded value: %v", err)
+	}
+}
