@@ -13,6 +13,7 @@ import (
 
 	"github.com/exchangekit/outlook/autodiscover"
 	"github.com/exchangekit/outlook/internal/transport"
+	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -296,6 +297,7 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old 
 		return nil, fmt.Errorf("outlook: %w", err)
 	}
 	mb.od = od
+	mb.Mail = mail.NewService(od)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cur := c.mailboxes[ep.Mailbox]; cur != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -46,6 +47,11 @@ type Mailbox struct {
 	address string
 	ep      atomic.Pointer[autodiscover.Endpoint]
 	od      *odata.Client
+
+	// Mail is the mailbox's mail: messages, folders, attachments, sending,
+	// change tracking and mail settings, in whichever dialect the mailbox
+	// is served.
+	Mail *mail.Service
 
 	relocMu    sync.Mutex
 	lastFutile time.Time // when a rediscovery last found the mailbox where it was

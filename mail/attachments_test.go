@@ -1,0 +1,141 @@
+package mail_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/exchangekit/outlook/mail"
+	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+func TestAttachments(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		svc := e.mb.Mail
+		d, err := svc.CreateDraft(ctx, &mail.Message{Subject: "with files"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := []byte("%PDF-1.7 pretend")
+		a, err := svc.AddAttachment(ctx, d.ID, &mail.Attachment{Name: "report.pdf", ContentType: "application/pdf", ContentBytes: content})
+		if err != nil {
+			t.Fatalf("AddAttachment: %v", err)
+		}
+		if a.ID == "" || a.Kind != mail.FileAttachment || a.Name != "report.pdf" || a.Size == 0 {
+			t.Errorf("AddAttachment = %+v", a)
+		}
+		inline, err := svc.AddAttachment(ctx, d.ID, &mail.Attachment{Name: "logo.png", ContentType: "image/png", ContentBytes: []byte{0x89, 'P', 'N', 'G'}, IsInline: true, ContentID: "logo"})
+		if err != nil {
+			t.Fatalf("AddAttachment inline: %v", err)
+		}
+		got, err := svc.GetAttachment(ctx, d.ID, a.ID)
+		if err != nil {
+			t.Fatalf("GetAttachment: %v", err)
+		}
+		if !bytes.Equal(got.ContentBytes, content) || got.ContentType != "application/pdf" {
+			t.Errorf("GetAttachment = %+v", got)
+		}
+		rc, err := svc.AttachmentContent(ctx, d.ID, a.ID)
+		switch {
+		case notServed(t, err):
+		case err != nil:
+			t.Fatalf("AttachmentContent: %v", err)
+		default:
+			raw, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil || !bytes.Equal(raw, content) {
+				t.Errorf("AttachmentContent = %q, %v; want %q", raw, err, content)
+			}
+		}
+		n := 0
+		for att, err := range svc.ListAttachments(ctx, d.ID, nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if att.ID == inline.ID && (!att.IsInline || att.ContentID != "logo") {
+				t.Errorf("inline attachment listed as %+v", att)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Errorf("ListAttachments gave %d, want 2", n)
+		}
+		if err := svc.DeleteAttachment(ctx, d.ID, a.ID); err != nil {
+			t.Fatalf("DeleteAttachment: %v", err)
+		}
+		if _, err := svc.GetAttachment(ctx, d.ID, a.ID); !errors.Is(err, odata.ErrNotFound) {
+			t.Errorf("GetAttachment after delete: %v, want ErrNotFound", err)
+		}
+		// Up to the inline limit, UploadAttachment works in both dialects.
+		small := bytes.Repeat([]byte("0123456789"), 1000)
+		up, err := svc.UploadAttachment(ctx, d.ID, "small.txt", "text/plain", bytes.NewReader(small), int64(len(small)), nil)
+		if err != nil {
+			t.Fatalf("UploadAttachment(small): %v", err)
+		}
+		if got, err := svc.GetAttachment(ctx, d.ID, up.ID); err != nil || !bytes.Equal(got.ContentBytes, small) {
+			t.Errorf("the small upload reads back wrong: %v", err)
+		}
+	})
+}
+
+// A large file goes through an upload session in chunks, without the
+// mailbox's token, and survives failed chunks.
+func TestUploadLargeAttachment(t *testing.T) {
+	size := int64(9<<20 + 12345)
+	file := make([]byte, size)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range file {
+		file[i] = byte(rng.Uint32())
+	}
+	cases := []struct {
+		name   string
+		faults []outlooktest.Fault
+		reader func() io.Reader
+	}{
+		{"clean", nil, func() io.Reader { return bytes.NewReader(file) }},
+		{"5xx on the second chunk", []outlooktest.Fault{{Host: "outlook.office.com", Method: "PUT", After: 1, Times: 2, Status: 503}},
+			func() io.Reader { return bytes.NewReader(file) }},
+		{"dropped connection, plain reader", []outlooktest.Fault{{Host: "outlook.office.com", Method: "PUT", After: 2, Times: 1, DropAfterBody: true}},
+			func() io.Reader { return io.MultiReader(bytes.NewReader(file)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, cloudAddr)
+			ctx := t.Context()
+			d, err := e.mb.Mail.CreateDraft(ctx, &mail.Message{Subject: "big"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range c.faults {
+				e.srv.Inject(f)
+			}
+			a, err := e.mb.Mail.UploadAttachment(ctx, d.ID, "big.bin", "application/octet-stream", c.reader(), size, &mail.UploadOptions{ChunkSize: 10 * mail.UploadChunkUnit})
+			skipIfNotImplemented(t, err)
+			if oe, ok := errorsAsOData(err); ok && oe.StatusCode == 404 && strings.HasSuffix(oe.Path, "/createUploadSession") {
+				// The fake reads the action as an attachment id until its
+				// server side of upload sessions lands.
+				t.Skipf("outlooktest does not serve upload sessions yet: %v", err)
+			}
+			if err != nil {
+				t.Fatalf("UploadAttachment: %v", err)
+			}
+			got, err := e.mb.Mail.GetAttachment(ctx, d.ID, a.ID)
+			if err != nil {
+				t.Fatalf("GetAttachment(%q): %v", a.ID, err)
+			}
+			if !bytes.Equal(got.ContentBytes, file) {
+				t.Errorf("uploaded %d bytes read back as %d bytes, equal=%v", size, len(got.ContentBytes), bytes.Equal(got.ContentBytes, file))
+			}
+			for _, r := range e.srv.Requests() {
+				if r.Method == "PUT" && r.TokenSent {
+					t.Errorf("a chunk was sent with the mailbox's token to %s", r.Host)
+				}
+			}
+		})
+	}
+}
