@@ -11,13 +11,20 @@
 //	c, err := outlook.NewClient(cred)
 //	...
 //	mb, err := c.Mailbox(ctx, "alice@contoso.com") // Exchange Online or on premises
-//	for msg, err := range odata.List[Message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), nil) {
+//	...
+//	for msg, err := range mb.Mail.ListMessages(ctx, mail.Inbox, &odata.Query{
+//		Filter:  mail.IsRead.Eq(false).And(mail.ReceivedDateTime.Ge(since)),
+//		OrderBy: odata.Desc(mail.ReceivedDateTime),
+//	}) {
 //		...
 //	}
+//	err = mb.Mail.SendMail(ctx, &mail.Message{Subject: "hi", ToRecipients: mail.To("bob@contoso.com")}, nil)
 //
-// The typed mail, calendar and contacts services are being built on the
-// mailbox's OData client (package [github.com/exchangekit/outlook/odata]);
-// until they land, [Mailbox.OData] is the way in.
+// A [Mailbox] carries one service per area: Mail (package
+// [github.com/exchangekit/outlook/mail]: messages, folders, attachments,
+// sending, sync, settings) today; calendar and contacts come next. Until then
+// [Mailbox.OData] reaches any resource with the typed OData client (package
+// [github.com/exchangekit/outlook/odata]).
 //
 // # Authentication
 //

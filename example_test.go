@@ -6,7 +6,7 @@ import (
 	"log"
 
 	"github.com/exchangekit/outlook"
-	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
@@ -48,10 +48,7 @@ func ExampleClient_Mailbox() {
 
 // printInbox does not know, or care, where the mailbox lives.
 func printInbox(ctx context.Context, mb *outlook.Mailbox) error {
-	type message struct {
-		Subject string `json:"subject"`
-	}
-	for m, err := range odata.List[message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), nil) {
+	for m, err := range mb.Mail.ListMessages(ctx, mail.Inbox, nil) {
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
 )
@@ -100,23 +102,6 @@ func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes strin
 	return tour(ctx, w, c, strings.TrimSpace(addrs[0]), strings.TrimSpace(addrs[1]))
 }
 
-// message is what the tour reads of a message.
-type message struct {
-	ID      string `json:"id"`
-	Subject string `json:"subject"`
-	IsRead  bool   `json:"isRead"`
-	From    struct {
-		EmailAddress struct {
-			Address string `json:"address"`
-		} `json:"emailAddress"`
-	} `json:"from"`
-}
-
-var (
-	subjectField  = odata.NewStringField("subject")
-	receivedField = odata.NewTimeField("receivedDateTime")
-)
-
 // tour is the same code for every mailbox, wherever it lives.
 func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) error {
 	var boxes []*outlook.Mailbox
@@ -139,12 +124,12 @@ func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) 
 
 	subject := fmt.Sprintf("Hello from %s (%s)", boxes[0].Address(), time.Now().UTC().Format("15:04:05"))
 	fmt.Fprintf(w, "\nSending %q from %s to %s...\n", subject, boxes[0].Address(), boxes[1].Address())
-	send := map[string]any{"message": map[string]any{
-		"subject":      subject,
-		"body":         map[string]any{"contentType": "text", "content": "Sent by the exchangekit/outlook quickstart."},
-		"toRecipients": []any{map[string]any{"emailAddress": map[string]any{"address": boxes[1].Address()}}},
-	}}
-	if err := odata.Action(ctx, boxes[0].OData(), odata.PathOf("sendMail"), send); err != nil {
+	err := boxes[0].Mail.SendMail(ctx, &mail.Message{
+		Subject:      subject,
+		Body:         item.TextBody("Sent by the exchangekit/outlook quickstart."),
+		ToRecipients: mail.To(boxes[1].Address()),
+	}, nil)
+	if err != nil {
 		return err
 	}
 	m, err := waitFor(ctx, boxes[1], subject)
@@ -152,14 +137,24 @@ func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) 
 		return err
 	}
 	fmt.Fprintf(w, "Arrived in %s's inbox: %q from %s\n", boxes[1].Address(), m.Subject, m.From.EmailAddress.Address)
+
+	fmt.Fprintf(w, "\n%s replies...\n", boxes[1].Address())
+	if err := boxes[1].Mail.Reply(ctx, m.ID, "Got it, thanks!", nil); err != nil {
+		return err
+	}
+	r, err := waitFor(ctx, boxes[0], "RE: "+subject)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Arrived in %s's inbox: %q from %s\n", boxes[0].Address(), r.Subject, r.From.EmailAddress.Address)
 	return nil
 }
 
 // printInbox lists the newest messages of the inbox.
 func printInbox(ctx context.Context, w io.Writer, mb *outlook.Mailbox) error {
-	q := &odata.Query{Select: odata.Fields(subjectField, receivedField), OrderBy: odata.Desc(receivedField), Top: 5}
+	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.ReceivedDateTime), OrderBy: odata.Desc(mail.ReceivedDateTime), Top: 5}
 	n := 0
-	for m, err := range odata.List[message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), q) {
+	for m, err := range mb.Mail.ListMessages(ctx, mail.Inbox, q) {
 		if err != nil {
 			return err
 		}
@@ -175,10 +170,10 @@ func printInbox(ctx context.Context, w io.Writer, mb *outlook.Mailbox) error {
 }
 
 // waitFor polls the inbox until a message with subject arrives.
-func waitFor(ctx context.Context, mb *outlook.Mailbox, subject string) (*message, error) {
-	q := &odata.Query{Filter: subjectField.Eq(subject)}
+func waitFor(ctx context.Context, mb *outlook.Mailbox, subject string) (*mail.Message, error) {
+	q := &odata.Query{Filter: mail.Subject.Eq(subject)}
 	for {
-		for m, err := range odata.List[message](ctx, mb.OData(), odata.PathOf("mailFolders/{}/messages", "inbox"), q) {
+		for m, err := range mb.Mail.ListMessages(ctx, mail.Inbox, q) {
 			if err != nil {
 				return nil, err
 			}

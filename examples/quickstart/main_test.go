@@ -19,6 +19,8 @@ func TestFakeTour(t *testing.T) {
 		`Sending "Hello from alice@contoso.com`,
 		`Arrived in bob@contoso.com's inbox: "Hello from alice@contoso.com`,
 		"from alice@contoso.com",
+		"bob@contoso.com replies...",
+		`Arrived in alice@contoso.com's inbox: "RE: Hello from alice@contoso.com`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
