@@ -113,14 +113,14 @@ func Register(renames []Rename, enums []Enum, pathSegments map[string]string) {
 	for _, r := range renames {
 		t.renameToV2[r.Graph] = putScoped(t.renameToV2[r.Graph], r.Parent, r.V2)
 		t.renameFromV2[r.V2] = putScoped(t.renameFromV2[r.V2], r.Parent, r.Graph)
-		t.renameToV2Lens |= lenBit(len(r.Graph))
-		t.renameFromV2Lens |= lenBit(len(r.V2))
+		t.renameToV2Names.add(r.Graph)
+		t.renameFromV2Names.add(r.V2)
 	}
 	for _, e := range enums {
 		if !slices.Contains(t.enumParents[e.Name], e.Parent) {
 			t.enumParents[e.Name] = append(t.enumParents[e.Name], e.Parent)
 		}
-		t.enumLens |= lenBit(len(e.Name))
+		t.enumNames.add(e.Name)
 		for g, v := range e.Values {
 			t.enumToV2[g] = v
 			t.enumFromV2[v] = g
@@ -149,15 +149,31 @@ type tables struct {
 	enumFromV2Fold map[string]string   // the same, keyed by the lower-cased v2 value
 	segToV2        map[string]string   // path segments: Graph -> v2
 
-	// Bit n is set when a key of the map above has length n (n < 64; longer
-	// keys set bit 63): the translator skips map lookups for other lengths.
-	renameToV2Lens, renameFromV2Lens, enumLens uint64
+	// Filters over the names in the maps above, so the translator skips the
+	// map lookup for nearly every name that is not there.
+	renameToV2Names, renameFromV2Names, enumNames nameFilter
 }
 
-func lenBit(n int) uint64 { return 1 << min(n, 63) }
+// nameFilter is a 256-bit set over a small hash of names: a name whose bit
+// is clear is certainly not in the set it was built from.
+type nameFilter [4]uint64
 
-// hasLen reports whether a key of length n may be in the map the mask describes.
-func hasLen(mask uint64, n int) bool { return mask&lenBit(n) != 0 }
+func nameHash[S ~string | ~[]byte](s S) uint8 {
+	if len(s) == 0 {
+		return 0
+	}
+	return uint8(len(s)*31) ^ s[0]*7 ^ s[len(s)-1]*13
+}
+
+func (f *nameFilter) add(name string) {
+	h := nameHash(name)
+	f[h>>6] |= 1 << (h & 63)
+}
+
+func (f *nameFilter) mayHave(name []byte) bool {
+	h := nameHash(name)
+	return f[h>>6]&(1<<(h&63)) != 0
+}
 
 func newTables() *tables {
 	return &tables{
@@ -190,7 +206,7 @@ func (t *tables) clone() *tables {
 	for k, v := range t.segToV2 {
 		n.segToV2[k] = v
 	}
-	n.renameToV2Lens, n.renameFromV2Lens, n.enumLens = t.renameToV2Lens, t.renameFromV2Lens, t.enumLens
+	n.renameToV2Names, n.renameFromV2Names, n.enumNames = t.renameToV2Names, t.renameFromV2Names, t.enumNames
 	return n
 }
 
@@ -235,7 +251,7 @@ func init() {
 
 // isEnum reports whether the property name within parent holds enum values.
 func (t *tables) isEnum(parent, name []byte) bool {
-	if !hasLen(t.enumLens, len(name)) {
+	if !t.enumNames.mayHave(name) {
 		return false
 	}
 	ps, ok := t.enumParents[string(name)]

@@ -289,12 +289,12 @@ func (x *translator) key(start, end int, esc bool, top *frame) error {
 	if k := bytes.IndexByte(raw, '@'); k > 0 {
 		name, suffix = raw[:k], raw[k:]
 	}
-	table, lens := x.t.renameFromV2, x.t.renameFromV2Lens
+	table, names := x.t.renameFromV2, &x.t.renameFromV2Names
 	if x.toV2 {
-		table, lens = x.t.renameToV2, x.t.renameToV2Lens
+		table, names = x.t.renameToV2, &x.t.renameToV2Names
 	}
-	if !hasLen(lens, len(name)) {
-		// No renamed name has this length: skip the map.
+	if !names.mayHave(name) {
+		// Certainly not renamed: skip the map.
 	} else if renamed, ok := lookupScoped(table[string(name)], top.parent); ok {
 		x.replace(start, end, `"`, renamed, string(suffix), `"`)
 		if x.toV2 {
