@@ -194,7 +194,8 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	}
 	hc := cfg.httpClient
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport}
+		// Sign-in and Autodiscover share the REST transport's pool.
+		hc = transport.DefaultHTTPClient()
 	}
 	bound, err := cred.bind(credEnv{httpClient: hc, authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now})
 	if err != nil {

@@ -162,6 +162,11 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
+// DefaultHTTPClient returns the process-wide client every Client built
+// without one uses, so that other callers (sign-in, Autodiscover) can share
+// its connection pool. Do not modify it.
+func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
+
 // defaultHTTPClient is shared by every Client built without one, so that all
 // mailboxes of a process reuse one connection pool.
 var defaultHTTPClient = sync.OnceValue(func() *http.Client {
