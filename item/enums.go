@@ -1,6 +1,6 @@
 package item
 
-import "strings"
+import "github.com/exchangekit/outlook/odata"
 
 // Enum values are the Graph spellings. Package odata respells them for
 // Outlook REST v2.0 from the tables registered in register.go. Each type's
@@ -8,17 +8,6 @@ import "strings"
 // "High" from a Graph request echo or a v2.0 body the translator did not
 // cover), and keeps any other value as sent, so new server values never fail
 // a decode: give every switch on them a default case.
-
-// foldEnum returns the known constant equal to b ignoring case, or b itself.
-// Known values cost no allocation.
-func foldEnum[E ~string](b []byte, known ...E) E {
-	for _, k := range known {
-		if len(b) == len(k) && strings.EqualFold(string(b), string(k)) {
-			return k
-		}
-	}
-	return E(b)
-}
 
 // BodyType is the format of an [ItemBody].
 type BodyType string
@@ -31,7 +20,7 @@ const (
 
 // UnmarshalText decodes a body type; see the package comment on case.
 func (t *BodyType) UnmarshalText(b []byte) error {
-	*t = foldEnum(b, BodyTypeText, BodyTypeHTML)
+	*t = odata.ParseEnum(b, BodyTypeText, BodyTypeHTML)
 	return nil
 }
 
@@ -47,7 +36,7 @@ const (
 
 // UnmarshalText decodes an importance; see the package comment on case.
 func (i *Importance) UnmarshalText(b []byte) error {
-	*i = foldEnum(b, ImportanceLow, ImportanceNormal, ImportanceHigh)
+	*i = odata.ParseEnum(b, ImportanceLow, ImportanceNormal, ImportanceHigh)
 	return nil
 }
 
@@ -64,7 +53,7 @@ const (
 
 // UnmarshalText decodes a sensitivity; see the package comment on case.
 func (s *Sensitivity) UnmarshalText(b []byte) error {
-	*s = foldEnum(b, SensitivityNormal, SensitivityPersonal, SensitivityPrivate, SensitivityConfidential)
+	*s = odata.ParseEnum(b, SensitivityNormal, SensitivityPersonal, SensitivityPrivate, SensitivityConfidential)
 	return nil
 }
 
@@ -80,7 +69,7 @@ const (
 
 // UnmarshalText decodes a flag status; see the package comment on case.
 func (s *FlagStatus) UnmarshalText(b []byte) error {
-	*s = foldEnum(b, FlagStatusNotFlagged, FlagStatusComplete, FlagStatusFlagged)
+	*s = odata.ParseEnum(b, FlagStatusNotFlagged, FlagStatusComplete, FlagStatusFlagged)
 	return nil
 }
 
@@ -104,7 +93,7 @@ const (
 
 // UnmarshalText decodes a location type; see the package comment on case.
 func (t *LocationType) UnmarshalText(b []byte) error {
-	*t = foldEnum(b, LocationTypeDefault, LocationTypeConferenceRoom, LocationTypeHomeAddress,
+	*t = odata.ParseEnum(b, LocationTypeDefault, LocationTypeConferenceRoom, LocationTypeHomeAddress,
 		LocationTypeBusinessAddress, LocationTypeGeoCoordinates, LocationTypeStreetAddress, LocationTypeHotel,
 		LocationTypeRestaurant, LocationTypeLocalBusiness, LocationTypePostalAddress)
 	return nil
@@ -125,7 +114,7 @@ const (
 
 // UnmarshalText decodes a unique id type; see the package comment on case.
 func (t *LocationUniqueIDType) UnmarshalText(b []byte) error {
-	*t = foldEnum(b, LocationUniqueIDTypeUnknown, LocationUniqueIDTypeLocationStore,
+	*t = odata.ParseEnum(b, LocationUniqueIDTypeUnknown, LocationUniqueIDTypeLocationStore,
 		LocationUniqueIDTypeDirectory, LocationUniqueIDTypePrivate, LocationUniqueIDTypeBing)
 	return nil
 }

@@ -1,22 +1,12 @@
 package mail
 
-import "strings"
+import "github.com/exchangekit/outlook/odata"
 
 // Enum values carry the Graph spelling; package odata respells them for
 // Outlook REST v2.0 from the tables in register.go. Each UnmarshalText maps
 // a known value to its constant whatever its case and keeps any other value
 // as sent, so a value a server adds later never fails a decode: give every
 // switch on these types a default case.
-
-// foldEnum returns the known constant equal to b ignoring case, or b itself.
-func foldEnum[E ~string](b []byte, known ...E) E {
-	for _, k := range known {
-		if len(b) == len(k) && strings.EqualFold(string(b), string(k)) {
-			return k
-		}
-	}
-	return E(b)
-}
 
 // Classification is the Focused Inbox tab a message shows in (Graph's
 // inferenceClassificationType). The query field for it is
@@ -31,7 +21,7 @@ const (
 
 // UnmarshalText decodes a classification; see the note on case in enums.go.
 func (c *Classification) UnmarshalText(b []byte) error {
-	*c = foldEnum(b, ClassificationFocused, ClassificationOther)
+	*c = odata.ParseEnum(b, ClassificationFocused, ClassificationOther)
 	return nil
 }
 
@@ -52,7 +42,7 @@ const (
 
 // UnmarshalText decodes a meeting message type; see the note on case in enums.go.
 func (t *MeetingMessageType) UnmarshalText(b []byte) error {
-	*t = foldEnum(b, MeetingMessageNone, MeetingRequest, MeetingCancelled, MeetingAccepted, MeetingTentativelyAccepted, MeetingDeclined)
+	*t = odata.ParseEnum(b, MeetingMessageNone, MeetingRequest, MeetingCancelled, MeetingAccepted, MeetingTentativelyAccepted, MeetingDeclined)
 	return nil
 }
 
@@ -73,7 +63,7 @@ const (
 
 // UnmarshalText decodes a meeting request type; see the note on case in enums.go.
 func (t *MeetingRequestType) UnmarshalText(b []byte) error {
-	*t = foldEnum(b, MeetingRequestTypeNone, MeetingRequestTypeNew, MeetingRequestTypeFullUpdate,
+	*t = odata.ParseEnum(b, MeetingRequestTypeNone, MeetingRequestTypeNew, MeetingRequestTypeFullUpdate,
 		MeetingRequestTypeInformationalUpdate, MeetingRequestTypeSilentUpdate, MeetingRequestTypeOutdated,
 		MeetingRequestTypePrincipalWantsCopy)
 	return nil
@@ -94,7 +84,7 @@ const (
 
 // UnmarshalText decodes a status; see the note on case in enums.go.
 func (s *AutomaticRepliesStatus) UnmarshalText(b []byte) error {
-	*s = foldEnum(b, AutomaticRepliesDisabled, AutomaticRepliesAlwaysEnabled, AutomaticRepliesScheduled)
+	*s = odata.ParseEnum(b, AutomaticRepliesDisabled, AutomaticRepliesAlwaysEnabled, AutomaticRepliesScheduled)
 	return nil
 }
 
@@ -111,7 +101,7 @@ const (
 
 // UnmarshalText decodes an audience; see the note on case in enums.go.
 func (a *ExternalAudience) UnmarshalText(b []byte) error {
-	*a = foldEnum(b, ExternalAudienceNone, ExternalAudienceContactsOnly, ExternalAudienceAll)
+	*a = odata.ParseEnum(b, ExternalAudienceNone, ExternalAudienceContactsOnly, ExternalAudienceAll)
 	return nil
 }
 
@@ -136,7 +126,7 @@ const (
 
 // UnmarshalText decodes an action flag; see the note on case in enums.go.
 func (f *MessageActionFlag) UnmarshalText(b []byte) error {
-	*f = foldEnum(b, MessageActionAny, MessageActionCall, MessageActionDoNotForward, MessageActionFollowUp,
+	*f = odata.ParseEnum(b, MessageActionAny, MessageActionCall, MessageActionDoNotForward, MessageActionFollowUp,
 		MessageActionFYI, MessageActionForward, MessageActionNoResponseNecessary, MessageActionRead,
 		MessageActionReply, MessageActionReplyToAll, MessageActionReview)
 	return nil
@@ -155,7 +145,7 @@ const (
 
 // UnmarshalText decodes a delivery option; see the note on case in enums.go.
 func (d *DelegateMeetingMessageDelivery) UnmarshalText(b []byte) error {
-	*d = foldEnum(b, DelegateAndInformationToPrincipal, DelegateAndPrincipal, DelegateOnly)
+	*d = odata.ParseEnum(b, DelegateAndInformationToPrincipal, DelegateAndPrincipal, DelegateOnly)
 	return nil
 }
 
@@ -174,6 +164,6 @@ const (
 
 // UnmarshalText decodes a purpose; see the note on case in enums.go.
 func (p *UserPurpose) UnmarshalText(b []byte) error {
-	*p = foldEnum(b, UserPurposeUser, UserPurposeLinked, UserPurposeShared, UserPurposeRoom, UserPurposeEquipment, UserPurposeOthers)
+	*p = odata.ParseEnum(b, UserPurposeUser, UserPurposeLinked, UserPurposeShared, UserPurposeRoom, UserPurposeEquipment, UserPurposeOthers)
 	return nil
 }

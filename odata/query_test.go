@@ -170,3 +170,11 @@ func readLiteral(s string) (lit, rest string, ok bool) {
 	}
 	return "", "", false
 }
+
+func TestParseEnum(t *testing.T) {
+	for in, want := range map[string]importance{"high": "high", "High": "high", "HIGH": "high", "low": "low", "urgent": "urgent", "": ""} {
+		if got := odata.ParseEnum([]byte(in), importance("low"), importance("high")); got != want {
+			t.Errorf("ParseEnum(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
