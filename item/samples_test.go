@@ -1,8 +1,6 @@
 package item_test
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -27,21 +25,9 @@ type sample struct {
 
 func readSamples(t *testing.T, dir string) map[string]sample {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(testutil.External(t, dir), "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in %s: %v", dir, err)
-	}
 	out := map[string]sample{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s sample
-		if err := json.Unmarshal(b, &s, lenient); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[filepath.Base(f)] = s
+	for name, s := range testutil.Samples(t, dir, nil) {
+		out[name] = sample{URL: s.URL, RequestBody: jsontext.Value(s.RequestBody), ResponseBody: jsontext.Value(s.ResponseBody)}
 	}
 	return out
 }

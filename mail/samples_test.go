@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -35,25 +33,12 @@ type sample struct {
 // mailSamples reads the samples of dir whose names say they are about mail.
 func mailSamples(t *testing.T, dir string, prefixes ...string) map[string]sample {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(testutil.External(t, dir), "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in %s: %v", dir, err)
+	keep := func(name string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
 	}
 	out := map[string]sample{}
-	for _, f := range files {
-		base := filepath.Base(f)
-		if !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(base, p) }) {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s sample
-		if err := json.Unmarshal(b, &s, lenient); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[base] = s
+	for name, s := range testutil.Samples(t, dir, keep) {
+		out[name] = sample{URL: s.URL, RequestBody: jsontext.Value(s.RequestBody), ResponseBody: jsontext.Value(s.ResponseBody)}
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,64 +76,13 @@ func TestTranslateMalformed(t *testing.T) {
 	}
 }
 
-// sample is the shape of a file in testdata/external/*-samples.
-type sample struct {
-	Method       string          `json:"method"`
-	URL          string          `json:"url"`
-	RequestBody  json.RawMessage `json:"requestBody"`
-	ResponseBody json.RawMessage `json:"responseBody"`
-}
-
-// bodies returns the JSON bodies of a sample (request and response), each
-// compacted; bodies that are not JSON (truncated in the docs) are skipped.
-func (s sample) bodies() [][]byte {
-	var out [][]byte
-	for _, raw := range []json.RawMessage{s.RequestBody, s.ResponseBody} {
-		if len(raw) == 0 || string(raw) == "null" {
-			continue
-		}
-		var str string
-		if json.Unmarshal(raw, &str) == nil {
-			raw = json.RawMessage(str) // some bodies are stored as strings
-		}
-		var b bytes.Buffer
-		if json.Compact(&b, raw) != nil {
-			continue
-		}
-		out = append(out, b.Bytes())
-	}
-	return out
-}
-
-func loadSamples(t *testing.T, dir string) map[string]sample {
-	t.Helper()
-	root := testutil.External(t, dir)
-	files, err := filepath.Glob(filepath.Join(root, "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in %s: %v", root, err)
-	}
-	out := map[string]sample{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s sample
-		if err := json.Unmarshal(b, &s); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[filepath.Base(f)] = s
-	}
-	return out
-}
-
 // TestRoundTripV2Samples decodes every v2.0 sample body into Graph form and
 // encodes it back: the bytes must not change.
 func TestRoundTripV2Samples(t *testing.T) {
 	registerSampleTables()
 	n := 0
-	for name, s := range loadSamples(t, "v2-samples") {
-		for _, body := range s.bodies() {
+	for name, s := range testutil.Samples(t, "v2-samples", nil) {
+		for _, body := range s.Bodies() {
 			graph, err := OutlookV2.fromWire(nil, body)
 			if err != nil {
 				t.Errorf("%s: fromWire: %v", name, err)
@@ -167,8 +115,8 @@ func TestRoundTripGraphSamples(t *testing.T) {
 	golden := map[string]bool{"message-get-2.json": true, "user-sendmail-1.json": true, "attachment-get-1.json": true,
 		"user-post-events-1.json": true, "singlevaluelegacyextendedproperty-get-1.json": true, "user-post-contacts-1.json": true}
 	n := 0
-	for name, s := range loadSamples(t, "graph-samples") {
-		for i, body := range s.bodies() {
+	for name, s := range testutil.Samples(t, "graph-samples", nil) {
+		for i, body := range s.Bodies() {
 			v2, err := OutlookV2.toWire(nil, body)
 			if err != nil {
 				t.Errorf("%s: toWire: %v", name, err)
