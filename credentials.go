@@ -245,7 +245,8 @@ func ClientSecret(tenantID, clientID, secret string) Credential {
 }
 
 // ClientCertificate is an app-only credential that proves the app's identity
-// with a certificate and its private key (Microsoft's recommended form).
+// with a certificate and its private key (Microsoft's recommended form). The
+// key must be an RSA key: MSAL signs the client assertion with RS256/PS256.
 func ClientCertificate(tenantID, clientID string, certs []*x509.Certificate, key crypto.PrivateKey) Credential {
 	return &confidentialCred{tenant: tenantID, clientID: clientID, certs: certs, key: key}
 }
