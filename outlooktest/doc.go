@@ -115,7 +115,10 @@
 //     {"destinationId": id or well-known name}; Graph answers 200, v2.0 201;
 //     a folder keeps its id on move, a copy gets new ids throughout;
 //     distinguished folders cannot be moved, and no folder goes into itself
-//     or its subfolders: 400), permanentDelete (Graph only; 204);
+//     or its subfolders: 400), permanentDelete (Graph only; 204); a mail
+//     folder, contact folder or calendar created, renamed, moved or copied
+//     beside a sibling of the same name (case-insensitively) answers 409
+//     ErrorFolderExists in both dialects (Mailbox.Add does not check);
 //   - mailbox settings: GET and PATCH /mailboxSettings and GET of each
 //     setting (/mailboxSettings/timeZone answers {"value": ...}, complex
 //     settings their object); v2.0 /MailboxSettings without Graph's
@@ -236,8 +239,9 @@
 //     upload sessions) answer 404 RequestBroker--ParseUri "Resource not
 //     found for the segment", as an Exchange server without them does;
 //     rules on a folder other than the Inbox answer 400.
-//   - Moving or copying a folder does not check for a folder of the same
-//     name at the destination; rules are listed in creation order.
+//   - Rules are listed in creation order. Calendar names clash within
+//     their calendar group only, and v2.0's answer to a folder name clash
+//     (409 ErrorFolderExists, as Graph's) is assumed, not verified.
 //   - Operations the fake does not implement answer 501 naming them, never
 //     a plausible empty success.
 package outlooktest

@@ -141,6 +141,14 @@ func (c *call) folderAction(f *entity, name string, unlock func()) *apiError {
 	if dest.id == f.id || c.m.under(dest, f.id) {
 		return errorf(http.StatusBadRequest, "ErrorMoveCopyFailed", "A folder cannot be moved or copied into itself or one of its subfolders.")
 	}
+	display, _ := f.obj["displayName"].(string)
+	self := f // a folder moved where it already is does not clash with itself
+	if name == "copy" {
+		self = nil
+	}
+	if c.m.nameTaken("mailFolders", dest.id, display, self) {
+		return folderExists()
+	}
 	var e *entity
 	if name == "move" {
 		e = c.m.moveFolder(f, dest.id)
@@ -219,4 +227,42 @@ func (m *Mailbox) overrideFor(obj Object) *entity {
 		}
 	}
 	return nil
+}
+
+// folderNameProp is the property that names a folder of set (a calendar's
+// is "name"), or "" for sets whose entities are not folders.
+func folderNameProp(set string) string {
+	switch set {
+	case "mailFolders", "contactFolders":
+		return "displayName"
+	case "calendars":
+		return "name"
+	}
+	return ""
+}
+
+// nameTaken reports whether parent already holds a folder of set named name,
+// compared case-insensitively as Exchange compares folder names; except (the
+// folder being renamed or moved) does not count.
+func (m *Mailbox) nameTaken(set, parent, name string, except *entity) bool {
+	prop := folderNameProp(set)
+	if prop == "" {
+		return false
+	}
+	for _, e := range m.ents[set] {
+		if e == except || e.parent != parent {
+			continue
+		}
+		if n, _ := e.obj[prop].(string); strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// folderExists is Graph's answer (and, the fake assumes, an Exchange
+// server's) to a folder created, renamed, moved or copied beside a sibling
+// of the same name.
+func folderExists() *apiError {
+	return errorf(http.StatusConflict, "ErrorFolderExists", "A folder with the specified name already exists.")
 }

@@ -33,6 +33,11 @@ type restHandler struct {
 	st   *store
 	env  restEnv
 	root string // "/v1.0" or "/api/v2.0"
+
+	// reference makes the handler answer the slow, obvious way: through
+	// encoding/json and without the rendered-entity cache. Tests compare
+	// its answers with the fast path's, byte for byte.
+	reference bool
 }
 
 // newRESTHandler returns the handler of a REST host speaking env.dialect.
@@ -757,7 +762,7 @@ func (c *call) list(t *target, unlock func()) *apiError {
 	}
 	skip := min(opts.Skip, len(objs))
 	page := objs[skip:min(skip+size, len(objs))]
-	out := c.renderAll(t.set, pageCopy(page), opts)
+	out := c.renderPage(t, page, opts)
 	unlock()
 
 	body := map[string]any{"@odata.context": c.contextURL(t, opts, "")}
@@ -931,6 +936,11 @@ func (c *call) create(t *target, unlock func()) *apiError {
 			c.m.drop(e)
 		}
 	default:
+		if prop := folderNameProp(t.set); prop != "" {
+			if name, ok := obj[prop].(string); ok && c.m.nameTaken(t.set, parent, name, nil) {
+				return folderExists()
+			}
+		}
 		e, err = c.m.create(t.set, parent, obj, true)
 	}
 	if err != nil {
@@ -976,6 +986,11 @@ func (c *call) patch(t *target, unlock func()) *apiError {
 	obj, aerr := c.readBody(t.set)
 	if aerr != nil {
 		return aerr
+	}
+	if prop := folderNameProp(t.set); prop != "" {
+		if name, ok := obj[prop].(string); ok && c.m.nameTaken(t.set, t.ent.parent, name, t.ent) {
+			return folderExists()
+		}
 	}
 	if err := c.m.update(t.ent, obj); err != nil {
 		return inputError(err)
@@ -1136,19 +1151,36 @@ func (c *call) setHeaders() {
 	}
 }
 
+// answerBufs recycles answer buffers: a page of messages is tens of
+// kilobytes, worth not growing afresh on every request.
+var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
 func (c *call) writeJSON(status int, body any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
+	bp := answerBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 4<<20 { // one huge answer should not pin its buffer
+			answerBufs.Put(bp)
+		}
+	}()
+	var b []byte
+	var err error
+	if c.h.reference {
+		b, err = appendJSONReflect((*bp)[:0], body)
+	} else {
+		b, err = appendJSON((*bp)[:0], body)
+	}
+	*bp = b[:0]
+	if err != nil {
 		c.writeError(errorf(http.StatusInternalServerError, "InternalServerError", "outlooktest: encoding the answer: %v", err))
 		return
 	}
+	b = append(b, '\n') // as json.Encoder ends a value
+	*bp = b[:0]
 	c.setHeaders()
 	c.w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
-	c.w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	c.w.WriteHeader(status)
-	c.w.Write(buf.Bytes())
+	c.w.Write(b)
 }
 
 func (c *call) writeError(e *apiError) {

@@ -67,6 +67,8 @@ type entity struct {
 	createSeq uint64
 	modSeq    uint64
 	transient bool // an occurrence computed from its series master
+
+	rendered *renderCache // its last list-page rendering (rendercache.go)
 }
 
 // tomb records that an entity left a parent (deleted, or moved away), for
