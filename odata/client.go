@@ -36,6 +36,7 @@ type Client struct {
 	doer     Doer
 	prefer   Prefer
 	relocate Relocator
+	noBatch  bool // WithoutBatch: batches always take the parallel fallback
 }
 
 // target is where a client's requests go: a service root, its dialect and
@@ -46,6 +47,9 @@ type target struct {
 	dialect *Dialect
 	ts      oauth2.TokenSource
 	auth    atomic.Pointer[authHeader]
+	// noBatch remembers that this root answered $batch with 404, 415 or 501, so
+	// later batches go straight to the fallback (a new target asks again).
+	noBatch atomic.Bool
 }
 
 // authHeader caches the Authorization value of the current token, so a
@@ -216,6 +220,11 @@ type Request struct {
 	link string
 	// trackChanges asks v2.0 for change tracking.
 	trackChanges bool
+	// wire, when set, is a JSON body already in the wire form (a $batch
+	// envelope): sent untranslated, and replayable.
+	wire []byte
+	// idempotent lets the transport retry the request as it retries a GET.
+	idempotent bool
 }
 
 // sliceBuf is a pooled byte slice for translated bodies.
@@ -364,6 +373,10 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 	switch {
 	case r.RawBody != nil:
 		body, contentType = r.RawBody, r.ContentType
+	case r.wire != nil:
+		b := r.wire
+		body, contentType = bytes.NewReader(b), "application/json"
+		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	case r.Body != nil:
 		b, err := encode(t.dialect, r.Body)
 		if err != nil {
@@ -378,6 +391,9 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 	}
 	if getBody != nil {
 		req.GetBody = getBody
+	}
+	if r.idempotent {
+		req = transport.MarkIdempotent(req)
 	}
 	auth, err := t.authorization(ctx)
 	if err != nil {

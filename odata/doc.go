@@ -40,6 +40,13 @@
 // [Sync] runs change tracking (Graph /delta, v2.0 odata.track-changes) with
 // one opaque, resumable state string.
 //
+// # Batching
+//
+// [Client.NewBatch] collects requests and sends them in JSON $batch calls of
+// up to 20 (dependsOn honoured, results in the order added, each with its
+// own error); where a server has no $batch it falls back to individual
+// requests, at most 4 at a time, in dependency order.
+//
 // # Errors
 //
 // A non-2xx answer is an [*Error] with the status, OData code, message,
