@@ -502,3 +502,11 @@ func TestReencodeWhatWasDecoded(t *testing.T) {
 		t.Errorf("re-sending a decoded value: %v", err)
 	}
 }
+
+func TestGetEmptyAnswerIsAnError(t *testing.T) {
+	_, c := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) })
+	m, err := odata.Get[message](t.Context(), c, odata.PathOf("messages/{}", "x"), nil)
+	if m != nil || !errors.Is(err, odata.ErrEmptyResponse) {
+		t.Errorf("Get = %v, %v; want ErrEmptyResponse", m, err)
+	}
+}

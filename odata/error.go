@@ -24,6 +24,7 @@ var (
 	ErrPreconditionFailed = errors.New("odata: precondition failed") // 412 (If-Match)
 	ErrNotSupported       = errors.New("odata: not supported")       // 501, or a feature the dialect lacks
 	ErrGone               = errors.New("odata: gone")                // 410, or a sync state the server no longer knows
+	ErrEmptyResponse      = errors.New("odata: empty response")      // a 2xx answer without the entity asked for
 )
 
 // Error is a non-2xx answer from the service. Its text is for people and may

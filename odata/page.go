@@ -2,6 +2,7 @@ package odata
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 )
@@ -23,10 +24,18 @@ type Page[T any] struct {
 
 // Get fetches one entity.
 func Get[T any](ctx context.Context, c *Client, p Path, q *Query) (*T, error) {
-	return call[T](ctx, c, &Request{Method: http.MethodGet, Path: p, Query: q})
+	v, err := call[T](ctx, c, &Request{Method: http.MethodGet, Path: p, Query: q})
+	if err == nil && v == nil {
+		// A GET of an entity answered 2xx without one: never hand the caller
+		// a nil value with a nil error.
+		return nil, fmt.Errorf("%w: GET %s", ErrEmptyResponse, p)
+	}
+	return v, err
 }
 
 // Create posts body to a collection and returns the entity the server made.
+// Create, Update and Invoke return a nil value and no error when the service
+// answers 2xx with no body (some actions answer 202 or 204).
 func Create[T any](ctx context.Context, c *Client, p Path, body any) (*T, error) {
 	return call[T](ctx, c, &Request{Method: http.MethodPost, Path: p, Body: body})
 }
