@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -299,6 +301,8 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old 
 	}
 	mb.od = od
 	mb.Mail = mail.NewService(od)
+	mb.Calendar = calendar.NewService(od)
+	mb.Contacts = contacts.NewService(od)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cur := c.mailboxes[ep.Mailbox]; cur != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -52,6 +54,14 @@ type Mailbox struct {
 	// change tracking and mail settings, in whichever dialect the mailbox
 	// is served.
 	Mail *mail.Service
+	// Calendar is the mailbox's calendars: events, calendar views with
+	// recurrences expanded, meeting responses, reminders, calendars and
+	// calendar groups, and calendar-view change tracking, in the mailbox's
+	// dialect.
+	Calendar *calendar.Service
+	// Contacts is the mailbox's personal contacts: contacts, contact
+	// folders, change tracking and photos, in the mailbox's dialect.
+	Contacts *contacts.Service
 
 	relocMu    sync.Mutex
 	lastFutile time.Time // when a rediscovery last found the mailbox where it was

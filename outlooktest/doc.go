@@ -168,11 +168,14 @@
 // Still answered with 501 (naming the operation): $expand of anything but
 // attachments (extensions, extended properties, item attachments' item,
 // ...), multipart $batch, PATCH or DELETE of a single occurrence of a
-// series, the scheduling and reminder functions (getSchedule,
-// findMeetingTimes, reminderView, snoozeReminder, dismissReminder), event
-// cancel and forward, contact photos, open extensions, and any other path
-// or action this comment does not name. Calendar views, instances and the
-// attendee responses accept, tentativelyAccept and decline are served.
+// series, the scheduling functions (getSchedule, findMeetingTimes,
+// reminderView), cancelling a single occurrence, contact photos, open
+// extensions, and any other path or action this comment does not name.
+// Calendar views, instances, the attendee responses accept,
+// tentativelyAccept and decline, dismissReminder and snoozeReminder are
+// served, and event cancel (organizer only) and forward in Graph (v2.0 had
+// them in beta only and answers 404). Meeting invitations are not
+// delivered to attendees' mailboxes.
 //
 // # Known differences from the real services
 //

@@ -1375,6 +1375,8 @@ func (c *call) action(t *target, unlock func()) *apiError {
 		return c.createUploadSession(t, unlock)
 	case t.ent != nil && t.ent.set == "mailFolders" && (name == "move" || name == "copy" || name == "permanentdelete"):
 		return c.folderAction(t.ent, name, unlock)
+	case t.ent != nil && t.ent.set == "events" && isCalendarAction(name):
+		return c.calendarAction(t.ent, name, unlock)
 	case t.ent == nil || t.ent.set != "messages":
 		return c.notImplemented()
 	case name == "permanentdelete":

@@ -1,0 +1,129 @@
+package calendar_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+// invitation seeds a meeting organized by someone else into the mailbox,
+// as an invitation leaves it in an attendee's calendar.
+func invitation(e *env) string {
+	return e.box.Add("events", outlooktest.Object{
+		"subject":        "Budget",
+		"start":          outlooktest.Object{"dateTime": "2026-03-03T10:00:00", "timeZone": "UTC"},
+		"end":            outlooktest.Object{"dateTime": "2026-03-03T11:00:00", "timeZone": "UTC"},
+		"isOrganizer":    false,
+		"organizer":      outlooktest.Object{"emailAddress": outlooktest.Object{"address": "lee@example.org"}},
+		"responseStatus": outlooktest.Object{"response": "notResponded", "time": "0001-01-01T00:00:00Z"},
+		"isReminderOn":   true,
+	})
+}
+
+func TestResponses(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ctx, cal := t.Context(), e.mb.Calendar
+		id := invitation(e)
+		for _, r := range []struct {
+			name string
+			call func() error
+			want calendar.ResponseType
+		}{
+			{"Accept", func() error { return cal.Accept(ctx, id, &calendar.ResponseOptions{Comment: "See you"}) }, calendar.ResponseAccepted},
+			{"TentativelyAccept", func() error { return cal.TentativelyAccept(ctx, id, nil) }, calendar.ResponseTentativelyAccepted},
+			{"Decline", func() error { return cal.Decline(ctx, id, &calendar.ResponseOptions{Silent: true}) }, calendar.ResponseDeclined},
+		} {
+			noErr(t, r.name, r.call())
+			ev, err := cal.GetEvent(ctx, id, nil)
+			noErr(t, "GetEvent", err)
+			if ev.ResponseStatus.Response != r.want || ev.ResponseStatus.Time.IsZero() {
+				t.Errorf("after %s: response %+v, want %q with a time", r.name, ev.ResponseStatus, r.want)
+			}
+		}
+		own, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "mine",
+			Start: item.FromTime(at(0, 8, 0)), End: item.FromTime(at(0, 9, 0))})
+		noErr(t, "CreateEvent", err)
+		if err := cal.Accept(ctx, own.ID, nil); !isStatus(err, 400) {
+			t.Errorf("organizer Accept: %v; want a 400", err)
+		}
+		slot := &item.TimeSlot{Start: item.FromTime(at(1, 12, 0)), End: item.FromTime(at(1, 13, 0))}
+		err = cal.Decline(ctx, id, &calendar.ResponseOptions{ProposedNewTime: slot, Silent: true})
+		if e.onPrem && !errors.Is(err, odata.ErrNotSupported) || !e.onPrem && !errors.Is(err, calendar.ErrInvalidEvent) {
+			t.Errorf("silent Decline with a proposal: %v", err)
+		}
+	})
+}
+
+func TestCancelForwardReminders(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ctx, cal := t.Context(), e.mb.Calendar
+		ev, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Retro",
+			Start: item.FromTime(at(0, 16, 0)), End: item.FromTime(at(0, 17, 0)), Attendees: calendar.Attendees("lee@example.org")})
+		noErr(t, "CreateEvent", err)
+
+		e.srv.ResetRequests()
+		errC := cal.Cancel(ctx, ev.ID, "Cancelled, sorry")
+		errF := cal.Forward(ctx, ev.ID, []item.Recipient{{EmailAddress: item.EmailAddress{Address: "kim@example.org"}}}, "FYI")
+		if e.onPrem {
+			if !errors.Is(errC, odata.ErrNotSupported) || !errors.Is(errF, odata.ErrNotSupported) {
+				t.Errorf("v2.0 Cancel, Forward: %v, %v; want ErrNotSupported", errC, errF)
+			}
+			if n := restRequests(e.srv); n != 0 {
+				t.Errorf("%d requests for unsupported operations", n)
+			}
+		} else {
+			noErr(t, "Cancel", errC)
+			// The event is gone, so the forward that followed found nothing.
+			if !errors.Is(errF, odata.ErrNotFound) {
+				t.Errorf("Forward of a cancelled event: %v; want ErrNotFound", errF)
+			}
+			if _, err := cal.GetEvent(ctx, ev.ID, nil); !errors.Is(err, odata.ErrNotFound) {
+				t.Errorf("cancelled event still there: %v", err)
+			}
+			other, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Demo",
+				Start: item.FromTime(at(1, 16, 0)), End: item.FromTime(at(1, 17, 0))})
+			noErr(t, "CreateEvent", err)
+			noErr(t, "Forward", cal.Forward(ctx, other.ID, []item.Recipient{{EmailAddress: item.EmailAddress{Address: "kim@example.org"}}}, "FYI"))
+			if err := cal.Cancel(ctx, invitation(e), ""); !isStatus(err, 400) {
+				t.Errorf("attendee Cancel: %v; want a 400", err)
+			}
+		}
+
+		id := invitation(e)
+		noErr(t, "DismissReminder", cal.DismissReminder(ctx, id))
+		got, err := cal.GetEvent(ctx, id, nil)
+		noErr(t, "GetEvent", err)
+		if got.IsReminderOn == nil || *got.IsReminderOn {
+			t.Errorf("after DismissReminder isReminderOn = %v", got.IsReminderOn)
+		}
+		noErr(t, "SnoozeReminder", cal.SnoozeReminder(ctx, id, at(1, 9, 55).In(time.FixedZone("", 3600))))
+		got, err = cal.GetEvent(ctx, id, nil)
+		noErr(t, "GetEvent", err)
+		if got.IsReminderOn == nil || !*got.IsReminderOn {
+			t.Errorf("after SnoozeReminder isReminderOn = %v", got.IsReminderOn)
+		}
+		if err := cal.SnoozeReminder(ctx, id, time.Time{}); !errors.Is(err, calendar.ErrInvalidEvent) {
+			t.Errorf("SnoozeReminder without a time: %v", err)
+		}
+	})
+}
+
+func TestGetScheduleDialects(t *testing.T) {
+	e := newEnv(t, onPremAddr)
+	e.srv.ResetRequests()
+	_, err := e.mb.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{cloudAddr}, Start: day, End: day.AddDate(0, 0, 1)})
+	if !errors.Is(err, odata.ErrNotSupported) || restRequests(e.srv) != 0 {
+		t.Errorf("v2.0 GetSchedule: %v after %d requests; want ErrNotSupported before any", err, restRequests(e.srv))
+	}
+}
+
+// isStatus reports whether err is the service's answer with that status.
+func isStatus(err error, status int) bool {
+	oe, ok := errors.AsType[*odata.Error](err)
+	return ok && oe.StatusCode == status
+}

@@ -1,0 +1,170 @@
+package contacts_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+// exampleMailbox opens a mailbox of the fake tenant with the SDK's
+// defaults; a real program leaves out the HTTP client option.
+func exampleMailbox(srv *outlooktest.Server, addr string) *outlook.Mailbox {
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "s"),
+		outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mb, err := c.Mailbox(context.Background(), addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return mb
+}
+
+func ExampleService_ListContacts() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort", "surname": "Fort",
+		"emailAddresses": []any{outlooktest.Object{"address": "garth@fabrikam.com"}}})
+	alice.Add("contacts", outlooktest.Object{"displayName": "Lee Gu", "surname": "Gu",
+		"emailAddresses": []any{outlooktest.Object{"address": "lee@corp.example"}}})
+
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	for ct, err := range mb.Contacts.ListContacts(context.Background(), contacts.DefaultFolder, &odata.Query{
+		Filter: contacts.EmailAddresses.Any(func(a item.EmailAddressFields) odata.Filter {
+			return a.Address.Eq("lee@corp.example")
+		}),
+		Select: odata.Fields(contacts.DisplayName),
+	}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(ct.DisplayName)
+	}
+	// Output: Lee Gu
+}
+
+// The same call creates a contact in an on-premises mailbox: the SDK
+// speaks Outlook REST v2.0 there (MobilePhone1 on the wire).
+func ExampleService_CreateContact() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+
+	mb := exampleMailbox(srv, "bob@contoso.com")
+	ct, err := mb.Contacts.CreateContact(context.Background(), contacts.DefaultFolder, &contacts.Contact{
+		DisplayName:    "Pavel Bansky",
+		GivenName:      "Pavel",
+		Surname:        "Bansky",
+		EmailAddresses: []item.EmailAddress{{Name: "Pavel Bansky", Address: "pavelb@fabrikam.com"}},
+		MobilePhone:    "+1 732 555 0102",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(mb.Location() == outlook.OnPremises, ct.DisplayName, ct.MobilePhone)
+	// Output: true Pavel Bansky +1 732 555 0102
+}
+
+func ExampleService_UpdateContact() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	id := alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort", "jobTitle": "Engineer", "spouseName": "Jo"})
+
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	ctx := context.Background()
+	ct, err := mb.Contacts.GetContact(ctx, id, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ct, err = mb.Contacts.UpdateContact(ctx, id, contacts.ContactUpdate{
+		JobTitle:   odata.Set("Director"),
+		SpouseName: odata.Null[string](), // cleared
+		ETag:       ct.ETag,              // fails if someone changed the contact meanwhile
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s, %s, spouse %q\n", ct.DisplayName, ct.JobTitle, ct.SpouseName)
+	// Output: Garth Fort, Director, spouse ""
+}
+
+func ExampleService_WalkFolders() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	ctx := context.Background()
+	vendors, err := mb.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := mb.Contacts.CreateFolder(ctx, contacts.FolderID(vendors.ID), "EU"); err != nil {
+		log.Fatal(err)
+	}
+	for fe, err := range mb.Contacts.WalkFolders(ctx, contacts.DefaultFolder) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(fe.Depth, fe.Path)
+	}
+	// Output:
+	// 1 Vendors
+	// 2 Vendors/EU
+}
+
+func ExampleService_SyncContacts() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})
+
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	ctx := context.Background()
+	state := "" // a real program loads it from storage
+	round := func() {
+		for ch, err := range mb.Contacts.SyncContacts(ctx, contacts.DefaultFolder, state) {
+			if err != nil {
+				log.Fatal(err) // resume later from the state stored last
+			}
+			switch ch.Kind {
+			case odata.Upserted:
+				fmt.Println("upsert", ch.Item.DisplayName)
+			case odata.Removed:
+				fmt.Println("remove")
+			case odata.Checkpoint:
+				state = ch.State // store it
+			}
+		}
+	}
+	round()
+	alice.Add("contacts", outlooktest.Object{"displayName": "Lee Gu"})
+	round()
+	// Output:
+	// upsert Garth Fort
+	// upsert Lee Gu
+}
+
+// SetPhoto sniffs the image type and refuses what the services would
+// refuse, before any request.
+func ExampleService_SetPhoto() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	id := alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})
+
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	err := mb.Contacts.SetPhoto(context.Background(), id, []byte("not an image"))
+	fmt.Println(errors.Is(err, contacts.ErrInvalidContact))
+	// Output: true
+}

@@ -1,0 +1,370 @@
+package contacts_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"golang.org/x/oauth2"
+
+	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/testutil"
+	"github.com/exchangekit/outlook/odata"
+)
+
+var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+
+// samples reads the samples of dir whose names start with a prefix.
+func samples(t *testing.T, dir string, prefixes ...string) map[string]testutil.Sample {
+	t.Helper()
+	return testutil.Samples(t, dir, func(name string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
+	})
+}
+
+// entities returns the objects of a body: the body itself or the elements
+// of its "value".
+func entities(raw []byte) []map[string]any {
+	var m map[string]any
+	if len(raw) == 0 || json.Unmarshal(raw, &m, lenient) != nil {
+		return nil
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, "value") {
+			var out []map[string]any
+			for _, e := range v.([]any) {
+				if o, ok := e.(map[string]any); ok {
+					out = append(out, o)
+				}
+			}
+			return out
+		}
+	}
+	return []map[string]any{m}
+}
+
+// model names the type an entity decodes into, by its properties.
+func model(e map[string]any) string {
+	has := func(k string) bool {
+		for key := range e {
+			if strings.EqualFold(key, k) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("width") || has("height"):
+		return "photo"
+	case has("givenName") || has("surname") || has("emailAddresses") || has("birthday") || has("fileAs") || has("homeAddress") ||
+		has("createdDateTime") || has("changeKey"): // folders carry no timestamps
+		return "contact"
+	case has("displayName") || has("parentFolderId"):
+		return "folder"
+	}
+	return ""
+}
+
+// placeholder reports whether an entity holds documentation placeholders
+// ("datetime-value") where the model wants a typed value.
+func placeholder(e map[string]any) bool {
+	for k, v := range e {
+		if s, ok := v.(string); ok && strings.EqualFold(k, "birthday") && strings.HasSuffix(s, "-value") {
+			return true
+		}
+	}
+	return false
+}
+
+var annotations = map[string]bool{"@odata.context": true, "@odata.id": true, "@odata.editlink": true, "@odata.readlink": true}
+
+// prune normalises a JSON value for comparison: zero values are absent
+// (omitzero drops them), instants compare as instants (a date reads as its
+// midnight UTC).
+func prune(v any, key string) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case bool:
+		if !x {
+			return nil
+		}
+	case float64:
+		if x == 0 {
+			return nil
+		}
+	case string:
+		if x == "" {
+			return nil
+		}
+		lk := strings.ToLower(key)
+		if lk == "birthday" || strings.HasSuffix(lk, "datetime") {
+			if i, err := contacts.ParseInstant(x); err == nil {
+				return i.UTC().Format(time.RFC3339Nano)
+			}
+		}
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if annotations[strings.ToLower(k)] {
+				continue
+			}
+			if p := prune(e, k); p != nil {
+				out[k] = p
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case []any:
+		if len(x) == 0 {
+			return nil
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = prune(e, key)
+		}
+		return out
+	}
+	return v
+}
+
+func diff(want, got map[string]any) []string {
+	var out []string
+	keys := map[string]bool{}
+	for k := range want {
+		keys[k] = true
+	}
+	for k := range got {
+		keys[k] = true
+	}
+	for k := range keys {
+		if !reflect.DeepEqual(want[k], got[k]) {
+			out = append(out, fmt.Sprintf("%s:\n   got %v\n  want %v", k, got[k], want[k]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// knownContact lists the properties Contact has a field for; a sample
+// property of that name must not land in Extra.
+var knownContact = []string{"id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "parentFolderId",
+	"birthday", "fileAs", "displayName", "givenName", "initials", "middleName", "nickName", "surname", "title",
+	"yomiGivenName", "yomiSurname", "yomiCompanyName", "generation", "emailAddresses", "imAddresses", "jobTitle",
+	"companyName", "department", "officeLocation", "profession", "businessHomePage", "assistantName", "manager",
+	"homePhones", "mobilePhone", "businessPhones", "homeAddress", "businessAddress", "otherAddress", "spouseName",
+	"personalNotes", "children"}
+
+func roundTripGraph(t *testing.T, name string, e map[string]any, counts map[string]int) {
+	t.Helper()
+	kind := model(e)
+	raw, _ := json.Marshal(e)
+	var v any
+	switch kind {
+	case "contact":
+		v = new(contacts.Contact)
+	case "folder":
+		v = new(contacts.ContactFolder)
+	case "photo":
+		v = new(contacts.Photo)
+	default:
+		return
+	}
+	err := json.Unmarshal(raw, v, lenient)
+	if placeholder(e) {
+		if err == nil {
+			t.Errorf("%s: a %s with a placeholder birthday decoded without error", name, kind)
+		}
+		counts["placeholder"]++
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: decoding a %s: %v\n%s", name, kind, err, raw)
+		return
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Errorf("%s: encoding a %s: %v", name, kind, err)
+		return
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := prune(e, "").(map[string]any)
+	g, _ := prune(got, "").(map[string]any)
+	for _, d := range diff(w, g) {
+		t.Errorf("%s (%s) changed in the round trip: %s", name, kind, d)
+	}
+	if c, ok := v.(*contacts.Contact); ok {
+		for _, k := range knownContact {
+			if _, ok := c.Extra[k]; ok {
+				t.Errorf("%s: known property %q landed in Extra", name, k)
+			}
+		}
+	}
+	if f, ok := v.(*contacts.ContactFolder); ok && len(f.Extra) > 0 {
+		t.Errorf("%s: folder properties in Extra: %v", name, f.Extra)
+	}
+	counts[kind]++
+}
+
+// Every contact, folder and photo entity of the Graph samples decodes into
+// its model and encodes back with nothing lost or changed.
+func TestGraphSamplesRoundTrip(t *testing.T) {
+	counts := map[string]int{}
+	for name, s := range samples(t, "graph-samples", "contact-", "contactfolder-", "user-list-contact", "user-post-contact", "profilephoto-") {
+		for _, body := range s.Bodies() {
+			for _, e := range entities(body) {
+				roundTripGraph(t, name, e, counts)
+			}
+		}
+	}
+	t.Logf("entities round-tripped: %v", counts)
+	for kind, min := range map[string]int{"contact": 5, "folder": 8, "placeholder": 4} {
+		if counts[kind] < min {
+			t.Errorf("only %d %s entities in the samples, want at least %d", counts[kind], kind, min)
+		}
+	}
+}
+
+// cannedDoer answers every request with one JSON body and keeps the last
+// request body.
+type cannedDoer struct {
+	mu   sync.Mutex
+	body []byte
+	sent []byte
+}
+
+func (d *cannedDoer) Do(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r.Body != nil {
+		d.sent, _ = io.ReadAll(r.Body)
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(d.body)), Request: r}, nil
+}
+
+// v2RoundTrip decodes a v2.0 entity through the dialect into T and sends
+// it back through the dialect, returning the body sent.
+func v2RoundTrip[T any](t *testing.T, raw []byte) (*T, []byte, error) {
+	d := &cannedDoer{body: raw}
+	c, err := odata.NewClient("https://mail.contoso.com/api/v2.0", odata.OutlookV2,
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	v, err := odata.Get[T](ctx, c, odata.PathOf("x"), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := odata.Create[T](ctx, c, odata.PathOf("x"), v); err != nil {
+		return nil, nil, err
+	}
+	return v, d.sent, nil
+}
+
+// Every contact, folder and photo of the Outlook REST v2.0 samples decodes
+// through the dialect into its model and goes back to the same v2.0 JSON.
+func TestV2SamplesRoundTrip(t *testing.T) {
+	counts := map[string]int{}
+	for name, s := range samples(t, "v2-samples", "contacts-rest-operations-") {
+		for _, body := range s.Bodies() {
+			for _, e := range entities(body) {
+				kind := model(e)
+				raw, _ := json.Marshal(e)
+				var sent []byte
+				var err error
+				switch kind {
+				case "contact":
+					var c *contacts.Contact
+					c, sent, err = v2RoundTrip[contacts.Contact](t, raw)
+					if err == nil {
+						for _, k := range knownContact {
+							if _, ok := c.Extra[k]; ok {
+								t.Errorf("%s: known property %q landed in Extra", name, k)
+							}
+						}
+						if strings.Contains(string(raw), `"GivenName"`) && c.GivenName == "" {
+							t.Errorf("%s: GivenName not decoded", name)
+						}
+						if strings.Contains(string(raw), `"MobilePhone1":"`) && c.MobilePhone == "" {
+							t.Errorf("%s: MobilePhone1 not decoded into MobilePhone", name)
+						}
+					}
+				case "folder":
+					var f *contacts.ContactFolder
+					f, sent, err = v2RoundTrip[contacts.ContactFolder](t, raw)
+					if err == nil && f.DisplayName == "" {
+						t.Errorf("%s: DisplayName not decoded", name)
+					}
+				case "photo":
+					var p *contacts.Photo
+					p, sent, err = v2RoundTrip[contacts.Photo](t, raw)
+					if err == nil && (p.Width == 0 || p.ID == "") {
+						t.Errorf("%s: photo %+v", name, p)
+					}
+				default:
+					continue
+				}
+				if err != nil {
+					t.Errorf("%s: %s: %v", name, kind, err)
+					continue
+				}
+				var got map[string]any
+				if err := json.Unmarshal(sent, &got); err != nil {
+					t.Fatalf("%s: %v\n%s", name, err, sent)
+				}
+				w, _ := prune(e, "").(map[string]any)
+				g, _ := prune(got, "").(map[string]any)
+				for _, d := range diff(w, g) {
+					t.Errorf("%s (%s) changed in the v2.0 round trip: %s", name, kind, d)
+				}
+				counts[kind]++
+			}
+		}
+	}
+	t.Logf("v2.0 entities round-tripped: %v", counts)
+	for kind, min := range map[string]int{"contact": 6, "folder": 2, "photo": 1} {
+		if counts[kind] < min {
+			t.Errorf("only %d %s entities in the v2.0 samples, want at least %d", counts[kind], kind, min)
+		}
+	}
+}
+
+// A 200 without a body gives an error, never a nil entity with a nil error.
+func TestEmptyAnswer(t *testing.T) {
+	c, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph,
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(&cannedDoer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := contacts.NewService(c)
+	ctx := t.Context()
+	for name, call := range map[string]func() (any, error){
+		"GetContact":    func() (any, error) { return s.GetContact(ctx, "x", nil) },
+		"GetFolder":     func() (any, error) { return s.GetFolder(ctx, "x", nil) },
+		"GetPhoto":      func() (any, error) { return s.GetPhoto(ctx, "x") },
+		"CreateContact": func() (any, error) { return s.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{}) },
+		"CreateFolder":  func() (any, error) { return s.CreateFolder(ctx, contacts.DefaultFolder, "f") },
+	} {
+		if _, err := call(); !errors.Is(err, odata.ErrEmptyResponse) {
+			t.Errorf("%s of an empty answer: %v", name, err)
+		}
+	}
+}

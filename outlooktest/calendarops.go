@@ -1,0 +1,97 @@
+package outlooktest
+
+// Calendar actions beyond generic CRUD and the attendee responses: event
+// cancel and forward (Graph only: Outlook REST v2.0 had them in beta), and
+// dismissReminder and snoozeReminder (both dialects).
+
+import (
+	"io"
+	"net/http"
+	"strings"
+)
+
+// isCalendarAction reports whether name (lower-cased) is an event action
+// calendarAction serves.
+func isCalendarAction(name string) bool {
+	switch name {
+	case "cancel", "forward", "dismissreminder", "snoozereminder":
+		return true
+	}
+	return false
+}
+
+// calendarAction runs an event action of isCalendarAction on e.
+func (c *call) calendarAction(e *entity, name string, unlock func()) *apiError {
+	v2 := c.h.env.dialect == dialectV2
+	if v2 && (name == "cancel" || name == "forward") {
+		// Beta-only on v2.0: the v2.0 endpoint does not know the segment.
+		return c.unknownSegment(name)
+	}
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
+	if err != nil {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
+	}
+	var body Object
+	if len(strings.TrimSpace(string(data))) > 0 {
+		if body, err = decodeBody(c.h.env.dialect, data, nil); err != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+		}
+	}
+	switch name {
+	case "cancel":
+		if org, _ := e.obj["isOrganizer"].(bool); !org {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
+		}
+		if e.transient {
+			return c.notImplemented() // cancelling one occurrence needs exceptions, which the fake does not store
+		}
+		if _, ok := body["comment"]; ok {
+			if _, isStr := body["comment"].(string); !isStr {
+				return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "comment must be a string.")
+			}
+		}
+		c.m.drop(e)
+		return c.answerEmpty(http.StatusAccepted, unlock)
+	case "forward":
+		rs, _ := body["toRecipients"].([]any)
+		if len(rs) == 0 {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required.")
+		}
+		for _, r := range rs {
+			ro, _ := r.(map[string]any)
+			ea, _ := ro["emailAddress"].(map[string]any)
+			if a, _ := ea["address"].(string); !strings.Contains(a, "@") {
+				return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "A recipient has no valid email address.")
+			}
+		}
+		return c.answerEmpty(http.StatusAccepted, unlock)
+	case "dismissreminder":
+		if len(body) > 0 {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "dismissReminder takes no parameters.")
+		}
+		if !e.transient {
+			e.obj["isReminderOn"] = false
+			c.m.stamp(e)
+		}
+		return c.answerEmpty(http.StatusOK, unlock)
+	case "snoozereminder":
+		t, ok := body["newReminderTime"].(map[string]any)
+		if _, valid := eventTime(t); !ok || !valid {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "newReminderTime (a dateTimeTimeZone) is required.")
+		}
+		if !e.transient {
+			e.obj["isReminderOn"] = true
+			c.m.stamp(e)
+		}
+		return c.answerEmpty(http.StatusOK, unlock)
+	}
+	return c.notImplemented()
+}
+
+// answerEmpty ends a call with a status and no body.
+func (c *call) answerEmpty(status int, unlock func()) *apiError {
+	unlock()
+	c.setHeaders()
+	c.w.WriteHeader(status)
+	return nil
+}
