@@ -22,8 +22,11 @@
 //
 // A [Mailbox] carries one service per area: Mail (package
 // [github.com/exchangekit/outlook/mail]: messages, folders, attachments,
-// sending, sync, settings) today; calendar and contacts come next. Until then
-// [Mailbox.OData] reaches any resource with the typed OData client (package
+// sending, sync, settings), Calendar (package
+// [github.com/exchangekit/outlook/calendar]: events, recurrence, views,
+// responses, calendars) and Contacts (package
+// [github.com/exchangekit/outlook/contacts]). [Mailbox.OData] reaches any
+// other resource with the typed OData client (package
 // [github.com/exchangekit/outlook/odata]).
 //
 // # Authentication
