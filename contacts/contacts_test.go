@@ -3,7 +3,6 @@ package contacts_test
 import (
 	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -164,9 +163,6 @@ func TestListContacts(t *testing.T) {
 		}
 		var names []string
 		sel := odata.Fields(contacts.DisplayName, contacts.MobilePhone)
-		if e.onPrem && fakeRejectsMobilePhone1(t, e) {
-			sel = odata.Fields(contacts.DisplayName)
-		}
 		for c, err := range s.ListContacts(ctx, contacts.DefaultFolder, &odata.Query{
 			OrderBy: odata.Asc(contacts.DisplayName),
 			Select:  sel,
@@ -306,25 +302,6 @@ func norm(s string) string {
 	return s
 }
 
-// fakeRejectsMobilePhone1 reports (and logs) whether outlooktest refuses
-// MobilePhone1 in a v2.0 $select: its query parser does not apply the
-// renames its body decoder applies. The SDK's side is checked by
-// TestFilterRendering and the golden requests; once the fake maps the name
-// the callers test the full path again.
-func fakeRejectsMobilePhone1(t *testing.T, e *env) bool {
-	t.Helper()
-	for _, err := range e.mb.Contacts.ListContacts(t.Context(), contacts.DefaultFolder, &odata.Query{Select: odata.Fields(contacts.MobilePhone)}) {
-		if err != nil {
-			if oe, ok := errors.AsType[*odata.Error](err); ok && oe.StatusCode == 400 && strings.Contains(oe.Message, "MobilePhone1") {
-				t.Logf("outlooktest gap: v2.0 $select=MobilePhone1 refused: %v", err)
-				return true
-			}
-			t.Fatal(err)
-		}
-	}
-	return false
-}
-
 // A filter on the renamed mobilePhone finds the contact in both dialects
 // (MobilePhone1 on v2.0).
 func TestFilterMobilePhone(t *testing.T) {
@@ -334,9 +311,6 @@ func TestFilterMobilePhone(t *testing.T) {
 		var got []string
 		for c, err := range e.mb.Contacts.ListContacts(t.Context(), contacts.DefaultFolder, &odata.Query{Filter: contacts.MobilePhone.Eq("+1 555 0100")}) {
 			if err != nil {
-				if oe, ok := errors.AsType[*odata.Error](err); e.onPrem && ok && oe.StatusCode == 400 && strings.Contains(oe.Message, "MobilePhone1") {
-					t.Skipf("outlooktest gap: v2.0 $filter on MobilePhone1 refused: %v", err)
-				}
 				t.Fatal(err)
 			}
 			got = append(got, c.DisplayName)

@@ -585,13 +585,37 @@ func querySchema(set string) *query.Schema {
 		return sc.(*query.Schema)
 	}
 	es := sets()[set]
-	sc := &query.Schema{Props: map[string]query.Kind{}, Type: "microsoft.graph." + es.graphType}
+	sc := &query.Schema{Props: map[string]query.Kind{}, Type: "microsoft.graph." + es.graphType, Aliases: map[string]string{}}
 	addPaths(sc.Props, "", es.typ, 0)
+	addV2Aliases(sc.Aliases, "", "", es.typ, 0)
 	if set == "attachments" {
 		sc.Props["@odata.type"] = query.KindString
 	}
 	schemas.Store(set, sc)
 	return sc
+}
+
+// addV2Aliases records the v2.0 spelling of every path whose v2.0 name is
+// not just its Graph name in another case (MobilePhone1, PropertyId), so
+// that v2.0 query options name them as v2.0 bodies do.
+func addV2Aliases(dst map[string]string, graphPrefix, v2Prefix string, t *objType, depth int) {
+	if depth > 4 || t == nil {
+		return
+	}
+	for _, name := range t.order {
+		p := t.props[name]
+		v2 := p.v2Name
+		if v2 == "" {
+			v2 = name
+		}
+		gp, vp := graphPrefix+name, v2Prefix+v2
+		if !strings.EqualFold(gp, vp) {
+			dst[strings.ToLower(vp)] = gp
+		}
+		if p.kind == kObject && p.typ != nil {
+			addV2Aliases(dst, gp+"/", vp+"/", p.typ, depth+1)
+		}
+	}
 }
 
 func addPaths(dst map[string]query.Kind, prefix string, t *objType, depth int) {

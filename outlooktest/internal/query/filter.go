@@ -549,13 +549,15 @@ func (p *parser) resolve(segs []string) (ref, *Error) {
 		if err != nil {
 			return ref{}, err
 		}
-		return ref{depth: d, segs: segs[1:], path: canon, kind: k, what: what}, nil
+		// Evaluate with the schema's spelling: an alias (a v2.0 rename such
+		// as MobilePhone1) names a key the data does not have.
+		return ref{depth: d, segs: strings.Split(canon, "/")[len(base):], path: canon, kind: k, what: what}, nil
 	}
 	canon, k, err := p.sc.resolvePath(p.opt, segs, 0)
 	if err != nil {
 		return ref{}, err
 	}
-	return ref{depth: -1, segs: segs, path: canon, kind: k, what: what}, nil
+	return ref{depth: -1, segs: strings.Split(canon, "/"), path: canon, kind: k, what: what}, nil
 }
 
 func (p *parser) parseLambda(segs []string, op token) (node, styp, *Error) {

@@ -62,6 +62,11 @@ type Schema struct {
 	// used only in error messages, as Graph names the type a property was not
 	// found on. Optional.
 	Type string
+
+	// Aliases maps other spellings of a path, lower-cased, to its path in
+	// Props: the Outlook REST v2.0 names that are not just a change of case
+	// ("mobilephone1" -> "mobilePhone"). Optional.
+	Aliases map[string]string
 }
 
 // lookup resolves path case-insensitively, returning the schema's spelling.
@@ -83,6 +88,11 @@ func (sc *Schema) lookup(path string) (string, Kind, bool) {
 		}
 	}
 	if !found {
+		if canon, ok := sc.Aliases[strings.ToLower(path)]; ok {
+			if k, ok := sc.Props[canon]; ok {
+				return canon, k, true
+			}
+		}
 		return "", 0, false
 	}
 	return best, sc.Props[best], true

@@ -91,3 +91,27 @@ func TestKindString(t *testing.T) {
 		t.Errorf("Kind(99).String() = %q", got)
 	}
 }
+
+// A v2.0 rename is an alias: queries may name it, evaluation uses the
+// schema's spelling.
+func TestSchemaAliases(t *testing.T) {
+	sc := &Schema{Props: map[string]Kind{"mobilePhone": KindString, "displayName": KindString}, Aliases: map[string]string{"mobilephone1": "mobilePhone"}}
+	f, err := ParseFilter("MobilePhone1 eq '+1 555'", sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Match(map[string]any{"mobilePhone": "+1 555"}) || f.Match(map[string]any{"mobilePhone": "+1 556"}) {
+		t.Error("alias filter does not evaluate against the canonical property")
+	}
+	sel, err := ParseSelect("MobilePhone1,DisplayName", sc)
+	if err != nil || len(sel) != 2 || sel[0] != "mobilePhone" {
+		t.Errorf("ParseSelect = %v, %v", sel, err)
+	}
+	ob, err := ParseOrderBy("MobilePhone1 desc", sc)
+	if err != nil || len(ob) != 1 || ob[0].Path != "mobilePhone" {
+		t.Errorf("ParseOrderBy = %v, %v", ob, err)
+	}
+	if _, err := ParseFilter("MobilePhone2 eq 'x'", sc); err == nil {
+		t.Error("an unknown name passed")
+	}
+}
