@@ -53,7 +53,9 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 	}
 	body := `{"id":"new"}`
 	if strings.Contains(req.URL.Path, "alendar") && req.Method == http.MethodGet {
-		body = `{"value":[],"@odata.deltaLink":"https://x.invalid/me/calendarview?$deltatoken=abc"}`
+		// The link carries the window, as the services' links do.
+		link := "https://" + req.URL.Host + req.URL.Path + "?startDateTime=2024-06-10T00:00:00Z&endDateTime=2024-07-01T00:00:00Z&$deltatoken=abc"
+		body = `{"value":[],"@odata.deltaLink":"` + link + `"}`
 	}
 	return &http.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil

@@ -2,16 +2,11 @@ package calendar
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -49,123 +44,46 @@ func (s *Service) SyncCalendarView(ctx context.Context, cal CalendarID, start, e
 	if err != nil {
 		return failed(err)
 	}
-	v2 := s.c.Dialect().IsOutlookV2()
-	if cal != DefaultCalendar && !v2 {
+	if cal != DefaultCalendar && !s.c.Dialect().IsOutlookV2() {
 		return failed(fmt.Errorf("calendar: SyncView of a calendar other than the default: %w by %s: Graph v1.0 tracks the primary calendar only", odata.ErrNotSupported, s.c.Dialect()))
 	}
-	first, err := s.syncRequest(cal, params, state)
-	if err != nil {
+	if err := checkWindow(state, params); err != nil {
 		return failed(err)
 	}
+	changes := odata.SyncRequest[Event](ctx, s.c, &odata.Request{Path: viewPath(cal), Params: params}, state)
 	return func(yield func(odata.Change[Event], error) bool) {
-		r, initial := first, state == ""
-		for {
-			pg, err := s.syncPage(ctx, r)
-			if err != nil {
-				yield(odata.Change[Event]{}, err)
-				return
+		for ch, err := range changes {
+			if err == nil && ch.Kind == odata.Upserted && outside(ch.Item, start, end) {
+				ch = odata.Change[Event]{Kind: odata.Removed, ID: ch.ID}
 			}
-			for _, raw := range pg.Value {
-				ch, err := decodeChange(raw)
-				if err != nil {
-					yield(odata.Change[Event]{}, err)
-					return
-				}
-				if ch.Kind == odata.Upserted && outside(ch.Item, start, end) {
-					ch = odata.Change[Event]{Kind: odata.Removed, ID: ch.ID}
-				}
-				if !yield(ch, nil) {
-					return
-				}
-			}
-			next, done := pg.NextLink, false
-			switch {
-			case next != "":
-			case pg.DeltaLink != "" && initial && v2:
-				// v2.0 ends its first answer with a deltaLink even when
-				// more data exists: the round goes on from it.
-				next = pg.DeltaLink
-			case pg.DeltaLink != "":
-				next, done = pg.DeltaLink, true
-			default:
-				yield(odata.Change[Event]{}, errors.New("calendar: SyncView: the page has neither a next link nor a delta link"))
-				return
-			}
-			initial = false
-			st := s.encodeState(next)
-			if !yield(odata.Change[Event]{Kind: odata.Checkpoint, State: st, Done: done}, nil) || done {
-				return
-			}
-			if r, err = s.syncRequest(cal, params, st); err != nil {
-				yield(odata.Change[Event]{}, err)
+			if !yield(ch, err) || err != nil {
 				return
 			}
 		}
 	}
 }
 
-// syncCall is one request of a round: a prepared request, or a link to
-// follow verbatim (Graph).
-type syncCall struct {
-	req  *odata.Request
-	link string
-}
-
-var trackChanges = http.Header{"Prefer": {"odata.track-changes"}}
-
-const statePrefix = "calendar-view/"
-
-func (s *Service) encodeState(link string) string {
-	return statePrefix + s.c.Dialect().String() + " " + link
-}
-
-// syncRequest builds a request of a round from its state. Graph follows
-// its links verbatim. v2.0 repeats the view's URL with the token of the
-// link ($deltatoken or $skiptoken) and the track-changes preference, as
-// Microsoft documents.
-func (s *Service) syncRequest(cal CalendarID, params url.Values, state string) (syncCall, error) {
-	v2 := s.c.Dialect().IsOutlookV2()
+// checkWindow refuses a state made for another window: its links carry the
+// window they were made for.
+func checkWindow(state string, params url.Values) error {
 	if state == "" {
-		if v2 {
-			return syncCall{req: &odata.Request{Method: http.MethodGet, Path: viewPath(cal), Params: params, Header: trackChanges}}, nil
-		}
-		return syncCall{req: &odata.Request{Method: http.MethodGet, Path: odata.PathOf("calendarView/delta"), Params: params}}, nil
+		return nil
 	}
-	rest, ok := strings.CutPrefix(state, statePrefix)
-	dialect, link, ok2 := strings.Cut(rest, " ")
-	if !ok || !ok2 || link == "" {
-		return syncCall{}, fmt.Errorf("calendar: SyncView: %w: malformed state", odata.ErrGone)
-	}
-	if dialect != s.c.Dialect().String() {
-		return syncCall{}, fmt.Errorf("calendar: SyncView: %w (made by %s)", odata.ErrStateMismatch, dialect)
+	_, link, err := odata.ParseSyncState(state)
+	if err != nil {
+		return err // odata.SyncRequest reports it the same way
 	}
 	u, err := url.Parse(link)
 	if err != nil {
-		return syncCall{}, fmt.Errorf("calendar: SyncView: %w: malformed state: %v", odata.ErrGone, err)
+		return nil // odata.SyncRequest refuses the link
 	}
 	q := u.Query()
 	for _, k := range []string{"startDateTime", "endDateTime"} {
 		if got := paramFold(q, k); got != "" && !sameInstant(got, params.Get(k)) {
-			return syncCall{}, fmt.Errorf("calendar: SyncView: %w: the state was made for another window (%s %s, not %s)", ErrInvalidEvent, k, got, params.Get(k))
+			return fmt.Errorf("calendar: SyncView: %w: the state was made for another window (%s %s, not %s)", ErrInvalidEvent, k, got, params.Get(k))
 		}
 	}
-	if !v2 {
-		return syncCall{link: link}, nil
-	}
-	p := url.Values{}
-	for k, vs := range params {
-		p[k] = vs
-	}
-	h := trackChanges
-	switch {
-	case paramFold(q, "$skiptoken") != "":
-		p.Set("$skiptoken", paramFold(q, "$skiptoken"))
-	case paramFold(q, "$deltatoken") != "":
-		p.Set("$deltatoken", paramFold(q, "$deltatoken"))
-	default:
-		return syncCall{}, fmt.Errorf("calendar: SyncView: %w: the state holds no token", odata.ErrGone)
-	}
-	return syncCall{req: &odata.Request{Method: http.MethodGet, Path: viewPath(cal), Params: p, Header: h}}, nil
+	return nil
 }
 
 // paramFold returns the value of a query parameter, ignoring the case of
@@ -187,63 +105,6 @@ func sameInstant(a, b string) bool {
 		return a == b
 	}
 	return ta.Equal(tb)
-}
-
-func (s *Service) syncPage(ctx context.Context, r syncCall) (*odata.Page[jsontext.Value], error) {
-	if r.link != "" {
-		return odata.NextPage[jsontext.Value](ctx, s.c, r.link)
-	}
-	return odata.Call[odata.Page[jsontext.Value]](ctx, s.c, r.req)
-}
-
-// changeProbe reads what a change-tracking element says about itself.
-type changeProbe struct {
-	ID      string `json:"id"`
-	Removed *struct {
-		Reason string `json:"reason"`
-	} `json:"@removed"`
-	Reason  string `json:"reason"`
-	Context string `json:"@odata.context"`
-}
-
-var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-
-// decodeChange reads one element of a change-tracking page: a Graph
-// "@removed" entry, a v2.0 deleted entity ({"id":"Events('AAMk...')",
-// "reason":"deleted"}), or an event.
-func decodeChange(raw jsontext.Value) (odata.Change[Event], error) {
-	var p changeProbe
-	if err := json.Unmarshal(raw, &p, lenient); err != nil {
-		return odata.Change[Event]{}, fmt.Errorf("calendar: decoding a change: %w", err)
-	}
-	if p.Removed != nil {
-		return odata.Change[Event]{Kind: odata.Removed, ID: p.ID}, nil
-	}
-	if strings.HasSuffix(p.Context, "$deletedEntity") || (p.Reason != "" && strings.HasSuffix(p.ID, "')")) {
-		id, err := keyFromEntityID(p.ID)
-		if err != nil {
-			return odata.Change[Event]{}, err
-		}
-		return odata.Change[Event]{Kind: odata.Removed, ID: id}, nil
-	}
-	ev := new(Event)
-	if err := json.Unmarshal(raw, ev, lenient); err != nil {
-		return odata.Change[Event]{}, fmt.Errorf("calendar: decoding a change: %w", err)
-	}
-	return odata.Change[Event]{Kind: odata.Upserted, ID: ev.ID, Item: ev}, nil
-}
-
-// keyFromEntityID reads the key out of "Events('AAMk...')" (quotes inside
-// doubled), or returns a bare id unchanged.
-func keyFromEntityID(s string) (string, error) {
-	open := strings.Index(s, "('")
-	if open < 0 {
-		return s, nil
-	}
-	if !strings.HasSuffix(s, "')") || len(s) < open+4 {
-		return "", fmt.Errorf("calendar: malformed deleted-entity id %q", s)
-	}
-	return strings.ReplaceAll(s[open+2:len(s)-2], "''", "'"), nil
 }
 
 // outside reports whether an event with both boundaries known lies wholly

@@ -219,7 +219,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 				return err
 			}
 			return nil
-		}(), odata.ErrGone},
+		}(), odata.ErrInvalidQuery},
 	} {
 		if !errors.Is(c.err, c.want) {
 			t.Errorf("%s: %v; want %v", c.name, c.err, c.want)

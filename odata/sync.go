@@ -57,8 +57,18 @@ var ErrStateMismatch = fmt.Errorf("%w: sync state from another dialect", ErrGone
 // and Removed idempotently and store each Checkpoint's State after applying
 // what came before it.
 func Sync[T any](ctx context.Context, c *Client, p Path, q *Query, state string) iter.Seq2[Change[T], error] {
+	return SyncRequest[T](ctx, c, &Request{Path: p, Query: q}, state)
+}
+
+// SyncRequest is Sync for a prepared first request: its Path names the
+// tracked collection, and its Query, Params (a calendar view's
+// startDateTime and endDateTime) and Header go with the first call of a
+// round started from scratch. Later calls follow the server's links, which
+// carry them.
+func SyncRequest[T any](ctx context.Context, c *Client, first *Request, state string) iter.Seq2[Change[T], error] {
 	return func(yield func(Change[T], error) bool) {
-		r, initialV2, err := c.syncRequest(p, q, state)
+		q := first.Query
+		r, initialV2, err := c.syncRequest(first, state)
 		if err != nil {
 			yield(Change[T]{}, err)
 			return
@@ -89,7 +99,7 @@ func Sync[T any](ctx context.Context, c *Client, p Path, q *Query, state string)
 			case pg.DeltaLink != "":
 				next, done = pg.DeltaLink, true
 			default:
-				yield(Change[T]{}, fmt.Errorf("odata: change tracking of %s: the page has neither a next link nor a delta link", p))
+				yield(Change[T]{}, fmt.Errorf("odata: change tracking of %s: the page has neither a next link nor a delta link", first.Path))
 				return
 			}
 			initialV2 = false
@@ -102,17 +112,19 @@ func Sync[T any](ctx context.Context, c *Client, p Path, q *Query, state string)
 }
 
 // syncRequest builds the first request of a round.
-func (c *Client) syncRequest(p Path, q *Query, state string) (r *Request, initialV2 bool, err error) {
+func (c *Client) syncRequest(first *Request, state string) (r *Request, initialV2 bool, err error) {
+	q := first.Query
 	if state == "" {
 		if q != nil && q.Search != "" {
 			return nil, false, fmt.Errorf("%w: $search is not available in change tracking", ErrInvalidQuery)
 		}
+		r := &Request{Method: http.MethodGet, Path: first.Path, Query: q, Params: first.Params, Header: first.Header}
 		if c.Dialect().v2 {
-			return &Request{Method: http.MethodGet, Path: p, Query: q, trackChanges: true}, true, nil
+			r.trackChanges = true
+			return r, true, nil
 		}
-		dp := p
-		dp.tmpl += "/delta"
-		return &Request{Method: http.MethodGet, Path: dp, Query: q}, false, nil
+		r.Path.tmpl += "/delta"
+		return r, false, nil
 	}
 	link, err := c.decodeState(state)
 	if err != nil {
@@ -127,11 +139,22 @@ func (c *Client) encodeState(link string) string {
 	return statePrefix + c.Dialect().name + " " + link
 }
 
-func (c *Client) decodeState(state string) (string, error) {
+// ParseSyncState returns the dialect name and the server link a Checkpoint
+// state holds, for model packages that check a state against their own
+// parameters (a calendar view's window) before resuming with it.
+func ParseSyncState(state string) (dialect, link string, err error) {
 	rest, ok := strings.CutPrefix(state, statePrefix)
 	name, link, ok2 := strings.Cut(rest, " ")
 	if !ok || !ok2 || link == "" {
-		return "", fmt.Errorf("%w: not a sync state made by this SDK", ErrInvalidQuery)
+		return "", "", fmt.Errorf("%w: not a sync state made by this SDK", ErrInvalidQuery)
+	}
+	return name, link, nil
+}
+
+func (c *Client) decodeState(state string) (string, error) {
+	name, link, err := ParseSyncState(state)
+	if err != nil {
+		return "", err
 	}
 	t := c.t.Load()
 	if name != t.dialect.name {
