@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"errors"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func TestCancelForwardReminders(t *testing.T) {
 			if !errors.Is(errC, odata.ErrNotSupported) || !errors.Is(errF, odata.ErrNotSupported) {
 				t.Errorf("v2.0 Cancel, Forward: %v, %v; want ErrNotSupported", errC, errF)
 			}
-			if n := restRequests(e.srv); n != 0 {
+			if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
 				t.Errorf("%d requests for unsupported operations", n)
 			}
 		} else {
@@ -117,8 +118,8 @@ func TestGetScheduleDialects(t *testing.T) {
 	e := newEnv(t, onPremAddr)
 	e.srv.ResetRequests()
 	_, err := e.mb.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{cloudAddr}, Start: day, End: day.AddDate(0, 0, 1)})
-	if !errors.Is(err, odata.ErrNotSupported) || restRequests(e.srv) != 0 {
-		t.Errorf("v2.0 GetSchedule: %v after %d requests; want ErrNotSupported before any", err, restRequests(e.srv))
+	if !errors.Is(err, odata.ErrNotSupported) || servicetest.RESTRequests(e.srv, onPremHost) != 0 {
+		t.Errorf("v2.0 GetSchedule: %v after %d requests; want ErrNotSupported before any", err, servicetest.RESTRequests(e.srv, onPremHost))
 	}
 }
 

@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"fmt"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func BenchmarkView(b *testing.B) {
 	}{{"graph", "https://graph.microsoft.com/v1.0", odata.Graph}, {"v2", "https://mail.contoso.com/api/v2.0", odata.OutlookV2}} {
 		b.Run(d.name, func(b *testing.B) {
 			page := viewPage(100, d.dialect.IsOutlookV2())
-			c, err := odata.NewClient(d.root, d.dialect, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(&cannedDoer{body: page}))
+			c, err := odata.NewClient(d.root, d.dialect, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(&servicetest.CannedDoer{Body: page}))
 			if err != nil {
 				b.Fatal(err)
 			}

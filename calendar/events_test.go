@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"errors"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 	"time"
@@ -172,7 +173,7 @@ func TestViewRejectsBadRange(t *testing.T) {
 			}
 		}
 	}
-	if n := restRequests(e.srv); n != 0 {
+	if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
 		t.Errorf("%d requests for invalid ranges", n)
 	}
 }

@@ -64,17 +64,6 @@ func eachDialect(t *testing.T, f func(t *testing.T, e *env)) {
 	}
 }
 
-// restRequests counts the requests the mailbox hosts received.
-func restRequests(srv *outlooktest.Server) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Host == "graph.microsoft.com" || r.Host == onPremHost {
-			n++
-		}
-	}
-	return n
-}
-
 // noErr fails the test on err, naming a 501 of the fake as a regression.
 func noErr(t *testing.T, what string, err error) {
 	t.Helper()

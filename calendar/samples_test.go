@@ -1,27 +1,19 @@
 package calendar_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/base64"
-	"fmt"
-	"io"
-	"net/http"
-	"reflect"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	"golang.org/x/oauth2"
 
 	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/internal/testutil"
-	"github.com/exchangekit/outlook/odata"
 )
 
 var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
@@ -185,30 +177,6 @@ func prune(v any, key string) any {
 	return v
 }
 
-// diff reports the properties that differ between two pruned objects.
-func diff(want, got map[string]any) []string {
-	keys := map[string]bool{}
-	for k := range want {
-		keys[k] = true
-	}
-	for k := range got {
-		keys[k] = true
-	}
-	var out []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range keys {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		if !reflect.DeepEqual(want[k], got[k]) {
-			out = append(out, fmt.Sprintf("%s:\n   got %v\n  want %v", k, got[k], want[k]))
-		}
-	}
-	return out
-}
-
 // known lists, per model, properties the model has a field for; a sample
 // property of that name must not land in Extra.
 var known = map[string][]string{
@@ -301,7 +269,7 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 				}
 				w, _ := prune(e, "").(map[string]any)
 				g, _ := prune(got, "").(map[string]any)
-				for _, d := range diff(w, g) {
+				for _, d := range servicetest.Diff(w, g) {
 					t.Errorf("%s (%s) changed in the round trip: %s", name, kind, d)
 				}
 				for _, k := range known[kind] {
@@ -321,44 +289,6 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 	}
 }
 
-// cannedDoer answers every request with one JSON body and keeps the last
-// request body.
-type cannedDoer struct {
-	mu   sync.Mutex
-	body []byte
-	sent []byte
-}
-
-func (d *cannedDoer) Do(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if r.Body != nil {
-		d.sent, _ = io.ReadAll(r.Body)
-	}
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(bytes.NewReader(d.body)), Request: r}, nil
-}
-
-// v2RoundTrip decodes a v2.0 entity through the dialect into T and sends
-// it back through the dialect, returning the body sent.
-func v2RoundTrip[T any](t *testing.T, raw []byte) (*T, []byte, error) {
-	d := &cannedDoer{body: raw}
-	c, err := odata.NewClient("https://mail.contoso.com/api/v2.0", odata.OutlookV2,
-		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	v, err := odata.Get[T](ctx, c, odata.PathOf("x"), nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := odata.Create[T](ctx, c, odata.PathOf("x"), v); err != nil {
-		return nil, nil, err
-	}
-	return v, d.sent, nil
-}
-
 // Every calendar entity of the Outlook REST v2.0 samples decodes through
 // the dialect into its model and goes back to the same v2.0 JSON.
 func TestV2SamplesRoundTrip(t *testing.T) {
@@ -376,7 +306,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				switch kind {
 				case "event":
 					var ev *calendar.Event
-					ev, sent, err = v2RoundTrip[calendar.Event](t, raw)
+					ev, sent, err = servicetest.V2RoundTrip[calendar.Event](t, raw)
 					if err == nil && has(e, "Subject") && ev.Subject == "" {
 						t.Errorf("%s: Subject not decoded from v2.0", name)
 					}
@@ -384,11 +314,11 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 						t.Errorf("%s: ReminderMinutesBeforeStart not decoded from v2.0", name)
 					}
 				case "calendar":
-					_, sent, err = v2RoundTrip[calendar.Calendar](t, raw)
+					_, sent, err = servicetest.V2RoundTrip[calendar.Calendar](t, raw)
 				case "group":
-					_, sent, err = v2RoundTrip[calendar.CalendarGroup](t, raw)
+					_, sent, err = servicetest.V2RoundTrip[calendar.CalendarGroup](t, raw)
 				case "attachment":
-					_, sent, err = v2RoundTrip[calendar.Attachment](t, raw)
+					_, sent, err = servicetest.V2RoundTrip[calendar.Attachment](t, raw)
 				default:
 					continue
 				}
@@ -402,7 +332,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				}
 				w, _ := prune(e, "").(map[string]any)
 				g, _ := prune(got, "").(map[string]any)
-				for _, d := range diff(w, g) {
+				for _, d := range servicetest.Diff(w, g) {
 					t.Errorf("%s (%s) changed in the v2.0 round trip: %s", name, kind, d)
 				}
 				counts[kind]++

@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"errors"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 	"time"
@@ -225,7 +226,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			t.Errorf("%s: %v; want %v", c.name, c.err, c.want)
 		}
 	}
-	if n := restRequests(e.srv); n != 0 {
+	if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
 		t.Errorf("%d requests for bad input", n)
 	}
 }

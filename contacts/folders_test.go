@@ -2,6 +2,7 @@ package contacts_test
 
 import (
 	"errors"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 
@@ -158,12 +159,12 @@ func TestBadInput(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := restRequests(e.srv)
+			before := servicetest.RESTRequests(e.srv, onPremHost)
 			err := tc.call()
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
-			if n := restRequests(e.srv) - before; n != 0 {
+			if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
 				t.Errorf("%d requests sent for bad input", n)
 			}
 		})

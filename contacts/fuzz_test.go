@@ -1,6 +1,7 @@
 package contacts_test
 
 import (
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"reflect"
 	"testing"
 	"time"
@@ -129,7 +130,7 @@ func FuzzContactV2(f *testing.F) {
 		if len(b) > 1<<16 {
 			return
 		}
-		c, sent, err := v2RoundTrip[contacts.Contact](t, b)
+		c, sent, err := servicetest.V2RoundTrip[contacts.Contact](t, b)
 		if err != nil || c == nil { // nil: an empty body, which odata.Get reads as no entity
 			return
 		}

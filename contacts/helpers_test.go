@@ -67,17 +67,6 @@ func eachDialect(t *testing.T, f func(t *testing.T, e *env)) {
 	}
 }
 
-// restRequests counts the requests the mailbox hosts received.
-func restRequests(srv *outlooktest.Server) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Host == "graph.microsoft.com" || r.Host == onPremHost {
-			n++
-		}
-	}
-	return n
-}
-
 // notImplemented reports whether err is the fake's 501.
 func notImplemented(err error) bool {
 	oe, ok := errors.AsType[*odata.Error](err)

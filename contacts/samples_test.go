@@ -1,16 +1,10 @@
 package contacts_test
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"reflect"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -141,24 +135,6 @@ func prune(v any, key string) any {
 	return v
 }
 
-func diff(want, got map[string]any) []string {
-	var out []string
-	keys := map[string]bool{}
-	for k := range want {
-		keys[k] = true
-	}
-	for k := range got {
-		keys[k] = true
-	}
-	for k := range keys {
-		if !reflect.DeepEqual(want[k], got[k]) {
-			out = append(out, fmt.Sprintf("%s:\n   got %v\n  want %v", k, got[k], want[k]))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // knownContact lists the properties Contact has a field for; a sample
 // property of that name must not land in Extra.
 var knownContact = []string{"id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "parentFolderId",
@@ -206,7 +182,7 @@ func roundTripGraph(t *testing.T, name string, e map[string]any, counts map[stri
 	}
 	w, _ := prune(e, "").(map[string]any)
 	g, _ := prune(got, "").(map[string]any)
-	for _, d := range diff(w, g) {
+	for _, d := range servicetest.Diff(w, g) {
 		t.Errorf("%s (%s) changed in the round trip: %s", name, kind, d)
 	}
 	if c, ok := v.(*contacts.Contact); ok {
@@ -241,44 +217,6 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 	}
 }
 
-// cannedDoer answers every request with one JSON body and keeps the last
-// request body.
-type cannedDoer struct {
-	mu   sync.Mutex
-	body []byte
-	sent []byte
-}
-
-func (d *cannedDoer) Do(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if r.Body != nil {
-		d.sent, _ = io.ReadAll(r.Body)
-	}
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(bytes.NewReader(d.body)), Request: r}, nil
-}
-
-// v2RoundTrip decodes a v2.0 entity through the dialect into T and sends
-// it back through the dialect, returning the body sent.
-func v2RoundTrip[T any](t *testing.T, raw []byte) (*T, []byte, error) {
-	d := &cannedDoer{body: raw}
-	c, err := odata.NewClient("https://mail.contoso.com/api/v2.0", odata.OutlookV2,
-		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	v, err := odata.Get[T](ctx, c, odata.PathOf("x"), nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := odata.Create[T](ctx, c, odata.PathOf("x"), v); err != nil {
-		return nil, nil, err
-	}
-	return v, d.sent, nil
-}
-
 // Every contact, folder and photo of the Outlook REST v2.0 samples decodes
 // through the dialect into its model and goes back to the same v2.0 JSON.
 func TestV2SamplesRoundTrip(t *testing.T) {
@@ -293,7 +231,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				switch kind {
 				case "contact":
 					var c *contacts.Contact
-					c, sent, err = v2RoundTrip[contacts.Contact](t, raw)
+					c, sent, err = servicetest.V2RoundTrip[contacts.Contact](t, raw)
 					if err == nil {
 						for _, k := range knownContact {
 							if _, ok := c.Extra[k]; ok {
@@ -309,13 +247,13 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 					}
 				case "folder":
 					var f *contacts.ContactFolder
-					f, sent, err = v2RoundTrip[contacts.ContactFolder](t, raw)
+					f, sent, err = servicetest.V2RoundTrip[contacts.ContactFolder](t, raw)
 					if err == nil && f.DisplayName == "" {
 						t.Errorf("%s: DisplayName not decoded", name)
 					}
 				case "photo":
 					var p *contacts.Photo
-					p, sent, err = v2RoundTrip[contacts.Photo](t, raw)
+					p, sent, err = servicetest.V2RoundTrip[contacts.Photo](t, raw)
 					if err == nil && (p.Width == 0 || p.ID == "") {
 						t.Errorf("%s: photo %+v", name, p)
 					}
@@ -332,7 +270,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				}
 				w, _ := prune(e, "").(map[string]any)
 				g, _ := prune(got, "").(map[string]any)
-				for _, d := range diff(w, g) {
+				for _, d := range servicetest.Diff(w, g) {
 					t.Errorf("%s (%s) changed in the v2.0 round trip: %s", name, kind, d)
 				}
 				counts[kind]++
@@ -350,7 +288,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 // A 200 without a body gives an error, never a nil entity with a nil error.
 func TestEmptyAnswer(t *testing.T) {
 	c, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph,
-		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(&cannedDoer{}))
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(&servicetest.CannedDoer{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"errors"
 	"fmt"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"maps"
 	"slices"
 	"testing"
@@ -137,7 +138,7 @@ func TestSyncFolders(t *testing.T) {
 		if _, err := e.mb.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors"); err != nil {
 			t.Fatal(err)
 		}
-		before := restRequests(e.srv)
+		before := servicetest.RESTRequests(e.srv, onPremHost)
 		var names []string
 		var serr error
 		for ch, err := range e.mb.Contacts.SyncFolders(ctx, "") {
@@ -153,8 +154,8 @@ func TestSyncFolders(t *testing.T) {
 			}
 		}
 		if e.onPrem {
-			if !errors.Is(serr, odata.ErrNotSupported) || restRequests(e.srv) != before {
-				t.Errorf("on-premises: %v after %d requests, want ErrNotSupported before any", serr, restRequests(e.srv)-before)
+			if !errors.Is(serr, odata.ErrNotSupported) || servicetest.RESTRequests(e.srv, onPremHost) != before {
+				t.Errorf("on-premises: %v after %d requests, want ErrNotSupported before any", serr, servicetest.RESTRequests(e.srv, onPremHost)-before)
 			}
 			return
 		}

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"bytes"
 	"errors"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 
@@ -147,12 +148,12 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			)
 		}
 		for _, c := range cases {
-			before := restRequests(e.srv)
+			before := servicetest.RESTRequests(e.srv, onPremHost)
 			err := c.call()
 			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 				t.Errorf("%s: error %v; want one matching %v and saying %q", c.name, err, c.want, c.text)
 			}
-			if n := restRequests(e.srv) - before; n != 0 {
+			if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
 				t.Errorf("%s: %d requests sent, want none", c.name, n)
 			}
 		}
@@ -203,12 +204,12 @@ func TestNotSupportedOnPremises(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		before := restRequests(e.srv)
+		before := servicetest.RESTRequests(e.srv, onPremHost)
 		err := c.call()
 		if !errors.Is(err, odata.ErrNotSupported) || !strings.Contains(err.Error(), "outlook-v2.0") {
 			t.Errorf("%s on premises: %v; want ErrNotSupported naming the dialect", c.name, err)
 		}
-		if n := restRequests(e.srv) - before; n != 0 {
+		if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
 			t.Errorf("%s: %d requests sent, want none", c.name, n)
 		}
 	}

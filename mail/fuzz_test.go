@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"reflect"
 	"testing"
 
@@ -79,7 +80,7 @@ func FuzzModelsV2(f *testing.F) {
 		if len(b) > 1<<16 {
 			return
 		}
-		m, sent, err := v2RoundTrip[mail.Message](t, b)
+		m, sent, err := servicetest.V2RoundTrip[mail.Message](t, b)
 		if err != nil {
 			return
 		}

@@ -74,18 +74,6 @@ func failIfNotImplemented(t *testing.T, err error) {
 	}
 }
 
-// restRequests counts the requests the mailbox hosts received (not the
-// issuer or Autodiscover).
-func restRequests(srv *outlooktest.Server) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Host == "graph.microsoft.com" || r.Host == onPremHost {
-			n++
-		}
-	}
-	return n
-}
-
 // seedInbox adds n received messages to the mailbox's Inbox, the i-th
 // with subject "m<i>" received i minutes after a fixed instant.
 func seedInbox(box *outlooktest.Mailbox, n int) []string {

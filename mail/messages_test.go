@@ -3,6 +3,7 @@ package mail_test
 import (
 	"errors"
 	"fmt"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestListMessages(t *testing.T) {
 func TestListMessagesStopsWhenTheLoopBreaks(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		seedInbox(e.box, 30)
-		before := restRequests(e.srv)
+		before := servicetest.RESTRequests(e.srv, onPremHost)
 		n := 0
 		for _, err := range e.mb.Mail.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 5}) {
 			if err != nil {
@@ -98,7 +99,7 @@ func TestListMessagesStopsWhenTheLoopBreaks(t *testing.T) {
 				break
 			}
 		}
-		if got := restRequests(e.srv) - before; got != 2 {
+		if got := servicetest.RESTRequests(e.srv, onPremHost) - before; got != 2 {
 			t.Errorf("breaking after 7 of 5-message pages sent %d requests, want 2", got)
 		}
 	}, outlooktest.WithPageSize(5))

@@ -1,25 +1,17 @@
 package mail_test
 
 import (
-	"bytes"
-	"context"
-	"fmt"
-	"io"
-	"net/http"
-	"reflect"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	"golang.org/x/oauth2"
 
 	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/mail"
-	"github.com/exchangekit/outlook/odata"
 )
 
 var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
@@ -204,30 +196,6 @@ func prune(v any, key string) any {
 	return v
 }
 
-// diff reports the properties that differ between two pruned objects.
-func diff(want, got map[string]any) []string {
-	var out []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		seen := map[string]bool{}
-		for k := range want {
-			seen[k] = true
-			if !yield(k) {
-				return
-			}
-		}
-		for k := range got {
-			if !seen[k] && !yield(k) {
-				return
-			}
-		}
-	}) {
-		if !reflect.DeepEqual(want[k], got[k]) {
-			out = append(out, fmt.Sprintf("%s:\n   got %v\n  want %v", k, got[k], want[k]))
-		}
-	}
-	return out
-}
-
 // known lists, per model, the properties the model has a field for; a
 // sample property of that name must not land in Extra.
 var known = map[string][]string{
@@ -316,7 +284,7 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 				}
 				w, _ := prune(e, "").(map[string]any)
 				g, _ := prune(got, "").(map[string]any)
-				for _, d := range diff(w, g) {
+				for _, d := range servicetest.Diff(w, g) {
 					t.Errorf("%s (%s) changed in the round trip: %s", name, kind, d)
 				}
 				for _, k := range known[kind] {
@@ -336,44 +304,6 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 	}
 }
 
-// cannedDoer answers every request with one JSON body and keeps the last
-// request body.
-type cannedDoer struct {
-	mu   sync.Mutex
-	body []byte
-	sent []byte
-}
-
-func (d *cannedDoer) Do(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if r.Body != nil {
-		d.sent, _ = io.ReadAll(r.Body)
-	}
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(bytes.NewReader(d.body)), Request: r}, nil
-}
-
-// v2RoundTrip decodes a v2.0 entity through the dialect into T and sends
-// it back through the dialect, returning the body sent.
-func v2RoundTrip[T any](t *testing.T, raw []byte) (*T, []byte, error) {
-	d := &cannedDoer{body: raw}
-	c, err := odata.NewClient("https://mail.contoso.com/api/v2.0", odata.OutlookV2,
-		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	v, err := odata.Get[T](ctx, c, odata.PathOf("x"), nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := odata.Create[T](ctx, c, odata.PathOf("x"), v); err != nil {
-		return nil, nil, err
-	}
-	return v, d.sent, nil
-}
-
 // Every mail entity of the Outlook REST v2.0 samples decodes through the
 // dialect into its model and goes back to the same v2.0 JSON.
 func TestV2SamplesRoundTrip(t *testing.T) {
@@ -391,26 +321,26 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				switch kind {
 				case "message":
 					var m *mail.Message
-					m, sent, err = v2RoundTrip[mail.Message](t, raw)
+					m, sent, err = servicetest.V2RoundTrip[mail.Message](t, raw)
 					if err == nil && kind == "message" && strings.Contains(string(raw), `"Subject"`) && m.Subject == "" {
 						t.Errorf("%s: Subject not decoded from v2.0", name)
 					}
 				case "folder":
 					var f *mail.MailFolder
-					f, sent, err = v2RoundTrip[mail.MailFolder](t, raw)
+					f, sent, err = servicetest.V2RoundTrip[mail.MailFolder](t, raw)
 					if err == nil && strings.Contains(string(raw), `"DisplayName"`) && f.DisplayName == "" {
 						t.Errorf("%s: DisplayName not decoded from v2.0", name)
 					}
 				case "attachment":
-					_, sent, err = v2RoundTrip[mail.Attachment](t, raw)
+					_, sent, err = servicetest.V2RoundTrip[mail.Attachment](t, raw)
 				case "override":
 					var o *mail.ClassificationOverride
-					o, sent, err = v2RoundTrip[mail.ClassificationOverride](t, raw)
+					o, sent, err = servicetest.V2RoundTrip[mail.ClassificationOverride](t, raw)
 					if err == nil && o.ClassifyAs != mail.ClassificationFocused && o.ClassifyAs != mail.ClassificationOther {
 						t.Errorf("%s: ClassifyAs %q is not a constant", name, o.ClassifyAs)
 					}
 				case "settings":
-					_, sent, err = v2RoundTrip[mail.MailboxSettings](t, raw)
+					_, sent, err = servicetest.V2RoundTrip[mail.MailboxSettings](t, raw)
 				default:
 					continue
 				}
@@ -424,7 +354,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				}
 				w, _ := prune(e, "").(map[string]any)
 				g, _ := prune(got, "").(map[string]any)
-				for _, d := range diff(w, g) {
+				for _, d := range servicetest.Diff(w, g) {
 					t.Errorf("%s (%s) changed in the v2.0 round trip: %s", name, kind, d)
 				}
 				counts[kind]++

@@ -1,0 +1,103 @@
+// Package servicetest holds what the tests of the service packages (mail,
+// calendar, contacts) share: a canned transport, the v2.0 round trip of a
+// sample entity through the dialect, a readable diff of decoded JSON, and a
+// count of the requests that reached a mailbox host of outlooktest.
+package servicetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+// CannedDoer answers every request with Body (200, JSON) and keeps the
+// body of the last request it received.
+type CannedDoer struct {
+	mu   sync.Mutex
+	Body []byte
+	sent []byte
+}
+
+// Do implements odata.Doer.
+func (d *CannedDoer) Do(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r.Body != nil {
+		d.sent, _ = io.ReadAll(r.Body)
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(d.Body)), Request: r}, nil
+}
+
+// Sent returns the body of the last request.
+func (d *CannedDoer) Sent() []byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sent
+}
+
+// V2RoundTrip decodes a v2.0 entity through the dialect into T and sends it
+// back through the dialect, returning the value and the body sent.
+func V2RoundTrip[T any](t testing.TB, raw []byte) (*T, []byte, error) {
+	t.Helper()
+	d := &CannedDoer{Body: raw}
+	c, err := odata.NewClient("https://mail.contoso.com/api/v2.0", odata.OutlookV2,
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	v, err := odata.Get[T](ctx, c, odata.PathOf("x"), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := odata.Create[T](ctx, c, odata.PathOf("x"), v); err != nil {
+		return nil, nil, err
+	}
+	return v, d.Sent(), nil
+}
+
+// Diff lists, sorted by key, the top-level members of two decoded JSON
+// objects that differ.
+func Diff(want, got map[string]any) []string {
+	keys := make([]string, 0, len(want)+len(got))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		if !reflect.DeepEqual(want[k], got[k]) {
+			out = append(out, fmt.Sprintf("%s:\n   got %v\n  want %v", k, got[k], want[k]))
+		}
+	}
+	return out
+}
+
+// RESTRequests counts the requests that reached Graph or one of the given
+// on-premises hosts (not the issuer or Autodiscover).
+func RESTRequests(srv *outlooktest.Server, onPremHosts ...string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Host == "graph.microsoft.com" || slices.Contains(onPremHosts, r.Host) {
+			n++
+		}
+	}
+	return n
+}
