@@ -56,26 +56,6 @@ func TestDoRealWaitsInFakeTime(t *testing.T) {
 	})
 }
 
-func TestDoDeadlineDuringRetryAfterInFakeTime(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return cannedResponse(r, 429, "60"), nil
-		})
-		c, err := New(Config{HTTPClient: &http.Client{Transport: rt}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, "POST", "https://graph.microsoft.com/v1.0/me/sendMail", strings.NewReader("{}"))
-		start := time.Now()
-		_, err = c.Do(req)
-		if got := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || got != 3*time.Second {
-			t.Errorf("Do = %v after %v, want context.DeadlineExceeded after exactly 3s", err, got)
-		}
-	})
-}
-
 func TestSleepCtx(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()

@@ -10,32 +10,58 @@ import (
 	"time"
 )
 
-// sensitiveParams are query parameters whose values are secrets (OAuth codes
-// and tokens, client credentials): logs and errors show them as REDACTED.
-var sensitiveParams = []string{
-	"access_token", "code", "client_secret", "client_assertion", "refresh_token", "password", "id_token",
+// secretParams are query parameters whose values are credentials: OAuth
+// codes, tokens and client credentials, the pre-authenticated upload URLs'
+// authtoken, storage signatures. Their values never appear in a log or an
+// error, at any level. Names match case-insensitively.
+var secretParams = []string{
+	"access_token", "id_token", "refresh_token", "code", "device_code", "user_code",
+	"client_secret", "client_assertion", "assertion", "password",
+	"authtoken", "token", "sig", "signature", "x-amz-signature", "key", "api_key", "apikey",
 }
 
-const redacted = "REDACTED"
+const (
+	redacted = "REDACTED"
+	// elided stands for a query value left out of a record above Debug: it
+	// may hold user data, such as a subject in $filter.
+	elided = "..."
+)
 
-// redactURL renders u for logs and errors: sensitive query values and any
-// user-info password replaced, the fragment (never sent) dropped.
-func redactURL(u *url.URL) string {
+// RedactURL renders u for a log record or an error, the one redaction of
+// the SDK: the values of credential parameters (authtoken, access_token,
+// code, sig, client_secret, assertion, refresh_token and the like) and a
+// user-info password become REDACTED, and the fragment is dropped. With
+// detail false every other query value is dropped too ("$filter=..."), as
+// it may hold user data: that is the form for errors and for records above
+// Debug; Debug records keep the other values (detail true).
+func RedactURL(u *url.URL, detail bool) string {
 	if u == nil {
 		return ""
 	}
 	ru := *u
 	ru.Fragment, ru.RawFragment = "", ""
-	if _, has := ru.User.Password(); has {
-		ru.User = url.UserPassword(ru.User.Username(), redacted)
+	if ru.User != nil {
+		if _, has := ru.User.Password(); has {
+			ru.User = url.UserPassword(ru.User.Username(), redacted)
+		}
 	}
-	ru.RawQuery = redactQuery(ru.RawQuery)
+	ru.RawQuery = redactQuery(ru.RawQuery, detail)
 	return ru.String()
 }
 
-// redactQuery replaces the values of sensitive parameters in a raw query,
-// keeping everything else byte for byte.
-func redactQuery(q string) string {
+// RedactURLString is RedactURL for a URL held as a string; one that does
+// not parse is not shown at all.
+func RedactURLString(raw string, detail bool) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return RedactURL(u, detail)
+}
+
+// redactQuery replaces the values of secret parameters in a raw query (and
+// with detail false all values), keeping everything else byte for byte.
+func redactQuery(q string, detail bool) string {
 	if q == "" {
 		return q
 	}
@@ -46,14 +72,22 @@ func redactQuery(q string) string {
 			b.WriteByte('&')
 		}
 		key, _, hasValue := strings.Cut(part, "=")
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
-		if hasValue && isSensitive(key) {
-			b.WriteString(part[:strings.IndexByte(part, '=')+1])
-			b.WriteString(redacted)
-			changed = true
-			continue
+		if hasValue {
+			if k, err := url.QueryUnescape(key); err == nil {
+				key = k
+			}
+			switch {
+			case isSecretParam(key):
+				b.WriteString(part[:strings.IndexByte(part, '=')+1])
+				b.WriteString(redacted)
+				changed = true
+				continue
+			case !detail:
+				b.WriteString(part[:strings.IndexByte(part, '=')+1])
+				b.WriteString(elided)
+				changed = true
+				continue
+			}
 		}
 		b.WriteString(part)
 	}
@@ -63,8 +97,8 @@ func redactQuery(q string) string {
 	return b.String()
 }
 
-func isSensitive(key string) bool {
-	for _, s := range sensitiveParams {
+func isSecretParam(key string) bool {
+	for _, s := range secretParams {
 		if strings.EqualFold(key, s) {
 			return true
 		}
@@ -73,21 +107,17 @@ func isSensitive(key string) bool {
 }
 
 // redactURLError rewrites the URL that *url.Error prints, so that an error
-// returned to the caller, who may log it, holds no secret from the query.
+// returned to the caller, who may log it, holds no secret and no query value.
 func redactURLError(err error) {
 	ue, ok := errors.AsType[*url.Error](err)
 	if !ok {
 		return
 	}
-	if u, perr := url.Parse(ue.URL); perr == nil {
-		ue.URL = redactURL(u)
-	} else {
-		ue.URL = "(unparsable URL)"
-	}
+	ue.URL = RedactURLString(ue.URL, false)
 }
 
-// logAttempt records one attempt at Debug. Headers are never logged: they
-// carry the Authorization token.
+// logAttempt records one attempt at Debug, with the query values that are
+// not secrets. Headers are never logged: they carry the Authorization token.
 func (c *Client) logAttempt(ctx context.Context, req *http.Request, id string, attempt int, resp *http.Response, err error, elapsed time.Duration) {
 	if !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
@@ -98,7 +128,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, id string, a
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("url", redactURL(req.URL)),
+		slog.String("url", RedactURL(req.URL, true)),
 		slog.Int("attempt", attempt),
 		slog.Int("status", status),
 		slog.Duration("duration", elapsed),
@@ -111,14 +141,15 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, id string, a
 	c.log.LogAttrs(ctx, slog.LevelDebug, "transport: attempt", attrs...)
 }
 
-// logRetry records at Warn that an attempt failed and another follows.
+// logRetry records at Warn that an attempt failed and another follows. The
+// URL has its query values dropped: Warn records reach more eyes.
 func (c *Client) logRetry(ctx context.Context, req *http.Request, id string, attempt, status int, wait, elapsed time.Duration, requestID string, err error) {
 	if !c.log.Enabled(ctx, slog.LevelWarn) {
 		return
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("url", redactURL(req.URL)),
+		slog.String("url", RedactURL(req.URL, false)),
 		slog.Int("attempt", attempt),
 		slog.Int("status", status),
 		slog.Duration("wait", wait),

@@ -23,18 +23,44 @@ func TestRedactURL(t *testing.T) {
 		{"https://alice:pw@h/x", "https://alice:REDACTED@h/x"},
 		{"https://h/x#access_token=t", "https://h/x"},
 		{"https://h/x?%zz=1&code=c", "https://h/x?%zz=1&code=REDACTED"},
+		{"https://outlook.office.com/api/v2.0/Users('a')/Messages('m')/AttachmentSessions('s')?authtoken=eyJ0",
+			"https://outlook.office.com/api/v2.0/Users('a')/Messages('m')/AttachmentSessions('s')?authtoken=REDACTED"},
+		{"https://h/blob?sv=2020&sig=abc%2Bdef&se=1", "https://h/blob?sv=2020&sig=REDACTED&se=1"},
+		{"https://h/t?assertion=a&client_assertion_type=jwt&device_code=d&AuthToken=x",
+			"https://h/t?assertion=REDACTED&client_assertion_type=jwt&device_code=REDACTED&AuthToken=REDACTED"},
 	}
 	for _, tt := range tests {
 		u, err := url.Parse(tt.in)
 		if err != nil {
 			t.Fatalf("url.Parse(%q): %v", tt.in, err)
 		}
-		if got := redactURL(u); got != tt.want {
-			t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := RedactURL(u, true); got != tt.want {
+			t.Errorf("RedactURL(%q, true) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := redactURL(nil); got != "" {
-		t.Errorf("redactURL(nil) = %q, want empty", got)
+	if got := RedactURL(nil, true); got != "" {
+		t.Errorf("RedactURL(nil) = %q, want empty", got)
+	}
+}
+
+// TestRedactURLWithoutDetail checks the form of errors and records above
+// Debug: no query value at all, credentials still marked as such.
+func TestRedactURLWithoutDetail(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://graph.microsoft.com/v1.0/me/messages?$filter=subject%20eq%20'Layoffs'&$top=5",
+			"https://graph.microsoft.com/v1.0/me/messages?$filter=...&$top=..."},
+		{"https://h/x?authtoken=t&a=1&flag", "https://h/x?authtoken=REDACTED&a=...&flag"},
+		{"https://h/x", "https://h/x"},
+		{"https://alice:pw@h/x?q=1#frag", "https://alice:REDACTED@h/x?q=..."},
+	}
+	for _, tt := range tests {
+		if got := RedactURLString(tt.in, false); got != tt.want {
+			t.Errorf("RedactURLString(%q, false) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := RedactURLString("https://h/%zz?authtoken=SECRET", false); strings.Contains(got, "SECRET") {
+		t.Errorf("an unparsable URL is shown as %q", got)
 	}
 }
 
@@ -44,11 +70,12 @@ func FuzzRedactQuery(f *testing.F) {
 	for _, s := range []string{
 		"", "a=1", "code=abc", "access_token=x&$top=1", "Code=1&code=2", "access%5Ftoken=x",
 		"pass+word=1", "password=a=b", "&&code=x&", "refresh_token", "%zz=1&code=c",
+		"authtoken=eyJ0&x=1", "sig=a%2Bb", "AuthToken=x", "$filter=subject+eq+'x'",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		out := redactQuery(q)
+		out := redactQuery(q, true)
 		if !strings.Contains(q, "=") && out != q {
 			t.Fatalf("redactQuery(%q) = %q changed a query without values", q, out)
 		}
@@ -57,7 +84,7 @@ func FuzzRedactQuery(f *testing.F) {
 			return // unparsable for servers as well
 		}
 		for k, vs := range vals {
-			if !isSensitive(k) {
+			if !isSecretParam(k) {
 				continue
 			}
 			for _, v := range vs {
@@ -67,8 +94,18 @@ func FuzzRedactQuery(f *testing.F) {
 			}
 		}
 		// Redaction is stable: a second pass changes nothing.
-		if again := redactQuery(out); again != out {
+		if again := redactQuery(out, true); again != out {
 			t.Fatalf("redactQuery not idempotent: %q -> %q -> %q", q, out, again)
+		}
+		// Without detail, no value of any parameter survives.
+		if vals, err := url.ParseQuery(redactQuery(q, false)); err == nil {
+			for k, vs := range vals {
+				for _, v := range vs {
+					if v != "" && v != redacted && v != elided {
+						t.Fatalf("redactQuery(%q, false) leaves %s=%q", q, k, v)
+					}
+				}
+			}
 		}
 	})
 }

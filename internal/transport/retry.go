@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,7 +21,7 @@ import (
 // retryWait decides whether resp is worth another attempt and how long to
 // wait first. Non-idempotent requests are retried only when the server says
 // it did not process them: 429, or 503 with a Retry-After.
-func (c *Client) retryWait(resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
+func (c *Client) retryWait(ctx context.Context, resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
 	after, hasAfter := ParseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
@@ -34,14 +36,63 @@ func (c *Client) retryWait(resp *http.Response, idempotent bool, attempt int) (t
 	default:
 		return 0, false
 	}
-	if !hasAfter {
-		return c.backoff(attempt), true
-	}
-	if after > c.retry.MaxRetryAfter {
-		return 0, false // the caller reports the throttling; we do not park the call
-	}
-	return after, true
+	return c.waitFor(ctx, attempt, after, hasAfter)
 }
+
+// waitFor is the policy's wait after the given failed attempt: the server's
+// Retry-After when it gave a positive one, else the backoff (a Retry-After
+// of 0 or a date past is no reason to hammer the server). It reports false,
+// so that the caller gets the failure at once, when the Retry-After exceeds
+// MaxRetryAfter or the wait would outlast the context's deadline.
+func (c *Client) waitFor(ctx context.Context, attempt int, after time.Duration, hasAfter bool) (time.Duration, bool) {
+	wait := after
+	switch {
+	case hasAfter && after > c.retry.MaxRetryAfter:
+		return 0, false // the caller reports the throttling; we do not park the call
+	case !hasAfter || after <= 0:
+		wait = c.backoff(attempt)
+	}
+	if !fits(ctx, wait) {
+		return 0, false
+	}
+	return wait, true
+}
+
+// fits reports whether a wait of d leaves time before ctx's deadline for
+// the attempt that follows it.
+func fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
+}
+
+// Retry is the policy for operations that span several requests, which Do
+// cannot repeat by itself: items a $batch answer reports throttled, an
+// upload session resumed after a chunk went astray. After the tries-th try
+// failed (1 after the first), it waits as Do would before another attempt
+// (retryAfter is the server's delay when hasRetryAfter) and reports true; it
+// reports false at once when the policy's MaxAttempts are spent, the
+// Retry-After exceeds MaxRetryAfter or the wait would outlast ctx's
+// deadline, and an error when ctx ends during the wait. The wait holds no
+// request slot.
+func (c *Client) Retry(ctx context.Context, tries int, retryAfter time.Duration, hasRetryAfter bool) (bool, error) {
+	if tries >= c.retry.MaxAttempts || ctx.Err() != nil {
+		return false, nil
+	}
+	wait, ok := c.waitFor(ctx, tries, retryAfter, hasRetryAfter)
+	if !ok {
+		return false, nil
+	}
+	if err := c.sleep(ctx, wait); err != nil {
+		return false, fmt.Errorf("waiting %v before try %d: %w", wait, tries+1, err)
+	}
+	return true, nil
+}
+
+// Policy returns the Client's retry policy, defaults filled in.
+func (c *Client) Policy() RetryPolicy { return c.retry }
+
+// Now returns the time by the Client's clock (Config.Now).
+func (c *Client) Now() time.Time { return c.now() }
 
 func headerValue(h http.Header, key string) string {
 	if v := h[key]; len(v) > 0 {
@@ -119,15 +170,28 @@ func retryableError(err error, idempotent bool) bool {
 // failure, unreachable), before any byte of the request was written.
 func isDialError(err error) bool {
 	if opErr, ok := errors.AsType[*net.OpError](err); ok && opErr.Op == "dial" {
-		return true
+		return !errors.Is(err, errPrivateAddress)
 	}
 	_, ok := errors.AsType[*net.DNSError](err)
 	return ok
 }
 
-// permanentError reports errors that another attempt cannot cure: an
-// untrusted certificate says the same thing every time.
+// permanentError reports errors that another attempt cannot cure. The SDK's
+// own: a refused redirect, an address refused at dial. Then go-retryablehttp's
+// classification (its DefaultRetryPolicy), which knows the untyped errors of
+// net/http: too many redirects, an unsupported scheme, an invalid header, an
+// untrusted certificate. Its retry loop is not used (see the package doc);
+// its judgement of errors is. Certificate errors that net/http does not wrap
+// in *tls.CertificateVerificationError are checked by type as well.
 func permanentError(err error) bool {
+	if isRedirectError(err) || errors.Is(err, errPrivateAddress) {
+		return true
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		if retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, ue); !retry {
+			return true
+		}
+	}
 	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
 		return true
 	}
@@ -140,7 +204,8 @@ func permanentError(err error) bool {
 	if _, ok := errors.AsType[x509.CertificateInvalidError](err); ok {
 		return true
 	}
-	// http.Client's redirect limit has no type of its own.
+	// http.Client's redirect limit has no type of its own, and a caller may
+	// have wrapped the *url.Error that retryablehttp recognises.
 	return strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
 }
 

@@ -1,12 +1,17 @@
 // Package transport is the HTTP layer every request of the SDK goes through:
-// retries with backoff and Retry-After, a per-mailbox limit on requests in
-// flight, correlation headers, a cap on response sizes and logs that never
-// carry secrets.
+// one retry policy (backoff, Retry-After, bodies that break off mid-way), a
+// per-mailbox limit on requests in flight, the redirect rule of every client
+// the SDK builds, correlation headers, a cap on response sizes, and the one
+// redaction of URLs for logs and errors.
 //
-// It is the only package that imports go-retryablehttp, and it uses only its
-// exponential backoff: retryablehttp's loop cannot tell a POST that the server
-// never saw from one it may have processed, closes the shared pool's idle
-// connections when it gives up, and waits on timers no test can control.
+// It is the only package that imports go-retryablehttp, and it uses two
+// parts of it: its exponential backoff formula and its judgement of which
+// errors are never worth another attempt (DefaultRetryPolicy: untrusted
+// certificates, too many redirects, unsupported schemes, invalid headers).
+// Its retry loop is not used: it cannot tell a POST that the server never
+// saw from one it may have processed, holds nothing like a per-mailbox slot
+// to give back while waiting, closes the shared pool's idle connections when
+// it gives up, and waits on timers no test can control.
 package transport
 
 import (
@@ -14,9 +19,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -62,6 +68,9 @@ type Config struct {
 	// a tuned clone of http.DefaultTransport (dial, TLS and response-header
 	// timeouts, HTTP/2 with health checks, more idle connections per host) and
 	// no Timeout, since deadlines come from each request's context.
+	//
+	// The copy follows redirects by CheckRedirect whatever hc's own
+	// CheckRedirect says.
 	HTTPClient *http.Client
 	// Retry is the retry policy.
 	Retry RetryPolicy
@@ -75,8 +84,12 @@ type Config struct {
 	// fails with ErrResponseTooLarge.
 	MaxResponseBytes int64
 	// Logger receives a Debug record per attempt and a Warn record per retry;
-	// default discards.
+	// default discards. Debug records hold request URLs with their query
+	// values (a $filter may hold a subject or an address) and credentials
+	// replaced; Warn records and errors hold no query values.
 	Logger *slog.Logger
+	// Now is the clock Retry-After dates are read against; default time.Now.
+	Now func() time.Time
 }
 
 // Client sends requests with retries and a concurrency limit. Make one per
@@ -137,9 +150,14 @@ func New(cfg Config) (*Client, error) {
 		hc = defaultHTTPClient()
 	}
 	hcCopy := *hc // later changes to the caller's struct do not reach us
+	hcCopy.CheckRedirect = CheckRedirect
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
 	}
 	return &Client{
 		hc:      &hcCopy,
@@ -149,7 +167,7 @@ func New(cfg Config) (*Client, error) {
 		maxBody: orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:     logger,
 		sleep:   sleepCtx,
-		now:     time.Now,
+		now:     now,
 		jitter:  randInt64N,
 	}, nil
 }
@@ -164,14 +182,15 @@ func orDefault[T comparable](v, def T) T {
 
 // DefaultHTTPClient returns the process-wide client every Client built
 // without one uses, so that other callers (sign-in, Autodiscover) can share
-// its connection pool. Do not modify it.
+// its connection pool. Do not modify it; Guard gives a copy with the SDK's
+// redirect rule.
 func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
 
 // defaultHTTPClient is shared by every Client built without one, so that all
 // mailboxes of a process reuse one connection pool.
 var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.DialContext = dialer()
 	t.TLSHandshakeTimeout = 10 * time.Second
 	// A server that accepts a request and then says nothing is retried (for
 	// idempotent requests) instead of hanging until the caller's deadline.
@@ -186,6 +205,9 @@ var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	t.HTTP2 = &http.HTTP2Config{SendPingTimeout: 30 * time.Second, PingTimeout: 15 * time.Second}
 	return &http.Client{Transport: t}
 })
+
+// dialTimeout bounds a dial of the default client, and is its keep-alive period.
+const dialTimeout = 30 * time.Second
 
 // modulePath is the SDK's module, whose version goes in the User-Agent.
 const modulePath = "github.com/exchangekit/outlook"
@@ -225,44 +247,100 @@ var trueValue = []string{"true"}
 // User-Agent (unless set) headers on req itself, so the caller can read the id
 // back from req.Header to report it.
 //
-// Do first waits for a free slot of the Client's concurrency limit; the slot
-// is held across retries and their waits (a throttled mailbox is not helped by
-// others' requests) and until the response body is read to its end, fails or
-// is closed.
+// Each attempt waits for a free slot of the Client's concurrency limit and
+// holds it until its response is decided: a retried attempt gives its slot
+// back before waiting out its backoff or Retry-After, so a throttled call
+// does not starve the mailbox's healthy ones, and the returned response keeps
+// its slot until its body is read to the end, fails or is closed.
+//
+// No wait outlasts the request's context: when the next wait (a Retry-After
+// or a backoff) would end after the context's deadline, Do returns the last
+// response or error at once instead, as it does when the Retry-After exceeds
+// the policy's MaxRetryAfter, so the caller reports the throttling with its
+// delay. Cancellation during a wait returns at once with an error wrapping
+// the context's error.
+//
+// The body of a successful GET resumes when the connection drops in the
+// middle of it: the request is sent again within the same attempts and
+// backoff, the part already read is checked against the new answer and
+// skipped, and reading goes on; an answer whose beginning differs fails
+// the read with ErrBodyChanged.
 //
 // When attempts run out Do returns the last response, status and body intact,
-// with a nil error, or the last transport error. Context cancellation during
-// any wait returns at once with an error wrapping the context's error.
+// with a nil error, or the last transport error.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	if req == nil || req.URL == nil {
-		return nil, errors.New("transport: nil request or URL")
+	cl, err := c.newCall(req)
+	if err != nil {
+		return nil, err
 	}
-	if s := req.URL.Scheme; s != "https" && s != "http" {
-		return nil, fmt.Errorf("transport: %s %s: unsupported URL scheme %q", req.Method, redactURL(req.URL), s)
+	resp, err := cl.send()
+	if err != nil {
+		return nil, err
 	}
-	ctx := req.Context()
-	select {
-	case c.sem <- struct{}{}:
-	default:
-		select {
-		case c.sem <- struct{}{}:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("transport: %s %s: waiting for a request slot: %w", req.Method, redactURL(req.URL), ctx.Err())
-		}
-	}
-	resp, err := c.do(ctx, req)
-	if err != nil || resp.Body == http.NoBody || resp.Body == nil {
-		c.release()
-		return resp, err
-	}
-	resp.Body = newBody(resp.Body, resp.ContentLength, c.maxBody, c.sem)
+	cl.wrapBody(resp, req.Method == http.MethodGet && resp.StatusCode == http.StatusOK)
 	return resp, nil
 }
 
-func (c *Client) release() { <-c.sem }
+// Read sends req, a read (GET, or a request marked with MarkIdempotent),
+// and hands the response, whatever its status, to read. When the body breaks
+// off while read consumes it (a dropped connection, a truncated answer),
+// Read waits as after a failed attempt and sends req again, within the
+// policy's attempts shared with the retries of statuses, and calls read
+// anew, which must start over. It returns read's error, or the transport's.
+// read need not close the body.
+//
+// Callers that decode a whole answer (a page, an entity) use Read rather
+// than Do: the answer is decoded from its first byte again, so a page that
+// changed between the two attempts is still read whole and consistent.
+func (c *Client) Read(req *http.Request, read func(*http.Response) error) error {
+	cl, err := c.newCall(req)
+	if err != nil {
+		return err
+	}
+	for {
+		resp, err := cl.send()
+		if err != nil {
+			return err
+		}
+		b := cl.wrapBody(resp, false)
+		err = read(resp)
+		resp.Body.Close()
+		if err == nil || b == nil || b.broken == nil {
+			return err
+		}
+		if !cl.idempotent || cl.ctx.Err() != nil || cl.attempt >= c.retry.MaxAttempts {
+			return err
+		}
+		wait := c.backoff(cl.attempt)
+		if !fits(cl.ctx, wait) {
+			return err
+		}
+		cl.logRetry(resp.StatusCode, wait, b.broken)
+		if serr := c.sleep(cl.ctx, wait); serr != nil {
+			return err
+		}
+	}
+}
 
-// do runs the attempts while the caller holds a slot.
-func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, error) {
+// call is one Do or Read: a request and the attempts made for it.
+type call struct {
+	c          *Client
+	req        *http.Request
+	ctx        context.Context
+	id         string // client-request-id
+	idempotent bool
+	replayable bool
+	logging    bool
+	attempt    int // attempts made so far
+}
+
+func (c *Client) newCall(req *http.Request) (*call, error) {
+	if req == nil || req.URL == nil {
+		return nil, errors.New("nil request or URL")
+	}
+	if s := req.URL.Scheme; s != "https" && s != "http" {
+		return nil, fmt.Errorf("unsupported URL scheme %q", s)
+	}
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
@@ -277,68 +355,153 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, err
 	if len(req.Header[hdrUserAgent]) == 0 {
 		req.Header[hdrUserAgent] = c.ua
 	}
-	idempotent := isIdempotent(req)
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	ctx := req.Context()
+	return &call{
+		c:          c,
+		req:        req,
+		ctx:        ctx,
+		id:         id,
+		idempotent: isIdempotent(req),
+		replayable: req.Body == nil || req.Body == http.NoBody || req.GetBody != nil,
+		logging:    c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn),
+	}, nil
+}
 
-	for attempt := 1; ; attempt++ {
+// acquire takes a slot of the concurrency limit.
+func (c *Client) acquire(ctx context.Context) error {
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for a request slot: %w", ctx.Err())
+	}
+}
+
+func (c *Client) release() { <-c.sem }
+
+// send makes attempts until one gives a response that is not retried, which
+// it returns holding a slot (the caller wraps its body), or an error, with
+// no slot held.
+func (cl *call) send() (*http.Response, error) {
+	c, req, ctx := cl.c, cl.req, cl.ctx
+	for {
+		if err := c.acquire(ctx); err != nil {
+			return nil, err
+		}
+		cl.attempt++
 		r := req
-		if attempt > 1 && req.Body != nil && req.Body != http.NoBody {
+		if cl.attempt > 1 && req.Body != nil && req.Body != http.NoBody {
 			body, err := req.GetBody()
 			if err != nil {
-				return nil, fmt.Errorf("transport: %s %s: rewinding the request body for attempt %d: %w", req.Method, redactURL(req.URL), attempt, err)
+				c.release()
+				return nil, fmt.Errorf("rewinding the request body for attempt %d: %w", cl.attempt, err)
 			}
 			rc := *req // the transport may still be closing the old body
 			rc.Body = body
 			r = &rc
 		}
 		var start time.Time
-		logging := c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn)
-		if logging {
+		if cl.logging {
 			start = time.Now()
 		}
 		resp, err := c.hc.Do(r)
 		if err != nil {
+			resp = nil // with a refused redirect, Do returns the redirect too, its body closed
 			redactURLError(err)
 		}
 		var elapsed time.Duration
-		if logging {
+		if cl.logging {
 			elapsed = time.Since(start)
-			c.logAttempt(ctx, req, id, attempt, resp, err, elapsed)
+			c.logAttempt(ctx, req, cl.id, cl.attempt, resp, err, elapsed)
 		}
 
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("transport: attempt %d: %w", attempt, err)
+			c.release()
+			aerr := &attemptError{attempt: cl.attempt, err: err}
+			if ctx.Err() != nil || cl.attempt >= c.retry.MaxAttempts || !cl.replayable || !retryableError(err, cl.idempotent) {
+				return nil, aerr
 			}
-			if attempt >= c.retry.MaxAttempts || !replayable || !retryableError(err, idempotent) {
-				return nil, fmt.Errorf("transport: attempt %d of %d: %w", attempt, c.retry.MaxAttempts, err)
+			wait := c.backoff(cl.attempt)
+			if !fits(ctx, wait) {
+				return nil, aerr
 			}
-			wait := c.backoff(attempt)
-			if logging {
-				c.logRetry(ctx, req, id, attempt, 0, wait, elapsed, "", err)
+			if cl.logging {
+				c.logRetry(ctx, req, cl.id, cl.attempt, 0, wait, elapsed, "", err)
 			}
 			if err := c.sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("transport: %s %s: waiting %v before attempt %d: %w", req.Method, redactURL(req.URL), wait, attempt+1, err)
+				return nil, fmt.Errorf("waiting %v before attempt %d: %w", wait, cl.attempt+1, err)
 			}
 			continue
 		}
 
-		if attempt >= c.retry.MaxAttempts || !replayable {
+		if cl.attempt >= c.retry.MaxAttempts || !cl.replayable {
 			return resp, nil
 		}
-		wait, retry := c.retryWait(resp, idempotent, attempt)
+		wait, retry := c.retryWait(ctx, resp, cl.idempotent, cl.attempt)
 		if !retry {
 			return resp, nil
 		}
-		if logging {
-			c.logRetry(ctx, req, id, attempt, resp.StatusCode, wait, elapsed, resp.Header.Get(hdrRequestID), nil)
+		if cl.logging {
+			c.logRetry(ctx, req, cl.id, cl.attempt, resp.StatusCode, wait, elapsed, resp.Header.Get(hdrRequestID), nil)
 		}
 		drain(resp.Body)
+		c.release()
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("transport: %s %s: waiting %v before attempt %d: %w", req.Method, redactURL(req.URL), wait, attempt+1, err)
+			return nil, fmt.Errorf("waiting %v before attempt %d: %w", wait, cl.attempt+1, err)
 		}
 	}
 }
+
+// logRetry records a retry after a broken body.
+func (cl *call) logRetry(status int, wait time.Duration, err error) {
+	if cl.logging {
+		cl.c.logRetry(cl.ctx, cl.req, cl.id, cl.attempt, status, wait, 0, "", err)
+	}
+}
+
+// wrapBody gives resp a body that enforces the size limit, records a break
+// and gives the slot back when done; with resume, a break is mended by
+// sending the request again. A response without a body gives its slot back
+// at once, and wrapBody returns nil.
+func (cl *call) wrapBody(resp *http.Response, resume bool) *body {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		cl.c.release()
+		return nil
+	}
+	b := newBody(resp.Body, resp.ContentLength, cl.c.maxBody, cl.c.sem)
+	if resume && cl.idempotent {
+		b.resume = &resumer{cl: cl, status: resp.StatusCode, length: resp.ContentLength, etag: resp.Header.Get("ETag"), seed: maphash.MakeSeed()}
+		b.resume.sum.SetSeed(b.resume.seed)
+	}
+	resp.Body = b
+	return b
+}
+
+// attemptError is a failed attempt's error. Its text leaves out what the
+// caller's own error says (method and URL) and the attempt count of a first
+// attempt.
+type attemptError struct {
+	attempt int
+	err     error
+}
+
+func (e *attemptError) Error() string {
+	inner := e.err
+	if ue, ok := inner.(*url.Error); ok {
+		inner = ue.Err // "Get \"https://...\": " repeats the caller's words
+	}
+	if e.attempt > 1 {
+		return fmt.Sprintf("after %d attempts: %v", e.attempt, inner)
+	}
+	return inner.Error()
+}
+
+func (e *attemptError) Unwrap() error { return e.err }
 
 // newUUID returns a random (version 4) UUID in its canonical form.
 func newUUID() string {

@@ -227,7 +227,7 @@ func TestDoRetryAfter(t *testing.T) {
 		{name: "seconds", status: 429, retryAfter: "7", wantWait: 7 * time.Second, wantAttempts: 2, wantStatus: 200},
 		{name: "seconds with spaces", status: 503, retryAfter: " 3 ", wantWait: 3 * time.Second, wantAttempts: 2, wantStatus: 200},
 		{name: "HTTP-date", status: 503, retryAfter: now.Add(42 * time.Second).Format(http.TimeFormat), wantWait: 42 * time.Second, wantAttempts: 2, wantStatus: 200},
-		{name: "HTTP-date in the past", status: 429, retryAfter: now.Add(-time.Hour).Format(http.TimeFormat), wantWait: 0, wantAttempts: 2, wantStatus: 200},
+		{name: "HTTP-date in the past backs off", status: 429, retryAfter: now.Add(-time.Hour).Format(http.TimeFormat), wantWait: -1, wantAttempts: 2, wantStatus: 200},
 		{name: "at the cap", status: 429, retryAfter: "120", wantWait: 2 * time.Minute, wantAttempts: 2, wantStatus: 200},
 		{name: "above the cap returns at once", status: 429, retryAfter: "121", wantAttempts: 1, wantStatus: 429},
 		{name: "date above the cap returns at once", status: 503, retryAfter: now.Add(time.Hour).Format(http.TimeFormat), wantAttempts: 1, wantStatus: 503},
@@ -258,6 +258,12 @@ func TestDoRetryAfter(t *testing.T) {
 				}
 				if body != "attempt 1" {
 					t.Errorf("body = %q, want the throttled response's", body)
+				}
+				return
+			}
+			if tt.wantWait < 0 { // the backoff of attempt 1: 500ms to 1s
+				if len(waits) != 1 || waits[0] < 500*time.Millisecond || waits[0] > time.Second {
+					t.Errorf("waits = %v, want one backoff within [500ms, 1s]", waits)
 				}
 				return
 			}
@@ -409,13 +415,17 @@ func TestDoContextDeadlineInRetryLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
 	start := time.Now()
-	_, err = c.Do(req)
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
-		t.Errorf("Do = %v after %v, want a prompt error wrapping context.DeadlineExceeded", err, time.Since(start))
+	resp, err := c.Do(req)
+	if err != nil || time.Since(start) > time.Second {
+		t.Fatalf("Do = %v after %v, want the 503 at once: a 10s backoff cannot end before the deadline", err, time.Since(start))
+	}
+	readAll(t, resp)
+	if resp.StatusCode != 503 || s.count() != 1 {
+		t.Errorf("Do = %d after %d attempts, want 503 after 1", resp.StatusCode, s.count())
 	}
 }
 
@@ -890,8 +900,9 @@ func TestDoRedactsLogsAndErrors(t *testing.T) {
 			t.Errorf("log output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(err.Error(), "REDACTED") {
-		t.Errorf("error %q should show the redacted URL", err)
+	ue, ok := errors.AsType[*url.Error](err)
+	if !ok || !strings.Contains(ue.URL, "Code=REDACTED") || !strings.Contains(ue.URL, "$top=...") {
+		t.Errorf("the error's *url.Error shows URL %q, want credentials redacted and values dropped", ue.URL)
 	}
 }
 
