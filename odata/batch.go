@@ -15,8 +15,6 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-
-	"github.com/exchangekit/outlook/internal/transport"
 )
 
 // Batch limits.
@@ -130,7 +128,10 @@ func (b *Batch) Len() int { return len(b.items) }
 // that depend on requests of another call are sent once those answered.
 // Items the service throttles inside a call (429) are sent again after its
 // Retry-After (a backoff without one), with the items that failed only
-// because they depend on them, up to 3 more times.
+// because they depend on them, as the client's retry policy allows (the
+// root package's WithRetry: by default 3 more times, a Retry-After up to 2
+// minutes, never past the context's deadline); items still throttled keep
+// their 429 result with its Retry-After.
 // Where the server answers $batch with 404, 415 or 501, or the client was
 // built WithoutBatch, the requests are sent individually, at most 4 at a
 // time, each after the requests it depends on; the client then remembers
@@ -220,14 +221,14 @@ func (s *batchRun) encodeParts() ([]batchPart, error) {
 		}
 		u, err := s.c.url(s.t, r)
 		if err != nil {
-			return nil, fmt.Errorf("odata: batch request %d: %w", i, err)
+			return nil, wrapf(err, "batch request %d", i)
 		}
 		p := batchPart{ID: strconv.Itoa(i + 1), Method: strings.ToUpper(r.Method), URL: u[len(s.t.root):]}
 		h := http.Header{}
 		if r.Body != nil {
 			b, err := encode(s.t.dialect, r.Body)
 			if err != nil {
-				return nil, fmt.Errorf("odata: batch request %d: %w", i, err)
+				return nil, wrapf(err, "batch request %d", i)
 			}
 			p.Body = b
 			h.Set("Content-Type", "application/json")
@@ -350,24 +351,23 @@ func (s *batchRun) plan() (chains [][]int, levels [][]int) {
 
 // batched sends the items through $batch, one call at a time: Outlook runs
 // at most 4 parts of a call at once, so parallel calls would only be
-// throttled. Items the service throttled (429) are sent again after its
-// Retry-After, with the items that failed only because they depended on
-// them, up to maxThrottleRounds more times. It stops when the context ends.
+// throttled. Items the service throttled (429) are sent again, with the
+// items that failed only because they depended on them, as the client's
+// retry policy allows: each round is one more try of those items, waiting
+// their largest Retry-After (a backoff without one). It stops when the
+// context ends.
 func (s *batchRun) batched(ctx context.Context) {
-	for round := 0; ; round++ {
+	r := s.c.retrier()
+	for tries := 1; ; tries++ {
 		if s.sendCalls(ctx) {
 			return // fell back
 		}
-		again, wait := s.throttled(round)
+		again, wait, has := s.throttled()
 		if len(again) == 0 || ctx.Err() != nil {
 			return
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
+		if ok, _ := r.Retry(ctx, tries, wait, has); !ok {
+			return // the items keep their 429, with its Retry-After
 		}
 		for _, i := range again {
 			s.res[i], s.done[i] = BatchResult{}, false
@@ -375,25 +375,16 @@ func (s *batchRun) batched(ctx context.Context) {
 	}
 }
 
-// Throttled items are sent again at most this many times; a Retry-After
-// longer than transport.DefaultMaxRetryAfter is returned to the caller
-// instead, as the transport does for single requests.
-const maxThrottleRounds = 3
-
-// throttled returns the items to send again after round: those answered 429
-// and those that failed only because they depend on one, and how long to
-// wait first. It returns nothing when the rounds are spent or the service
-// asks for too long a wait.
-func (s *batchRun) throttled(round int) (again []int, wait time.Duration) {
-	if round >= maxThrottleRounds {
-		return nil, 0
-	}
+// throttled returns the items to send again: those answered 429 and those
+// that failed only because they depend on one, and the longest Retry-After
+// the 429s carried (has is false when none carried one).
+func (s *batchRun) throttled() (again []int, wait time.Duration, has bool) {
 	in := make([]bool, len(s.items))
 	for i, r := range s.res {
 		switch {
 		case r.Status == http.StatusTooManyRequests:
-			if e, ok := errors.AsType[*Error](r.Err); ok {
-				wait = max(wait, e.RetryAfter)
+			if e, ok := errors.AsType[*Error](r.Err); ok && e.hasRetryAfter {
+				wait, has = max(wait, e.RetryAfter), true
 			}
 		case errors.Is(r.Err, ErrFailedDependency):
 			// Dependencies are earlier, so in[] is final for them.
@@ -417,13 +408,7 @@ func (s *batchRun) throttled(round int) (again []int, wait time.Duration) {
 		in[i] = true
 		again = append(again, i)
 	}
-	if len(again) == 0 || wait > transport.DefaultMaxRetryAfter {
-		return nil, 0
-	}
-	if wait <= 0 {
-		wait = time.Second << round // no Retry-After: back off
-	}
-	return again, wait
+	return again, wait, has
 }
 
 // sendCalls plans and sends the $batch calls of the items not answered yet.
@@ -513,7 +498,11 @@ func (s *batchRun) call(ctx context.Context, idx []int, chain bool) (fellBack bo
 		path = RootPath("$batch") // Graph batches at the version root
 	}
 	req := &Request{Method: http.MethodPost, Path: path, wire: body, idempotent: allGET}
-	resp, err := s.c.send(ctx, s.t, req)
+	var answers []batchAnswer
+	err = s.c.sendRead(ctx, s.t, req, func(resp *http.Response) (err error) {
+		answers, err = readBatchAnswers(resp)
+		return err
+	})
 	if err != nil {
 		if e, ok := errors.AsType[*Error](err); ok {
 			switch e.StatusCode {
@@ -526,19 +515,12 @@ func (s *batchRun) call(ctx context.Context, idx []int, chain bool) (fellBack bo
 			return false
 		}
 		for _, i := range idx {
-			s.res[i] = BatchResult{Err: fmt.Errorf("odata: batch request %d: the $batch call failed: %w", i, err)}
+			s.res[i] = BatchResult{Err: wrapf(err, "batch request %d", i)}
 			s.done[i] = true
 		}
 		return false
 	}
-	answers, err := readBatchAnswers(resp)
-	if err != nil {
-		for _, i := range idx {
-			s.res[i] = BatchResult{Err: err}
-			s.done[i] = true
-		}
-		return false
-	}
+	now := s.c.now()
 	byID := make(map[string]*batchAnswer, len(answers))
 	for k := range answers {
 		if _, dup := byID[answers[k].ID]; !dup {
@@ -551,7 +533,7 @@ func (s *batchRun) call(ctx context.Context, idx []int, chain bool) (fellBack bo
 		if !ok {
 			s.res[i] = BatchResult{Err: fmt.Errorf("odata: batch request %d (%s %s): the $batch answer has no response for it", i, p.Method, urlPath(p.URL))}
 		} else {
-			s.res[i] = s.t.dialect.batchResult(p.Method, urlPath(s.t.rootURL.Path+p.URL), a)
+			s.res[i] = s.t.dialect.batchResult(p.Method, urlPath(s.t.rootURL.Path+p.URL), a, now)
 		}
 		s.done[i] = true
 	}
@@ -598,7 +580,7 @@ func parseBatchAnswers(data []byte) ([]batchAnswer, error) {
 func isJSONType(mt string) bool { return mt == "application/json" || strings.HasSuffix(mt, "+json") }
 
 // batchResult turns one $batch response, in dialect d, into a result.
-func (d *Dialect) batchResult(method, path string, a *batchAnswer) BatchResult {
+func (d *Dialect) batchResult(method, path string, a *batchAnswer, now time.Time) BatchResult {
 	r := BatchResult{Status: a.Status}
 	if len(a.Headers) > 0 {
 		r.Header = make(http.Header, len(a.Headers))
@@ -617,7 +599,7 @@ func (d *Dialect) batchResult(method, path string, a *batchAnswer) BatchResult {
 		}
 	}
 	if a.Status < 200 || a.Status > 299 {
-		e := newError(method, path, a.Status, r.Header, body)
+		e := newError(method, path, a.Status, r.Header, body, now)
 		if a.Status == http.StatusFailedDependency {
 			r.Err = fmt.Errorf("%w: %w", ErrFailedDependency, e)
 		} else {
@@ -707,31 +689,30 @@ func (s *batchRun) fallback(ctx context.Context) {
 
 // single sends one request outside $batch and keeps its answer.
 func (c *Client) single(ctx context.Context, r *Request) BatchResult {
-	resp, t, err := c.do(ctx, r)
+	var res BatchResult
+	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
+		res = BatchResult{Status: resp.StatusCode, Header: resp.Header}
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return fmt.Errorf("odata: reading the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil
+		}
+		if isJSONContent(resp.Header) {
+			if data, err = t.dialect.fromWire(nil, data); err != nil {
+				return fmt.Errorf("odata: decoding the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
+			}
+		}
+		res.body = data
+		return nil
+	})
 	if err != nil {
-		res := BatchResult{Err: err}
+		res.Err, res.body = err, nil
 		if e, ok := errors.AsType[*Error](err); ok {
-			res.Status = e.StatusCode
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	res := BatchResult{Status: resp.StatusCode, Header: resp.Header}
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		res.Err = fmt.Errorf("odata: reading the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
-		return res
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return res
-	}
-	if isJSONContent(resp.Header) {
-		if data, err = t.dialect.fromWire(nil, data); err != nil {
-			res.Err = fmt.Errorf("odata: decoding the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
-			return res
+			res.Status, res.Header = e.StatusCode, nil
 		}
 	}
-	res.body = data
 	return res
 }
 

@@ -1060,9 +1060,15 @@ func scriptedBatch(t *testing.T, calls *int, answer func(n int, p part) (int, in
 	})
 }
 
+// TestBatchThrottledItemsAreSentAgain: items a $batch answer throttles are
+// sent again by the client's retry policy (the transport's), not by rounds
+// and caps of the batch's own.
 func TestBatchThrottledItemsAreSentAgain(t *testing.T) {
+	fixed := transport.RetryPolicy{MinBackoff: time.Second, MaxBackoff: time.Second} // backoff: exactly 1s
 	for _, tt := range []struct {
 		name      string
+		policy    transport.RetryPolicy
+		deadline  time.Duration                                   // 0: none
 		throttle  func(n int, id string) (status, retryAfter int) // n: the nth time id is asked for
 		wantCalls int
 		wantWait  time.Duration
@@ -1070,27 +1076,51 @@ func TestBatchThrottledItemsAreSentAgain(t *testing.T) {
 	}{
 		// Calls: [a z] all parallel, then the chain [t after-t], then again
 		// what was throttled.
-		{"retry-after honoured", func(n int, id string) (int, int) {
+		{"retry-after honoured", fixed, 0, func(n int, id string) (int, int) {
 			if n == 1 && id == "t" {
 				return 429, 5
 			}
 			return 200, 0
 		}, 3, 5 * time.Second, true},
-		{"backoff without retry-after", func(n int, id string) (int, int) {
+		{"backoff without retry-after", fixed, 0, func(n int, id string) (int, int) {
 			if n <= 2 && id == "t" {
 				return 429, 0
 			}
 			return 200, 0
-		}, 4, 3 * time.Second, true},
-		{"gives up after three more rounds", func(n int, id string) (int, int) {
+		}, 4, 2 * time.Second, true},
+		{"gives up when the policy's attempts are spent", fixed, 0, func(n int, id string) (int, int) {
 			if id == "t" {
 				return 429, 1
 			}
 			return 200, 0
 		}, 5, 3 * time.Second, false},
-		{"too long a wait is returned", func(n int, id string) (int, int) {
+		{"WithRetry MaxAttempts 2: one more round", transport.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Second, MaxBackoff: time.Second}, 0, func(n int, id string) (int, int) {
+			if id == "t" {
+				return 429, 1
+			}
+			return 200, 0
+		}, 3, time.Second, false},
+		{"WithRetry MaxAttempts 1: no round", transport.RetryPolicy{MaxAttempts: 1}, 0, func(n int, id string) (int, int) {
+			if id == "t" {
+				return 429, 1
+			}
+			return 200, 0
+		}, 2, 0, false},
+		{"too long a wait is returned", fixed, 0, func(n int, id string) (int, int) {
 			if id == "t" {
 				return 429, 3600
+			}
+			return 200, 0
+		}, 2, 0, false},
+		{"WithRetry MaxRetryAfter below the delay", transport.RetryPolicy{MaxRetryAfter: 10 * time.Second}, 0, func(n int, id string) (int, int) {
+			if id == "t" {
+				return 429, 30
+			}
+			return 200, 0
+		}, 2, 0, false},
+		{"a delay beyond the deadline is returned at once", fixed, 3 * time.Second, func(n int, id string) (int, int) {
+			if id == "t" {
+				return 429, 5
 			}
 			return 200, 0
 		}, 2, 0, false},
@@ -1098,10 +1128,21 @@ func TestBatchThrottledItemsAreSentAgain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				calls := 0
-				c, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}),
-					odata.WithDoer(scriptedBatch(t, &calls, func(n int, p part) (int, int) { return tt.throttle(n, idOf(p.URL)) })))
+				script := scriptedBatch(t, &calls, func(n int, p part) (int, int) { return tt.throttle(n, idOf(p.URL)) })
+				tr, err := transport.New(transport.Config{HTTPClient: &http.Client{Transport: roundTripper{script}}, Retry: tt.policy})
 				if err != nil {
 					t.Fatal(err)
+				}
+				c, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}),
+					odata.WithDoer(tr))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx := t.Context()
+				if tt.deadline > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+					defer cancel()
 				}
 				b := c.NewBatch()
 				b.Add(get("a"))
@@ -1109,7 +1150,7 @@ func TestBatchThrottledItemsAreSentAgain(t *testing.T) {
 				b.Add(get("after-t"), 1) // a chain t -> after-t: 424 while t is throttled
 				b.Add(get("z"))
 				start := time.Now()
-				res, err := b.Send(t.Context())
+				res, err := b.Send(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -1125,10 +1166,22 @@ func TestBatchThrottledItemsAreSentAgain(t *testing.T) {
 							t.Errorf("result %d = %+v, %v", i, m, err)
 						}
 					}
-				} else if !errors.Is(res[1].Err, odata.ErrThrottled) || !errors.Is(res[2].Err, odata.ErrFailedDependency) {
+					return
+				}
+				if !errors.Is(res[1].Err, odata.ErrThrottled) || !errors.Is(res[2].Err, odata.ErrFailedDependency) {
 					t.Errorf("results 1, 2 = %v; %v; want ErrThrottled and ErrFailedDependency", res[1].Err, res[2].Err)
 				}
+				if e, ok := errors.AsType[*odata.Error](res[1].Err); !ok || e.RetryAfter == 0 || !strings.Contains(e.Error(), "(retry after "+e.RetryAfter.String()+")") {
+					t.Errorf("throttled item error %v lacks its Retry-After", res[1].Err)
+				}
+				t.Logf("%s: %d $batch calls in %v", tt.name, calls, time.Since(start))
 			})
 		})
 	}
 }
+
+// roundTripper serves a Doer as an http.RoundTripper, so the SDK's
+// transport can carry it.
+type roundTripper struct{ odata.Doer }
+
+func (d roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return d.Do(r) }

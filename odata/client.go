@@ -8,10 +8,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -37,6 +39,10 @@ type Client struct {
 	prefer   Prefer
 	relocate Relocator
 	noBatch  bool // WithoutBatch: batches always take the parallel fallback
+	now      func() time.Time
+	// uploadHosts are the hosts besides the service root's origin that
+	// pre-authenticated URLs may point to (WithUploadHosts), lower case.
+	uploadHosts map[string]bool
 }
 
 // target is where a client's requests go: a service root, its dialect and
@@ -146,6 +152,41 @@ func WithRelocator(r Relocator) ClientOption {
 	}
 }
 
+// WithClock sets the clock Retry-After dates in errors are read against
+// (default time.Now); the root package passes its own, so that tests with a
+// fake clock see consistent delays.
+func WithClock(now func() time.Time) ClientOption {
+	return func(c *Client) error {
+		if now == nil {
+			return errors.New("odata: WithClock(nil)")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithUploadHosts names the hosts the service hands out pre-authenticated
+// URLs on (an attachment upload session's uploadUrl): for Microsoft Graph,
+// its cloud's Exchange Online hosts, such as outlook.office.com and
+// outlook.office365.com. The root package passes those of its cloud. A URL
+// on the service root's own origin is always allowed; any other is refused
+// by SendUnauthenticated before a byte is sent.
+func WithUploadHosts(hosts ...string) ClientOption {
+	return func(c *Client) error {
+		if c.uploadHosts == nil {
+			c.uploadHosts = make(map[string]bool, len(hosts))
+		}
+		for _, h := range hosts {
+			h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+			if h == "" || strings.ContainsAny(h, "/:@?#") {
+				return fmt.Errorf("odata: WithUploadHosts: %q is not a host name", h)
+			}
+			c.uploadHosts[h] = true
+		}
+		return nil
+	}
+}
+
 // NewClient returns a client for the service root (for example
 // "https://graph.microsoft.com/v1.0" or "https://mail.contoso.com/api/v2.0")
 // speaking dialect d, authenticating with tokens from ts. Tokens are sent
@@ -156,7 +197,7 @@ func NewClient(serviceRoot string, d *Dialect, ts oauth2.TokenSource, opts ...Cl
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{mailbox: "me"}
+	c := &Client{mailbox: "me", now: time.Now}
 	c.t.Store(t)
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -283,6 +324,16 @@ func (c *Client) url(t *target, r *Request) (string, error) {
 // client's service root: the SDK will not send the mailbox's token there.
 var ErrForeignLink = errors.New("odata: link outside the service root")
 
+// RedirectError is the error of a request whose server answered with a
+// redirect the SDK did not follow; errors.As finds it in the error of any
+// call. Only a GET to the same https origin (scheme, host and port, no user
+// info) is followed; any other redirect stops the request, so the token and
+// the body never reach the target. Its fields are Method (the redirected
+// request's), Status (301, 302, 303, 307 or 308), Location (where the server
+// wanted the request to go, credentials and query values removed) and
+// Reason.
+type RedirectError = transport.RedirectError
+
 func (t *target) checkLink(link string) error {
 	u, err := url.Parse(link)
 	if err != nil {
@@ -338,31 +389,110 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 // relocator says the mailbox moved. It returns the target that answered, whose
 // dialect the body is in.
 func (c *Client) do(ctx context.Context, r *Request) (*http.Response, *target, error) {
+	var resp *http.Response
+	t, err := c.relocating(ctx, r, func(t *target) (err error) {
+		resp, err = c.send(ctx, t, r)
+		return err
+	})
+	return resp, t, err
+}
+
+// read sends r as do does and hands a 2xx answer to dec, which decodes the
+// whole body: when the body breaks off mid-way, the SDK's transport sends
+// r again within its retry policy and dec starts over on the new answer, so
+// a page or an entity is never lost to a dropped connection, nor half read.
+func (c *Client) read(ctx context.Context, r *Request, dec func(*http.Response, *target) error) error {
+	_, err := c.relocating(ctx, r, func(t *target) error {
+		return c.sendRead(ctx, t, r, func(resp *http.Response) error { return dec(resp, t) })
+	})
+	return err
+}
+
+// relocating runs send against the current target and, when the answer
+// says the mailbox is not served there and the relocator finds it
+// elsewhere, once more against the new target, which it returns.
+func (c *Client) relocating(ctx context.Context, r *Request, send func(*target) error) (*target, error) {
 	t := c.t.Load()
-	resp, err := c.send(ctx, t, r)
+	err := send(t)
 	if err == nil || c.relocate == nil || r.link != "" || r.RawBody != nil {
-		return resp, t, err
+		return t, err
 	}
 	e, ok := errors.AsType[*Error](err)
 	if !ok || (e.StatusCode != http.StatusNotFound && e.StatusCode != http.StatusUnauthorized) {
-		return nil, t, err
+		return t, err
 	}
 	nt, rerr := c.relocate(ctx, e)
 	switch {
 	case rerr != nil:
-		return nil, t, rerr
+		return t, rerr
 	case nt == nil:
-		return nil, t, err
+		return t, err
 	}
 	if rerr := c.Retarget(*nt); rerr != nil {
-		return nil, t, fmt.Errorf("%w (relocating the mailbox: %v)", err, rerr)
+		return t, fmt.Errorf("%w (relocating the mailbox: %v)", err, rerr)
 	}
 	t = c.t.Load()
-	resp, err = c.send(ctx, t, r)
-	return resp, t, err
+	return t, send(t)
 }
 
+// send sends r to t and returns a 2xx response; any other status is
+// returned as *Error.
 func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Response, error) {
+	req, err := c.newRequest(ctx, t, r)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.doer.Do(req)
+	if err != nil {
+		return nil, doerError(req, err)
+	}
+	if err := c.checkStatus(req, resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// rereader is what the SDK's transport adds to a Doer: a read whose body
+// breaks off mid-way is sent again, within the same retry policy.
+type rereader interface {
+	Read(req *http.Request, read func(*http.Response) error) error
+}
+
+// sendRead sends r to t and hands a 2xx answer to read, through the
+// transport's Read when the doer has it.
+func (c *Client) sendRead(ctx context.Context, t *target, r *Request, read func(*http.Response) error) error {
+	req, err := c.newRequest(ctx, t, r)
+	if err != nil {
+		return err
+	}
+	rr, ok := c.doer.(rereader)
+	if !ok {
+		resp, err := c.doer.Do(req)
+		if err != nil {
+			return doerError(req, err)
+		}
+		if err := c.checkStatus(req, resp); err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		return read(resp)
+	}
+	var last error // read's, which needs no more context
+	err = rr.Read(req, func(resp *http.Response) error {
+		if last = c.checkStatus(req, resp); last == nil {
+			last = read(resp)
+		}
+		return last
+	})
+	if err != nil && err != last {
+		return doerError(req, err)
+	}
+	return err
+}
+
+// newRequest builds the HTTP request of r for t: URL, body, token and
+// headers.
+func (c *Client) newRequest(ctx context.Context, t *target, r *Request) (*http.Request, error) {
 	u, err := c.url(t, r)
 	if err != nil {
 		return nil, err
@@ -387,7 +517,7 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("odata: %w", err)
+		return nil, requestError(r.Method, u, err)
 	}
 	if getBody != nil {
 		req.GetBody = getBody
@@ -426,16 +556,55 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 			h.Add(k, v)
 		}
 	}
-	resp, err := c.doer.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("odata: %s %s: %w", r.Method, req.URL.Path, err)
+	return req, nil
+}
+
+// requestError is the error of a request that could not be built; the URL
+// is shown without its query, which may hold credentials.
+func requestError(method, rawURL string, err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return nil, newError(r.Method, req.URL.Path, resp.StatusCode, resp.Header, b)
+	return fmt.Errorf("odata: %s %s: %w", method, urlPath(transport.RedactURLString(rawURL, false)), err)
+}
+
+// checkStatus turns a non-2xx answer into *Error, reading and closing its
+// body.
+func (c *Client) checkStatus(req *http.Request, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
 	}
-	return resp, nil
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return newError(req.Method, req.URL.Path, resp.StatusCode, resp.Header, b, c.now())
+}
+
+// doerError is the error of a request the doer could not complete: the
+// method and path (never the query: it may hold credentials or user data)
+// and the doer's reason, with any URL in it redacted.
+func doerError(req *http.Request, err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		ue.URL = transport.RedactURLString(ue.URL, false)
+	}
+	return wrapf(err, "%s %s", req.Method, req.URL.Path)
+}
+
+// wrapped adds context to an error without repeating the "odata: " prefix
+// the error may already carry: "odata: batch request 2: POST /v1.0/$batch:
+// 503", not "odata: batch request 2: odata: POST ...".
+type wrapped struct {
+	context string
+	err     error
+}
+
+func (w *wrapped) Error() string {
+	return "odata: " + w.context + ": " + strings.TrimPrefix(w.err.Error(), "odata: ")
+}
+
+func (w *wrapped) Unwrap() error { return w.err }
+
+func wrapf(err error, format string, args ...any) error {
+	return &wrapped{context: fmt.Sprintf(format, args...), err: err}
 }
 
 var acceptJSON = []string{"application/json"}
@@ -507,19 +676,81 @@ func decode(d *Dialect, resp *http.Response, v any) (bool, error) {
 	return true, nil
 }
 
+// ErrUntrustedURL is returned, before any request, for a pre-authenticated
+// URL the SDK will not send to: not https, with user info, on a loopback,
+// private or link-local address or on localhost, or on a host that is
+// neither the service root's origin nor one of the client's upload hosts
+// (WithUploadHosts). The service hands such URLs out; one pointing
+// elsewhere would carry the caller's data to a host that is not the
+// service's.
+var ErrUntrustedURL = errors.New("odata: untrusted pre-authenticated URL")
+
+// CheckPreauthenticatedURL reports, with an error matching ErrUntrustedURL,
+// whether SendUnauthenticated refuses rawURL; callers that hand such a URL
+// on (an upload session's) check it first.
+func (c *Client) CheckPreauthenticatedURL(rawURL string) error {
+	_, err := c.checkPreauthenticated(rawURL)
+	return err
+}
+
+// checkPreauthenticated checks rawURL and reports whether it is on the
+// service root's own origin.
+func (c *Client) checkPreauthenticated(rawURL string) (own bool, err error) {
+	refuse := func(why string) (bool, error) {
+		return false, fmt.Errorf("%w: %s: %s", ErrUntrustedURL, transport.RedactURLString(rawURL, false), why)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return false, fmt.Errorf("%w: not an absolute URL", ErrUntrustedURL)
+	}
+	if u.User != nil {
+		return refuse("it holds user info")
+	}
+	root := c.t.Load().rootURL
+	if strings.EqualFold(u.Scheme, root.Scheme) && strings.EqualFold(u.Host, root.Host) {
+		return true, nil // the mailbox's own server, which the token already goes to
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	switch {
+	case !strings.EqualFold(u.Scheme, "https"):
+		return refuse("not https")
+	case u.Port() != "" && u.Port() != "443":
+		return refuse("not the https port")
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return refuse("a loopback host")
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if !transport.IsPublicAddr(a) {
+			return refuse("a loopback, private or link-local address")
+		}
+		return refuse("an address, not a host of the service")
+	}
+	if !c.uploadHosts[host] {
+		return refuse("not a host of the service")
+	}
+	return false, nil
+}
+
 // SendUnauthenticated sends a request to a pre-authenticated URL the service
 // handed out (an attachment upload session's uploadUrl) through the client's
 // transport, without the mailbox's token: such URLs carry their own
-// credential and may live on another host. It must be https. Statuses
+// credential and may live on another host. A URL that is not on the service
+// root's origin must be https on one of the client's upload hosts
+// (WithUploadHosts), and its host must not resolve to a private address
+// (checked when connecting, with the SDK's default HTTP client); anything
+// else is refused with ErrUntrustedURL before a byte is sent. Statuses
 // outside 2xx are returned as *Error; the caller closes a 2xx body.
 func (c *Client) SendUnauthenticated(ctx context.Context, method, rawURL string, body io.Reader, header http.Header) (*http.Response, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
-		return nil, fmt.Errorf("%w: pre-authenticated URL %q must be an absolute https URL", ErrInvalidPath, rawURL)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	own, err := c.checkPreauthenticated(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("odata: %w", err)
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		return nil, requestError(method, rawURL, err)
+	}
+	if !own {
+		req = transport.RequirePublicAddress(req)
 	}
 	for k, vs := range header {
 		if strings.EqualFold(k, "Authorization") {
@@ -531,12 +762,50 @@ func (c *Client) SendUnauthenticated(ctx context.Context, method, rawURL string,
 	}
 	resp, err := c.doer.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("odata: %s %s: %w", method, u.Path, err)
+		return nil, doerError(req, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return nil, newError(method, u.Path, resp.StatusCode, resp.Header, b)
+	if err := c.checkStatus(req, resp); err != nil {
+		return nil, err
 	}
 	return resp, nil
+}
+
+// retrier is what the SDK's transport adds to a Doer: the retry policy, for
+// operations that span several requests.
+type retrier interface {
+	Retry(ctx context.Context, tries int, retryAfter time.Duration, hasRetryAfter bool) (bool, error)
+}
+
+// defaultPolicy is the retry policy of clients whose doer has none of its
+// own (an *http.Client passed to WithDoer): the transport's defaults.
+var defaultPolicy = sync.OnceValue(func() retrier {
+	t, err := transport.New(transport.Config{})
+	if err != nil {
+		panic(err) // the zero Config is valid
+	}
+	return t
+})
+
+func (c *Client) retrier() retrier {
+	if r, ok := c.doer.(retrier); ok {
+		return r
+	}
+	return defaultPolicy()
+}
+
+// Retry applies the client's retry policy (the root package's WithRetry) to
+// an operation made of several requests that the transport cannot repeat by
+// itself, such as an upload session resumed after a chunk went astray:
+// after the tries-th try failed (1 after the first) with cause, it waits as
+// the transport waits before another attempt, honouring the Retry-After of
+// an *Error cause, and reports true. It reports false at once when the
+// policy's attempts are spent, the delay exceeds its MaxRetryAfter or would
+// outlast ctx's deadline, and an error when ctx ends during the wait.
+func (c *Client) Retry(ctx context.Context, tries int, cause error) (bool, error) {
+	var after time.Duration
+	has := false
+	if e, ok := errors.AsType[*Error](cause); ok && e.hasRetryAfter {
+		after, has = e.RetryAfter, true
+	}
+	return c.retrier().Retry(ctx, tries, after, has)
 }

@@ -452,20 +452,6 @@ func TestURLShape(t *testing.T) {
 	}
 }
 
-func TestSendUnauthenticated(t *testing.T) {
-	_, c := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) {})
-	upload, _ := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) {})
-	// The upload host sees no token (the fake answers 401 to requests without one).
-	_, err := c.SendUnauthenticated(t.Context(), "PUT", upload.srv.URL+"/upload/abc", strings.NewReader("x"),
-		http.Header{"Authorization": {"Bearer tok"}, "Content-Range": {"bytes 0-0/1"}})
-	if !errors.Is(err, odata.ErrUnauthorized) {
-		t.Errorf("err = %v, want the upload host's 401 (no token sent, even one passed in)", err)
-	}
-	if _, err := c.SendUnauthenticated(t.Context(), "PUT", "http://example.com/x", nil, nil); !errors.Is(err, odata.ErrInvalidPath) {
-		t.Errorf("plain http: err = %v", err)
-	}
-}
-
 func TestAcceptHeader(t *testing.T) {
 	var got []string
 	_, c := newFake(t, false, func(f *fake, w http.ResponseWriter, r *http.Request) {

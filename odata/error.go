@@ -1,6 +1,7 @@
 package odata
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -42,9 +43,17 @@ type Error struct {
 	RetryAfter      time.Duration // from Retry-After, if present
 	Method          string        // the request's method
 	Path            string        // the request's URL path (no query: it may hold tokens)
+	// Body is the start of the answer's body (at most 4 KiB) when it was not
+	// an OData error the SDK recognises (an HTML page of a proxy, a
+	// load balancer's text), for diagnosis; nil otherwise. It is not part
+	// of the error's text.
+	Body []byte
+
+	hasRetryAfter bool // the answer carried a valid Retry-After
 }
 
-// Error returns "odata: GET /v1.0/me/messages: 404 ErrorItemNotFound: ...".
+// Error returns "odata: GET /v1.0/me/messages: 404 ErrorItemNotFound: ...",
+// ending in "(retry after 30s)" when the service said how long to wait.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("odata: ")
@@ -57,6 +66,9 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
+	}
+	if e.hasRetryAfter {
+		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
 	}
 	return b.String()
 }
@@ -94,8 +106,12 @@ func (e *Error) Unwrap() error {
 	return nil
 }
 
-// maxErrorBody bounds how much of an error body is read.
-const maxErrorBody = 64 << 10
+// maxErrorBody bounds how much of an error body is read; maxKeptBody how
+// much of an unrecognised one an Error keeps.
+const (
+	maxErrorBody = 64 << 10
+	maxKeptBody  = 4 << 10
+)
 
 // wireError is the OData JSON error envelope. encoding/json matches names
 // case-insensitively, so "innerError" (Outlook), "innererror" (the OData
@@ -117,8 +133,9 @@ type wireInner struct {
 }
 
 // newError builds an Error from a response status, headers and body (which
-// may be anything: JSON, HTML, empty, truncated).
-func newError(method, path string, status int, h http.Header, body []byte) *Error {
+// may be anything: JSON, HTML, empty, truncated); now is the client's clock,
+// against which a Retry-After date is read.
+func newError(method, path string, status int, h http.Header, body []byte, now time.Time) *Error {
 	e := &Error{
 		StatusCode:      status,
 		Method:          method,
@@ -128,12 +145,16 @@ func newError(method, path string, status int, h http.Header, body []byte) *Erro
 	}
 	// Retry-After is read the way the transport reads it when deciding to
 	// wait, so the caller sees the same delay the transport would have used.
-	e.RetryAfter, _ = transport.ParseRetryAfter(h.Get("Retry-After"), time.Now())
+	e.RetryAfter, e.hasRetryAfter = transport.ParseRetryAfter(h.Get("Retry-After"), now)
 	if d, err := http.ParseTime(h.Get("Date")); err == nil {
 		e.Date = d.UTC()
 	}
 	var w wireError
-	if json.Unmarshal(body, &w) == nil && w.Error != nil {
+	if json.Unmarshal(body, &w) != nil || w.Error == nil {
+		if len(body) > 0 {
+			e.Body = bytes.Clone(body[:min(len(body), maxKeptBody)])
+		}
+	} else {
 		e.Code = w.Error.Code
 		switch m := w.Error.Message.(type) {
 		case string:

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzPathSegment checks that no id can leave its path segment: the URL
@@ -59,9 +60,12 @@ func FuzzErrorDecoding(f *testing.F) {
 			status = 500
 		}
 		h := http.Header{"Retry-After": {retryAfter}}
-		e := newError("GET", "/v1.0/me", status, h, []byte(body))
+		e := newError("GET", "/v1.0/me", status, h, []byte(body), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		if e.StatusCode != status || e.Error() == "" || e.RetryAfter < 0 {
 			t.Fatalf("newError = %+v", e)
+		}
+		if len(e.Body) > maxKeptBody || strings.HasPrefix(e.Error(), "odata: odata:") {
+			t.Fatalf("newError kept %d bytes of body, or repeats its prefix: %q", len(e.Body), e.Error())
 		}
 		if status == 404 && !errors.Is(e, ErrNotFound) && !errors.Is(e, ErrGone) {
 			t.Fatalf("404 lost ErrNotFound: %+v", e)

@@ -81,14 +81,19 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 	return call[T](ctx, c, r)
 }
 
+// call decodes the whole answer of r; a read whose body breaks off mid-way
+// is sent again and decoded from the start (Client.read).
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	resp, t, err := c.do(ctx, r)
+	var v *T
+	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
+		v = new(T)
+		ok, err := decode(t.dialect, resp, v)
+		if !ok {
+			v = nil
+		}
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	v := new(T)
-	ok, err := decode(t.dialect, resp, v)
-	if err != nil || !ok {
 		return nil, err
 	}
 	return v, nil
@@ -118,14 +123,18 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 }
 
 // fetchPage gets one page into a fresh slice, so elements stay valid after
-// the iterator moves on.
+// the iterator moves on. A page whose body breaks off mid-way is requested
+// again and decoded from the start (Client.read): List and Sync go on from
+// the page that failed, and yield nothing twice, since a page is yielded
+// only once decoded whole.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
-	resp, t, err := c.do(ctx, r)
+	var pg *Page[T]
+	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
+		pg = new(Page[T])
+		_, err := decode(t.dialect, resp, pg)
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	pg := new(Page[T])
-	if _, err := decode(t.dialect, resp, pg); err != nil {
 		return nil, err
 	}
 	return pg, nil
