@@ -53,8 +53,10 @@ type config struct {
 type Option func(*config) error
 
 // RetryPolicy says how often and how long requests are retried on
-// throttling, server errors and dropped connections. Zero fields mean the
-// defaults.
+// throttling, server errors and dropped connections (before the answer, or
+// in the middle of a read's body). It is the one policy of the client: the
+// items a $batch answer throttles and the chunks of an attachment upload
+// are retried by it too. Zero fields mean the defaults.
 type RetryPolicy struct {
 	// MaxAttempts counts all attempts including the first; default 4. 1
 	// disables retries.
@@ -63,14 +65,19 @@ type RetryPolicy struct {
 	// server gives no Retry-After; defaults 500ms and 30s.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter caps the Retry-After the client waits for; default 2m.
-	// A longer one is returned to the caller as a throttling error carrying
-	// the delay.
+	// A longer one, or one that would end after the context's deadline, is
+	// returned to the caller at once as a throttling error carrying the
+	// delay (errors.Is(err, odata.ErrThrottled)).
 	MaxRetryAfter time.Duration
 }
 
 // WithHTTPClient sends every request (Autodiscover, sign-in, REST) through
 // hc's transport; default: a tuned transport shared by the process. Tests
-// pass outlooktest's Server.Client() here. hc is copied, not modified.
+// pass outlooktest's Server.Client() here. hc is copied, not modified, and
+// its CheckRedirect is not used: sign-in and REST requests follow a
+// redirect only when they are reads and it stays on their https origin
+// (anything else fails with an error matching *odata.RedirectError), and
+// Autodiscover checks every redirect itself.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -82,7 +89,11 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithLogger logs requests, retries and mailbox discovery to l (default:
-// nothing is logged). Tokens and Authorization headers are never logged.
+// nothing is logged). Tokens, Authorization headers and credentials in URLs
+// (an upload URL's authtoken, OAuth codes) are never logged. Debug records
+// hold request URLs with their other query values, which may be user data
+// (a $filter naming a subject or an address); records above Debug hold URLs
+// without query values.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
@@ -166,8 +177,8 @@ func WithTokenCache(tc TokenCache) Option {
 	}
 }
 
-// WithClock sets the clock used for token expiry and cache lifetimes
-// (default time.Now); tests use it.
+// WithClock sets the clock used for token expiry, cache lifetimes and
+// Retry-After dates (default time.Now); tests use it.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
@@ -199,7 +210,9 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 		// Sign-in and Autodiscover share the REST transport's pool.
 		hc = transport.DefaultHTTPClient()
 	}
-	bound, err := cred.bind(credEnv{httpClient: hc, authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now})
+	// Sign-in follows the REST client's redirect rule: a token request is
+	// never resent, with its secret, where a redirect points.
+	bound, err := cred.bind(credEnv{httpClient: transport.Guard(hc), authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now})
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +238,7 @@ func newTransport(cfg config) (*transport.Client, error) {
 		UserAgent:     cfg.userAgent,
 		MaxConcurrent: cfg.maxConcurrent,
 		Logger:        cfg.logger,
+		Now:           cfg.now,
 	}
 	if cfg.retrySet {
 		tc.Retry = transport.RetryPolicy{MaxAttempts: cfg.retry.MaxAttempts, MinBackoff: cfg.retry.MinBackoff,
@@ -295,7 +309,8 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old 
 	mb.setEndpoint(ep)
 	od, err := odata.NewClient(t.ServiceRoot, t.Dialect, t.TokenSource,
 		odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
-		odata.WithRelocator(mb.relocate))
+		odata.WithRelocator(mb.relocate), odata.WithClock(c.cfg.now),
+		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...))
 	if err != nil {
 		return nil, fmt.Errorf("outlook: %w", err)
 	}

@@ -150,19 +150,22 @@ type UploadOptions struct {
 	// IsInline and ContentID make the file an inline image of an HTML body.
 	IsInline  bool
 	ContentID string
-	// Retries is how many times a failed chunk is resumed before giving
-	// up; zero means 3, negative means none.
-	Retries int
 }
 
 // UploadAttachment attaches a file of size bytes read from r to a message.
 // Files up to MaxInlineAttachmentSize go in one request, on both services.
 // Larger files (up to MaxUploadSize) go through an upload session on Graph,
 // in chunks sent to the session's pre-authenticated URL without the
-// mailbox's token; a chunk that fails is resumed from the range the service
-// says it still expects (if that lies before the chunk, r must be an
-// io.ReaderAt or io.Seeker). On-premises servers have no upload sessions:
-// larger files fail there with odata.ErrNotSupported before any request.
+// mailbox's token. The URL must be https on one of the service's upload
+// hosts (outlook.office.com and its national-cloud kin); any other is
+// refused with odata.ErrUntrustedURL before a byte of the file is sent. A
+// chunk is retried as the client's retry policy says (the root package's
+// WithRetry); when the service expects another range than the one sent (a
+// chunk stored whose answer was lost, or one the service lost), the upload
+// resumes from the range the service says it expects, as often as that
+// policy allows (if that range lies before the chunk, r must be an
+// io.Seeker). On-premises servers have no upload sessions: larger files
+// fail there with odata.ErrNotSupported before any request.
 //
 // r must hold exactly size bytes.
 func (s *Service) UploadAttachment(ctx context.Context, messageID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, error) {
@@ -188,9 +191,6 @@ func (s *Service) UploadAttachment(ctx context.Context, messageID, name, content
 	}
 	if o.ChunkSize == 0 {
 		o.ChunkSize = DefaultUploadChunkSize
-	}
-	if o.Retries == 0 {
-		o.Retries = 3
 	}
 	if size <= MaxInlineAttachmentSize {
 		b, err := readExactly(r, size)
@@ -242,6 +242,9 @@ func (s *Service) CreateUploadSession(ctx context.Context, messageID, name, cont
 	if sess.UploadURL == "" {
 		return nil, fmt.Errorf("mail: %s: the service returned no upload URL", op)
 	}
+	if err := s.c.CheckPreauthenticatedURL(sess.UploadURL); err != nil {
+		return nil, fmt.Errorf("mail: %s: %w", op, err)
+	}
 	return sess, nil
 }
 
@@ -260,7 +263,10 @@ func readExactly(r io.Reader, size int64) ([]byte, error) {
 
 // upload sends the file in chunks and returns the new attachment's id.
 // buf holds the file's bytes [bufStart, bufStart+bufLen); r is positioned
-// at bufStart+bufLen.
+// at bufStart+bufLen. Each chunk goes through the transport, which retries
+// it (a PUT of the same range is idempotent) by the client's policy; what
+// is left here is resuming when the service expects another range, each
+// position tried as often as the same policy allows.
 func (s *Service) upload(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o *UploadOptions) (string, error) {
 	buf := make([]byte, o.ChunkSize)
 	var bufStart int64
@@ -269,7 +275,7 @@ func (s *Service) upload(ctx context.Context, sess *UploadSession, r io.Reader, 
 	if st, ok := parseRanges(sess.NextExpectedRanges); ok {
 		start = st
 	}
-	failures := 0
+	tries := 0 // failed tries at the current position
 	for {
 		if start >= size {
 			return "", fmt.Errorf("the service expects byte %d of a %d-byte file", start, size)
@@ -306,22 +312,29 @@ func (s *Service) upload(ctx context.Context, sess *UploadSession, r io.Reader, 
 		case err == nil && done:
 			return id, nil
 		case err == nil:
-			failures = 0
 			if next <= start || next > size {
 				next = end
 			}
+			if next > start {
+				tries = 0
+			}
 			start = next
 			continue
-		case !resumable(err) || failures >= o.Retries:
+		case !resumable(err):
 			return "", err
 		}
-		failures++
-		if err := sleep(ctx, time.Duration(failures)*200*time.Millisecond); err != nil {
+		tries++
+		if ok, werr := s.c.Retry(ctx, tries, err); !ok {
+			if werr != nil {
+				return "", werr
+			}
 			return "", err
 		}
-		if st, ok := s.uploadStatus(ctx, sess.UploadURL); ok {
-			start = st
+		st, serr := s.uploadStatus(ctx, sess.UploadURL)
+		if serr != nil {
+			return "", fmt.Errorf("%w (asking the session which range it expects: %v)", err, serr)
 		}
+		start = st
 	}
 }
 
@@ -336,27 +349,15 @@ func rewind(r io.Reader, offset int64) error {
 	return fmt.Errorf("resuming at byte %d: the service wants data already sent, and the reader cannot seek back", offset)
 }
 
-// resumable reports whether a chunk failure may be retried: network
-// errors, throttling, timeouts and server errors.
+// resumable reports whether a chunk failure calls for asking the session
+// which range it expects and going on from there: 416, the service's
+// answer to a range other than the one it expects (after a chunk it stored
+// whose answer was lost, or one it lost). Throttling, server errors and
+// dropped connections were retried by the transport already, by the same
+// policy; retrying them here again would multiply its attempts.
 func resumable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if oe, ok := errors.AsType[*odata.Error](err); ok {
-		return oe.StatusCode == 408 || oe.StatusCode == 416 || oe.StatusCode == 429 || oe.StatusCode >= 500
-	}
-	return true
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	oe, ok := errors.AsType[*odata.Error](err)
+	return ok && oe.StatusCode == http.StatusRequestedRangeNotSatisfiable
 }
 
 // putChunk sends bytes [start, start+len(chunk)) of a file of size bytes.
@@ -369,7 +370,13 @@ func (s *Service) putChunk(ctx context.Context, uploadURL string, chunk []byte, 
 		return "", 0, false, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusNoContent && start+int64(len(chunk)) >= size {
+	if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusNoContent {
+		if last := start+int64(len(chunk)) >= size; !last {
+			// Only the last chunk completes the file: a service that says
+			// it is complete earlier holds a truncated attachment.
+			return "", 0, false, fmt.Errorf("the upload session answered %d (complete) to bytes %d-%d of a %d-byte file",
+				resp.StatusCode, start, start+int64(len(chunk))-1, size)
+		}
 		return attachmentIDFromLocation(resp.Header.Get("Location")), 0, true, nil
 	}
 	var st UploadSession
@@ -387,18 +394,25 @@ func (s *Service) putChunk(ctx context.Context, uploadURL string, chunk []byte, 
 }
 
 // uploadStatus asks the session which bytes it still expects.
-func (s *Service) uploadStatus(ctx context.Context, uploadURL string) (int64, bool) {
+func (s *Service) uploadStatus(ctx context.Context, uploadURL string) (int64, error) {
 	resp, err := s.c.SendUnauthenticated(ctx, http.MethodGet, uploadURL, nil, nil)
 	if err != nil {
-		return 0, false
+		return 0, err
 	}
 	defer resp.Body.Close()
 	var st UploadSession
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if json.Unmarshal(b, &st) != nil {
-		return 0, false
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return 0, fmt.Errorf("reading the session's state: %w", err)
 	}
-	return parseRanges(st.NextExpectedRanges)
+	if err := json.Unmarshal(b, &st); err != nil {
+		return 0, fmt.Errorf("decoding the session's state: %w", err)
+	}
+	n, ok := parseRanges(st.NextExpectedRanges)
+	if !ok {
+		return 0, fmt.Errorf("the session's state names no expected range: %q", st.NextExpectedRanges)
+	}
+	return n, nil
 }
 
 // parseRanges returns the start of the first expected range ("2097152-" or

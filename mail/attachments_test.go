@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/exchangekit/outlook/mail"
@@ -132,4 +133,76 @@ func TestUploadLargeAttachment(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAttachmentReadsSurviveTruncatedBodies: an attachment download, a
+// listing and a get whose answer is cut short (outlooktest's TruncateBody:
+// the full Content-Length, half the body, then the connection closed) are
+// read again by the client, within its retry policy, and come out whole.
+func TestAttachmentReadsSurviveTruncatedBodies(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		svc := e.mb.Mail
+		d, err := svc.CreateDraft(ctx, &mail.Message{Subject: "with a file"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := bytes.Repeat([]byte("attachment bytes "), 20_000) // 340 kB
+		a, err := svc.AddAttachment(ctx, d.ID, &mail.Attachment{Name: "big.txt", ContentType: "text/plain", ContentBytes: content})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := "/users/" + e.addr + "/messages/" + d.ID + "/attachments"
+		truncateNext := func() {
+			e.srv.ResetRequests()
+			e.srv.Inject(outlooktest.Fault{Method: "GET", Path: prefix, Times: 1, TruncateBody: true})
+		}
+		askedTwice := func(what string) {
+			t.Helper()
+			n := 0
+			for _, r := range e.srv.Requests() {
+				if r.Method == "GET" && strings.Contains(strings.ToLower(r.Path), strings.ToLower(prefix)) {
+					n++
+				}
+			}
+			if n != 2 {
+				t.Errorf("%s: %d GETs reached the server, want 2 (the truncated one, then the whole)", what, n)
+			}
+		}
+		truncateNext()
+		got, err := svc.GetAttachment(ctx, d.ID, a.ID)
+		if err != nil || !bytes.Equal(got.ContentBytes, content) {
+			t.Fatalf("GetAttachment after a truncated answer: %v", err)
+		}
+		askedTwice("GetAttachment")
+		truncateNext()
+		n := 0
+		for att, err := range svc.ListAttachments(ctx, d.ID, nil) {
+			if err != nil {
+				t.Fatalf("ListAttachments after a truncated page: %v", err)
+			}
+			if !bytes.Equal(att.ContentBytes, content) {
+				t.Errorf("listed attachment has %d bytes, want %d", len(att.ContentBytes), len(content))
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("listed %d attachments, want 1", n)
+		}
+		askedTwice("ListAttachments")
+		if e.onPrem {
+			return // no raw-content call on-premises: AttachmentContent is GetAttachment
+		}
+		truncateNext()
+		rc, err := svc.AttachmentContent(ctx, d.ID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(raw, content) {
+			t.Errorf("AttachmentContent after a truncated answer: %d bytes, %v; want the %d-byte file", len(raw), err, len(content))
+		}
+		askedTwice("AttachmentContent")
+	})
 }
