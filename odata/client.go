@@ -120,6 +120,9 @@ func WithMailbox(address string) ClientOption {
 
 // WithDoer sends requests through d instead of the SDK's default transport.
 // The root package passes a transport shared by the mailboxes of a client.
+// Another Doer, such as an *http.Client, brings its own retries (none for a
+// plain client) and redirect policy: reads whose body breaks off are then
+// not sent again, and batch rounds follow the SDK's default retry policy.
 func WithDoer(d Doer) ClientOption {
 	return func(c *Client) error {
 		if d == nil {

@@ -1,6 +1,7 @@
 package odata_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -112,4 +114,36 @@ func TestErrorPrefixes(t *testing.T) {
 	if text := res[0].Err.Error(); !strings.HasPrefix(text, "odata: batch request 0: POST /v1.0/$batch: ") || strings.Count(text, "odata:") != 1 {
 		t.Errorf("batch item error %q: want one prefix", text)
 	}
+}
+
+// TestThrottledBeyondDeadline: a Retry-After longer than the context has
+// left comes back at once as ErrThrottled carrying the delay, not as a
+// context error once the deadline passed.
+func TestThrottledBeyondDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		attempts := 0
+		rt := roundTripper{doerFunc(func(r *http.Request) (*http.Response, error) {
+			attempts++
+			return &http.Response{StatusCode: 429, Request: r, Header: http.Header{"Retry-After": {"60"}, "Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(`{"error":{"code":"ApplicationThrottled","message":"over the limit"}}`))}, nil
+		})}
+		tr, err := transport.New(transport.Config{HTTPClient: &http.Client{Transport: rt}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}), odata.WithDoer(tr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		err = odata.Action(ctx, c, odata.PathOf("sendMail"), map[string]string{"subject": "hi"})
+		elapsed := time.Since(start)
+		oe, ok := errors.AsType[*odata.Error](err)
+		if !errors.Is(err, odata.ErrThrottled) || !ok || oe.RetryAfter != time.Minute || elapsed != 0 || attempts != 1 {
+			t.Fatalf("Action = %v after %v and %d attempts; want ErrThrottled with Retry-After 1m at once, 1 attempt", err, elapsed, attempts)
+		}
+		t.Logf("%v after %v, %d attempt", err, elapsed, attempts)
+	})
 }
