@@ -28,7 +28,8 @@ type body struct {
 	held   atomic.Bool
 	err    error    // sticky error: the size limit, or a break not mended
 	broken error    // the transport error that broke the body, if one did
-	resume *resumer // nil: a break is reported, not mended
+	resume *resumer // nil: a break is reported, not mended; else &res
+	res    resumer  // kept in the body: one allocation for both
 
 	mu     sync.Mutex // guards rc against Close during a resume
 	closed bool

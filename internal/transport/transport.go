@@ -475,8 +475,9 @@ func (cl *call) wrapBody(resp *http.Response, resume bool) *body {
 	}
 	b := newBody(resp.Body, resp.ContentLength, cl.c.maxBody, cl.c.sem)
 	if resume && cl.idempotent {
-		b.resume = &resumer{cl: cl, status: resp.StatusCode, length: resp.ContentLength, etag: resp.Header.Get("ETag"), seed: maphash.MakeSeed()}
-		b.resume.sum.SetSeed(b.resume.seed)
+		b.res = resumer{cl: cl, status: resp.StatusCode, length: resp.ContentLength, etag: resp.Header.Get("ETag"), seed: maphash.MakeSeed()}
+		b.res.sum.SetSeed(b.res.seed)
+		b.resume = &b.res
 	}
 	resp.Body = b
 	return b
