@@ -445,6 +445,12 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 	if err != nil {
 		return nil, err
 	}
+	return c.roundTrip(req)
+}
+
+// roundTrip sends req through the doer and returns a 2xx response; any
+// other status is returned as *Error.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := c.doer.Do(req)
 	if err != nil {
 		return nil, doerError(req, err)
@@ -470,11 +476,8 @@ func (c *Client) sendRead(ctx context.Context, t *target, r *Request, read func(
 	}
 	rr, ok := c.doer.(rereader)
 	if !ok {
-		resp, err := c.doer.Do(req)
+		resp, err := c.roundTrip(req)
 		if err != nil {
-			return doerError(req, err)
-		}
-		if err := c.checkStatus(req, resp); err != nil {
 			return err
 		}
 		defer resp.Body.Close()
@@ -763,14 +766,7 @@ func (c *Client) SendUnauthenticated(ctx context.Context, method, rawURL string,
 			req.Header.Add(k, v)
 		}
 	}
-	resp, err := c.doer.Do(req)
-	if err != nil {
-		return nil, doerError(req, err)
-	}
-	if err := c.checkStatus(req, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return c.roundTrip(req)
 }
 
 // retrier is what the SDK's transport adds to a Doer: the retry policy, for
