@@ -337,6 +337,13 @@ var ErrForeignLink = errors.New("odata: link outside the service root")
 // Reason.
 type RedirectError = transport.RedirectError
 
+// ErrBodyChanged is returned while reading the body of a GET (a download
+// from Client.Do, such as an attachment's or a message's MIME content) whose
+// connection dropped mid-way, when the answer to the request sent again
+// does not begin with the bytes already read: the content changed, and the
+// two halves would not make one. Start the download over.
+var ErrBodyChanged = transport.ErrBodyChanged
+
 func (t *target) checkLink(link string) error {
 	u, err := url.Parse(link)
 	if err != nil {
@@ -382,7 +389,10 @@ func (t *target) authorization(ctx context.Context) (string, error) {
 
 // Do sends the request and returns the response when its status is 2xx; the
 // caller closes the body. Any other status is returned as *Error (the body
-// is read and closed).
+// is read and closed). With the SDK's transport, the body of a GET whose
+// connection drops mid-way is mended: the request is sent again within the
+// retry policy, the part already read is checked and skipped, and reading
+// goes on (or fails with ErrBodyChanged).
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	resp, _, err := c.do(ctx, r)
 	return resp, err

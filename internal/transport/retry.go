@@ -88,12 +88,6 @@ func (c *Client) Retry(ctx context.Context, tries int, retryAfter time.Duration,
 	return true, nil
 }
 
-// Policy returns the Client's retry policy, defaults filled in.
-func (c *Client) Policy() RetryPolicy { return c.retry }
-
-// Now returns the time by the Client's clock (Config.Now).
-func (c *Client) Now() time.Time { return c.now() }
-
 func headerValue(h http.Header, key string) string {
 	if v := h[key]; len(v) > 0 {
 		return v[0]
