@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -239,4 +241,45 @@ func TestUploadSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	if !errors.As(err, &oe) || string(oe.Body) != "<html>upstream error</html>" {
 		t.Errorf("upload error %v should keep the unrecognised body", err)
 	}
+}
+
+// FuzzCheckPreauthenticatedURL: whatever the service hands out, a URL the
+// client accepts is https on an upload host or on the service root's own
+// origin, with no user info, and never names a loopback or private address.
+func FuzzCheckPreauthenticatedURL(f *testing.F) {
+	for _, s := range []string{
+		"https://upload.contoso.test/s?authtoken=x", "https://graph.contoso.test/v1.0/x", "http://upload.contoso.test/s",
+		"https://upload.contoso.test:8443/s", "https://127.0.0.1/s", "https://[::ffff:10.0.0.1]/s", "https://u:p@upload.contoso.test/s",
+		"https://upload.contoso.test@evil.example/s", "//upload.contoso.test/s", "https://UPLOAD.CONTOSO.TEST./s", "https://localhost./s",
+		"https://upload.contoso.test%2eevil.example/s", "https://xn--upload-.contoso.test/s", "",
+	} {
+		f.Add(s)
+	}
+	c, err := odata.NewClient(graphOrigin+"/v1.0", odata.Graph, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
+		odata.WithUploadHosts(uploadHost))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := c.CheckPreauthenticatedURL(raw)
+		if err != nil {
+			if !errors.Is(err, odata.ErrUntrustedURL) {
+				t.Fatalf("CheckPreauthenticatedURL(%q) = %v, not ErrUntrustedURL", raw, err)
+			}
+			return
+		}
+		u, perr := url.Parse(raw)
+		if perr != nil {
+			t.Fatalf("accepted %q, which does not parse: %v", raw, perr)
+		}
+		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+		own := strings.EqualFold(u.Scheme, "https") && strings.EqualFold(u.Host, "graph.contoso.test")
+		upload := strings.EqualFold(u.Scheme, "https") && host == uploadHost && (u.Port() == "" || u.Port() == "443")
+		if u.User != nil || !(own || upload) {
+			t.Fatalf("accepted %q (host %q, scheme %q)", raw, u.Host, u.Scheme)
+		}
+		if a, err := netip.ParseAddr(host); err == nil && !transport.IsPublicAddr(a) {
+			t.Fatalf("accepted %q, a private address", raw)
+		}
+	})
 }
