@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,9 @@ type breaker struct {
 	breaks  map[int]bool
 	change  int
 	chunked bool // no Content-Length: the break shows as a truncated chunk
+	// closeDelimited answers without Content-Length or chunking, the end
+	// marked by closing the connection: a break looks like a clean end.
+	closeDelimited bool
 	mu      sync.Mutex
 	n       int
 }
@@ -33,6 +37,19 @@ func (b *breaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	content := b.content
 	if b.change > 0 && n >= b.change {
 		content = strings.ToUpper(content[:10]) + content[10:]
+	}
+	if b.closeDelimited {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		defer conn.Close()
+		if b.breaks[n] {
+			content = content[:len(content)/2]
+		}
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n%s", content)
+		buf.Flush()
+		return
 	}
 	if !b.chunked {
 		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
@@ -152,10 +169,11 @@ func TestReadSendsAgainWhenBodyBreaks(t *testing.T) {
 		{"break then whole", nil, map[int]bool{1: true}, 4, true, 2},
 		{"503, break, whole", []int{503}, map[int]bool{2: true}, 3, true, 3},
 		{"503, break: attempts spent", []int{503}, map[int]bool{2: true}, 2, false, 2},
+		{"cut short without a transport error", nil, map[int]bool{1: true}, 4, true, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := &breaker{content: content, breaks: tt.breaks}
+			b := &breaker{content: content, breaks: tt.breaks, closeDelimited: strings.HasPrefix(tt.name, "cut short")}
 			var mu sync.Mutex
 			n := 0
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -180,9 +198,14 @@ func TestReadSendsAgainWhenBodyBreaks(t *testing.T) {
 			err := c.Read(req, func(resp *http.Response) error {
 				reads++
 				var buf bytes.Buffer
-				_, err := buf.ReadFrom(resp.Body)
+				if _, err := buf.ReadFrom(resp.Body); err != nil {
+					return err
+				}
 				got = buf.Bytes()
-				return err
+				if !json.Valid(got) {
+					return fmt.Errorf("decoding: %w", io.ErrUnexpectedEOF) // as a JSON decoder reports a document cut short
+				}
+				return nil
 			})
 			if tt.wantOK {
 				if err != nil || string(got) != content {

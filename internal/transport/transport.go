@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -283,7 +284,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 
 // Read sends req, a read (GET, or a request marked with MarkIdempotent),
 // and hands the response, whatever its status, to read. When the body breaks
-// off while read consumes it (a dropped connection, a truncated answer),
+// off while read consumes it (a dropped connection, a truncated answer, or
+// read failing with an error that wraps io.ErrUnexpectedEOF, as a decoder
+// does on a document cut short),
 // Read waits as after a failed attempt and sends req again, within the
 // policy's attempts shared with the retries of statuses, and calls read
 // anew, which must start over. It returns read's error, or the transport's.
@@ -305,7 +308,10 @@ func (c *Client) Read(req *http.Request, read func(*http.Response) error) error 
 		b := cl.wrapBody(resp, false)
 		err = read(resp)
 		resp.Body.Close()
-		if err == nil || b == nil || b.broken == nil {
+		// A body cut short shows as a transport error, or, when the server
+		// closes a connection-delimited answer early, as a clean end that
+		// the decoder finds premature (io.ErrUnexpectedEOF in its error).
+		if err == nil || b == nil || b.broken == nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return err
 		}
 		if !cl.idempotent || cl.ctx.Err() != nil || cl.attempt >= c.retry.MaxAttempts {
