@@ -329,8 +329,8 @@ var ErrForeignLink = errors.New("odata: link outside the service root")
 
 // RedirectError is the error of a request whose server answered with a
 // redirect the SDK did not follow; errors.As finds it in the error of any
-// call. Only a GET to the same https origin (scheme, host and port, no user
-// info) is followed; any other redirect stops the request, so the token and
+// call. Only a GET (or HEAD) to the same https origin (scheme, host and
+// port, no user info) is followed; any other redirect stops the request, so the token and
 // the body never reach the target. Its fields are Method (the redirected
 // request's), Status (301, 302, 303, 307 or 308), Location (where the server
 // wanted the request to go, credentials and query values removed) and

@@ -27,9 +27,10 @@ type RedirectError struct {
 	Reason string
 }
 
-// Error returns "refused a 302 redirect of GET to http://host/path: not the same https origin".
+// Error returns "refused a 302 redirect to http://host/path: not the same
+// https origin"; the caller's error names the request.
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("refused a %d redirect of %s to %s: %s", e.Status, e.Method, e.Location, e.Reason)
+	return fmt.Sprintf("refused a %d redirect to %s: %s", e.Status, e.Location, e.Reason)
 }
 
 // CheckRedirect is the redirect rule of every HTTP client the SDK builds
