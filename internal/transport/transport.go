@@ -286,11 +286,10 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 // and hands the response, whatever its status, to read. When the body breaks
 // off while read consumes it (a dropped connection, a truncated answer, or
 // read failing with an error that wraps io.ErrUnexpectedEOF, as a decoder
-// does on a document cut short),
-// Read waits as after a failed attempt and sends req again, within the
-// policy's attempts shared with the retries of statuses, and calls read
-// anew, which must start over. It returns read's error, or the transport's.
-// read need not close the body.
+// does on a document cut short), Read waits as after a failed attempt and
+// sends req again, within the policy's attempts shared with the retries of
+// statuses, and calls read anew, which must start over. It returns read's
+// error, or the transport's. read need not close the body.
 //
 // Callers that decode a whole answer (a page, an entity) use Read rather
 // than Do: the answer is decoded from its first byte again, so a page that
@@ -321,7 +320,7 @@ func (c *Client) Read(req *http.Request, read func(*http.Response) error) error 
 		if !fits(cl.ctx, wait) {
 			return err
 		}
-		cl.logRetry(resp.StatusCode, wait, b.broken)
+		cl.logRetry(resp.StatusCode, wait, err)
 		if serr := c.sleep(cl.ctx, wait); serr != nil {
 			return err
 		}
