@@ -2,6 +2,7 @@ package transport
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -27,33 +28,41 @@ func TestIsPublicAddr(t *testing.T) {
 }
 
 // TestRequirePublicAddress: the default client refuses, at dial time, a
-// marked request whose name resolves to a loopback address (localhost),
-// sending nothing and not retrying; an unmarked one goes through.
+// marked request whose host is, or resolves to, a loopback address (a
+// literal, and localhost where the machine resolves it), sending nothing
+// and not retrying; an unmarked one goes through.
 func TestRequirePublicAddress(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	target := "http://localhost:" + u.Port() + "/upload?authtoken=SECRET"
+	hosts := []string{"127.0.0.1"}
+	if addrs, err := net.LookupHost("localhost"); err == nil && len(addrs) > 0 {
+		hosts = append(hosts, "localhost") // a name: checked after resolution
+	}
 	c, _ := newTestClient(t, Config{}) // the default client, with its dialler
-	req, _ := http.NewRequestWithContext(t.Context(), "PUT", target, strings.NewReader("chunk"))
-	_, err := c.Do(RequirePublicAddress(req))
-	if !errors.Is(err, errPrivateAddress) {
-		t.Fatalf("Do(marked request to localhost) = %v, want the address refused", err)
+	for _, host := range hosts {
+		target := "http://" + net.JoinHostPort(host, u.Port()) + "/upload?authtoken=SECRET"
+		req, _ := http.NewRequestWithContext(t.Context(), "PUT", target, strings.NewReader("chunk"))
+		_, err := c.Do(RequirePublicAddress(req))
+		if !errors.Is(err, errPrivateAddress) {
+			t.Fatalf("Do(marked request to %s) = %v, want the address refused", host, err)
+		}
+		if strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("error %q holds the authtoken", err)
+		}
+		if hits.Load() != 0 {
+			t.Errorf("the server received %d requests", hits.Load())
+		}
+		req2, _ := http.NewRequestWithContext(t.Context(), "GET", target, nil)
+		resp, err := c.Do(req2)
+		if err != nil {
+			t.Fatalf("Do(unmarked request to %s) = %v", host, err)
+		}
+		resp.Body.Close()
+		hits.Store(0)
 	}
-	if strings.Contains(err.Error(), "SECRET") {
-		t.Errorf("error %q holds the authtoken", err)
-	}
-	if hits.Load() != 0 {
-		t.Errorf("the server received %d requests", hits.Load())
-	}
-	req2, _ := http.NewRequestWithContext(t.Context(), "GET", target, nil)
-	resp, err := c.Do(req2)
-	if err != nil {
-		t.Fatalf("Do(unmarked request) = %v", err)
-	}
-	resp.Body.Close()
 }
 
 // TestPermanentErrors checks the classification borrowed from
