@@ -25,8 +25,8 @@ type breaker struct {
 	// closeDelimited answers without Content-Length or chunking, the end
 	// marked by closing the connection: a break looks like a clean end.
 	closeDelimited bool
-	mu      sync.Mutex
-	n       int
+	mu             sync.Mutex
+	n              int
 }
 
 func (b *breaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
