@@ -152,6 +152,7 @@ func List[T any](ctx context.Context, c *Client, p Path, q *Query) iter.Seq2[*T,
 func Items[T any](ctx context.Context, c *Client, first *Request) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		r := *first
+		guard := newLinkGuard(c.firstURL(&r))
 		for {
 			pg, err := fetchPage[T](ctx, c, &r)
 			if err != nil {
@@ -164,6 +165,10 @@ func Items[T any](ctx context.Context, c *Client, first *Request) iter.Seq2[*T, 
 				}
 			}
 			if pg.NextLink == "" {
+				return
+			}
+			if err := guard.follow(pg.NextLink, len(pg.Value)); err != nil {
+				yield(nil, err)
 				return
 			}
 			r = Request{Method: http.MethodGet, link: pg.NextLink, Header: first.Header, Query: prefOnly(first.Query), trackChanges: first.trackChanges}

@@ -73,6 +73,7 @@ func SyncRequest[T any](ctx context.Context, c *Client, first *Request, state st
 			yield(Change[T]{}, err)
 			return
 		}
+		guard := newLinkGuard(c.firstURL(r))
 		for {
 			pg, err := fetchPage[jsontext.Value](ctx, c, r)
 			if err != nil {
@@ -103,6 +104,12 @@ func SyncRequest[T any](ctx context.Context, c *Client, first *Request, state st
 				return
 			}
 			initialV2 = false
+			if !done {
+				if err := guard.follow(next, len(pg.Value)); err != nil {
+					yield(Change[T]{}, err)
+					return
+				}
+			}
 			if !yield(Change[T]{Kind: Checkpoint, State: c.encodeState(next), Done: done}, nil) || done {
 				return
 			}
