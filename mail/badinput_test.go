@@ -3,10 +3,10 @@ package mail_test
 import (
 	"bytes"
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -17,7 +17,7 @@ import (
 func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		svc := e.mb.Mail
+		svc := e.MB.Mail
 		big := bytes.Repeat([]byte{'x'}, mail.MaxInlineAttachmentSize+1)
 		cases := []struct {
 			name string
@@ -126,7 +126,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			}, mail.ErrInvalidSetting, "important"},
 			{"DeleteClassificationOverride empty", func() error { return svc.DeleteClassificationOverride(ctx, "") }, odata.ErrInvalidPath, "override id"},
 		}
-		if !e.onPrem {
+		if !e.OnPrem {
 			cases = append(cases,
 				struct {
 					name string
@@ -148,12 +148,12 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			)
 		}
 		for _, c := range cases {
-			before := servicetest.RESTRequests(e.srv, onPremHost)
+			before := servicetest.RESTRequests(e.Srv, onPremHost)
 			err := c.call()
 			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 				t.Errorf("%s: error %v; want one matching %v and saying %q", c.name, err, c.want, c.text)
 			}
-			if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
+			if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 				t.Errorf("%s: %d requests sent, want none", c.name, n)
 			}
 		}
@@ -165,7 +165,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 func TestNotSupportedOnPremises(t *testing.T) {
 	e := newEnv(t, onPremAddr)
 	ctx := t.Context()
-	svc := e.mb.Mail
+	svc := e.MB.Mail
 	cases := []struct {
 		name string
 		call func() error
@@ -204,12 +204,12 @@ func TestNotSupportedOnPremises(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		before := servicetest.RESTRequests(e.srv, onPremHost)
+		before := servicetest.RESTRequests(e.Srv, onPremHost)
 		err := c.call()
 		if !errors.Is(err, odata.ErrNotSupported) || !strings.Contains(err.Error(), "outlook-v2.0") {
 			t.Errorf("%s on premises: %v; want ErrNotSupported naming the dialect", c.name, err)
 		}
-		if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
+		if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 			t.Errorf("%s: %d requests sent, want none", c.name, n)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +75,12 @@ func (s Sample) Bodies() [][]byte {
 		out = append(out, b.Bytes())
 	}
 	return out
+}
+
+// Prefixed keeps, for Samples, the file names starting with one of the
+// prefixes.
+func Prefixed(prefixes ...string) func(name string) bool {
+	return func(name string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
+	}
 }
