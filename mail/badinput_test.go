@@ -142,7 +142,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 					call func() error
 					want error
 					text string
-				}{"ReplyOptions comment and body", func() error {
+				}{"Reply comment and body", func() error {
 					return svc.Reply(ctx, "AAMk1", "hi", &mail.ReplyOptions{Message: &mail.Message{Body: item.TextBody("also hi")}})
 				}, mail.ErrInvalidMessage, "not both"},
 			)
@@ -153,6 +153,8 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 				t.Errorf("%s: error %v; want one matching %v and saying %q", c.name, err, c.want, c.text)
 			}
+			op, _, _ := strings.Cut(c.name, " ")
+			servicetest.ReadsOnce(t, err, "mail: "+op+": ")
 			if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 				t.Errorf("%s: %d requests sent, want none", c.name, n)
 			}
@@ -209,6 +211,8 @@ func TestNotSupportedOnPremises(t *testing.T) {
 		if !errors.Is(err, odata.ErrNotSupported) || !strings.Contains(err.Error(), "outlook-v2.0") {
 			t.Errorf("%s on premises: %v; want ErrNotSupported naming the dialect", c.name, err)
 		}
+		op, _, _ := strings.Cut(c.name, " ")
+		servicetest.ReadsOnce(t, err, "mail: "+op+": ")
 		if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 			t.Errorf("%s: %d requests sent, want none", c.name, n)
 		}

@@ -57,12 +57,16 @@ func (s *Service) GetMessage(ctx context.Context, id string, q *odata.Query) (*M
 // given must be valid addresses. Small file attachments may come along
 // (see MaxInlineAttachmentSize).
 func (s *Service) CreateDraft(ctx context.Context, m *Message) (*Message, error) {
-	return s.CreateMessageIn(ctx, "", m)
+	return s.createMessage(ctx, "CreateDraft", "", m)
 }
 
 // CreateMessageIn saves m as a draft in folder ("" for Drafts).
 func (s *Service) CreateMessageIn(ctx context.Context, folder FolderID, m *Message) (*Message, error) {
-	if err := checkMessage("CreateDraft", m, false); err != nil {
+	return s.createMessage(ctx, "CreateMessageIn", folder, m)
+}
+
+func (s *Service) createMessage(ctx context.Context, op string, folder FolderID, m *Message) (*Message, error) {
+	if err := checkMessage(op, m, false); err != nil {
 		return nil, err
 	}
 	return created(odata.Create[Message](ctx, s.c, messagesPath(folder), outgoing(m)))
@@ -269,7 +273,7 @@ func (s *Service) reply(op, id, comment string, to []item.Recipient, opts *Reply
 		return b, fmt.Errorf("mail: %s: %w", op, err)
 	}
 	if opts != nil && opts.Message != nil {
-		if err := s.notOnV2(op+" with a message", "Outlook REST v2.0 takes only a comment and recipients"); err != nil {
+		if err := s.notOnV2(op, "Outlook REST v2.0 takes a comment and recipients, not a message"); err != nil {
 			return b, err
 		}
 		if err := checkMessage(op, opts.Message, false); err != nil {

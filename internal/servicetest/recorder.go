@@ -97,20 +97,16 @@ type Op[S any] struct {
 func CheckRequests[S any](t *testing.T, newService func(*odata.Client) S, ops []Op[S], answer func(*http.Request) (int, string), update bool) {
 	t.Helper()
 	for _, d := range []struct {
-		name, root string
-		dialect    *odata.Dialect
-	}{{"graph", "https://graph.microsoft.com/v1.0", odata.Graph}, {"v2", "https://mail.contoso.com/api/v2.0", odata.OutlookV2}} {
+		name    string
+		dialect *odata.Dialect
+	}{{"graph", odata.Graph}, {"v2", odata.OutlookV2}} {
 		for _, op := range ops {
 			if op.GraphOnly && d.dialect != odata.Graph {
 				continue
 			}
 			t.Run(d.name+"/"+op.Name, func(t *testing.T) {
-				rec := &Recorder{Answer: answer}
-				c, err := odata.NewClient(d.root, d.dialect, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}),
-					odata.WithDoer(rec), odata.WithMailbox(CloudAddr))
-				if err != nil {
-					t.Fatal(err)
-				}
+				c, rec := RecordingClient(t, d.dialect)
+				rec.Answer = answer
 				if err := op.Call(t.Context(), newService(c)); err != nil {
 					t.Fatalf("%s: %v", op.Name, err)
 				}
@@ -118,4 +114,22 @@ func CheckRequests[S any](t *testing.T, newService func(*odata.Client) S, ops []
 			})
 		}
 	}
+}
+
+// RecordingClient returns an OData client of the cloud mailbox in dialect d
+// (Graph at graph.microsoft.com, Outlook REST v2.0 at OnPremHost) whose
+// requests go to the Recorder returned.
+func RecordingClient(t testing.TB, d *odata.Dialect) (*odata.Client, *Recorder) {
+	t.Helper()
+	root := "https://graph.microsoft.com/v1.0"
+	if d.IsOutlookV2() {
+		root = "https://" + OnPremHost + "/api/v2.0"
+	}
+	rec := &Recorder{}
+	c, err := odata.NewClient(root, d, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}),
+		odata.WithDoer(rec), odata.WithMailbox(CloudAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, rec
 }

@@ -95,3 +95,20 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("recorded:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestTextProblem(t *testing.T) {
+	for msg, want := range map[string]string{
+		"mail: SendMail: invalid message: nil message":                                      "",
+		"mail: GetMessage: empty message id: odata: invalid path":                           "",
+		"mail: SendMail: mail: invalid message: nil message":                                `names "mail:" twice`,
+		"mail: SendMail: odata: GET /x: 404: odata: not found":                              `names "odata:" twice`,
+		"mail: SendMail: attachment 1: SendMail: too big":                                   `repeats "SendMail"`,
+		"calendar: View: bad range":                                                         `does not start with "mail: "`,
+		"mail: ListMessages: invalid query:\nsecond line":                                   "spans lines",
+		"mail: UpdateMessage: invalid message: toRecipients 1: item: invalid email address": "",
+	} {
+		if got := textProblem(msg, "mail: "); got != want {
+			t.Errorf("textProblem(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
