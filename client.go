@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -165,8 +166,11 @@ func WithCloud(cloud autodiscover.Cloud) Option {
 
 // WithAutodiscover passes options to the Autodiscover resolver: its cache
 // (autodiscover.WithCache, to share one across a fleet), TTLs, allowed
-// hosts, approval hook, SRV resolver. The client sets the HTTP client,
-// cloud, clock and logger itself.
+// hosts, approval hook, SRV resolver, candidates. The resolver's HTTP
+// client, cloud, logger and clock are the client's own (WithHTTPClient,
+// WithCloud, WithLogger, WithClock), so that Autodiscover, sign-in and REST
+// share one connection pool and one clock: autodiscover.WithHTTPClient,
+// WithCloud, WithLogger and WithClock given here are overridden.
 func WithAutodiscover(opts ...autodiscover.Option) Option {
 	return func(c *config) error {
 		c.adOptions = append(c.adOptions, opts...)
@@ -192,8 +196,11 @@ func WithTokenCache(tc TokenCache) Option {
 	}
 }
 
-// WithClock sets the clock used for token expiry and cache lifetimes
-// (default time.Now); tests use it.
+// WithClock sets the clock the client judges time by (default time.Now):
+// when a token is refreshed (five minutes before it expires), how long
+// Autodiscover answers and failed server probes are believed, how often a
+// mailbox is located again. Tests use it. MSAL's own token cache, behind the
+// MSAL-backed credentials, keeps real time.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
@@ -229,12 +236,13 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	adOpts := append([]autodiscover.Option{
+	// The client's own settings come last, so they win (see WithAutodiscover).
+	adOpts := append(slices.Clip(cfg.adOptions),
 		autodiscover.WithHTTPClient(hc),
 		autodiscover.WithCloud(cfg.cloud),
 		autodiscover.WithLogger(cfg.logger),
 		autodiscover.WithClock(cfg.now),
-	}, cfg.adOptions...)
+	)
 	resolver, err := autodiscover.New(adOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("outlook: WithAutodiscover: %w", err)

@@ -28,7 +28,7 @@ func TestMailboxCacheIsBounded(t *testing.T) {
 		}
 	}
 	cached, evicted := c.MailboxCacheCounts()
-	if cached != size || cached+evicted != n {
+	if cached != size || cached+evicted > n { // the collector may have taken some already
 		t.Errorf("after %d mailboxes: %d cached, %d let go; want %d cached", n, cached, evicted, size)
 	}
 	deadline := time.Now().Add(10 * time.Second)
