@@ -21,9 +21,9 @@ type Sample struct {
 }
 
 // Samples reads the sample files of dir (such as "graph-samples") whose
-// names keep accepts (nil keeps all), by file name. It skips the test as
-// External does when the data is absent, and fails it when dir holds no
-// sample or a file does not parse.
+// names keep accepts (nil keeps all), by file name. When the data is absent
+// it skips the test, or fails it under CI, as External does; it fails it
+// when dir holds no sample or a file does not parse.
 func Samples(t testing.TB, dir string, keep func(name string) bool) map[string]Sample {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(External(t, dir), "*.json"))
