@@ -116,13 +116,13 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // WithMaxConcurrentPerMailbox caps the requests in flight to one mailbox
-// (default 4: Exchange throttles above that), a response's body counting
-// until it is read or closed. The cap is per mailbox, not per client: a
-// program spreading its work over many mailboxes runs 4 requests on each at
-// once, but goroutines hammering one mailbox queue for its 4 slots, so 32
-// of them get about what 4 would (the SDK's benchmark of 32 goroutines on
-// one mailbox measures 0.84x the throughput of plain net/http, which
-// Exchange would throttle), and a context deadline counts the wait. Raise it
+// (default 4: Exchange throttles a mailbox above that), a response's body
+// counting until it is read or closed. The cap is per mailbox, not per
+// client: work spread over mailboxes runs 4 requests on each at once, but
+// goroutines hammering one mailbox queue for its 4 slots, so 32 of them move
+// no more requests per second than 4 would (when the server's time
+// dominates, 4/32 of what 32 free connections could; BenchmarkParallelGET
+// measures both cases), and a context deadline counts the wait. Raise it
 // only for a server known to allow more.
 func WithMaxConcurrentPerMailbox(n int) Option {
 	return func(c *config) error {
