@@ -293,8 +293,17 @@ func (c *Client) Mailbox(ctx context.Context, address string) (*Mailbox, error) 
 // MailboxAt returns the handle of the mailbox at address served by ep,
 // skipping Autodiscover (for callers that store endpoints themselves).
 func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
-	if ep.Mailbox == "" || ep.URL == "" || ep.Resource == "" || ep.API == 0 {
-		return nil, fmt.Errorf("outlook: MailboxAt: incomplete endpoint %+v", ep)
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{{"Mailbox", ep.Mailbox == ""}, {"URL", ep.URL == ""}, {"API", ep.API == 0}, {"Resource", ep.Resource == ""}} {
+		if f.unset {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("outlook: MailboxAt: the endpoint has no %s", strings.Join(missing, ", "))
 	}
 	ep.Mailbox = strings.ToLower(ep.Mailbox)
 	return c.mailbox(ctx, ep)

@@ -116,11 +116,25 @@ func (s *tokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ctx.Err()
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, fmt.Errorf("outlook: token for %s: %w", s.resource, r.Err)
+			return nil, &tokenError{resource: s.resource, err: r.Err}
 		}
 		return r.Val.(*oauth2.Token), nil
 	}
 }
+
+// tokenError is a failure to get a token for a resource. Its text names
+// the package once, whichever of this package's errors it wraps
+// (ErrSignInRequired, say).
+type tokenError struct {
+	resource string
+	err      error
+}
+
+func (e *tokenError) Error() string {
+	return "outlook: token for " + e.resource + ": " + strings.TrimPrefix(e.err.Error(), "outlook: ")
+}
+
+func (e *tokenError) Unwrap() error { return e.err }
 
 // invalidate drops the cached token, which a service refused, so the next
 // call fetches a new one: the credential's own cache (MSAL's) is told to
