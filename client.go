@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,9 +29,9 @@ type Client struct {
 	cred     boundCredential
 	resolver *autodiscover.Resolver
 
-	mu        sync.RWMutex
-	mailboxes map[string]*Mailbox // by lower-cased address
-	probes    map[string]*probe   // on-premises REST/auth probes, by host
+	mu      sync.RWMutex
+	handles handles           // mailbox handles, by lower-cased address
+	probes  map[string]*probe // on-premises REST/auth probes, by host
 }
 
 // config holds the options; every zero field means the default.
@@ -41,6 +42,7 @@ type config struct {
 	retry         RetryPolicy
 	retrySet      bool
 	maxConcurrent int
+	mailboxCache  int
 	cloud         autodiscover.Cloud
 	adOptions     []autodiscover.Option
 	prefer        odata.Prefer
@@ -125,13 +127,38 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // WithMaxConcurrentPerMailbox caps the requests in flight to one mailbox
-// (default 4: Exchange throttles above that).
+// (default 4: Exchange throttles a mailbox above that), a response's body
+// counting until it is read or closed. The cap is per mailbox, not per
+// client: work spread over mailboxes runs 4 requests on each at once, but
+// goroutines hammering one mailbox queue for its 4 slots, so 32 of them move
+// no more requests per second than 4 would (when the server's time
+// dominates, 4/32 of what 32 free connections could; BenchmarkParallelGET
+// measures both cases), and a context deadline counts the wait. Raise it
+// only for a server known to allow more.
 func WithMaxConcurrentPerMailbox(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
 			return fmt.Errorf("outlook: WithMaxConcurrentPerMailbox(%d): want at least 1", n)
 		}
 		c.maxConcurrent = n
+		return nil
+	}
+}
+
+// WithMailboxCacheSize sets how many mailbox handles the client keeps
+// ready (default DefaultMailboxCacheSize). Beyond that it lets go of the
+// least recently used, so a program that walks through a tenant's
+// mailboxes holds a bounded number; the next Client.Mailbox for an address
+// let go builds a new handle from the Autodiscover cache, without a
+// request. A handle let go while the program still holds it keeps working,
+// and Client.Mailbox returns that same handle for its address while it is
+// held, so one mailbox never has two request limits.
+func WithMailboxCacheSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("outlook: WithMailboxCacheSize(%d): want at least 1", n)
+		}
+		c.mailboxCache = n
 		return nil
 	}
 }
@@ -150,8 +177,11 @@ func WithCloud(cloud autodiscover.Cloud) Option {
 
 // WithAutodiscover passes options to the Autodiscover resolver: its cache
 // (autodiscover.WithCache, to share one across a fleet), TTLs, allowed
-// hosts, approval hook, SRV resolver. The client sets the HTTP client,
-// cloud, clock and logger itself.
+// hosts, approval hook, SRV resolver, candidates. The resolver's HTTP
+// client, cloud, logger and clock are the client's own (WithHTTPClient,
+// WithCloud, WithLogger, WithClock), so that Autodiscover, sign-in and REST
+// share one connection pool and one clock: autodiscover.WithHTTPClient,
+// WithCloud, WithLogger and WithClock given here are overridden.
 func WithAutodiscover(opts ...autodiscover.Option) Option {
 	return func(c *config) error {
 		c.adOptions = append(c.adOptions, opts...)
@@ -177,8 +207,12 @@ func WithTokenCache(tc TokenCache) Option {
 	}
 }
 
-// WithClock sets the clock used for token expiry, cache lifetimes and
-// Retry-After dates (default time.Now); tests use it.
+// WithClock sets the clock the client judges time by (default time.Now):
+// when a token is refreshed (five minutes before it expires), how long
+// Autodiscover answers and failed server probes are believed, how often a
+// mailbox is located again, and what a Retry-After date in an error means.
+// Tests use it. MSAL's own token cache, behind the MSAL-backed credentials,
+// keeps real time.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
@@ -196,7 +230,7 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	if cred == nil {
 		return nil, errors.New("outlook: NewClient(nil credential)")
 	}
-	cfg := config{cloud: autodiscover.Global, now: time.Now}
+	cfg := config{cloud: autodiscover.Global, now: time.Now, mailboxCache: DefaultMailboxCacheSize}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -216,20 +250,21 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	adOpts := append([]autodiscover.Option{
+	// The client's own settings come last, so they win (see WithAutodiscover).
+	adOpts := append(slices.Clip(cfg.adOptions),
 		autodiscover.WithHTTPClient(hc),
 		autodiscover.WithCloud(cfg.cloud),
 		autodiscover.WithLogger(cfg.logger),
 		autodiscover.WithClock(cfg.now),
-	}, cfg.adOptions...)
+	)
 	resolver, err := autodiscover.New(adOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("outlook: autodiscover: %w", err)
+		return nil, fmt.Errorf("outlook: WithAutodiscover: %w", err)
 	}
 	if _, err := newTransport(cfg); err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, cred: bound, resolver: resolver, mailboxes: map[string]*Mailbox{}, probes: map[string]*probe{}}, nil
+	return &Client{cfg: cfg, cred: bound, resolver: resolver, handles: newHandles(cfg.mailboxCache), probes: map[string]*probe{}}, nil
 }
 
 func newTransport(cfg config) (*transport.Client, error) {
@@ -255,41 +290,64 @@ func newTransport(cfg config) (*transport.Client, error) {
 func (c *Client) Resolver() *autodiscover.Resolver { return c.resolver }
 
 // Mailbox returns the handle of the mailbox at address, locating it through
-// Autodiscover (cached). For an on-premises mailbox it also checks, once per
-// server, that the server serves the REST API with OAuth: if not, the error
-// matches ErrRESTUnavailable and says what the administrator must enable.
+// Autodiscover (cached: a mailbox already located costs no request and no
+// allocation). A mailbox that cannot be located gives the resolver's error,
+// which names the address: an *autodiscover.Error summing up what was
+// tried, or one matching autodiscover.ErrInvalidAddress. For an
+// on-premises mailbox it also checks, once per server, that the server
+// serves the REST API with OAuth: if not, the error matches
+// ErrRESTUnavailable and says what the administrator must enable.
 func (c *Client) Mailbox(ctx context.Context, address string) (*Mailbox, error) {
 	ep, err := c.resolver.Resolve(ctx, address)
 	if err != nil {
-		return nil, fmt.Errorf("outlook: locating %s: %w", address, err)
+		return nil, err
 	}
-	c.mu.RLock()
-	mb := c.mailboxes[ep.Mailbox]
-	c.mu.RUnlock()
-	if mb != nil && mb.Endpoint() == ep {
-		return mb, nil
-	}
-	return c.bindMailbox(ctx, ep, mb)
+	return c.mailbox(ctx, ep)
 }
 
 // MailboxAt returns the handle of the mailbox at address served by ep,
 // skipping Autodiscover (for callers that store endpoints themselves).
 func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
-	if ep.Mailbox == "" || ep.URL == "" || ep.Resource == "" || ep.API == 0 {
-		return nil, fmt.Errorf("outlook: MailboxAt: incomplete endpoint %+v", ep)
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{{"Mailbox", ep.Mailbox == ""}, {"URL", ep.URL == ""}, {"API", ep.API == 0}, {"Resource", ep.Resource == ""}} {
+		if f.unset {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("outlook: MailboxAt: the endpoint has no %s", strings.Join(missing, ", "))
 	}
 	ep.Mailbox = strings.ToLower(ep.Mailbox)
-	c.mu.RLock()
-	mb := c.mailboxes[ep.Mailbox]
-	c.mu.RUnlock()
-	if mb != nil && mb.Endpoint() == ep {
-		return mb, nil
-	}
-	return c.bindMailbox(ctx, ep, mb)
+	return c.mailbox(ctx, ep)
 }
 
-// bindMailbox makes (or re-points) the handle for ep.
-func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old *Mailbox) (*Mailbox, error) {
+// mailbox returns the handle bound to ep: the cached one on the fast path,
+// else one made or re-pointed.
+func (c *Client) mailbox(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
+	c.mu.RLock()
+	mb := c.handles.get(ep.Mailbox)
+	c.mu.RUnlock()
+	if mb != nil && mb.Endpoint() == ep {
+		if !mb.used.Load() { // a write only when the bit changes: lookups of one mailbox share no cache line
+			mb.used.Store(true)
+		}
+		return mb, nil
+	}
+	return c.bindMailbox(ctx, ep)
+}
+
+// bindMailbox makes the handle for ep, or re-points the one cached or still
+// held for its address.
+func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
+	c.mu.Lock()
+	old := c.handles.find(c, ep.Mailbox)
+	c.mu.Unlock()
+	if old != nil && old.Endpoint() == ep {
+		return old, nil
+	}
 	t, err := c.target(ctx, ep)
 	if err != nil {
 		return nil, err
@@ -320,7 +378,7 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old 
 	mb.Contacts = contacts.NewService(od)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cur := c.mailboxes[ep.Mailbox]; cur != nil {
+	if cur := c.handles.find(c, ep.Mailbox); cur != nil {
 		// Another goroutine bound it first: keep one handle per mailbox.
 		if cur.Endpoint() != ep {
 			if err := cur.od.Retarget(*t); err != nil {
@@ -330,7 +388,7 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, old 
 		}
 		return cur, nil
 	}
-	c.mailboxes[ep.Mailbox] = mb
+	c.handles.put(c, mb)
 	return mb, nil
 }
 

@@ -248,14 +248,23 @@ func TestDeviceCode(t *testing.T) {
 	}
 	c := newClient(t, srv, outlook.DeviceCode("contoso.com", appID, prompt, "Mail.ReadWrite"))
 	ctx := t.Context()
-	for _, addr := range []string{"bob@contoso.com", "alice@contoso.com"} {
-		mb, err := c.Mailbox(ctx, addr)
+	// Bob reads his on-premises inbox; the token for Graph then comes
+	// silently, and Graph refuses it for Alice's mailbox: a delegated token
+	// opens the signed-in user's mailbox only.
+	for _, tc := range []struct {
+		addr string
+		want error
+	}{{"bob@contoso.com", nil}, {"alice@contoso.com", odata.ErrForbidden}} {
+		mb, err := c.Mailbox(ctx, tc.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inboxSubjects(ctx, mb); err != nil && addr == "bob@contoso.com" {
-			t.Fatalf("%s: %v", addr, err)
+		if _, err := inboxSubjects(ctx, mb); !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) {
+			t.Errorf("%s: err = %v, want %v", tc.addr, err, tc.want)
 		}
+	}
+	if n := srv.TokenRequests()[outlooktest.TokenKey{ClientID: appID, Resource: "https://graph.microsoft.com"}]; n != 1 {
+		t.Errorf("%d token requests for Graph, want 1 (silent, after the device code sign-in)", n)
 	}
 	if len(prompts) != 1 || prompts[0].UserCode == "" || !strings.Contains(prompts[0].Message, prompts[0].UserCode) {
 		t.Errorf("prompts = %+v; want one, with the code in the message (the second host's token comes silently)", prompts)

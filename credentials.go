@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +60,7 @@ const refreshAhead = 5 * time.Minute
 type tokenSource struct {
 	resource string
 	fetch    func(ctx context.Context) (*oauth2.Token, error)
+	refuse   func(accessToken string) // tells the credential's cache a token was refused; nil if it keeps none
 	now      func() time.Time
 	mu       sync.Mutex
 	tok      *oauth2.Token
@@ -113,17 +116,37 @@ func (s *tokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ctx.Err()
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, fmt.Errorf("outlook: token for %s: %w", s.resource, r.Err)
+			return nil, &tokenError{resource: s.resource, err: r.Err}
 		}
 		return r.Val.(*oauth2.Token), nil
 	}
 }
 
-// invalidate drops the cached token, so the next call fetches a new one.
+// tokenError is a failure to get a token for a resource. Its text names
+// the package once, whichever of this package's errors it wraps
+// (ErrSignInRequired, say).
+type tokenError struct {
+	resource string
+	err      error
+}
+
+func (e *tokenError) Error() string {
+	return "outlook: token for " + e.resource + ": " + strings.TrimPrefix(e.err.Error(), "outlook: ")
+}
+
+func (e *tokenError) Unwrap() error { return e.err }
+
+// invalidate drops the cached token, which a service refused, so the next
+// call fetches a new one: the credential's own cache (MSAL's) is told to
+// forget it too, or it would hand the same token back.
 func (s *tokenSource) invalidate() {
 	s.mu.Lock()
+	tok := s.tok
 	s.tok = nil
 	s.mu.Unlock()
+	if tok != nil && s.refuse != nil {
+		s.refuse(tok.AccessToken)
+	}
 }
 
 // perResource keeps one token source per resource for a bound credential.
@@ -131,6 +154,7 @@ type perResource struct {
 	mu      sync.Mutex
 	sources map[string]*tokenSource
 	make    func(resource string) (*tokenSource, error)
+	refuse  func(accessToken string) // the credential cache's, if it keeps one
 }
 
 func (p *perResource) tokenSource(resource string) (*tokenSource, error) {
@@ -143,6 +167,7 @@ func (p *perResource) tokenSource(resource string) (*tokenSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.refuse = p.refuse
 	if p.sources == nil {
 		p.sources = map[string]*tokenSource{}
 	}
@@ -308,15 +333,13 @@ func (c *confidentialCred) bind(env credEnv) (boundCredential, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []confidential.Option{confidential.WithHTTPClient(env.httpClient)}
-	if env.cache != nil {
-		opts = append(opts, confidential.WithCache(cacheAdapter{env.cache}))
-	}
+	mc := newMSALCache(env.cache)
+	opts := []confidential.Option{confidential.WithHTTPClient(env.httpClient), confidential.WithCache(mc)}
 	app, err := confidential.New(authority(env, c.tenant), c.clientID, cred, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
-	return &perResource{make: func(resource string) (*tokenSource, error) {
+	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
 		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
 			if delegated {
 				r, err := app.AcquireTokenOnBehalfOf(ctx, c.oboAssertion, qualify(resource, c.oboScopes))
@@ -371,11 +394,11 @@ func (c *deviceCodeCred) bind(env credEnv) (boundCredential, error) {
 	if c.prompt == nil {
 		return nil, fmt.Errorf("%w: DeviceCode needs a prompt function to show the user the code", ErrInvalidCredential)
 	}
-	app, err := newPublic(env, c.tenant, c.clientID)
+	app, mc, err := newPublic(env, c.tenant, c.clientID)
 	if err != nil {
 		return nil, err
 	}
-	return &perResource{make: func(resource string) (*tokenSource, error) {
+	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
 		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
 			scopes := qualify(resource, c.scopes)
 			if tok, ok := silentPublic(ctx, app, scopes); ok {
@@ -398,16 +421,14 @@ func (c *deviceCodeCred) bind(env credEnv) (boundCredential, error) {
 	}}, nil
 }
 
-func newPublic(env credEnv, tenant, clientID string) (public.Client, error) {
-	opts := []public.Option{public.WithAuthority(authority(env, tenant)), public.WithHTTPClient(env.httpClient)}
-	if env.cache != nil {
-		opts = append(opts, public.WithCache(cacheAdapter{env.cache}))
-	}
+func newPublic(env credEnv, tenant, clientID string) (public.Client, *msalCache, error) {
+	mc := newMSALCache(env.cache)
+	opts := []public.Option{public.WithAuthority(authority(env, tenant)), public.WithHTTPClient(env.httpClient), public.WithCache(mc)}
 	app, err := public.New(clientID, opts...)
 	if err != nil {
-		return app, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+		return app, nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
-	return app, nil
+	return app, mc, nil
 }
 
 // silentPublic gets a token from MSAL's cache or with a refresh token of a
@@ -523,23 +544,116 @@ func dirOf(p string) string {
 	return "."
 }
 
-// cacheAdapter plugs a TokenCache into MSAL.
-type cacheAdapter struct{ c TokenCache }
+// msalCache is the cache of every MSAL client the SDK makes: MSAL's own
+// in memory, or the caller's TokenCache. It leaves out of what MSAL loads
+// the access tokens a service refused, so that asking MSAL again after a
+// 401 gets a new token rather than the refused one from its cache (MSAL for
+// Go has no force-refresh for app tokens).
+type msalCache struct {
+	store TokenCache // nil: MSAL's memory only
 
-func (a cacheAdapter) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
-	b, err := a.c.Load(ctx)
-	if err != nil || len(b) == 0 {
-		return err
-	}
-	return u.Unmarshal(b)
+	mu      sync.Mutex
+	blobs   map[string][]byte // without a store: the last export of each cache partition
+	refused []string          // the last maxRefused access tokens refused
 }
 
-func (a cacheAdapter) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
+// maxRefused bounds the refused tokens remembered; a token lives an hour or
+// so, and a service refuses few.
+const maxRefused = 16
+
+func newMSALCache(store TokenCache) *msalCache {
+	return &msalCache{store: store, blobs: map[string][]byte{}}
+}
+
+// refuse makes MSAL forget the access token from its next load on.
+func (a *msalCache) refuse(accessToken string) {
+	if accessToken == "" {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.refused) == maxRefused {
+		a.refused = a.refused[1:]
+	}
+	a.refused = append(a.refused, accessToken)
+}
+
+// Replace loads the cache into MSAL before it reads: the store's contents,
+// or (without a store) MSAL's own last export when a token was refused
+// since, so that it forgets that token.
+func (a *msalCache) Replace(ctx context.Context, u cache.Unmarshaler, h cache.ReplaceHints) error {
+	var b []byte
+	if a.store != nil {
+		var err error
+		if b, err = a.store.Load(ctx); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	refused := slices.Clone(a.refused)
+	if a.store == nil {
+		if len(refused) == 0 {
+			a.mu.Unlock()
+			return nil // MSAL's memory is current
+		}
+		b = a.blobs[h.PartitionKey]
+	}
+	a.mu.Unlock()
+	if len(b) == 0 {
+		return nil
+	}
+	return u.Unmarshal(withoutTokens(b, refused))
+}
+
+// Export saves what MSAL holds after it writes.
+func (a *msalCache) Export(ctx context.Context, m cache.Marshaler, h cache.ExportHints) error {
 	b, err := m.Marshal()
 	if err != nil {
 		return err
 	}
-	return a.c.Save(ctx, b)
+	if a.store != nil {
+		return a.store.Save(ctx, b)
+	}
+	a.mu.Lock()
+	a.blobs[h.PartitionKey] = b
+	a.mu.Unlock()
+	return nil
+}
+
+// withoutTokens removes from a serialized MSAL cache (the schema shared by
+// the MSAL libraries) the access tokens whose secret is one of tokens. A
+// cache it cannot read is returned as is, for MSAL to judge.
+func withoutTokens(b []byte, tokens []string) []byte {
+	if len(tokens) == 0 {
+		return b
+	}
+	var c map[string]json.RawMessage
+	if json.Unmarshal(b, &c) != nil {
+		return b
+	}
+	var ats map[string]json.RawMessage
+	if json.Unmarshal(c["AccessToken"], &ats) != nil {
+		return b
+	}
+	dropped := false
+	for k, raw := range ats {
+		var at struct {
+			Secret string `json:"secret"`
+		}
+		if json.Unmarshal(raw, &at) == nil && slices.Contains(tokens, at.Secret) {
+			delete(ats, k)
+			dropped = true
+		}
+	}
+	if !dropped {
+		return b
+	}
+	c["AccessToken"], _ = json.Marshal(ats)
+	out, err := json.Marshal(c)
+	if err != nil {
+		return b
+	}
+	return out
 }
 
 // Delegated sign-in for web apps: authorization code with PKCE.
@@ -587,10 +701,8 @@ func (a *AuthCodeCredential) bind(env credEnv) (boundCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
-	opts := []confidential.Option{confidential.WithHTTPClient(env.httpClient)}
-	if env.cache != nil {
-		opts = append(opts, confidential.WithCache(cacheAdapter{env.cache}))
-	}
+	mc := newMSALCache(env.cache)
+	opts := []confidential.Option{confidential.WithHTTPClient(env.httpClient), confidential.WithCache(mc)}
 	app, err := confidential.New(authority(env, a.tenant), a.clientID, cred, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
@@ -598,7 +710,7 @@ func (a *AuthCodeCredential) bind(env credEnv) (boundCredential, error) {
 	a.mu.Lock()
 	a.env, a.app = env, &app
 	a.mu.Unlock()
-	return &perResource{make: func(resource string) (*tokenSource, error) {
+	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
 		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
 			a.mu.Lock()
 			acct := a.account

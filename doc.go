@@ -64,6 +64,8 @@
 // request; a cached lookup costs no allocation. Redirects are followed only
 // over https, to Microsoft's hosts, the mailbox's own domain, or hosts you
 // allow ([WithAutodiscover]); no token is ever sent to an Autodiscover host.
+// The client keeps a bounded number of mailbox handles
+// ([WithMailboxCacheSize]).
 //
 // A cloud mailbox is always reached through Graph (Microsoft decommissioned
 // the cloud Outlook REST endpoint). An on-premises mailbox is reached through
@@ -81,7 +83,10 @@
 //
 // Service errors are *odata.Error values matching odata.ErrNotFound,
 // odata.ErrThrottled and the other sentinels with errors.Is; Autodiscover
-// failures are *autodiscover.Error values listing every candidate tried.
+// failures are *autodiscover.Error values, whose text sums up what was tried
+// in one line and whose Attempts list every request. An error's text names
+// the package and the operation that refused once ("mail: SendMail: invalid
+// message: no recipients"); branch on the sentinels, not on the text.
 // Throttling (429, 503) and dropped connections are retried with backoff and
 // Retry-After, but a send or a create is retried only when the server
 // provably did not process it.

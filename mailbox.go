@@ -42,13 +42,16 @@ func (l Location) String() string {
 // Mailbox is the handle of one mailbox. Its services reach the mailbox
 // wherever it lives, and follow it when it moves (a mailbox migrated from
 // on-premises to Exchange Online is found again on the next call). It is
-// safe for concurrent use; Client.Mailbox returns the same handle for the
-// same address.
+// safe for concurrent use, and stays usable as long as it is held.
+// Client.Mailbox returns the same handle for the same address while the
+// client caches it or anyone holds it (see WithMailboxCacheSize).
 type Mailbox struct {
 	client  *Client
 	address string
 	ep      atomic.Pointer[autodiscover.Endpoint]
 	od      *odata.Client
+	used    atomic.Bool // looked up since the cache's hand last passed
+	cleanup bool        // a cleanup forgets it once collected; guarded by client.mu
 
 	// Mail is the mailbox's mail: messages, folders, attachments, sending,
 	// change tracking and mail settings, in whichever dialect the mailbox

@@ -191,12 +191,7 @@ func TestDiscoverAuth(t *testing.T) {
 func TestDiscoverAuthBadInput(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle("slow.contoso.com", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-	})
+	n.handle("slow.contoso.com", stall)
 	r := newTestResolver(t, n)
 	for _, u := range []string{"", "http://mail.contoso.com/api/v2.0", "mail.contoso.com/api", "https:///x"} {
 		if _, err := r.DiscoverAuth(t.Context(), Endpoint{URL: u}); err == nil {

@@ -60,7 +60,7 @@ func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirect
 		if visited[k] {
 			// Not a policy matter: Exchange Online answers an unknown address
 			// by redirecting to itself, so a loop is how "no such mailbox" looks.
-			o.attempts = append(o.attempts, Attempt{Candidate: c, URL: u.String(), Err: fmt.Errorf("autodiscover: redirect loop back to %s", u.Redacted())})
+			o.attempts = append(o.attempts, Attempt{Candidate: c, URL: u.String(), Err: fmt.Errorf("%w: the redirects came back to this URL", errRedirectLoop)})
 			return o, false
 		}
 		visited[k] = true

@@ -35,7 +35,8 @@ type Cloud struct {
 }
 
 // The clouds this package knows. Values come from Microsoft's CSS-Exchange
-// scripts (docs/protocol.md, section 0).
+// scripts (Get-CloudServiceEndpoint.ps1 in
+// https://github.com/microsoft/CSS-Exchange).
 var (
 	// Global is the worldwide commercial cloud.
 	Global = Cloud{

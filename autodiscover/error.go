@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ var (
 	// enabled there, so no token can be obtained for it.
 	ErrModernAuthNotConfigured = errors.New("autodiscover: modern auth is not configured")
 )
+
+// errRedirectLoop marks an attempt that came back to a URL already asked:
+// how Exchange Online says it does not know an address.
+var errRedirectLoop = errors.New("autodiscover: redirect loop")
 
 // Candidate names a way of finding the Autodiscover service, in the order
 // they are tried.
@@ -93,6 +98,10 @@ func (a Attempt) String() string {
 	msg := ""
 	if a.Err != nil {
 		msg = strings.TrimPrefix(a.Err.Error(), "autodiscover: ")
+		if ue, ok := errors.AsType[*url.Error](a.Err); ok && ue.URL == a.URL {
+			// net/http names the URL again ("Get \"https://...\": ..."): once is enough.
+			msg = strings.Replace(msg, ue.Error(), ue.Err.Error(), 1)
+		}
 	}
 	if a.Status != 0 && !strings.HasPrefix(msg, "status ") {
 		fmt.Fprintf(&b, ": %d", a.Status)
@@ -108,10 +117,19 @@ func (a Attempt) String() string {
 	return b.String()
 }
 
-// Error is returned when Resolve finds no endpoint. It lists every request
-// made, in order, so the log line shows why each candidate failed. Its text is
-// for people and may change: branch with [errors.Is] on [ErrNoEndpoint],
-// [ErrRefused], [ErrTimeout], or the context's errors.
+// Error is returned when Resolve finds no endpoint. Its text is one line
+// saying which mailbox was asked for, how many requests went to how many
+// hosts, and the attempt that best explains the failure; Attempts lists
+// every request made, in order, for logs and for a closer look:
+//
+//	if e, ok := errors.AsType[*autodiscover.Error](err); ok {
+//		for _, a := range e.Attempts {
+//			log.Print(a)
+//		}
+//	}
+//
+// The text is for people and may change: branch with [errors.Is] on
+// [ErrNoEndpoint], [ErrRefused], [ErrTimeout], or the context's errors.
 type Error struct {
 	// Mailbox is the address being resolved, lower-cased.
 	Mailbox string
@@ -121,7 +139,12 @@ type Error struct {
 	cause error
 }
 
-// Error lists the mailbox and every attempt with its outcome.
+// Error summarises the failure in one line: the mailbox, the requests made
+// and the hosts they went to, and the most telling attempt. That is a
+// refusal by policy (the caller can allow the host), else an answer that
+// was no Autodiscover answer, a timeout, an error status other than 404,
+// Exchange Online's redirect loop (it does not know the address), a 404,
+// a network failure, and last a missing SRV record; the earliest of equals.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "autodiscover: no endpoint found for %s", e.Mailbox)
@@ -131,14 +154,51 @@ func (e *Error) Error() string {
 	if len(e.Attempts) == 0 {
 		return b.String()
 	}
-	fmt.Fprintf(&b, " after %d attempts: ", len(e.Attempts))
+	requests, hosts := 0, map[string]bool{}
+	best := 0
 	for i, a := range e.Attempts {
-		if i > 0 {
-			b.WriteString("; ")
+		if !a.Refused && !strings.HasPrefix(a.URL, "dns:") {
+			requests++
+			if u, err := url.Parse(a.URL); err == nil {
+				hosts[strings.ToLower(u.Hostname())] = true
+			}
 		}
-		b.WriteString(a.String())
+		if a.telling() > e.Attempts[best].telling() {
+			best = i
+		}
 	}
+	fmt.Fprintf(&b, ": %s to %s; %v", plural(requests, "request"), plural(len(hosts), "host"), e.Attempts[best])
 	return b.String()
+}
+
+// telling ranks how much an attempt explains a failed discovery.
+func (a Attempt) telling() int {
+	switch {
+	case a.Refused || errors.Is(a.Err, ErrRefused):
+		return 8
+	case a.Err == nil:
+		return 0 // a redirect followed
+	case a.Status == http.StatusOK:
+		return 7 // answered, but not with a usable endpoint
+	case errors.Is(a.Err, ErrTimeout):
+		return 6
+	case a.Status >= 400 && a.Status != http.StatusNotFound && a.Status != http.StatusMethodNotAllowed:
+		return 5
+	case errors.Is(a.Err, errRedirectLoop):
+		return 4
+	case a.Status != 0:
+		return 3
+	case strings.HasPrefix(a.URL, "dns:"):
+		return 1 // most domains have no SRV record
+	}
+	return 2 // no answer: DNS, connection, TLS
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // Unwrap returns ErrNoEndpoint, the context's error if it ended the search,

@@ -205,6 +205,17 @@ func answer(restURL string) http.HandlerFunc {
 	}
 }
 
+// stall never answers: it holds the request until the client gives up, then
+// drops the connection without a response. (Returning from the handler
+// instead would send an empty 200 that can reach the client while it is
+// still closing the connection: net/http's transport prefers a response that
+// races its context's end, and the test would see a 200 rather than a
+// timeout.)
+func stall(w http.ResponseWriter, r *http.Request) {
+	<-r.Context().Done()
+	panic(http.ErrAbortHandler)
+}
+
 // redirect answers 302 to loc.
 func redirect(loc string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

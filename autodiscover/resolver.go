@@ -2,6 +2,24 @@
 // that mailbox: Microsoft Graph v1.0 for every Exchange Online mailbox, the
 // server's own Outlook REST v2.0 API for an on-premises (hybrid) one.
 //
+// Most programs never call it: [github.com/exchangekit/outlook.Client.Mailbox]
+// locates each mailbox through a Resolver the client builds, and
+// [github.com/exchangekit/outlook.WithAutodiscover] passes it options (a
+// cache shared by a fleet of processes, allowed hosts). Call it yourself to
+// learn where a mailbox lives without signing in, or to store endpoints and
+// open mailboxes later with
+// [github.com/exchangekit/outlook.Client.MailboxAt]:
+//
+//	r, err := autodiscover.New()
+//	if err != nil {
+//		return err
+//	}
+//	ep, err := r.Resolve(ctx, "alice@contoso.com")
+//	if err != nil {
+//		return err // an *autodiscover.Error lists every attempt
+//	}
+//	fmt.Println(ep.Location, ep.API, ep.URL) // exchange-online graph-v1.0 https://graph.microsoft.com/v1.0
+//
 // It speaks Autodiscover v2 (JSON), anonymously. Exchange Online's endpoint is
 // asked first: it answers cloud mailboxes and redirects hybrid ones to their
 // own Autodiscover host. Then come the domain's own candidates: the domain

@@ -441,12 +441,7 @@ func TestResolveHostile(t *testing.T) {
 		{
 			name: "slow candidate and a context deadline",
 			setup: func(n *fakeNet) {
-				n.handle(exo, func(w http.ResponseWriter, r *http.Request) {
-					select {
-					case <-r.Context().Done():
-					case <-time.After(10 * time.Second):
-					}
-				})
+				n.handle(exo, stall)
 			},
 			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 				return context.WithTimeout(ctx, 200*time.Millisecond)
@@ -456,12 +451,7 @@ func TestResolveHostile(t *testing.T) {
 		{
 			name: "slow candidate and the request timeout",
 			setup: func(n *fakeNet) {
-				n.handle(exo, func(w http.ResponseWriter, r *http.Request) {
-					select {
-					case <-r.Context().Done():
-					case <-time.After(10 * time.Second):
-					}
-				})
+				n.handle(exo, stall)
 				n.handle("contoso.com", answer("https://mail.contoso.com/api"))
 			},
 			opts:    []Option{WithRequestTimeout(200 * time.Millisecond)},
@@ -554,10 +544,57 @@ func TestErrorListsEveryAttempt(t *testing.T) {
 	if e.Mailbox != "joe@contoso.com" || !errors.Is(err, ErrNoEndpoint) || !errors.Is(err, ErrRefused) || errors.Is(err, ErrTimeout) {
 		t.Errorf("error = %v", err)
 	}
-	for _, s := range []string{"status 500 (Code500)", "joe@contoso.com", "SRV lookup", "autodiscover.evil.example"} {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error text lacks %q: %v", s, err)
+	// One line: what was asked, how much was tried, and the refusal, which
+	// the caller can act on, rather than the 500, the 404s or the SRV lookup.
+	wantText := "autodiscover: no endpoint found for joe@contoso.com: 5 requests to 3 hosts; exchange-online " +
+		"https://autodiscover.evil.example/x: refused by policy: host autodiscover.evil.example is neither Microsoft's " +
+		"nor in contoso.com (allow it with WithAllowedHosts or WithApprove)"
+	if err.Error() != wantText {
+		t.Errorf("error text:\n%s\nwant:\n%s", err, wantText)
+	}
+}
+
+// The summary picks the attempt that explains the most, the earliest of
+// equals, and counts requests (not refusals or DNS lookups) and hosts.
+func TestErrorSummary(t *testing.T) {
+	const ad = "https://autodiscover.contoso.com/autodiscover/autodiscover.json"
+	dns := Attempt{Candidate: CandidateSRV, URL: "dns:_autodiscover._tcp.contoso.com", Err: errors.New("autodiscover: SRV lookup: no such host")}
+	network := Attempt{Candidate: CandidateDomain, URL: "https://contoso.com/x", Err: errors.New("autodiscover: dial tcp: connection refused")}
+	missing := Attempt{Candidate: CandidateAutodiscoverHost, URL: ad, Status: 404, Err: errors.New("autodiscover: status 404")}
+	loop := Attempt{Candidate: CandidateExchangeOnline, URL: "https://autodiscover-s.outlook.com/x", Err: fmt.Errorf("%w back to x", errRedirectLoop)}
+	broken := Attempt{Candidate: CandidateAutodiscoverHost, URL: ad + "?Email=x", Status: 500, Err: errors.New("autodiscover: status 500")}
+	slow := Attempt{Candidate: CandidateDomain, URL: "https://contoso.com/y", Err: fmt.Errorf("%w after 10s: x", ErrTimeout)}
+	garbage := Attempt{Candidate: CandidateDomain, URL: "https://contoso.com/z", Status: 200, Err: fmt.Errorf("%w: not JSON", errMalformed)}
+	refused := Attempt{Candidate: CandidateExchangeOnline, URL: "https://evil.example/x", Refused: true, Err: fmt.Errorf("%w: host evil.example", ErrRefused)}
+	for _, tc := range []struct {
+		attempts []Attempt
+		want     Attempt
+		counts   string
+	}{
+		{[]Attempt{dns, network}, network, "1 request to 1 host"},
+		{[]Attempt{network, missing, dns}, missing, "2 requests to 2 hosts"},
+		{[]Attempt{loop, missing, network}, loop, "3 requests to 3 hosts"},
+		{[]Attempt{missing, loop, broken}, broken, "3 requests to 2 hosts"},
+		{[]Attempt{broken, slow}, slow, "2 requests to 2 hosts"},
+		{[]Attempt{slow, garbage, broken}, garbage, "3 requests to 2 hosts"},
+		{[]Attempt{garbage, refused, dns}, refused, "1 request to 1 host"},
+		{[]Attempt{missing, missing}, missing, "2 requests to 1 host"},
+	} {
+		e := &Error{Mailbox: "joe@contoso.com", Attempts: tc.attempts}
+		want := "autodiscover: no endpoint found for joe@contoso.com: " + tc.counts + "; " + tc.want.String()
+		if got := e.Error(); got != want {
+			t.Errorf("summary of %v:\n%s\nwant:\n%s", tc.attempts, got, want)
 		}
+	}
+	// net/http's error names the URL the attempt already names.
+	dial := Attempt{Candidate: CandidateDomain, URL: "https://contoso.com/x",
+		Err: fmt.Errorf("autodiscover: %w", &url.Error{Op: "Get", URL: "https://contoso.com/x", Err: errors.New("dial tcp: no such host")})}
+	if got := dial.String(); got != "domain https://contoso.com/x: dial tcp: no such host" {
+		t.Errorf("attempt = %s", got)
+	}
+	e := &Error{Mailbox: "joe@contoso.com", cause: context.DeadlineExceeded}
+	if got := e.Error(); got != "autodiscover: no endpoint found for joe@contoso.com (context deadline exceeded)" {
+		t.Errorf("no attempts: %s", got)
 	}
 }
 

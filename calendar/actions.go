@@ -40,7 +40,7 @@ func (s *Service) respond(ctx context.Context, op, action, id string, opts *Resp
 		if action == "accept" {
 			return fmt.Errorf("calendar: %s: %w: only TentativelyAccept and Decline propose a new time", op, ErrInvalidEvent)
 		}
-		if err := s.notOnV2(op+" with a proposed time", "Outlook REST v2.0 takes only a comment"); err != nil {
+		if err := s.notOnV2(op, "Outlook REST v2.0 takes a comment, not a proposed new time"); err != nil {
 			return err
 		}
 		if !b.SendResponse {

@@ -2,11 +2,11 @@ package calendar_test
 
 import (
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"testing"
 	"time"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
@@ -15,7 +15,7 @@ import (
 // invitation seeds a meeting organized by someone else into the mailbox,
 // as an invitation leaves it in an attendee's calendar.
 func invitation(e *env) string {
-	return e.box.Add("events", outlooktest.Object{
+	return e.Box.Add("events", outlooktest.Object{
 		"subject":        "Budget",
 		"start":          outlooktest.Object{"dateTime": "2026-03-03T10:00:00", "timeZone": "UTC"},
 		"end":            outlooktest.Object{"dateTime": "2026-03-03T11:00:00", "timeZone": "UTC"},
@@ -28,7 +28,7 @@ func invitation(e *env) string {
 
 func TestResponses(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		id := invitation(e)
 		for _, r := range []struct {
 			name string
@@ -54,7 +54,7 @@ func TestResponses(t *testing.T) {
 		}
 		slot := &item.TimeSlot{Start: item.FromTime(at(1, 12, 0)), End: item.FromTime(at(1, 13, 0))}
 		err = cal.Decline(ctx, id, &calendar.ResponseOptions{ProposedNewTime: slot, Silent: true})
-		if e.onPrem && !errors.Is(err, odata.ErrNotSupported) || !e.onPrem && !errors.Is(err, calendar.ErrInvalidEvent) {
+		if e.OnPrem && !errors.Is(err, odata.ErrNotSupported) || !e.OnPrem && !errors.Is(err, calendar.ErrInvalidEvent) {
 			t.Errorf("silent Decline with a proposal: %v", err)
 		}
 	})
@@ -62,19 +62,19 @@ func TestResponses(t *testing.T) {
 
 func TestCancelForwardReminders(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		ev, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Retro",
 			Start: item.FromTime(at(0, 16, 0)), End: item.FromTime(at(0, 17, 0)), Attendees: calendar.Attendees("lee@example.org")})
 		noErr(t, "CreateEvent", err)
 
-		e.srv.ResetRequests()
+		e.Srv.ResetRequests()
 		errC := cal.Cancel(ctx, ev.ID, "Cancelled, sorry")
 		errF := cal.Forward(ctx, ev.ID, []item.Recipient{{EmailAddress: item.EmailAddress{Address: "kim@example.org"}}}, "FYI")
-		if e.onPrem {
+		if e.OnPrem {
 			if !errors.Is(errC, odata.ErrNotSupported) || !errors.Is(errF, odata.ErrNotSupported) {
 				t.Errorf("v2.0 Cancel, Forward: %v, %v; want ErrNotSupported", errC, errF)
 			}
-			if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
+			if n := servicetest.RESTRequests(e.Srv, onPremHost); n != 0 {
 				t.Errorf("%d requests for unsupported operations", n)
 			}
 		} else {
@@ -116,10 +116,10 @@ func TestCancelForwardReminders(t *testing.T) {
 
 func TestGetScheduleDialects(t *testing.T) {
 	e := newEnv(t, onPremAddr)
-	e.srv.ResetRequests()
-	_, err := e.mb.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{cloudAddr}, Start: day, End: day.AddDate(0, 0, 1)})
-	if !errors.Is(err, odata.ErrNotSupported) || servicetest.RESTRequests(e.srv, onPremHost) != 0 {
-		t.Errorf("v2.0 GetSchedule: %v after %d requests; want ErrNotSupported before any", err, servicetest.RESTRequests(e.srv, onPremHost))
+	e.Srv.ResetRequests()
+	_, err := e.MB.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{cloudAddr}, Start: day, End: day.AddDate(0, 0, 1)})
+	if !errors.Is(err, odata.ErrNotSupported) || servicetest.RESTRequests(e.Srv, onPremHost) != 0 {
+		t.Errorf("v2.0 GetSchedule: %v after %d requests; want ErrNotSupported before any", err, servicetest.RESTRequests(e.Srv, onPremHost))
 	}
 }
 

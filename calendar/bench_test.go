@@ -2,7 +2,6 @@ package calendar_test
 
 import (
 	"fmt"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/odata"
 )
 

@@ -49,13 +49,17 @@ func (s *Service) checkCalendar(op string, c *Calendar) error {
 // CreateCalendar adds a calendar (in the default group) and returns it
 // with its id. A name already taken fails with 409 (odata.ErrConflict).
 func (s *Service) CreateCalendar(ctx context.Context, c *Calendar) (*Calendar, error) {
-	return s.CreateGroupCalendar(ctx, "", c)
+	return s.createCalendar(ctx, "CreateCalendar", "", c)
 }
 
 // CreateGroupCalendar adds a calendar to a calendar group ("" for the
 // default group).
 func (s *Service) CreateGroupCalendar(ctx context.Context, groupID string, c *Calendar) (*Calendar, error) {
-	if err := s.checkCalendar("CreateCalendar", c); err != nil {
+	return s.createCalendar(ctx, "CreateGroupCalendar", groupID, c)
+}
+
+func (s *Service) createCalendar(ctx context.Context, op, groupID string, c *Calendar) (*Calendar, error) {
+	if err := s.checkCalendar(op, c); err != nil {
 		return nil, err
 	}
 	body := Calendar{Name: c.Name, Color: c.Color, Extra: c.Extra}

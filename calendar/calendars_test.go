@@ -13,7 +13,7 @@ import (
 
 func TestCalendarsAndGroups(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		g, err := cal.CreateGroup(ctx, "Projects")
 		noErr(t, "CreateGroup", err)
 		if g.ID == "" || g.Name != "Projects" || g.ClassID == "" {
@@ -66,7 +66,7 @@ func TestCalendarsAndGroups(t *testing.T) {
 		}
 		def, err := cal.GetCalendar(ctx, calendar.DefaultCalendar)
 		noErr(t, "GetCalendar(default)", err)
-		if def.ID == "" || def.ID == c.ID || !e.onPrem && !def.IsDefaultCalendar {
+		if def.ID == "" || def.ID == c.ID || !e.OnPrem && !def.IsDefaultCalendar {
 			t.Errorf("default calendar = %+v", def)
 		}
 

@@ -22,7 +22,8 @@ const (
 	FreeBusyWorkingElsewhere FreeBusyStatus = "workingElsewhere"
 )
 
-// UnmarshalText decodes a free/busy status; see the note on case in enums.go.
+// UnmarshalText decodes a free/busy status in any case, and keeps a value it
+// does not know as sent.
 func (s *FreeBusyStatus) UnmarshalText(b []byte) error {
 	*s = odata.ParseEnum(b, FreeBusyUnknown, FreeBusyFree, FreeBusyTentative, FreeBusyBusy, FreeBusyOOF, FreeBusyWorkingElsewhere)
 	return nil
@@ -41,7 +42,8 @@ const (
 	EventSeriesMaster   EventType = "seriesMaster"
 )
 
-// UnmarshalText decodes an event type; see the note on case in enums.go.
+// UnmarshalText decodes an event type in any case, and keeps a value it does
+// not know as sent.
 func (t *EventType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, EventSingleInstance, EventOccurrence, EventException, EventSeriesMaster)
 	return nil
@@ -60,7 +62,8 @@ const (
 	ResponseNotResponded        ResponseType = "notResponded"
 )
 
-// UnmarshalText decodes a response type; see the note on case in enums.go.
+// UnmarshalText decodes a response type in any case, and keeps a value it
+// does not know as sent.
 func (t *ResponseType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, ResponseNone, ResponseOrganizer, ResponseTentativelyAccepted, ResponseAccepted, ResponseDeclined, ResponseNotResponded)
 	return nil
@@ -76,7 +79,8 @@ const (
 	AttendeeResource AttendeeType = "resource"
 )
 
-// UnmarshalText decodes an attendee type; see the note on case in enums.go.
+// UnmarshalText decodes an attendee type in any case, and keeps a value it
+// does not know as sent.
 func (t *AttendeeType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, AttendeeRequired, AttendeeOptional, AttendeeResource)
 	return nil
@@ -85,7 +89,8 @@ func (t *AttendeeType) UnmarshalText(b []byte) error {
 // PatternType is how a recurrence repeats.
 type PatternType string
 
-// Recurrence pattern types; resources.md lists the fields each needs.
+// Recurrence pattern types; [PatternedRecurrence.Validate] checks the fields
+// each needs.
 const (
 	PatternDaily           PatternType = "daily"
 	PatternWeekly          PatternType = "weekly"
@@ -95,7 +100,8 @@ const (
 	PatternRelativeYearly  PatternType = "relativeYearly"
 )
 
-// UnmarshalText decodes a pattern type; see the note on case in enums.go.
+// UnmarshalText decodes a pattern type in any case, and keeps a value it
+// does not know as sent.
 func (t *PatternType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, PatternDaily, PatternWeekly, PatternAbsoluteMonthly, PatternRelativeMonthly, PatternAbsoluteYearly, PatternRelativeYearly)
 	return nil
@@ -111,7 +117,8 @@ const (
 	RangeNumbered RangeType = "numbered"
 )
 
-// UnmarshalText decodes a range type; see the note on case in enums.go.
+// UnmarshalText decodes a range type in any case, and keeps a value it does
+// not know as sent.
 func (t *RangeType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, RangeEndDate, RangeNoEnd, RangeNumbered)
 	return nil
@@ -131,7 +138,8 @@ const (
 	Saturday  DayOfWeek = "saturday"
 )
 
-// UnmarshalText decodes a day; see the note on case in enums.go.
+// UnmarshalText decodes a day in any case, and keeps a value it does not
+// know as sent.
 func (d *DayOfWeek) UnmarshalText(b []byte) error {
 	*d = odata.ParseEnum(b, Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday)
 	return nil
@@ -149,7 +157,8 @@ const (
 	WeekLast   WeekIndex = "last"
 )
 
-// UnmarshalText decodes a week index; see the note on case in enums.go.
+// UnmarshalText decodes a week index in any case, and keeps a value it does
+// not know as sent.
 func (w *WeekIndex) UnmarshalText(b []byte) error {
 	*w = odata.ParseEnum(b, WeekFirst, WeekSecond, WeekThird, WeekFourth, WeekLast)
 	return nil
@@ -173,7 +182,8 @@ const (
 	ColorMaxColor    Color = "maxColor"
 )
 
-// UnmarshalText decodes a color; see the note on case in enums.go.
+// UnmarshalText decodes a color in any case, and keeps a value it does not
+// know as sent.
 func (c *Color) UnmarshalText(b []byte) error {
 	*c = odata.ParseEnum(b, ColorAuto, ColorLightBlue, ColorLightGreen, ColorLightOrange, ColorLightGray,
 		ColorLightYellow, ColorLightTeal, ColorLightPink, ColorLightBrown, ColorLightRed, ColorMaxColor)
@@ -192,7 +202,8 @@ const (
 	OnlineMeetingSkypeForConsumer OnlineMeetingProvider = "skypeForConsumer"
 )
 
-// UnmarshalText decodes a provider; see the note on case in enums.go.
+// UnmarshalText decodes a provider in any case, and keeps a value it does
+// not know as sent.
 func (p *OnlineMeetingProvider) UnmarshalText(b []byte) error {
 	*p = odata.ParseEnum(b, OnlineMeetingUnknown, OnlineMeetingTeamsForBusiness, OnlineMeetingSkypeForBusiness, OnlineMeetingSkypeForConsumer)
 	return nil

@@ -91,7 +91,7 @@ func (s *Service) UpdateEvent(ctx context.Context, id string, u EventUpdate) (*E
 	}
 	if r, ok := u.Recurrence.Get(); ok {
 		r = r.trimmed()
-		if err := r.Validate(); err != nil {
+		if err := r.validate(); err != nil {
 			return nil, fmt.Errorf("calendar: UpdateEvent: %w", err)
 		}
 		u.Recurrence = odata.Set(r)
@@ -107,7 +107,7 @@ func (s *Service) UpdateEvent(ctx context.Context, id string, u EventUpdate) (*E
 			{"onlineMeetingProvider", !u.OnlineMeetingProvider.IsZero()},
 		} {
 			if f.set {
-				return nil, s.notOnV2("UpdateEvent of "+f.name, "the property exists in Microsoft Graph only")
+				return nil, s.notOnV2("UpdateEvent", f.name+" exists in Microsoft Graph only")
 			}
 		}
 	}
@@ -154,17 +154,21 @@ func viewPath(cal CalendarID) odata.Path {
 // the times in a zone). A zero or reversed range fails with
 // ErrInvalidEvent before any request.
 func (s *Service) View(ctx context.Context, start, end time.Time, q *odata.Query) iter.Seq2[*Event, error] {
-	return s.CalendarView(ctx, DefaultCalendar, start, end, q)
+	return s.view(ctx, "View", DefaultCalendar, start, end, q)
 }
 
 // CalendarView is View over a given calendar.
 func (s *Service) CalendarView(ctx context.Context, cal CalendarID, start, end time.Time, q *odata.Query) iter.Seq2[*Event, error] {
-	params, err := windowParams("View", start, end)
+	return s.view(ctx, "CalendarView", cal, start, end, q)
+}
+
+func (s *Service) view(ctx context.Context, op string, cal CalendarID, start, end time.Time, q *odata.Query) iter.Seq2[*Event, error] {
+	params, err := windowParams(op, start, end)
 	if err != nil {
 		return fail[Event](err)
 	}
 	if cal != DefaultCalendar {
-		if err := checkID("View", "calendar", string(cal)); err != nil {
+		if err := checkID(op, "calendar", string(cal)); err != nil {
 			return fail[Event](err)
 		}
 	}

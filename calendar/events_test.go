@@ -2,26 +2,26 @@ package calendar_test
 
 import (
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
 
 func TestEventLifecycle(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		ev, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{
 			Subject:                    "Design review",
 			Body:                       item.TextBody("Agenda: the calendar package."),
 			Start:                      item.FromTime(at(0, 14, 0)),
 			End:                        item.FromTime(at(0, 15, 0)),
 			Location:                   item.Location{DisplayName: "Room 4.12"},
-			Attendees:                  calendar.Attendees("Lee <lee@example.org>", e.other),
+			Attendees:                  calendar.Attendees("Lee <lee@example.org>", e.Other),
 			ShowAs:                     calendar.FreeBusyTentative,
 			ReminderMinutesBeforeStart: new(0),
 		})
@@ -94,7 +94,7 @@ func weekly() *calendar.Event {
 
 func TestViewExpandsRecurrence(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		master, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, weekly())
 		noErr(t, "CreateEvent", err)
 		if master.Type != calendar.EventSeriesMaster || master.Recurrence == nil || master.Recurrence.Range.StartDate != calendar.DateOf(day) {
@@ -147,7 +147,7 @@ func TestViewExpandsRecurrence(t *testing.T) {
 
 func TestViewRejectsBadRange(t *testing.T) {
 	e := newEnv(t, cloudAddr)
-	e.srv.ResetRequests()
+	e.Srv.ResetRequests()
 	for _, r := range []struct {
 		name       string
 		start, end time.Time
@@ -157,23 +157,23 @@ func TestViewRejectsBadRange(t *testing.T) {
 		{"empty", day, day},
 		{"reversed", day.AddDate(0, 0, 1), day},
 	} {
-		for _, err := range e.mb.Calendar.View(t.Context(), r.start, r.end, nil) {
+		for _, err := range e.MB.Calendar.View(t.Context(), r.start, r.end, nil) {
 			if !errors.Is(err, calendar.ErrInvalidEvent) {
 				t.Errorf("%s: %v; want ErrInvalidEvent", r.name, err)
 			}
 		}
-		for _, err := range e.mb.Calendar.Instances(t.Context(), "AAMk1", r.start, r.end, nil) {
+		for _, err := range e.MB.Calendar.Instances(t.Context(), "AAMk1", r.start, r.end, nil) {
 			if !errors.Is(err, calendar.ErrInvalidEvent) {
 				t.Errorf("Instances %s: %v; want ErrInvalidEvent", r.name, err)
 			}
 		}
-		for _, err := range e.mb.Calendar.SyncView(t.Context(), r.start, r.end, "") {
+		for _, err := range e.MB.Calendar.SyncView(t.Context(), r.start, r.end, "") {
 			if !errors.Is(err, calendar.ErrInvalidEvent) {
 				t.Errorf("SyncView %s: %v; want ErrInvalidEvent", r.name, err)
 			}
 		}
 	}
-	if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
+	if n := servicetest.RESTRequests(e.Srv, onPremHost); n != 0 {
 		t.Errorf("%d requests for invalid ranges", n)
 	}
 }

@@ -6,10 +6,19 @@ import (
 )
 
 // Validate checks that r has what its pattern and range types need and
-// nothing they do not use, as the services require (resources.md 3.3):
-// the service would answer 400, this answers before any request with an
-// error matching ErrInvalidEvent.
+// nothing they do not use, as the services require (Graph's
+// patternedRecurrence resource documents the fields each type takes): the
+// service would answer 400, this answers before any request with an error
+// matching ErrInvalidEvent.
 func (r *PatternedRecurrence) Validate() error {
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	return nil
+}
+
+// validate is Validate for the operations, which name themselves.
+func (r *PatternedRecurrence) validate() error {
 	p, g := &r.Pattern, &r.Range
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: recurrence: %s", ErrInvalidEvent, fmt.Sprintf(format, args...))

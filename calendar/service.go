@@ -32,7 +32,10 @@ func NewService(c *odata.Client) *Service { return &Service{c: c} }
 // ErrInvalidEvent is wrapped by the errors of events and arguments the SDK
 // refuses to send: an invalid attendee address, a recurrence missing what
 // its pattern needs, an empty or reversed time range.
-var ErrInvalidEvent = errors.New("calendar: invalid event")
+//
+// Match it with errors.Is: the errors wrapping it start "calendar: " and name
+// the operation, so its own text carries no package prefix.
+var ErrInvalidEvent = errors.New("invalid event")
 
 // CalendarID names a calendar: a calendar id, or DefaultCalendar.
 type CalendarID string
@@ -91,7 +94,7 @@ func (s *Service) checkEvent(op string, e *Event) error {
 	}
 	if e.Recurrence != nil {
 		r := e.Recurrence.trimmed()
-		if err := r.Validate(); err != nil {
+		if err := r.validate(); err != nil {
 			return fmt.Errorf("calendar: %s: %w", op, err)
 		}
 	}
@@ -108,7 +111,7 @@ func (s *Service) checkEvent(op string, e *Event) error {
 			{"transactionId", e.TransactionID != ""},
 		} {
 			if f.set {
-				return s.notOnV2(op+" with "+f.name, "the property exists in Microsoft Graph only")
+				return s.notOnV2(op, f.name+" exists in Microsoft Graph only")
 			}
 		}
 	}

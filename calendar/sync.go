@@ -31,23 +31,27 @@ import (
 // the other dialect odata.ErrStateMismatch: start over with "". A zero or
 // reversed window fails with ErrInvalidEvent before any request.
 func (s *Service) SyncView(ctx context.Context, start, end time.Time, state string) iter.Seq2[odata.Change[Event], error] {
-	return s.SyncCalendarView(ctx, DefaultCalendar, start, end, state)
+	return s.syncView(ctx, "SyncView", DefaultCalendar, start, end, state)
 }
 
 // SyncCalendarView is SyncView over a given calendar (Outlook REST v2.0
 // only: Graph v1.0 tracks the primary calendar's view alone).
 func (s *Service) SyncCalendarView(ctx context.Context, cal CalendarID, start, end time.Time, state string) iter.Seq2[odata.Change[Event], error] {
+	return s.syncView(ctx, "SyncCalendarView", cal, start, end, state)
+}
+
+func (s *Service) syncView(ctx context.Context, op string, cal CalendarID, start, end time.Time, state string) iter.Seq2[odata.Change[Event], error] {
 	failed := func(err error) iter.Seq2[odata.Change[Event], error] {
 		return func(yield func(odata.Change[Event], error) bool) { yield(odata.Change[Event]{}, err) }
 	}
-	params, err := windowParams("SyncView", start, end)
+	params, err := windowParams(op, start, end)
 	if err != nil {
 		return failed(err)
 	}
 	if cal != DefaultCalendar && !s.c.Dialect().IsOutlookV2() {
-		return failed(fmt.Errorf("calendar: SyncView of a calendar other than the default: %w by %s: Graph v1.0 tracks the primary calendar only", odata.ErrNotSupported, s.c.Dialect()))
+		return failed(fmt.Errorf("calendar: %s: %w by %s: Graph v1.0 tracks the primary calendar's view only", op, odata.ErrNotSupported, s.c.Dialect()))
 	}
-	if err := checkWindow(state, params); err != nil {
+	if err := checkWindow(op, state, params); err != nil {
 		return failed(err)
 	}
 	changes := odata.SyncRequest[Event](ctx, s.c, &odata.Request{Path: viewPath(cal), Params: params}, state)
@@ -65,7 +69,7 @@ func (s *Service) SyncCalendarView(ctx context.Context, cal CalendarID, start, e
 
 // checkWindow refuses a state made for another window: its links carry the
 // window they were made for.
-func checkWindow(state string, params url.Values) error {
+func checkWindow(op, state string, params url.Values) error {
 	if state == "" {
 		return nil
 	}
@@ -80,7 +84,7 @@ func checkWindow(state string, params url.Values) error {
 	q := u.Query()
 	for _, k := range []string{"startDateTime", "endDateTime"} {
 		if got := paramFold(q, k); got != "" && !sameInstant(got, params.Get(k)) {
-			return fmt.Errorf("calendar: SyncView: %w: the state was made for another window (%s %s, not %s)", ErrInvalidEvent, k, got, params.Get(k))
+			return fmt.Errorf("calendar: %s: %w: the state was made for another window (%s %s, not %s)", op, ErrInvalidEvent, k, got, params.Get(k))
 		}
 	}
 	return nil

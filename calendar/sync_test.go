@@ -17,7 +17,7 @@ func round(t *testing.T, e *env, state string) ([]string, string) {
 	t.Helper()
 	var got []string
 	last := ""
-	for ch, err := range e.mb.Calendar.SyncView(t.Context(), day, day.AddDate(0, 0, 14), state) {
+	for ch, err := range e.MB.Calendar.SyncView(t.Context(), day, day.AddDate(0, 0, 14), state) {
 		noErr(t, "SyncView", err)
 		switch ch.Kind {
 		case odata.Upserted:
@@ -40,7 +40,7 @@ func round(t *testing.T, e *env, state string) ([]string, string) {
 
 func TestSyncView(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.mb.Calendar
+		ctx, cal := t.Context(), e.MB.Calendar
 		keep, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Keep",
 			Start: item.FromTime(at(1, 10, 0)), End: item.FromTime(at(1, 11, 0))})
 		noErr(t, "CreateEvent", err)
@@ -86,8 +86,8 @@ func TestSyncView(t *testing.T) {
 		}
 
 		// A state is bound to its dialect and its window.
-		other := newEnv(t, e.other)
-		for _, err := range other.mb.Calendar.SyncView(ctx, day, day.AddDate(0, 0, 14), state2) {
+		other := newEnv(t, e.Other)
+		for _, err := range other.MB.Calendar.SyncView(ctx, day, day.AddDate(0, 0, 14), state2) {
 			if !errors.Is(err, odata.ErrStateMismatch) {
 				t.Errorf("state of the other dialect: %v; want ErrStateMismatch", err)
 			}

@@ -240,7 +240,7 @@ type ResponseStatus struct {
 
 // PatternedRecurrence is how a series repeats (Pattern) and for how long
 // (Range). Send only the fields the pattern type uses: the service refuses
-// others (see resources.md 3.3, or [PatternedRecurrence.Validate]).
+// others ([PatternedRecurrence.Validate] says which).
 type PatternedRecurrence struct {
 	Pattern RecurrencePattern `json:"pattern"`
 	Range   RecurrenceRange   `json:"range"`

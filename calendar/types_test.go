@@ -2,7 +2,6 @@ package calendar_test
 
 import (
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -140,8 +140,8 @@ func TestEventLenientDecode(t *testing.T) {
 // Every operation refuses bad input before any request.
 func TestBadInputSendsNothing(t *testing.T) {
 	e := newEnv(t, cloudAddr)
-	ctx, cal := t.Context(), e.mb.Calendar
-	e.srv.ResetRequests()
+	ctx, cal := t.Context(), e.MB.Calendar
+	e.Srv.ResetRequests()
 	valid := calendar.Event{Subject: "x"}
 	tooMany := make([]calendar.Attendee, calendar.MaxAttendees+1)
 	for i := range tooMany {
@@ -226,7 +226,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			t.Errorf("%s: %v; want %v", c.name, c.err, c.want)
 		}
 	}
-	if n := servicetest.RESTRequests(e.srv, onPremHost); n != 0 {
+	if n := servicetest.RESTRequests(e.Srv, onPremHost); n != 0 {
 		t.Errorf("%d requests for bad input", n)
 	}
 }

@@ -23,13 +23,13 @@ func BenchmarkListContacts(b *testing.B) {
 			}
 			for i := range 200 {
 				obj["displayName"] = fmt.Sprint("c", i)
-				e.box.Add("contacts", obj)
+				e.Box.Add("contacts", obj)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
 				n := 0
-				for _, err := range e.mb.Contacts.ListContacts(b.Context(), contacts.DefaultFolder, nil) {
+				for _, err := range e.MB.Contacts.ListContacts(b.Context(), contacts.DefaultFolder, nil) {
 					if err != nil {
 						b.Fatal(err)
 					}

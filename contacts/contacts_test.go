@@ -59,7 +59,7 @@ func fullContact() *contacts.Contact {
 func TestContactCRUD(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		s := e.mb.Contacts
+		s := e.MB.Contacts
 		want := fullContact()
 		got, err := s.CreateContact(ctx, contacts.DefaultFolder, want)
 		if err != nil {
@@ -68,7 +68,7 @@ func TestContactCRUD(t *testing.T) {
 		if got.ID == "" || got.ETag == "" || got.CreatedDateTime.IsZero() {
 			t.Fatalf("created contact lacks server fields: %+v", got.OutlookItem)
 		}
-		stored, ok := e.box.Get("contacts", got.ID)
+		stored, ok := e.Box.Get("contacts", got.ID)
 		if !ok {
 			t.Fatal("the fake did not store the contact")
 		}
@@ -150,13 +150,13 @@ func TestContactCRUD(t *testing.T) {
 func TestListContacts(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		s := e.mb.Contacts
+		s := e.MB.Contacts
 		f, err := s.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, n := range []string{"Cleo", "Ana", "Bo"} {
-			e.box.Add("contacts", outlooktest.Object{"displayName": n, "givenName": n, "mobilePhone": "1-" + n})
+			e.Box.Add("contacts", outlooktest.Object{"displayName": n, "givenName": n, "mobilePhone": "1-" + n})
 		}
 		if _, err := s.CreateContact(ctx, contacts.FolderID(f.ID), &contacts.Contact{DisplayName: "Vera", MobilePhone: "2"}); err != nil {
 			t.Fatal(err)
@@ -197,7 +197,7 @@ func TestListContacts(t *testing.T) {
 
 		// Paging, page by page.
 		for i := range 5 {
-			e.box.Add("contacts", outlooktest.Object{"displayName": string(rune('k' + i))})
+			e.Box.Add("contacts", outlooktest.Object{"displayName": string(rune('k' + i))})
 		}
 		p, err := s.ListContactsPage(ctx, contacts.DefaultFolder, &odata.Query{Top: 3})
 		if err != nil {
@@ -221,12 +221,12 @@ func TestListContacts(t *testing.T) {
 func TestFilterEmailAddresses(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		e.box.Add("contacts", outlooktest.Object{"displayName": "Lee", "emailAddresses": []any{
+		e.Box.Add("contacts", outlooktest.Object{"displayName": "Lee", "emailAddresses": []any{
 			outlooktest.Object{"name": "Lee", "address": "lee@other.example"},
 			outlooktest.Object{"address": "lee@corp.example"},
 		}})
-		e.box.Add("contacts", outlooktest.Object{"displayName": "Ana", "emailAddresses": []any{outlooktest.Object{"address": "ana@corp.example"}}})
-		e.box.Add("contacts", outlooktest.Object{"displayName": "Nobody"})
+		e.Box.Add("contacts", outlooktest.Object{"displayName": "Ana", "emailAddresses": []any{outlooktest.Object{"address": "ana@corp.example"}}})
+		e.Box.Add("contacts", outlooktest.Object{"displayName": "Nobody"})
 		for _, tc := range []struct {
 			addr string
 			want []string
@@ -238,7 +238,7 @@ func TestFilterEmailAddresses(t *testing.T) {
 			{"nobody@corp.example", nil},
 		} {
 			var got []string
-			for c, err := range e.mb.Contacts.ListContacts(ctx, contacts.DefaultFolder, &odata.Query{
+			for c, err := range e.MB.Contacts.ListContacts(ctx, contacts.DefaultFolder, &odata.Query{
 				Filter: contacts.EmailAddresses.Any(func(a item.EmailAddressFields) odata.Filter { return a.Address.Eq(tc.addr) }),
 			}) {
 				if err != nil {
@@ -306,10 +306,10 @@ func norm(s string) string {
 // (MobilePhone1 on v2.0).
 func TestFilterMobilePhone(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		e.box.Add("contacts", outlooktest.Object{"displayName": "Lee", "mobilePhone": "+1 555 0100"})
-		e.box.Add("contacts", outlooktest.Object{"displayName": "Ana", "mobilePhone": "+1 555 0101"})
+		e.Box.Add("contacts", outlooktest.Object{"displayName": "Lee", "mobilePhone": "+1 555 0100"})
+		e.Box.Add("contacts", outlooktest.Object{"displayName": "Ana", "mobilePhone": "+1 555 0101"})
 		var got []string
-		for c, err := range e.mb.Contacts.ListContacts(t.Context(), contacts.DefaultFolder, &odata.Query{Filter: contacts.MobilePhone.Eq("+1 555 0100")}) {
+		for c, err := range e.MB.Contacts.ListContacts(t.Context(), contacts.DefaultFolder, &odata.Query{Filter: contacts.MobilePhone.Eq("+1 555 0100")}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,25 +8,16 @@ import (
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
 // exampleMailbox opens a mailbox of the fake tenant with the SDK's
-// defaults; a real program leaves out the HTTP client option.
-func exampleMailbox(srv *outlooktest.Server, addr string) *outlook.Mailbox {
-	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "s"),
-		outlook.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	mb, err := c.Mailbox(context.Background(), addr)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return mb
-}
+// defaults: outlook.NewClient with outlook.WithHTTPClient(srv.Client()),
+// then Client.Mailbox. A real program leaves out the HTTP client option.
+var exampleMailbox = servicetest.Mailbox
 
 func ExampleService_ListContacts() {
 	srv := outlooktest.NewServer()

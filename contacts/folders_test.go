@@ -2,11 +2,11 @@ package contacts_test
 
 import (
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -15,7 +15,7 @@ import (
 func TestFolders(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		s := e.mb.Contacts
+		s := e.MB.Contacts
 		mk := func(parent contacts.FolderID, name string) *contacts.ContactFolder {
 			t.Helper()
 			f, err := s.CreateFolder(ctx, parent, name)
@@ -113,7 +113,7 @@ func splitPath(p string) []string {
 func TestBadInput(t *testing.T) {
 	e := newEnv(t, cloudAddr)
 	ctx := t.Context()
-	s := e.mb.Contacts
+	s := e.MB.Contacts
 	for _, tc := range []struct {
 		name string
 		want error
@@ -159,12 +159,12 @@ func TestBadInput(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := servicetest.RESTRequests(e.srv, onPremHost)
+			before := servicetest.RESTRequests(e.Srv, onPremHost)
 			err := tc.call()
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
-			if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
+			if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 				t.Errorf("%d requests sent for bad input", n)
 			}
 		})

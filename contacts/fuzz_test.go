@@ -1,7 +1,6 @@
 package contacts_test
 
 import (
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"reflect"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/servicetest"
 )
 
 // Table cases for ParseInstant and Instant's JSON form.

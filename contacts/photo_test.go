@@ -143,18 +143,18 @@ func TestPhoto(t *testing.T) {
 func TestPhotoOnFake(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		ct, err := e.mb.Contacts.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{DisplayName: "Pic"})
+		ct, err := e.MB.Contacts.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{DisplayName: "Pic"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		img := append(append([]byte{}, jpegHeader...), 1, 2, 3)
-		if err := e.mb.Contacts.SetPhoto(ctx, ct.ID, img); err != nil {
+		if err := e.MB.Contacts.SetPhoto(ctx, ct.ID, img); err != nil {
 			if notImplemented(err) {
 				t.Skipf("outlooktest does not serve contact photos: %v", err)
 			}
 			t.Fatal(err)
 		}
-		rc, err := e.mb.Contacts.GetPhotoContent(ctx, ct.ID)
+		rc, err := e.MB.Contacts.GetPhotoContent(ctx, ct.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,10 @@ func NewService(c *odata.Client) *Service { return &Service{c: c} }
 // refuses to send: an invalid email address (which also matches
 // item.ErrInvalidAddress), a photo that is empty, not an image, or too
 // large.
-var ErrInvalidContact = errors.New("contacts: invalid contact")
+//
+// Match it with errors.Is: the errors wrapping it start "contacts: " and name
+// the operation, so its own text carries no package prefix.
+var ErrInvalidContact = errors.New("invalid contact")
 
 // checkID refuses an empty id before any request.
 func checkID(op, what, id string) error {

@@ -3,12 +3,12 @@ package contacts_test
 import (
 	"errors"
 	"fmt"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"maps"
 	"slices"
 	"testing"
 
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
@@ -27,9 +27,9 @@ func (r *replica) String() string { return fmt.Sprint(slices.Sorted(maps.Values(
 // many checkpoints, as a crash mid-round.
 func (r *replica) run(t *testing.T, e *env, folder contacts.FolderID, failAfter int) (bool, error) {
 	t.Helper()
-	defer e.srv.ClearFaults()
+	defer e.Srv.ClearFaults()
 	checkpoints := 0
-	for ch, err := range e.mb.Contacts.SyncContacts(t.Context(), folder, r.state) {
+	for ch, err := range e.MB.Contacts.SyncContacts(t.Context(), folder, r.state) {
 		if err != nil {
 			return false, err
 		}
@@ -46,7 +46,7 @@ func (r *replica) run(t *testing.T, e *env, folder contacts.FolderID, failAfter 
 				return true, nil
 			}
 			if checkpoints++; checkpoints == failAfter {
-				e.srv.Inject(outlooktest.Fault{Host: e.host(), Method: "GET", Status: 400, Code: "InjectedCrash"})
+				e.Srv.Inject(outlooktest.Fault{Host: e.Host(), Method: "GET", Status: 400, Code: "InjectedCrash"})
 			}
 		}
 	}
@@ -56,7 +56,7 @@ func (r *replica) run(t *testing.T, e *env, folder contacts.FolderID, failAfter 
 func truth(t *testing.T, e *env, folder contacts.FolderID) string {
 	t.Helper()
 	r := replica{items: map[string]string{}}
-	for c, err := range e.mb.Contacts.ListContacts(t.Context(), folder, nil) {
+	for c, err := range e.MB.Contacts.ListContacts(t.Context(), folder, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,14 +71,14 @@ func truth(t *testing.T, e *env, folder contacts.FolderID) string {
 func TestSyncContactsResumesAfterFaults(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		f, err := e.mb.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
+		f, err := e.MB.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, folder := range []contacts.FolderID{contacts.DefaultFolder, contacts.FolderID(f.ID)} {
 			var ids []string
 			for i := range 23 {
-				c, err := e.mb.Contacts.CreateContact(ctx, folder, &contacts.Contact{DisplayName: fmt.Sprintf("c%02d", i),
+				c, err := e.MB.Contacts.CreateContact(ctx, folder, &contacts.Contact{DisplayName: fmt.Sprintf("c%02d", i),
 					EmailAddresses: []item.EmailAddress{{Address: fmt.Sprintf("c%d@example.org", i)}}})
 				if err != nil {
 					t.Fatal(err)
@@ -109,17 +109,17 @@ func TestSyncContactsResumesAfterFaults(t *testing.T) {
 				t.Fatalf("initial round: %d contacts, want 23", len(r.items))
 			}
 			for i := range 7 {
-				if _, err := e.mb.Contacts.CreateContact(ctx, folder, &contacts.Contact{DisplayName: fmt.Sprintf("new%d", i)}); err != nil {
+				if _, err := e.MB.Contacts.CreateContact(ctx, folder, &contacts.Contact{DisplayName: fmt.Sprintf("new%d", i)}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for _, id := range ids[1:4] {
-				if _, err := e.mb.Contacts.UpdateContact(ctx, id, contacts.ContactUpdate{DisplayName: odata.Set("renamed " + id[len(id)-4:])}); err != nil {
+				if _, err := e.MB.Contacts.UpdateContact(ctx, id, contacts.ContactUpdate{DisplayName: odata.Set("renamed " + id[len(id)-4:])}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for _, id := range ids[10:15] {
-				if err := e.mb.Contacts.DeleteContact(ctx, id); err != nil {
+				if err := e.MB.Contacts.DeleteContact(ctx, id); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -135,13 +135,13 @@ func TestSyncContactsResumesAfterFaults(t *testing.T) {
 func TestSyncFolders(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		if _, err := e.mb.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors"); err != nil {
+		if _, err := e.MB.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors"); err != nil {
 			t.Fatal(err)
 		}
-		before := servicetest.RESTRequests(e.srv, onPremHost)
+		before := servicetest.RESTRequests(e.Srv, onPremHost)
 		var names []string
 		var serr error
-		for ch, err := range e.mb.Contacts.SyncFolders(ctx, "") {
+		for ch, err := range e.MB.Contacts.SyncFolders(ctx, "") {
 			if err != nil {
 				serr = err
 				break
@@ -153,9 +153,9 @@ func TestSyncFolders(t *testing.T) {
 				break
 			}
 		}
-		if e.onPrem {
-			if !errors.Is(serr, odata.ErrNotSupported) || servicetest.RESTRequests(e.srv, onPremHost) != before {
-				t.Errorf("on-premises: %v after %d requests, want ErrNotSupported before any", serr, servicetest.RESTRequests(e.srv, onPremHost)-before)
+		if e.OnPrem {
+			if !errors.Is(serr, odata.ErrNotSupported) || servicetest.RESTRequests(e.Srv, onPremHost) != before {
+				t.Errorf("on-premises: %v after %d requests, want ErrNotSupported before any", serr, servicetest.RESTRequests(e.Srv, onPremHost)-before)
 			}
 			return
 		}

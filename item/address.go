@@ -53,7 +53,10 @@ func ParseAddress(s string) (EmailAddress, error) {
 	}
 	a, err := mail.ParseAddress(t)
 	if err != nil {
-		return EmailAddress{}, fmt.Errorf("%w %q: %v", ErrInvalidAddress, s, err)
+		// net/mail's texts start "mail: ", which here would read as this
+		// SDK's mail package.
+		why := strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": mail: ", ": "), "mail: ")
+		return EmailAddress{}, fmt.Errorf("%w %q: %s", ErrInvalidAddress, s, why)
 	}
 	at := strings.LastIndexByte(a.Address, '@')
 	if at <= 0 || at == len(a.Address)-1 {

@@ -3,10 +3,10 @@ package mail_test
 import (
 	"bytes"
 	"errors"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"strings"
 	"testing"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -17,7 +17,7 @@ import (
 func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		svc := e.mb.Mail
+		svc := e.MB.Mail
 		big := bytes.Repeat([]byte{'x'}, mail.MaxInlineAttachmentSize+1)
 		cases := []struct {
 			name string
@@ -126,7 +126,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			}, mail.ErrInvalidSetting, "important"},
 			{"DeleteClassificationOverride empty", func() error { return svc.DeleteClassificationOverride(ctx, "") }, odata.ErrInvalidPath, "override id"},
 		}
-		if !e.onPrem {
+		if !e.OnPrem {
 			cases = append(cases,
 				struct {
 					name string
@@ -142,18 +142,20 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 					call func() error
 					want error
 					text string
-				}{"ReplyOptions comment and body", func() error {
+				}{"Reply comment and body", func() error {
 					return svc.Reply(ctx, "AAMk1", "hi", &mail.ReplyOptions{Message: &mail.Message{Body: item.TextBody("also hi")}})
 				}, mail.ErrInvalidMessage, "not both"},
 			)
 		}
 		for _, c := range cases {
-			before := servicetest.RESTRequests(e.srv, onPremHost)
+			before := servicetest.RESTRequests(e.Srv, onPremHost)
 			err := c.call()
 			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 				t.Errorf("%s: error %v; want one matching %v and saying %q", c.name, err, c.want, c.text)
 			}
-			if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
+			op, _, _ := strings.Cut(c.name, " ")
+			servicetest.ReadsOnce(t, err, "mail: "+op+": ")
+			if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 				t.Errorf("%s: %d requests sent, want none", c.name, n)
 			}
 		}
@@ -165,7 +167,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 func TestNotSupportedOnPremises(t *testing.T) {
 	e := newEnv(t, onPremAddr)
 	ctx := t.Context()
-	svc := e.mb.Mail
+	svc := e.MB.Mail
 	cases := []struct {
 		name string
 		call func() error
@@ -204,12 +206,14 @@ func TestNotSupportedOnPremises(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		before := servicetest.RESTRequests(e.srv, onPremHost)
+		before := servicetest.RESTRequests(e.Srv, onPremHost)
 		err := c.call()
 		if !errors.Is(err, odata.ErrNotSupported) || !strings.Contains(err.Error(), "outlook-v2.0") {
 			t.Errorf("%s on premises: %v; want ErrNotSupported naming the dialect", c.name, err)
 		}
-		if n := servicetest.RESTRequests(e.srv, onPremHost) - before; n != 0 {
+		op, _, _ := strings.Cut(c.name, " ")
+		servicetest.ReadsOnce(t, err, "mail: "+op+": ")
+		if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
 			t.Errorf("%s: %d requests sent, want none", c.name, n)
 		}
 	}

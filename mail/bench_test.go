@@ -98,13 +98,13 @@ func BenchmarkListMessages(b *testing.B) {
 		{"v2", onPremAddr, "https://" + onPremHost, "https://" + onPremHost + "/api/v2.0/users/" + onPremAddr + "/MailFolders/inbox/messages?$top=100"},
 	} {
 		e := newEnv(b, d.addr)
-		seedInbox(e.box, 1000)
+		seedInbox(e.Box, 1000)
 		q := &odata.Query{Top: 100}
 		b.Run(d.name+"/sdk", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				n := 0
-				for _, err := range e.mb.Mail.ListMessages(b.Context(), mail.Inbox, q) {
+				for _, err := range e.MB.Mail.ListMessages(b.Context(), mail.Inbox, q) {
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -115,7 +115,7 @@ func BenchmarkListMessages(b *testing.B) {
 				}
 			}
 		})
-		hc := e.srv.Client()
+		hc := e.Srv.Client()
 		tok := token(b, hc, d.resource)
 		b.Run(d.name+"/plain", func(b *testing.B) {
 			b.ReportAllocs()

@@ -19,7 +19,8 @@ const (
 	ClassificationOther   Classification = "other"
 )
 
-// UnmarshalText decodes a classification; see the note on case in enums.go.
+// UnmarshalText decodes a classification in any case, and keeps a value it
+// does not know as sent.
 func (c *Classification) UnmarshalText(b []byte) error {
 	*c = odata.ParseEnum(b, ClassificationFocused, ClassificationOther)
 	return nil
@@ -40,7 +41,8 @@ const (
 	MeetingDeclined            MeetingMessageType = "meetingDeclined"
 )
 
-// UnmarshalText decodes a meeting message type; see the note on case in enums.go.
+// UnmarshalText decodes a meeting message type in any case, and keeps a
+// value it does not know as sent.
 func (t *MeetingMessageType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, MeetingMessageNone, MeetingRequest, MeetingCancelled, MeetingAccepted, MeetingTentativelyAccepted, MeetingDeclined)
 	return nil
@@ -61,7 +63,8 @@ const (
 	MeetingRequestTypePrincipalWantsCopy  MeetingRequestType = "principalWantsCopy"
 )
 
-// UnmarshalText decodes a meeting request type; see the note on case in enums.go.
+// UnmarshalText decodes a meeting request type in any case, and keeps a
+// value it does not know as sent.
 func (t *MeetingRequestType) UnmarshalText(b []byte) error {
 	*t = odata.ParseEnum(b, MeetingRequestTypeNone, MeetingRequestTypeNew, MeetingRequestTypeFullUpdate,
 		MeetingRequestTypeInformationalUpdate, MeetingRequestTypeSilentUpdate, MeetingRequestTypeOutdated,
@@ -82,7 +85,8 @@ const (
 	AutomaticRepliesScheduled AutomaticRepliesStatus = "scheduled"
 )
 
-// UnmarshalText decodes a status; see the note on case in enums.go.
+// UnmarshalText decodes a status in any case, and keeps a value it does not
+// know as sent.
 func (s *AutomaticRepliesStatus) UnmarshalText(b []byte) error {
 	*s = odata.ParseEnum(b, AutomaticRepliesDisabled, AutomaticRepliesAlwaysEnabled, AutomaticRepliesScheduled)
 	return nil
@@ -99,7 +103,8 @@ const (
 	ExternalAudienceAll          ExternalAudience = "all"
 )
 
-// UnmarshalText decodes an audience; see the note on case in enums.go.
+// UnmarshalText decodes an audience in any case, and keeps a value it does
+// not know as sent.
 func (a *ExternalAudience) UnmarshalText(b []byte) error {
 	*a = odata.ParseEnum(b, ExternalAudienceNone, ExternalAudienceContactsOnly, ExternalAudienceAll)
 	return nil
@@ -124,7 +129,8 @@ const (
 	MessageActionReview              MessageActionFlag = "review"
 )
 
-// UnmarshalText decodes an action flag; see the note on case in enums.go.
+// UnmarshalText decodes an action flag in any case, and keeps a value it
+// does not know as sent.
 func (f *MessageActionFlag) UnmarshalText(b []byte) error {
 	*f = odata.ParseEnum(b, MessageActionAny, MessageActionCall, MessageActionDoNotForward, MessageActionFollowUp,
 		MessageActionFYI, MessageActionForward, MessageActionNoResponseNecessary, MessageActionRead,
@@ -143,7 +149,8 @@ const (
 	DelegateOnly                      DelegateMeetingMessageDelivery = "sendToDelegateOnly"
 )
 
-// UnmarshalText decodes a delivery option; see the note on case in enums.go.
+// UnmarshalText decodes a delivery option in any case, and keeps a value it
+// does not know as sent.
 func (d *DelegateMeetingMessageDelivery) UnmarshalText(b []byte) error {
 	*d = odata.ParseEnum(b, DelegateAndInformationToPrincipal, DelegateAndPrincipal, DelegateOnly)
 	return nil
@@ -162,7 +169,8 @@ const (
 	UserPurposeOthers    UserPurpose = "others"
 )
 
-// UnmarshalText decodes a purpose; see the note on case in enums.go.
+// UnmarshalText decodes a purpose in any case, and keeps a value it does not
+// know as sent.
 func (p *UserPurpose) UnmarshalText(b []byte) error {
 	*p = odata.ParseEnum(b, UserPurposeUser, UserPurposeLinked, UserPurposeShared, UserPurposeRoom, UserPurposeEquipment, UserPurposeOthers)
 	return nil

@@ -104,21 +104,25 @@ func (s *Service) GetFolder(ctx context.Context, id FolderID, q *odata.Query) (*
 // level) and returns it. Names must be unique among siblings
 // (odata.ErrConflict otherwise).
 func (s *Service) CreateFolder(ctx context.Context, parent FolderID, name string) (*MailFolder, error) {
-	return s.CreateFolderFrom(ctx, parent, &MailFolder{DisplayName: name})
+	return s.createFolder(ctx, "CreateFolder", parent, &MailFolder{DisplayName: name})
 }
 
 // CreateFolderFrom creates a folder from f (DisplayName, and IsHidden on
 // Graph) under parent ("" for the top level).
 func (s *Service) CreateFolderFrom(ctx context.Context, parent FolderID, f *MailFolder) (*MailFolder, error) {
+	return s.createFolder(ctx, "CreateFolderFrom", parent, f)
+}
+
+func (s *Service) createFolder(ctx context.Context, op string, parent FolderID, f *MailFolder) (*MailFolder, error) {
 	if f == nil || strings.TrimSpace(f.DisplayName) == "" {
-		return nil, fmt.Errorf("mail: CreateFolder: %w: empty folder name", odata.ErrInvalidPath)
+		return nil, fmt.Errorf("mail: %s: empty folder name: %w", op, odata.ErrInvalidPath)
 	}
 	body := struct {
 		DisplayName string `json:"displayName"`
 		IsHidden    bool   `json:"isHidden,omitzero"`
 	}{f.DisplayName, f.IsHidden}
 	if body.IsHidden {
-		if err := s.notOnV2("CreateFolder hidden", "hidden folders are a Microsoft Graph feature"); err != nil {
+		if err := s.notOnV2(op, "hidden folders are a Microsoft Graph feature"); err != nil {
 			return nil, err
 		}
 	}

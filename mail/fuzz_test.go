@@ -1,12 +1,12 @@
 package mail_test
 
 import (
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"reflect"
 	"testing"
 
 	"github.com/go-json-experiment/json"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/mail"
 )
 

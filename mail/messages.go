@@ -7,6 +7,8 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
@@ -26,15 +28,90 @@ func messagesPath(folder FolderID) odata.Path {
 // included), page by page as the loop asks for them; q may be nil. Folder
 // listings are shallow: messages of child folders are not included. The
 // sequence ends after the first error, which it yields.
+//
+// With both a Filter and an OrderBy, the OrderBy properties must be the
+// first properties the Filter names, in the same order (see
+// odata.Query.OrderBy); a query that breaks the rule, which Exchange
+// answers with 400 InefficientFilter, fails before any request with an
+// error matching odata.ErrInvalidQuery that says what to put first.
 func (s *Service) ListMessages(ctx context.Context, folder FolderID, q *odata.Query) iter.Seq2[*Message, error] {
+	if err := checkOrder("ListMessages", q); err != nil {
+		return func(yield func(*Message, error) bool) { yield(nil, err) }
+	}
 	return odata.List[Message](ctx, s.c, messagesPath(folder), q)
 }
 
 // ListMessagesPage fetches the first page of a folder's messages, for
 // callers that store the page's NextLink to resume a long listing later
-// with NextMessagesPage.
+// with NextMessagesPage. The query is checked as ListMessages checks it.
 func (s *Service) ListMessagesPage(ctx context.Context, folder FolderID, q *odata.Query) (*odata.Page[Message], error) {
+	if err := checkOrder("ListMessagesPage", q); err != nil {
+		return nil, err
+	}
 	return odata.ListPage[Message](ctx, s.c, messagesPath(folder), q)
+}
+
+// checkOrder refuses a message query that Exchange answers with 400
+// InefficientFilter: with a Filter, the i-th OrderBy property must be the
+// i-th property the filter names (counting each once, from its first
+// mention; a collection tested with Any counts as itself). A RawFilter is
+// left to the server, which alone can read it.
+func checkOrder(op string, q *odata.Query) error {
+	if q == nil || q.Filter.IsZero() || len(q.OrderBy) == 0 {
+		return nil
+	}
+	props, ok := filterProperties(q.Filter)
+	if !ok {
+		return nil
+	}
+	order := make([]string, 0, len(q.OrderBy))
+	for _, k := range q.OrderBy {
+		if k.Property == nil {
+			return nil // odata refuses the query itself
+		}
+		order = append(order, k.Property.Path())
+	}
+	for i, p := range order {
+		if i < len(props) && strings.EqualFold(props[i], p) {
+			continue
+		}
+		fix := "begin the Filter with a condition on " + strings.Join(order, ", then ") + ", joined to the rest with And"
+		if strings.HasSuffix(order[0], "DateTime") {
+			fix += " (" + order[0] + " ge 1900-01-01T00:00:00Z keeps every message)"
+		}
+		return fmt.Errorf("mail: %s: %w: Exchange answers InefficientFilter unless the OrderBy properties (%s) are the first "+
+			"the Filter names, in the same order (it names %s): %s", op, odata.ErrInvalidQuery, strings.Join(order, ", "), listOrNone(props), fix)
+	}
+	return nil
+}
+
+// filterProperties lists the property paths a filter names, each once, in
+// the order of their first mention, as Exchange compares them with
+// $orderby; false for a RawFilter, whose text was never parsed.
+func filterProperties(f odata.Filter) ([]string, bool) {
+	var props []string
+	raw := false
+	odata.WalkFilter(f, func(n odata.FilterNode) bool {
+		switch n.Op() {
+		case odata.OpRaw:
+			raw = true
+			return false
+		case odata.OpAnd, odata.OpOr, odata.OpNot:
+			return true
+		}
+		if p := n.Path(); p != "" && !n.Relative() && !slices.ContainsFunc(props, func(q string) bool { return strings.EqualFold(p, q) }) {
+			props = append(props, p)
+		}
+		return false // an Any's members are not the entity's properties
+	})
+	return props, !raw
+}
+
+func listOrNone(props []string) string {
+	if len(props) == 0 {
+		return "none"
+	}
+	return strings.Join(props, ", ")
 }
 
 // NextMessagesPage fetches the page at a NextLink of an earlier page.
@@ -57,12 +134,16 @@ func (s *Service) GetMessage(ctx context.Context, id string, q *odata.Query) (*M
 // given must be valid addresses. Small file attachments may come along
 // (see MaxInlineAttachmentSize).
 func (s *Service) CreateDraft(ctx context.Context, m *Message) (*Message, error) {
-	return s.CreateMessageIn(ctx, "", m)
+	return s.createMessage(ctx, "CreateDraft", "", m)
 }
 
 // CreateMessageIn saves m as a draft in folder ("" for Drafts).
 func (s *Service) CreateMessageIn(ctx context.Context, folder FolderID, m *Message) (*Message, error) {
-	if err := checkMessage("CreateDraft", m, false); err != nil {
+	return s.createMessage(ctx, "CreateMessageIn", folder, m)
+}
+
+func (s *Service) createMessage(ctx context.Context, op string, folder FolderID, m *Message) (*Message, error) {
+	if err := checkMessage(op, m, false); err != nil {
 		return nil, err
 	}
 	return created(odata.Create[Message](ctx, s.c, messagesPath(folder), outgoing(m)))
@@ -269,7 +350,7 @@ func (s *Service) reply(op, id, comment string, to []item.Recipient, opts *Reply
 		return b, fmt.Errorf("mail: %s: %w", op, err)
 	}
 	if opts != nil && opts.Message != nil {
-		if err := s.notOnV2(op+" with a message", "Outlook REST v2.0 takes only a comment and recipients"); err != nil {
+		if err := s.notOnV2(op, "Outlook REST v2.0 takes a comment and recipients, not a message"); err != nil {
 			return b, err
 		}
 		if err := checkMessage(op, opts.Message, false); err != nil {

@@ -3,10 +3,10 @@ package mail_test
 import (
 	"errors"
 	"fmt"
-	"github.com/exchangekit/outlook/internal/servicetest"
 	"slices"
 	"testing"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -28,8 +28,8 @@ func subjects(t *testing.T, seq func(func(*mail.Message, error) bool)) []string 
 func TestListMessages(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		seedInbox(e.box, 23)
-		e.box.Add("messages", outlooktest.Object{"subject": "archived", "parentFolderId": "archive"})
+		seedInbox(e.Box, 23)
+		e.Box.Add("messages", outlooktest.Object{"subject": "archived", "parentFolderId": "archive"})
 
 		cases := []struct {
 			name   string
@@ -69,7 +69,7 @@ func TestListMessages(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				var ms []*mail.Message
-				for m, err := range e.mb.Mail.ListMessages(ctx, c.folder, c.q) {
+				for m, err := range e.MB.Mail.ListMessages(ctx, c.folder, c.q) {
 					if err != nil {
 						t.Fatalf("ListMessages(%q): %v", c.folder, err)
 					}
@@ -88,10 +88,10 @@ func TestListMessages(t *testing.T) {
 
 func TestListMessagesStopsWhenTheLoopBreaks(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		seedInbox(e.box, 30)
-		before := servicetest.RESTRequests(e.srv, onPremHost)
+		seedInbox(e.Box, 30)
+		before := servicetest.RESTRequests(e.Srv, onPremHost)
 		n := 0
-		for _, err := range e.mb.Mail.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 5}) {
+		for _, err := range e.MB.Mail.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 5}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +99,7 @@ func TestListMessagesStopsWhenTheLoopBreaks(t *testing.T) {
 				break
 			}
 		}
-		if got := servicetest.RESTRequests(e.srv, onPremHost) - before; got != 2 {
+		if got := servicetest.RESTRequests(e.Srv, onPremHost) - before; got != 2 {
 			t.Errorf("breaking after 7 of 5-message pages sent %d requests, want 2", got)
 		}
 	}, outlooktest.WithPageSize(5))
@@ -107,15 +107,15 @@ func TestListMessagesStopsWhenTheLoopBreaks(t *testing.T) {
 
 func TestMessagePages(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		seedInbox(e.box, 12)
+		seedInbox(e.Box, 12)
 		ctx := t.Context()
-		p, err := e.mb.Mail.ListMessagesPage(ctx, mail.Inbox, &odata.Query{Top: 5})
+		p, err := e.MB.Mail.ListMessagesPage(ctx, mail.Inbox, &odata.Query{Top: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := len(p.Value)
 		for p.NextLink != "" {
-			if p, err = e.mb.Mail.NextMessagesPage(ctx, p.NextLink); err != nil {
+			if p, err = e.MB.Mail.NextMessagesPage(ctx, p.NextLink); err != nil {
 				t.Fatal(err)
 			}
 			n += len(p.Value)
@@ -129,8 +129,8 @@ func TestMessagePages(t *testing.T) {
 func TestGetMessage(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		ids := seedInbox(e.box, 3)
-		m, err := e.mb.Mail.GetMessage(ctx, ids[2], nil)
+		ids := seedInbox(e.Box, 3)
+		m, err := e.MB.Mail.GetMessage(ctx, ids[2], nil)
 		if err != nil {
 			t.Fatalf("GetMessage: %v", err)
 		}
@@ -138,10 +138,10 @@ func TestGetMessage(t *testing.T) {
 			m.From.EmailAddress.Name != "Ana Ruiz" || !m.ReceivedDateTime.Equal(base.Add(2*60e9)) || m.ETag == "" {
 			t.Errorf("GetMessage = %+v", m)
 		}
-		if len(m.ToRecipients) != 1 || m.ToRecipients[0].EmailAddress.Address != e.addr {
-			t.Errorf("toRecipients = %+v, want %s", m.ToRecipients, e.addr)
+		if len(m.ToRecipients) != 1 || m.ToRecipients[0].EmailAddress.Address != e.Addr {
+			t.Errorf("toRecipients = %+v, want %s", m.ToRecipients, e.Addr)
 		}
-		_, err = e.mb.Mail.GetMessage(ctx, "AAMkNoSuchMessage", nil)
+		_, err = e.MB.Mail.GetMessage(ctx, "AAMkNoSuchMessage", nil)
 		if !errors.Is(err, odata.ErrNotFound) {
 			t.Errorf("GetMessage(unknown) error = %v, want ErrNotFound", err)
 		}
@@ -151,7 +151,7 @@ func TestGetMessage(t *testing.T) {
 func TestDraftLifecycle(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		svc := e.mb.Mail
+		svc := e.MB.Mail
 		d, err := svc.CreateDraft(ctx, &mail.Message{
 			Subject:      "Q3 figures",
 			Importance:   item.ImportanceHigh,
@@ -248,8 +248,8 @@ func TestDraftLifecycle(t *testing.T) {
 
 func TestUnknownPropertiesSurvive(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
-		id := e.box.Add("messages", outlooktest.Object{"subject": "open type", "parentFolderId": "inbox", "acmeTicket": "T-42"})
-		m, err := e.mb.Mail.GetMessage(t.Context(), id, nil)
+		id := e.Box.Add("messages", outlooktest.Object{"subject": "open type", "parentFolderId": "inbox", "acmeTicket": "T-42"})
+		m, err := e.MB.Mail.GetMessage(t.Context(), id, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,11 +257,11 @@ func TestUnknownPropertiesSurvive(t *testing.T) {
 			t.Fatalf("Extra[acmeTicket] = %s, want \"T-42\" (extra: %v)", got, keys(m.Extra))
 		}
 		m.Subject = "copied through a draft"
-		d, err := e.mb.Mail.CreateDraft(t.Context(), m)
+		d, err := e.MB.Mail.CreateDraft(t.Context(), m)
 		if err != nil {
 			t.Fatalf("CreateDraft(read message): %v", err)
 		}
-		got, _ := e.box.Get("messages", d.ID)
+		got, _ := e.Box.Get("messages", d.ID)
 		if got["acmeTicket"] != "T-42" {
 			t.Errorf("the draft lost the unknown property: %v", got["acmeTicket"])
 		}

@@ -1,15 +1,13 @@
 package mail_test
 
 import (
-	"github.com/exchangekit/outlook/internal/servicetest"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/mail"
 )
@@ -25,57 +23,16 @@ type sample struct {
 // mailSamples reads the samples of dir whose names say they are about mail.
 func mailSamples(t *testing.T, dir string, prefixes ...string) map[string]sample {
 	t.Helper()
-	keep := func(name string) bool {
-		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
-	}
 	out := map[string]sample{}
-	for name, s := range testutil.Samples(t, dir, keep) {
+	for name, s := range testutil.Samples(t, dir, testutil.Prefixed(prefixes...)) {
 		out[name] = sample{URL: s.URL, RequestBody: jsontext.Value(s.RequestBody), ResponseBody: jsontext.Value(s.ResponseBody)}
 	}
 	return out
 }
 
-// entities returns the objects of a body: the body, the elements of its
-// "value", and the message of a sendMail body.
-func entities(body jsontext.Value) []map[string]any {
-	if body.Kind() != '{' {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(body, &m, lenient) != nil {
-		return nil
-	}
-	var out []map[string]any
-	for k, v := range m {
-		switch strings.ToLower(k) {
-		case "value":
-			for _, e := range v.([]any) {
-				if o, ok := e.(map[string]any); ok {
-					out = append(out, o)
-				}
-			}
-		case "message":
-			if o, ok := v.(map[string]any); ok {
-				out = append(out, o)
-			}
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	return []map[string]any{m}
-}
-
 // model names the type an entity decodes into, by its properties.
 func model(e map[string]any) string {
-	has := func(k string) bool {
-		for key := range e {
-			if strings.EqualFold(key, k) {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(k string) bool { return servicetest.Has(e, k) }
 	typ := ""
 	for k, v := range e {
 		if strings.EqualFold(k, "@odata.type") {
@@ -103,10 +60,6 @@ func model(e map[string]any) string {
 	return ""
 }
 
-// annotations describe a response, not the entity: a body sent back need
-// not repeat them.
-var annotations = map[string]bool{"@odata.context": true, "@odata.id": true, "@odata.editLink": true, "@odata.readLink": true}
-
 // placeholder reports whether a sample entity holds documentation
 // placeholders ("datetime-value", truncated base64) rather than data; the
 // models rightly refuse those.
@@ -127,74 +80,14 @@ func placeholder(e map[string]any) bool {
 	return false
 }
 
-var enumKeys = map[string]bool{
+// pruner normalises sample entities and what the models send back for
+// comparison.
+var pruner = &servicetest.Pruner{Enums: map[string]bool{
 	"contenttype": true, "importance": true, "sensitivity": true, "flagstatus": true, "inferenceclassification": true,
 	"classifyas": true, "status": true, "externalaudience": true, "meetingmessagetype": true, "meetingrequesttype": true,
 	"markimportance": true, "messageactionflag": true, "userpurpose": true, "delegatemeetingmessagedeliveryoptions": true,
 	"type": true, "responsetype": true, "@odata.type": true,
-}
-
-// prune normalises a JSON value for comparison: zero values are absent
-// (omitzero drops them; the services treat them alike on reads), enum
-// values compare ignoring case and instants as instants.
-func prune(v any, key string) any {
-	lk := strings.ToLower(key)
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case bool:
-		if !x {
-			return nil
-		}
-		return x
-	case float64:
-		if x == 0 {
-			return nil
-		}
-		return x
-	case string:
-		if x == "" {
-			return nil
-		}
-		if lk == "@odata.type" {
-			// The namespace differs by dialect; some Graph samples carry the v2.0 one.
-			return strings.ToLower(x[strings.LastIndexByte(x, '.')+1:])
-		}
-		if enumKeys[lk] {
-			return strings.ToLower(x)
-		}
-		if strings.HasSuffix(lk, "datetime") {
-			if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
-				return t.UTC().Format(time.RFC3339Nano)
-			}
-		}
-		return x
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			if annotations[k] {
-				continue
-			}
-			if p := prune(e, k); p != nil {
-				out[k] = p
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
-	case []any:
-		if len(x) == 0 {
-			return nil
-		}
-		out := make([]any, 0, len(x))
-		for _, e := range x {
-			out = append(out, prune(e, key))
-		}
-		return out
-	}
-	return v
-}
+}}
 
 // known lists, per model, the properties the model has a field for; a
 // sample property of that name must not land in Extra.
@@ -255,7 +148,7 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 		"user-post-messages", "user-sendmail", "user-list-mailfolders", "user-post-mailfolders", "user-get-mailboxsettings",
 		"user-update-mailboxsettings", "outlook-large-attachments", "outlook-send-mail-from-other-user") {
 		for _, body := range []jsontext.Value{s.ResponseBody, s.RequestBody} {
-			for _, e := range entities(body) {
+			for _, e := range servicetest.Entities(body, "message") {
 				kind := model(e)
 				if kind == "" {
 					continue
@@ -282,9 +175,7 @@ func TestGraphSamplesRoundTrip(t *testing.T) {
 				if err := json.Unmarshal(out, &got); err != nil {
 					t.Fatal(err)
 				}
-				w, _ := prune(e, "").(map[string]any)
-				g, _ := prune(got, "").(map[string]any)
-				for _, d := range servicetest.Diff(w, g) {
+				for _, d := range pruner.Diff(e, got) {
 					t.Errorf("%s (%s) changed in the round trip: %s", name, kind, d)
 				}
 				for _, k := range known[kind] {
@@ -310,7 +201,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 	counts := map[string]int{}
 	for name, s := range mailSamples(t, "v2-samples", "mail-rest-operations-") {
 		for _, body := range []jsontext.Value{s.ResponseBody, s.RequestBody} {
-			for _, e := range entities(body) {
+			for _, e := range servicetest.Entities(body, "message") {
 				kind := model(e)
 				if kind == "" {
 					continue
@@ -352,9 +243,7 @@ func TestV2SamplesRoundTrip(t *testing.T) {
 				if err := json.Unmarshal(sent, &got); err != nil {
 					t.Fatalf("%s: %v\n%s", name, err, sent)
 				}
-				w, _ := prune(e, "").(map[string]any)
-				g, _ := prune(got, "").(map[string]any)
-				for _, d := range servicetest.Diff(w, g) {
+				for _, d := range pruner.Diff(e, got) {
 					t.Errorf("%s (%s) changed in the v2.0 round trip: %s", name, kind, d)
 				}
 				counts[kind]++

@@ -33,7 +33,10 @@ func NewService(c *odata.Client) *Service { return &Service{c: c} }
 // SDK refuses to send: an invalid recipient address, no recipients, an
 // attachment too large to send inline. Invalid addresses also match
 // item.ErrInvalidAddress.
-var ErrInvalidMessage = errors.New("mail: invalid message")
+//
+// Match it with errors.Is: the errors wrapping it start "mail: " and name
+// the operation, so its own text carries no package prefix.
+var ErrInvalidMessage = errors.New("invalid message")
 
 // MaxRecipients is the most recipients (To, Cc and Bcc together) Exchange
 // Online accepts on one message.

@@ -44,7 +44,10 @@ func (s *Service) SetAutomaticReplies(ctx context.Context, ar AutomaticRepliesSe
 
 // ErrInvalidSetting is wrapped by the errors of settings the SDK refuses to
 // send.
-var ErrInvalidSetting = errors.New("mail: invalid setting")
+//
+// Match it with errors.Is: the errors wrapping it start "mail: " and name
+// the operation, so its own text carries no package prefix.
+var ErrInvalidSetting = errors.New("invalid setting")
 
 func checkAutomaticReplies(ar *AutomaticRepliesSetting) error {
 	if ar.Status != AutomaticRepliesScheduled {

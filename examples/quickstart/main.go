@@ -25,6 +25,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+// errUsage says what a run against a real tenant needs.
+var errUsage = errors.New("with -tenant, give -client-id and -mailbox (one or two addresses)")
 
 // runFake starts the fake Exchange with a hybrid tenant and tours it.
 func runFake(ctx context.Context, w io.Writer) error {
@@ -85,8 +89,8 @@ func runFake(ctx context.Context, w io.Writer) error {
 // runReal tours a real tenant after a device-code sign-in.
 func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes string) error {
 	addrs := strings.Split(mailboxes, ",")
-	if clientID == "" || mailboxes == "" || len(addrs) > 2 {
-		return errors.New("with -tenant, give -client-id and -mailbox (one or two addresses)")
+	if clientID == "" || len(addrs) > 2 || slices.ContainsFunc(addrs, func(a string) bool { return strings.TrimSpace(a) == "" }) {
+		return errUsage
 	}
 	if len(addrs) == 1 {
 		addrs = append(addrs, addrs[0])

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -28,12 +30,27 @@ func TestFakeTour(t *testing.T) {
 	}
 }
 
+// Flags that do not make a run are refused with the usage error before
+// anything else: the context is already cancelled, so a run that got past
+// the check would fail otherwise (and never reach the network).
 func TestRealNeedsFlags(t *testing.T) {
-	var out strings.Builder
-	if err := runReal(t.Context(), &out, "contoso.com", "", "a@contoso.com"); err == nil {
-		t.Error("missing -client-id accepted")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	const id = "11111111-2222-3333-4444-555555555555"
+	for _, tc := range []struct{ name, clientID, mailboxes string }{
+		{"no client id", "", "a@contoso.com"},
+		{"no mailbox", id, ""},
+		{"three mailboxes", id, "a@contoso.com,b@contoso.com,c@contoso.com"},
+		{"an empty mailbox", id, "a@contoso.com, "},
+	} {
+		var out strings.Builder
+		if err := runReal(ctx, &out, "contoso.com", tc.clientID, tc.mailboxes); !errors.Is(err, errUsage) {
+			t.Errorf("%s: err = %v, want the usage error", tc.name, err)
+		}
 	}
-	if err := runReal(t.Context(), &out, "contoso.com", "11111111-2222-3333-4444-555555555555", "a@x,b@x,c@x"); err == nil {
-		t.Error("three mailboxes accepted")
+	// Good flags pass the check and stop at the cancelled context.
+	var out strings.Builder
+	if err := runReal(ctx, &out, "contoso.com", id, "a@contoso.com,b@contoso.com"); errors.Is(err, errUsage) || !errors.Is(err, context.Canceled) {
+		t.Errorf("good flags: err = %v, want the context's", err)
 	}
 }

@@ -1,7 +1,10 @@
-// Package servicetest holds what the tests of the service packages (mail,
-// calendar, contacts) share: a canned transport, the v2.0 round trip of a
-// sample entity through the dialect, a readable diff of decoded JSON, and a
-// count of the requests that reached a mailbox host of outlooktest.
+// Package servicetest is the one test harness of the service packages
+// (mail, calendar, contacts): the fake tenant a test runs against in both
+// dialects (Env, EachDialect), the request recorder behind the golden
+// files of every request a service builds (Recorder, CheckRequests), the
+// comparison of sample entities with what the models send back (Entities,
+// Pruner, Diff, V2RoundTrip), a canned transport, and a count of the
+// requests that reached a mailbox host.
 package servicetest
 
 import (

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -19,9 +21,9 @@ type Sample struct {
 }
 
 // Samples reads the sample files of dir (such as "graph-samples") whose
-// names keep accepts (nil keeps all), by file name. It skips the test as
-// External does when the data is absent, and fails it when dir holds no
-// sample or a file does not parse.
+// names keep accepts (nil keeps all), by file name. When the data is absent
+// it skips the test, or fails it under CI, as External does; it fails it
+// when dir holds no sample or a file does not parse.
 func Samples(t testing.TB, dir string, keep func(name string) bool) map[string]Sample {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(External(t, dir), "*.json"))
@@ -73,4 +75,12 @@ func (s Sample) Bodies() [][]byte {
 		out = append(out, b.Bytes())
 	}
 	return out
+}
+
+// Prefixed keeps, for Samples, the file names starting with one of the
+// prefixes.
+func Prefixed(prefixes ...string) func(name string) bool {
+	return func(name string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
+	}
 }

@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,14 +25,16 @@ func ModuleRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// External returns the path of rel inside ../shared/testdata/external and
-// skips the test with a clear message when that folder is absent (CI and
-// developers have it; a plain clone of the module does not).
+// External returns the path of rel inside ../shared/testdata/external. When
+// that folder is absent it skips the test with a clear message (developers
+// have it; a plain clone of the module does not), except when the
+// environment variable CI is set: CI has the data, so there the test fails
+// rather than pass without having run.
 func External(t testing.TB, rel string) string {
 	t.Helper()
 	dir := filepath.Join(ModuleRoot(), externalDir)
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("external test data not found at %s (it lives in shared/ beside the project root): %v", dir, err)
+		missing(t, fmt.Sprintf("external test data not found at %s (it lives in shared/ beside the project root): %v", dir, err))
 	}
 	p := filepath.Join(dir, rel)
 	if _, err := os.Stat(p); err != nil {
@@ -40,7 +43,17 @@ func External(t testing.TB, rel string) string {
 	return p
 }
 
-// ReadExternal reads a file of the external test data, skipping as External does.
+// missing fails the test under CI and skips it elsewhere.
+func missing(t testing.TB, why string) {
+	t.Helper()
+	if _, ci := os.LookupEnv("CI"); ci {
+		t.Fatalf("%s; CI is set, and CI must have the data", why)
+	}
+	t.Skip(why)
+}
+
+// ReadExternal reads a file of the external test data, skipping or failing
+// as External does.
 func ReadExternal(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(External(t, rel))

@@ -77,6 +77,9 @@ type Config struct {
 	Retry RetryPolicy
 	// MaxConcurrent caps requests in flight through one Client, reading of the
 	// response body included; default 4, the per-mailbox limit of Exchange.
+	// Callers beyond it wait for a slot (their context bounds the wait): a
+	// caller running 32 requests at once through one Client gets the
+	// throughput of 4.
 	MaxConcurrent int
 	// UserAgent is sent unless a request carries its own; default
 	// "exchangekit-outlook/<version> go/<go version>".

@@ -1,0 +1,97 @@
+package servicetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+// The fake tenant every service test runs against: one mailbox in Exchange
+// Online and one on an on-premises server of the same hybrid tenant.
+const (
+	CloudAddr  = "alice@contoso.com"
+	OnPremAddr = "bob@contoso.com"
+	OnPremHost = "mail.contoso.com"
+	appID      = "11111111-2222-3333-4444-555555555555"
+)
+
+// Env is one test's fake tenant and the mailbox under test.
+type Env struct {
+	Srv    *outlooktest.Server
+	Client *outlook.Client
+	Addr   string               // the mailbox under test
+	Other  string               // the mailbox in the other dialect
+	Box    *outlooktest.Mailbox // server side of Addr
+	MB     *outlook.Mailbox     // client side of Addr
+	OnPrem bool                 // Addr is the on-premises mailbox (Outlook REST v2.0)
+}
+
+// Host returns the REST host serving the mailbox under test.
+func (e *Env) Host() string {
+	if e.OnPrem {
+		return OnPremHost
+	}
+	return "graph.microsoft.com"
+}
+
+// NewEnv starts a fake tenant holding both mailboxes, with the options
+// given, and binds the one at addr with the SDK's defaults.
+func NewEnv(t testing.TB, addr string, opts ...outlooktest.Option) *Env {
+	t.Helper()
+	srv := tenant(opts...)
+	t.Cleanup(srv.Close)
+	c, mb, err := open(t.Context(), srv, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{Srv: srv, Client: c, Addr: addr, Box: srv.Mailbox(addr), MB: mb, OnPrem: addr == OnPremAddr, Other: OnPremAddr}
+	if e.OnPrem {
+		e.Other = CloudAddr
+	}
+	return e
+}
+
+// EachDialect runs f once against the cloud mailbox (Graph v1.0) and once
+// against the on-premises one (Outlook REST v2.0), in parallel subtests
+// named "cloud" and "onprem".
+func EachDialect(t *testing.T, f func(t *testing.T, e *Env), opts ...outlooktest.Option) {
+	t.Helper()
+	for _, d := range []struct{ name, addr string }{{"cloud", CloudAddr}, {"onprem", OnPremAddr}} {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			f(t, NewEnv(t, d.addr, opts...))
+		})
+	}
+}
+
+// Mailbox opens the mailbox at addr of srv with the SDK's defaults, for
+// examples (which have no testing.T): it panics on error.
+func Mailbox(srv *outlooktest.Server, addr string) *outlook.Mailbox {
+	_, mb, err := open(context.Background(), srv, addr)
+	if err != nil {
+		panic(err)
+	}
+	return mb
+}
+
+func tenant(opts ...outlooktest.Option) *outlooktest.Server {
+	srv := outlooktest.NewServer(opts...)
+	srv.AddMailbox(CloudAddr, outlooktest.Cloud)
+	srv.AddMailbox(OnPremAddr, outlooktest.OnPremises(OnPremHost))
+	return srv
+}
+
+func open(ctx context.Context, srv *outlooktest.Server, addr string) (*outlook.Client, *outlook.Mailbox, error) {
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "s"), outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		return nil, nil, err
+	}
+	mb, err := c.Mailbox(ctx, addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("Mailbox(%s): %w", addr, err)
+	}
+	return c, mb, nil
+}
