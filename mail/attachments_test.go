@@ -140,7 +140,7 @@ func TestUploadLargeAttachment(t *testing.T) {
 func TestAttachmentReadsSurviveTruncatedBodies(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		svc := e.mb.Mail
+		svc := e.MB.Mail
 		d, err := svc.CreateDraft(ctx, &mail.Message{Subject: "with a file"})
 		if err != nil {
 			t.Fatal(err)
@@ -150,15 +150,15 @@ func TestAttachmentReadsSurviveTruncatedBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		prefix := "/users/" + e.addr + "/messages/" + d.ID + "/attachments"
+		prefix := "/users/" + e.Addr + "/messages/" + d.ID + "/attachments"
 		truncateNext := func() {
-			e.srv.ResetRequests()
-			e.srv.Inject(outlooktest.Fault{Method: "GET", Path: prefix, Times: 1, TruncateBody: true})
+			e.Srv.ResetRequests()
+			e.Srv.Inject(outlooktest.Fault{Method: "GET", Path: prefix, Times: 1, TruncateBody: true})
 		}
 		askedTwice := func(what string) {
 			t.Helper()
 			n := 0
-			for _, r := range e.srv.Requests() {
+			for _, r := range e.Srv.Requests() {
 				if r.Method == "GET" && strings.Contains(strings.ToLower(r.Path), strings.ToLower(prefix)) {
 					n++
 				}
@@ -188,7 +188,7 @@ func TestAttachmentReadsSurviveTruncatedBodies(t *testing.T) {
 			t.Errorf("listed %d attachments, want 1", n)
 		}
 		askedTwice("ListAttachments")
-		if e.onPrem {
+		if e.OnPrem {
 			return // no raw-content call on-premises: AttachmentContent is GetAttachment
 		}
 		truncateNext()
