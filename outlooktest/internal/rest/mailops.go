@@ -1,0 +1,203 @@
+package rest
+
+// Mail operations beyond generic CRUD: raw content ($value) of messages and
+// attachments, MIME create and send, folder move, copy and permanent
+// delete, message permanent delete.
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/mimemsg"
+	"github.com/exchangekit/outlook/outlooktest/internal/query"
+	"github.com/exchangekit/outlook/outlooktest/internal/store"
+)
+
+// Graph's limits on what a request may carry: "The maximum request length
+// supported is 4MB.", and file attachments "under 3 MB" POSTed inline (larger
+// ones go through upload sessions). 3 MiB in base64 is exactly 4 MiB, so the
+// body limit leaves room for the JSON around the largest inline attachment.
+const (
+	graphMaxRequest    = 4<<20 + 64<<10
+	graphMaxInlineFile = 3 << 20
+)
+
+// inlineTooLarge reports whether a fileAttachment in a Graph request is
+// over the inline limit.
+func (c *call) inlineTooLarge(a map[string]any) bool {
+	if c.h.env.Dialect != dialect.Graph {
+		return false
+	}
+	cb, _ := a["contentBytes"].(string)
+	n := base64.StdEncoding.DecodedLen(len(cb)) - strings.Count(cb[max(0, len(cb)-2):], "=")
+	return n > graphMaxInlineFile
+}
+
+// isMIMEBody reports whether a POST carries base64 MIME (text/plain) rather
+// than JSON.
+func (c *call) isMIMEBody() bool {
+	mt, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	return mt == "text/plain"
+}
+
+// readMIMEBody reads a text/plain body of base64 MIME. v2.0 has no MIME
+// create or send: a server would refuse the media type.
+func (c *call) readMIMEBody() (Object, []Object, *apiError) {
+	if c.h.env.Dialect == dialect.V2 {
+		return nil, nil, errorf(http.StatusUnsupportedMediaType, "ErrorUnsupportedMediaType",
+			"The content type 'text/plain' is not supported: Outlook REST v2.0 takes messages as JSON only.")
+	}
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, graphMaxRequest+1))
+	if err != nil {
+		return nil, nil, errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
+	}
+	if len(data) > graphMaxRequest {
+		return nil, nil, tooLarge()
+	}
+	msg, atts, perr := mimemsg.DecodeBody(data)
+	if perr != nil {
+		return nil, nil, mimeAPIError(perr)
+	}
+	return msg, atts, nil
+}
+
+func tooLarge() *apiError {
+	return errorf(http.StatusRequestEntityTooLarge, "BadRequest", "The maximum request length supported is 4MB.")
+}
+
+// createFromMIME stores a draft read from MIME under folder, with its
+// attachments, or drops it again and reports why not.
+func (c *call) createFromMIME(folder string, msg Object, atts []Object) (*store.Entity, *apiError) {
+	anys := make([]any, len(atts))
+	for i, a := range atts {
+		anys[i] = a
+	}
+	e, err := c.m.CreateWithAttachments("messages", folder, msg, anys, true)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return e, nil
+}
+
+// rawValue serves GET .../$value of a message (its MIME) or an attachment
+// (its bytes; an item attachment as MIME, iCalendar or vCard).
+func (c *call) rawValue(t *target, unlock func()) *apiError {
+	if t.ent == nil || (t.ent.Set() != "messages" && t.ent.Set() != "attachments") {
+		return c.notImplemented()
+	}
+	if c.r.Method != http.MethodGet {
+		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+	}
+	var ct string
+	var data []byte
+	switch t.ent.Set() {
+	case "messages":
+		msg := c.m.View(t.ent)
+		var atts []Object
+		for _, a := range c.m.List("attachments", func(a *store.Entity) bool { return a.Parent() == t.ent.ID() }) {
+			atts = append(atts, c.m.View(a))
+		}
+		// Graph labels the stream text/plain (its documentation's example).
+		ct, data = "text/plain", mimemsg.Build(msg, atts)
+	case "attachments":
+		a := c.m.View(t.ent)
+		ct, data = mimemsg.AttachmentContent(a)
+		if data == nil {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The content of a reference attachment cannot be read through $value.")
+		}
+	}
+	unlock()
+	c.setHeaders()
+	c.w.Header().Set("Content-Type", ct)
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	c.w.WriteHeader(http.StatusOK)
+	c.w.Write(data)
+	return nil
+}
+
+// folderAction serves move, copy and permanentDelete of a mail folder.
+func (c *call) folderAction(f *store.Entity, name string, unlock func()) *apiError {
+	if name == "permanentdelete" {
+		if c.m.Distinguished(f) {
+			return errorf(http.StatusBadRequest, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+		}
+		c.m.Purge(f)
+		unlock()
+		c.setHeaders()
+		c.w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	dest, aerr := c.destination()
+	if aerr != nil {
+		return aerr
+	}
+	if name == "move" && c.m.Distinguished(f) {
+		return errorf(http.StatusBadRequest, "ErrorMoveDistinguishedFolder", "Distinguished folders cannot be moved.")
+	}
+	if dest.ID() == f.ID() || c.m.Under(dest, f.ID()) {
+		return errorf(http.StatusBadRequest, "ErrorMoveCopyFailed", "A folder cannot be moved or copied into itself or one of its subfolders.")
+	}
+	display, _ := f.Object()["displayName"].(string)
+	self := f // a folder moved where it already is does not clash with itself
+	if name == "copy" {
+		self = nil
+	}
+	if c.m.NameTaken("mailFolders", dest.ID(), display, self) {
+		return folderExists()
+	}
+	var e *store.Entity
+	if name == "move" {
+		e = c.m.MoveFolder(f, dest.ID())
+	} else {
+		e = c.m.CopyFolder(f, dest.ID(), 0)
+	}
+	opts := &query.Options{}
+	o := c.render("mailFolders", c.m.View(e), opts)
+	unlock()
+	o["@odata.context"] = c.contextURL(&target{ctx: []string{c.baseCtx(), c.ctxName("mailFolders")}}, opts, "/$entity")
+	status := http.StatusOK // Graph
+	if c.h.env.Dialect == dialect.V2 {
+		status = http.StatusCreated
+	}
+	c.writeJSON(status, o)
+	return nil
+}
+
+// destination reads {"destinationId": ...} and finds that folder.
+func (c *call) destination() (*store.Entity, *apiError) {
+	data, _ := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
+	body, err := dialect.DecodeBody(c.h.env.Dialect, data, nil)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+	}
+	dest, _ := body["destinationId"].(string)
+	if dest == "" {
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidParameter", "destinationId is required.")
+	}
+	folder := c.m.Find("mailFolders", dest)
+	if folder == nil {
+		return nil, errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
+	}
+	return folder, nil
+}
+
+// folderExists is Graph's answer (and, the fake assumes, an Exchange
+// server's) to a folder created, renamed, moved or copied beside a sibling
+// of the same name.
+func folderExists() *apiError {
+	return errorf(http.StatusConflict, "ErrorFolderExists", "A folder with the specified name already exists.")
+}
+
+// mimeAPIError turns a MIME reading error into the 400 Graph answers.
+func mimeAPIError(err error) *apiError {
+	if me, ok := errors.AsType[*mimemsg.Error](err); ok {
+		return errorf(http.StatusBadRequest, me.Code, "%s", me.Message)
+	}
+	return errorf(http.StatusBadRequest, "ErrorMimeContentConversionFailed", "%v", err)
+}
