@@ -11,21 +11,12 @@ import (
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
-	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
 
-// isCalendarAction reports whether name (lower-cased) is an event action
-// calendarAction serves.
-func isCalendarAction(name string) bool {
-	switch name {
-	case "cancel", "forward", "dismissreminder", "snoozereminder":
-		return true
-	}
-	return false
-}
-
-// calendarAction runs an event action of isCalendarAction on e.
-func (c *call) calendarAction(e *store.Entity, name string, unlock func()) *apiError {
+// calendarAction runs an event's cancel, forward, dismissReminder or
+// snoozeReminder.
+func (c *call) calendarAction(t *target, name string, unlock func()) *apiError {
+	e := t.ent
 	v2 := c.h.env.Dialect == dialect.V2
 	if v2 && (name == "cancel" || name == "forward") {
 		// Beta-only on v2.0: the v2.0 endpoint does not know the segment.

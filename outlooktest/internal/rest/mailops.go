@@ -122,7 +122,8 @@ func (c *call) rawValue(t *target, unlock func()) *apiError {
 }
 
 // folderAction serves move, copy and permanentDelete of a mail folder.
-func (c *call) folderAction(f *store.Entity, name string, unlock func()) *apiError {
+func (c *call) folderAction(t *target, name string, unlock func()) *apiError {
+	f := t.ent
 	if name == "permanentdelete" {
 		if c.m.Distinguished(f) {
 			return errorf(http.StatusBadRequest, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")

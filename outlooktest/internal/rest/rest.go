@@ -316,162 +316,6 @@ func (c *call) ctxKey(name, key string) string {
 	return c.ctxName(name) + "('" + strings.ReplaceAll(key, "'", "''") + "')"
 }
 
-// navigate resolves the path after the mailbox. Path segments and
-// well-known names match case-insensitively, ids exactly.
-func (c *call) navigate(segs []seg) (*target, *apiError) {
-	m := c.m
-	all := func(*store.Entity) bool { return true }
-	under := func(id string) func(*store.Entity) bool {
-		return func(e *store.Entity) bool { return e.Parent() == id }
-	}
-	var t *target
-	first := segs[0]
-	name := strings.ToLower(first.name)
-	ctx := []string{c.baseCtx(), c.ctxName(first.name)}
-	switch name {
-	case "messages":
-		t = &target{set: "messages", scope: all, post: m.WellKnown("drafts")}
-	case "mailfolders":
-		t = &target{set: "mailFolders", scope: c.folderScope(m.RootFolder()), post: m.RootFolder(), sync: "mailFolders:*"}
-	case "events":
-		t = &target{set: "events", scope: under(m.DefaultCalendar()), post: m.DefaultCalendar()}
-	case "calendar":
-		if first.hasKey {
-			return nil, c.notImplemented()
-		}
-		t = &target{set: "calendars", ent: m.Lookup("calendars", m.DefaultCalendar())}
-	case "calendars":
-		t = &target{set: "calendars", scope: all, post: m.DefaultCalendarGroup()}
-	case "calendargroups":
-		t = &target{set: "calendarGroups", scope: all, canPost: true}
-	case "calendarview":
-		w, err := c.window(m.DefaultCalendar())
-		if err != nil {
-			return nil, err
-		}
-		t = &target{set: "events", view: w}
-	case "contacts":
-		t = &target{set: "contacts", scope: under(m.DefaultContactFolder()), post: m.DefaultContactFolder(), sync: "contacts:" + m.DefaultContactFolder()}
-	case "contactfolders":
-		t = &target{set: "contactFolders", scope: under(m.DefaultContactFolder()), post: m.DefaultContactFolder(), sync: "contactFolders:*"}
-	case "sendmail":
-		if first.hasKey {
-			return nil, c.notImplemented()
-		}
-		t = &target{fn: "sendMail"}
-	case "inferenceclassification":
-		if first.hasKey || len(segs) < 2 || !strings.EqualFold(segs[1].name, "overrides") {
-			return nil, c.notImplemented()
-		}
-		ctx = append(ctx, c.ctxName("overrides"))
-		t = &target{set: "inferenceClassificationOverrides", scope: all, canPost: true}
-		first = segs[1]
-		segs = segs[1:]
-	default:
-		return nil, c.notImplemented()
-	}
-	t.ctx = ctx
-	if first.hasKey {
-		if err := c.enter(t, first.key); err != nil {
-			return nil, err
-		}
-	}
-	for _, s := range segs[1:] {
-		lname := strings.ToLower(s.name)
-		switch {
-		case t.fn != "":
-			return nil, c.notImplemented()
-		case t.view != nil:
-			if lname == "delta" && !s.hasKey && c.h.env.Dialect == dialect.Graph {
-				t.fn = "delta"
-				continue
-			}
-			return nil, c.notImplemented()
-		case t.ent == nil: // a list: an id, delta or $count
-			if !s.hasKey && (lname == "delta" || lname == "$count") {
-				t.fn = lname
-				continue
-			}
-			if !s.hasKey && lname == "createuploadsession" && t.set == "attachments" {
-				if c.h.env.Dialect == dialect.V2 {
-					return nil, c.unknownSegment(s.name)
-				}
-				t.fn = s.name
-				continue
-			}
-			if s.hasKey {
-				if segNames[lname] != segNames[strings.ToLower(t.ctx[len(t.ctx)-1])] && !strings.EqualFold(s.name, t.ctx[len(t.ctx)-1]) {
-					return nil, c.notImplemented()
-				}
-				if err := c.enter(t, s.key); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if err := c.enter(t, s.name); err != nil {
-				return nil, err
-			}
-		default: // an entity: a navigation property or an action
-			e := t.ent
-			nt := &target{parent: e, ctx: append(slices.Clone(t.ctx), c.ctxName(s.name))}
-			switch {
-			case e.Set() == "mailFolders" && lname == "childfolders":
-				nt.set, nt.scope, nt.post = "mailFolders", under(e.ID()), e.ID()
-			case e.Set() == "mailFolders" && lname == "messages":
-				nt.set, nt.scope, nt.post, nt.sync = "messages", under(e.ID()), e.ID(), "messages:"+e.ID()
-			case e.Set() == "contactFolders" && lname == "childfolders":
-				nt.set, nt.scope, nt.post = "contactFolders", under(e.ID()), e.ID()
-			case e.Set() == "contactFolders" && lname == "contacts":
-				nt.set, nt.scope, nt.post, nt.sync = "contacts", under(e.ID()), e.ID(), "contacts:"+e.ID()
-			case e.Set() == "calendars" && lname == "events":
-				nt.set, nt.scope, nt.post = "events", under(e.ID()), e.ID()
-			case e.Set() == "calendars" && lname == "calendarview":
-				w, err := c.window(e.ID())
-				if err != nil {
-					return nil, err
-				}
-				nt.set, nt.view = "events", w
-			case e.Set() == "events" && lname == "instances":
-				w, err := c.window(e.Parent())
-				if err != nil {
-					return nil, err
-				}
-				w.Master = e.ID()
-				nt.set, nt.view = "events", w
-			case e.Set() == "calendarGroups" && lname == "calendars":
-				nt.set, nt.scope, nt.post = "calendars", under(e.ID()), e.ID()
-			case (e.Set() == "messages" || e.Set() == "events") && lname == "attachments":
-				nt.set, nt.scope, nt.post = "attachments", under(e.ID()), e.ID()
-			case e.Set() == "mailFolders" && lname == "messagerules":
-				if c.h.env.Dialect == dialect.V2 {
-					return nil, c.unknownSegment(s.name)
-				}
-				if e.ID() != m.WellKnown("inbox") {
-					return nil, errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Message rules exist on the Inbox only.")
-				}
-				nt.set, nt.scope, nt.post = "messageRules", under(e.ID()), e.ID()
-			case e.Set() == "mailFolders" && lname == "permanentdelete" && c.h.env.Dialect == dialect.V2:
-				return nil, c.unknownSegment(s.name)
-			case e.Set() == "messages" && lname == "permanentdelete" && c.h.env.Dialect == dialect.V2:
-				return nil, c.unknownSegment(s.name)
-			default:
-				t.fn = s.name // an action or function of the entity
-				continue
-			}
-			t = nt
-			if s.hasKey {
-				if err := c.enter(t, s.key); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	if t.view != nil && t.view.Master == "" {
-		t.sync = fmt.Sprintf("events:%s:%d:%d", t.view.Calendar, t.view.Start.Unix(), t.view.End.Unix())
-	}
-	return t, nil
-}
-
 // folderScope lists the visible folders directly under parent.
 func (c *call) folderScope(parent string) func(*store.Entity) bool {
 	hidden := false
@@ -1286,86 +1130,47 @@ var replyParams = sync.OnceValue(func() *schema.ObjType {
 	})
 })
 
-// action runs a bound action: message move, copy, send, the reply and
-// forward family, sendMail, and an attendee's accept, tentativelyAccept and
-// decline. Others answer 501.
-func (c *call) action(t *target, unlock func()) *apiError {
-	name := strings.ToLower(t.fn)
-	if c.r.Method != http.MethodPost {
-		switch name {
-		case "sendmail", "move", "copy", "send", "reply", "replyall", "forward", "createreply", "createreplyall",
-			"createforward", "accept", "decline", "tentativelyaccept", "permanentdelete":
-			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
-		case "createuploadsession":
-			if t.ent == nil && t.set == "attachments" {
-				return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
-			}
-			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
-		}
+// respond serves an attendee's accept, tentativelyAccept and decline.
+func (c *call) respond(t *target, name string, unlock func()) *apiError {
+	if t.ent.Transient() {
 		return c.notImplemented()
 	}
-	switch {
-	case name == "sendmail" && t.ent == nil:
-		return c.sendMail(unlock)
-	case t.ent != nil && t.ent.Set() == "events" && !t.ent.Transient() && (name == "accept" || name == "decline" || name == "tentativelyaccept"):
-		resp := map[string]string{"accept": "accepted", "decline": "declined", "tentativelyaccept": "tentativelyAccepted"}[name]
-		if org, _ := t.ent.Object()["isOrganizer"].(bool); org {
-			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
-		}
-		c.m.Write(t.ent, Object{"responseStatus": Object{"response": resp, "time": datetime.Format(c.st().Now())}})
-		unlock()
-		c.setHeaders()
-		c.w.WriteHeader(http.StatusAccepted)
-		return nil
-	case t.ent == nil && t.set == "attachments" && name == "createuploadsession":
-		return c.createUploadSession(t, unlock)
-	case t.ent != nil && t.ent.Set() == "mailFolders" && (name == "move" || name == "copy" || name == "permanentdelete"):
-		return c.folderAction(t.ent, name, unlock)
-	case t.ent != nil && t.ent.Set() == "events" && isCalendarAction(name):
-		return c.calendarAction(t.ent, name, unlock)
-	case t.ent == nil || t.ent.Set() != "messages":
-		return c.notImplemented()
-	case name == "permanentdelete":
-		c.m.Purge(t.ent)
-		unlock()
-		c.setHeaders()
-		c.w.WriteHeader(http.StatusNoContent)
-		return nil
-	case name == "move" || name == "copy":
-		data, _ := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
-		body, err := dialect.DecodeBody(c.h.env.Dialect, data, nil)
-		if err != nil {
-			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
-		}
-		dest, _ := body["destinationId"].(string)
-		if dest == "" {
-			return errorf(http.StatusBadRequest, "ErrorInvalidParameter", "destinationId is required.")
-		}
-		folder := c.m.Find("mailFolders", dest)
-		if folder == nil {
-			return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
-		}
-		var e *store.Entity
-		if name == "move" {
-			e = c.m.Move(t.ent, folder.ID())
-		} else {
-			e = c.m.CopyMessage(c.m, t.ent, folder.ID(), nil)
-		}
-		return c.answerEntity(e, unlock)
-	case name == "reply" || name == "replyall" || name == "forward" ||
-		name == "createreply" || name == "createreplyall" || name == "createforward":
-		return c.reply(t.ent, name, unlock)
-	case name == "send":
-		if d, _ := t.ent.Object()["isDraft"].(bool); !d {
-			return errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent.")
-		}
-		c.m.Send(t.ent, true)
-		unlock()
-		c.setHeaders()
-		c.w.WriteHeader(http.StatusAccepted)
-		return nil
+	resp := map[string]string{"accept": "accepted", "decline": "declined", "tentativelyaccept": "tentativelyAccepted"}[name]
+	if org, _ := t.ent.Object()["isOrganizer"].(bool); org {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
 	}
-	return c.notImplemented()
+	c.m.Write(t.ent, Object{"responseStatus": Object{"response": resp, "time": datetime.Format(c.st().Now())}})
+	return c.answerEmpty(http.StatusAccepted, unlock)
+}
+
+// purgeMessage serves a message's permanentDelete.
+func (c *call) purgeMessage(t *target, _ string, unlock func()) *apiError {
+	c.m.Purge(t.ent)
+	return c.answerEmpty(http.StatusNoContent, unlock)
+}
+
+// messageMoveOrCopy serves a message's move and copy.
+func (c *call) messageMoveOrCopy(t *target, name string, unlock func()) *apiError {
+	folder, aerr := c.destination()
+	if aerr != nil {
+		return aerr
+	}
+	var e *store.Entity
+	if name == "move" {
+		e = c.m.Move(t.ent, folder.ID())
+	} else {
+		e = c.m.CopyMessage(c.m, t.ent, folder.ID(), nil)
+	}
+	return c.answerEntity(e, unlock)
+}
+
+// sendDraft serves a draft's send.
+func (c *call) sendDraft(t *target, _ string, unlock func()) *apiError {
+	if d, _ := t.ent.Object()["isDraft"].(bool); !d {
+		return errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent.")
+	}
+	c.m.Send(t.ent, true)
+	return c.answerEmpty(http.StatusAccepted, unlock)
 }
 
 func (c *call) answerEntity(e *store.Entity, unlock func()) *apiError {
@@ -1377,7 +1182,8 @@ func (c *call) answerEntity(e *store.Entity, unlock func()) *apiError {
 	return nil
 }
 
-func (c *call) sendMail(unlock func()) *apiError {
+// sendMail serves POST /sendMail.
+func (c *call) sendMail(_ *target, _ string, unlock func()) *apiError {
 	if c.isMIMEBody() {
 		msg, atts, aerr := c.readMIMEBody()
 		if aerr != nil {
@@ -1460,8 +1266,9 @@ func (c *call) user() *apiError {
 }
 
 // reply serves reply, replyAll, forward and their create* forms: a draft
-// answering orig (201 with the draft), or that draft sent (202).
-func (c *call) reply(orig *store.Entity, name string, unlock func()) *apiError {
+// answering the message (201 with the draft), or that draft sent (202).
+func (c *call) reply(t *target, name string, unlock func()) *apiError {
+	orig := t.ent
 	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
 	if err != nil || len(data) > maxBodyBytes {
 		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body failed")

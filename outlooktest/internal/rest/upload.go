@@ -60,7 +60,7 @@ type uploadSession struct {
 }
 
 // createUploadSession serves POST .../attachments/createUploadSession.
-func (c *call) createUploadSession(t *target, unlock func()) *apiError {
+func (c *call) createUploadSession(t *target, _ string, unlock func()) *apiError {
 	item := t.parent
 	if item == nil || (item.Set() != "messages" && item.Set() != "events") {
 		return c.notImplemented()
