@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -144,6 +145,45 @@ func TestDeltaMessages(t *testing.T) {
 			otherLink := strings.Replace(delta2, "inbox", "archive", 1)
 			otherLink = strings.Replace(otherLink, "Inbox", "Archive", 1)
 			f.must(t, http.StatusGone, "GET", otherLink, nil, "Prefer", "odata.track-changes")
+		})
+	}
+}
+
+// A message deleted during the first round, after that round returned it,
+// is reported removed in the next round, as Graph does (issue 16 item 9):
+// the first round lists current items only, so without that the client
+// would keep it forever.
+func TestDeltaReportsRemovalDuringFirstRound(t *testing.T) {
+	for _, dl := range dialects() {
+		t.Run(dl.name, func(t *testing.T) {
+			f := newFakeHost(t, dl.d, 10)
+			m := f.mailbox()
+			for i := range 8 {
+				m.Add("messages", Object{"subject": fmt.Sprint("m", i)})
+			}
+			start, hdr := "/me/mailFolders/inbox/messages/delta", []string{"Prefer", "odata.maxpagesize=3"}
+			if dl.d == dialect.V2 {
+				start, hdr = "/me/MailFolders/Inbox/Messages", []string{"Prefer", "odata.track-changes", "Prefer", "odata.maxpagesize=3"}
+			}
+			first := f.must(t, http.StatusOK, "GET", start, nil, hdr...)
+			if len(first.value()) == 0 {
+				t.Fatalf("the first page is empty: %s", first.raw)
+			}
+			gone := first.value()[0].(map[string]any)[f.n("id")].(string)
+			link, _ := first.body["@odata.nextLink"].(string)
+			if dl.d == dialect.V2 {
+				link, _ = first.body["@odata.deltaLink"].(string) // resumes the first round
+			}
+			f.must(t, http.StatusNoContent, "DELETE", "/me/messages/"+gone, nil)
+
+			changed, _, delta := syncRound(t, f, link) // the rest of the first round
+			if slices.Contains(changed, gone) {
+				t.Errorf("the rest of the first round listed %s again", gone)
+			}
+			_, removed, _ := syncRound(t, f, delta)
+			if !slices.Contains(removed, gone) {
+				t.Errorf("the round after the first one removed %v; want it to report %s, deleted after the first round returned it", removed, gone)
+			}
 		})
 	}
 }

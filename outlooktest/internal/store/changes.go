@@ -53,6 +53,13 @@ type Cursor struct {
 	Initial bool   `json:"i"`  // a first round: current items only, no removals
 	CurSeq  uint64 `json:"cs"` // resume after (CurSeq, CurOrd)
 	CurOrd  uint64 `json:"co"`
+	// Start is the sequence number a first round began at.
+	Start uint64 `json:"st,omitempty"`
+	// Removals are reported after this sequence number. It is Since, except
+	// in the round after a first round, which also reports what was removed
+	// while the first round ran (that round lists current items only, and
+	// may have listed them before they went).
+	Removals uint64 `json:"r,omitempty"`
 }
 
 // SealCursor encodes a cursor as an opaque token signed with the store's key.
@@ -80,19 +87,26 @@ func (st *Store) OpenCursor(s string) (c Cursor, ok bool) {
 // FirstRound returns the cursor of a first round of a scope: every current
 // member, no removals.
 func (m *Mailbox) FirstRound(scope string) Cursor {
-	return Cursor{Mailbox: m.id, Scope: scope, Initial: true}
+	return Cursor{Mailbox: m.id, Scope: scope, Initial: true, Start: m.seq}
 }
 
 // NextRound returns the cursor that starts the round after the one cur
-// belongs to, once that round has listed everything: changes from now on.
+// belongs to, once that round has listed everything: changes from now on,
+// and after a first round the removals made while it ran.
 func (m *Mailbox) NextRound(cur Cursor) Cursor {
-	return Cursor{Mailbox: m.id, Scope: cur.Scope, Since: m.seq, CurSeq: m.seq, CurOrd: math.MaxUint64}
+	next := Cursor{Mailbox: m.id, Scope: cur.Scope, Since: m.seq, CurSeq: m.seq, CurOrd: math.MaxUint64, Removals: m.seq}
+	if cur.Initial {
+		// Changes of members during the first round were listed in it (a
+		// write moves a member after the cursor), removals were not.
+		next.Removals, next.CurSeq = cur.Start, cur.Start
+	}
+	return next
 }
 
 // Valid reports whether cur is a cursor of this mailbox for scope, at a
 // point the mailbox has reached.
 func (m *Mailbox) Valid(cur Cursor, scope string) bool {
-	return cur.Mailbox == m.id && cur.Since <= m.seq && cur.CurSeq <= m.seq && cur.Scope == scope
+	return cur.Mailbox == m.id && cur.Since <= m.seq && cur.CurSeq <= m.seq && cur.Start <= m.seq && cur.Removals <= m.seq && cur.Scope == scope
 }
 
 // Change is one entry of a round: an entity as it is now, or a removal.
@@ -115,8 +129,9 @@ func (cur Cursor) Advance(c Change) Cursor {
 	return cur
 }
 
-// Changes lists what happened in the scope after cur.Since, in sequence
-// order, from the start of the round (callers skip what cur has passed).
+// Changes lists what happened in the scope after cur.Since (removals after
+// cur.Removals), in sequence order, from the start of the round (callers
+// skip what cur has passed).
 // match, when not nil, keeps list members whose view it accepts (a
 // $filter): a member it refuses is not in the scope.
 func (m *Mailbox) Changes(sc Scope, cur Cursor, match func(Object) bool) []Change {
@@ -154,7 +169,7 @@ func (m *Mailbox) Changes(sc Scope, cur Cursor, match func(Object) bool) []Chang
 	}
 	if !cur.Initial {
 		for _, tb := range m.tombs {
-			if tb.set != sc.Set || tb.seq <= cur.Since || seen[tb.id] || !sc.holdsRemoval(tb.parent) {
+			if tb.set != sc.Set || tb.seq <= min(cur.Since, cur.Removals) || seen[tb.id] || !sc.holdsRemoval(tb.parent) {
 				continue
 			}
 			seen[tb.id] = true
