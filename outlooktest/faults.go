@@ -13,16 +13,32 @@ import (
 // A request matches when Host, Method and Path all match (an empty field
 // matches anything). Of the matching requests, the first After are left
 // alone; then the fault acts Times times (0: forever), each time with
-// probability Rate (0 means always; the draws come from a generator seeded by
-// WithFaultSeed, so a run repeats). When several faults match, the first one
-// injected that acts wins.
+// probability Rate (0 means always). When several faults match, the first
+// one injected that acts wins.
+//
+// Rate draws repeat: whether a fault acts on a request depends only on the
+// seed (WithFaultSeed), the fault, the request's method, host, path and
+// query, and how many times the fault has drawn for that same request
+// before. The n-th identical request gets the same answer in every run with
+// the seed, however concurrent requests interleave, so a failing run of
+// many goroutines replays. After and Times count matching requests in the
+// order they arrive.
 //
 // What it does, in order: wait Latency; drop the connection (DropBeforeBody
 // or DropAfterBody); answer Status with an error body in the host's own shape
 // (OData for the REST hosts, ErrorCode/ErrorMessage for Autodiscover, OAuth
-// for the issuer) and Retry-After; cut the answer short (TruncateBody: of the
-// fault's answer when Status is set, else of the real one). A fault with
-// only Latency delays the real answer.
+// for the issuer) and Retry-After; cut the answer short (DropAfterHeaders,
+// TruncateBody or ShortBody: of the fault's answer when Status is set, else
+// of the real one). A fault with only Latency delays the real answer.
+//
+// The bad networks a client must survive, as faults:
+//
+//	{Status: 429, RetryAfter: time.Second, Rate: 0.2} // throttling
+//	{Status: 503, Rate: 0.05}                         // service unavailable
+//	{DropBeforeBody: true, Rate: 0.01}                // connection dropped, no answer
+//	{DropAfterHeaders: true, Rate: 0.01}              // dropped after the headers, in the body
+//	{TruncateBody: true, Rate: 0.01}                  // dropped half way through the body
+//	{ShortBody: true, Rate: 0.01}                     // body cut, with a Content-Length that matches it
 type Fault struct {
 	// Host is the host name, without port, e.g. "graph.microsoft.com".
 	Host string
@@ -48,6 +64,15 @@ type Fault struct {
 	DropBeforeBody bool          // close the connection without reading the request body or answering
 	DropAfterBody  bool          // read the request body, then close without answering
 	TruncateBody   bool          // send the headers (with the full Content-Length) and half the body, then close
+
+	// DropAfterHeaders sends the status line and the headers (with the full
+	// Content-Length), then closes the connection before the first byte of
+	// the body: a connection dropped in the middle of the response body.
+	DropAfterHeaders bool
+	// ShortBody sends half the body with a Content-Length that matches it
+	// and keeps the connection: an answer complete as HTTP sees it whose
+	// content is cut (invalid JSON), as from a proxy that rewrote it.
+	ShortBody bool
 }
 
 func (f Fault) rule() faults.Rule {
@@ -56,7 +81,7 @@ func (f Fault) rule() faults.Rule {
 		After: f.After, Times: f.Times, Rate: f.Rate,
 		Status: f.Status, Code: f.Code, Message: f.Message, RetryAfter: f.RetryAfter,
 		Latency: f.Latency, DropBeforeBody: f.DropBeforeBody, DropAfterBody: f.DropAfterBody,
-		TruncateBody: f.TruncateBody,
+		DropAfterHeaders: f.DropAfterHeaders, TruncateBody: f.TruncateBody, ShortBody: f.ShortBody,
 	}
 }
 

@@ -101,8 +101,8 @@ func WithAutoApprove(smtp string) Option {
 	return func(c *config) { c.autoApprove = strings.ToLower(smtp) }
 }
 
-// WithFaultSeed seeds the generator that decides Fault.Rate draws, so a test
-// run repeats. The default seed is 1.
+// WithFaultSeed seeds the draws that decide which requests a Fault with a
+// Rate acts on, so a test run repeats (see Fault). The default seed is 1.
 func WithFaultSeed(seed uint64) Option {
 	return func(c *config) { c.faultSeed = seed }
 }

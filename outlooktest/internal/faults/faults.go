@@ -7,11 +7,12 @@ package faults
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -34,14 +35,22 @@ type Rule struct {
 	Message    string
 	RetryAfter time.Duration
 
-	Latency        time.Duration
-	DropBeforeBody bool
-	DropAfterBody  bool
-	TruncateBody   bool
+	Latency          time.Duration
+	DropBeforeBody   bool
+	DropAfterBody    bool
+	DropAfterHeaders bool
+	TruncateBody     bool
+	ShortBody        bool
 }
 
 // Validate reports what makes a rule malformed, for people.
 func (f Rule) Validate() error {
+	cuts := 0 // the ways of ending an answer early; DropAfterHeaders and ShortBody go alone
+	for _, on := range []bool{f.DropBeforeBody || f.DropAfterBody || f.TruncateBody, f.DropAfterHeaders, f.ShortBody} {
+		if on {
+			cuts++
+		}
+	}
 	switch {
 	case f.After < 0, f.Times < 0:
 		return fmt.Errorf("negative After (%d) or Times (%d)", f.After, f.Times)
@@ -51,10 +60,12 @@ func (f Rule) Validate() error {
 		return fmt.Errorf("status %d is not an HTTP status", f.Status)
 	case f.DropBeforeBody && f.DropAfterBody:
 		return fmt.Errorf("both DropBeforeBody and DropAfterBody are set")
+	case cuts > 1:
+		return fmt.Errorf("DropAfterHeaders and ShortBody go alone: neither with the other nor with DropBeforeBody, DropAfterBody or TruncateBody")
 	case f.Latency < 0 || f.RetryAfter < 0:
 		return fmt.Errorf("negative Latency or RetryAfter")
-	case f.Status == 0 && f.Latency == 0 && !f.DropBeforeBody && !f.DropAfterBody && !f.TruncateBody:
-		return fmt.Errorf("the fault does nothing: set Status, Latency, DropBeforeBody, DropAfterBody or TruncateBody")
+	case f.Status == 0 && f.Latency == 0 && cuts == 0:
+		return fmt.Errorf("the fault does nothing: set Status, Latency, DropBeforeBody, DropAfterBody, DropAfterHeaders, TruncateBody or ShortBody")
 	}
 	if isGlob(f.Path) {
 		if _, err := path.Match(strings.ToLower(f.Path), "/"); err != nil {
@@ -103,28 +114,30 @@ func stripAPIRoot(p string) string {
 
 type ruleState struct {
 	f       Rule
-	matched int
-	fired   int
+	index   uint64         // injection order since the set was made, part of every draw
+	matched int            // matching requests seen
+	fired   int            // times acted
+	draws   map[string]int // rate draws made per request key
 }
 
 // Set holds the injected rules and decides which one acts on a request. It
 // is safe for concurrent use.
 type Set struct {
-	mu    sync.Mutex
-	rules []*ruleState
-	rng   *rand.Rand
+	seed uint64
+
+	mu       sync.Mutex
+	rules    []*ruleState
+	injected uint64
 }
 
-// NewSet returns an empty set whose rate draws come from a generator
-// seeded with seed.
-func NewSet(seed uint64) *Set {
-	return &Set{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
-}
+// NewSet returns an empty set whose rate draws derive from seed.
+func NewSet(seed uint64) *Set { return &Set{seed: seed} }
 
 // Add appends a rule, which must be valid.
 func (s *Set) Add(f Rule) {
 	s.mu.Lock()
-	s.rules = append(s.rules, &ruleState{f: f})
+	s.rules = append(s.rules, &ruleState{f: f, index: s.injected, draws: map[string]int{}})
+	s.injected++
 	s.mu.Unlock()
 }
 
@@ -137,6 +150,13 @@ func (s *Set) Clear() {
 
 // Pick returns the rule that acts on a request, if any, and counts it. Of
 // the rules that match, the first added that acts wins.
+//
+// A rule with a rate decides by a draw that depends only on the seed, the
+// rule, the request (method, host, path and raw query) and how many times the
+// rule has drawn for that same request before: the n-th identical request a
+// rule sees gets the same answer in every run with the seed, however other
+// requests interleave with it. That is what makes a failing concurrent run
+// replay. (After and Times count every matching request in arrival order.)
 func (s *Set) Pick(host, method, p, rawQuery string) (Rule, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,13 +171,37 @@ func (s *Set) Pick(host, method, p, rawQuery string) (Rule, bool) {
 		if st.f.Times > 0 && st.fired >= st.f.Times {
 			continue
 		}
-		if st.f.Rate > 0 && st.f.Rate < 1 && s.rng.Float64() >= st.f.Rate {
-			continue
+		if st.f.Rate > 0 && st.f.Rate < 1 {
+			key := strings.ToUpper(method) + " " + strings.ToLower(host) + p + "?" + rawQuery
+			n := st.draws[key]
+			st.draws[key] = n + 1
+			if draw(s.seed, st.index, key, n) >= st.f.Rate {
+				continue
+			}
 		}
 		st.fired++
 		return st.f, true
 	}
 	return Rule{}, false
+}
+
+// draw is a number in [0, 1) determined by its arguments.
+func draw(seed, rule uint64, key string, n int) float64 {
+	h := fnv.New64a()
+	var b [24]byte
+	binary.LittleEndian.PutUint64(b[0:], seed)
+	binary.LittleEndian.PutUint64(b[8:], rule)
+	binary.LittleEndian.PutUint64(b[16:], uint64(n))
+	h.Write(b[:])
+	h.Write([]byte(key))
+	x := h.Sum64()
+	// splitmix64's finaliser: FNV's low bits are weak on short inputs.
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / (1 << 53)
 }
 
 // Shape is how a host spells an error body.
@@ -193,7 +237,8 @@ func Apply(w http.ResponseWriter, r *http.Request, f Rule, shape Shape, next htt
 		drop(w)
 		return true
 	}
-	if f.Status == 0 && !f.TruncateBody {
+	cut := f.TruncateBody || f.ShortBody || f.DropAfterHeaders
+	if f.Status == 0 && !cut {
 		return false
 	}
 	rec := httptest.NewRecorder()
@@ -202,14 +247,25 @@ func Apply(w http.ResponseWriter, r *http.Request, f Rule, shape Shape, next htt
 	} else {
 		next.ServeHTTP(rec, r)
 	}
-	if !f.TruncateBody {
-		copyRecorded(w, rec, rec.Body.Len(), rec.Body.Len())
+	switch {
+	case f.ShortBody:
+		// A complete answer as HTTP sees it (the length matches what is
+		// sent, the connection stays), whose content stops half way.
+		n := rec.Body.Len() / 2
+		copyRecorded(w, rec, n, n)
+		return true
+	case f.TruncateBody, f.DropAfterHeaders:
+		n := rec.Body.Len() / 2
+		if f.DropAfterHeaders {
+			n = 0
+		}
+		copyRecorded(w, rec, rec.Body.Len(), n)
+		_ = http.NewResponseController(w).Flush()
+		record()
+		drop(w)
 		return true
 	}
-	copyRecorded(w, rec, rec.Body.Len(), rec.Body.Len()/2)
-	_ = http.NewResponseController(w).Flush()
-	record()
-	drop(w)
+	copyRecorded(w, rec, rec.Body.Len(), rec.Body.Len())
 	return true
 }
 
