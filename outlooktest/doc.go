@@ -82,7 +82,9 @@
 // interleave. Faults act before authentication on every host, the issuer and
 // Autodiscover included. Requests returns every request received (host,
 // path, whether a token was sent and for which audience, status, fault), for
-// tests that assert what the client did.
+// tests that assert what the client did; MaxInFlight, the most requests for
+// one mailbox the fake had at once, for tests of a client's per-mailbox
+// concurrency limit.
 //
 // # Mailboxes and OData
 //

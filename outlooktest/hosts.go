@@ -1,7 +1,8 @@
 package outlooktest
 
 // The front door: every request of both listeners arrives at ServeHTTP,
-// which logs it, applies faults and hands it to the host it was sent to. This is where each host's
+// which logs it, counts it in flight for the mailbox it names, applies
+// faults and hands it to the host it was sent to. This is where each host's
 // protocol front ends are mounted over the one mailbox store:
 //
 //	login.microsoftonline.com ...  internal/issuer        Entra ID token issuer
@@ -98,9 +99,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.TLS == nil {
 		entry.Scheme = "http"
 	}
+	user := ""
 	if entry.TokenSent {
 		if t, ok := s.issuer.Lookup(token); ok && s.now().Before(t.Expires) {
 			entry.Audience = t.Audience
+			user = t.User
 		}
 	}
 	sw := &statusWriter{ResponseWriter: w}
@@ -131,6 +134,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	custom := s.custom[host]
 	s.mu.RUnlock()
 
+	leave := func() {}
+	if kind == hostGraph || kind == hostOnPrem {
+		if addr := s.mailboxNamed(r.URL.Path, user); addr != "" {
+			leave = s.inflight.enter(addr)
+			defer leave()
+		}
+	}
+	sw.beforeLast = leave
 	next := s.router(kind, host, custom, r.TLS == nil)
 	if f, ok := s.faults.Pick(host, r.Method, r.URL.Path, r.URL.RawQuery); ok {
 		entry.FaultApplied = true
@@ -141,11 +152,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case autodiscover.IsPath(r.URL.Path):
 			shape = faults.Autodiscover
 		}
-		if faults.Apply(sw, r, f, shape, next, record) {
+		// Apply records before it drops a connection: the request ends there.
+		if faults.Apply(sw, r, f, shape, next, func() { record(); leave() }) {
 			return
 		}
 	}
 	next.ServeHTTP(sw, r)
+}
+
+// mailboxNamed returns the address of the mailbox a REST path names
+// (/users/{address or id}/..., or /me/... for the token's user), or "".
+func (s *Server) mailboxNamed(path, user string) string {
+	who, me := rest.MailboxNamed(path)
+	if me {
+		return user
+	}
+	if who == "" {
+		return ""
+	}
+	if m, ok := s.store.Mailbox(who); ok {
+		return m.Address()
+	}
+	return ""
 }
 
 // router returns the handler for one host.

@@ -135,6 +135,7 @@ type Server struct {
 	autodiscover *autodiscover.Service
 	faults       *faults.Set
 	log          requestLog
+	inflight     inflight
 
 	mu        sync.RWMutex
 	boxes     map[*store.Mailbox]*Mailbox // the handle Mailbox and AddMailbox return
@@ -299,6 +300,7 @@ func (s *Server) restEnv(d dialect.Dialect, host string) rest.Env {
 		PageSize: func() int { return s.cfg.pageSize },
 		Now:      s.now,
 		Tenant:   s.tenantOf,
+		Track:    s.inflight.enter,
 	}
 	if d == dialect.Graph {
 		env.Uploads = s.uploads

@@ -90,6 +90,38 @@ func (c *call) batch() *apiError {
 			}
 		}
 	}
+	// Count the batch in flight for the mailboxes its parts name, but the
+	// one its own URL named (counted by the host layer already).
+	var leaves []func()
+	release := func() {
+		for _, leave := range leaves {
+			leave()
+		}
+	}
+	defer release()
+	if c.h.env.Track != nil {
+		seen := map[string]bool{}
+		if c.m != nil {
+			seen[c.m.Address()] = true
+		}
+		for _, p := range reqs {
+			addr := ""
+			pu, err := url.Parse(p.URL)
+			if err != nil {
+				continue
+			}
+			who, me := MailboxNamed(pu.Path)
+			if me {
+				addr = strings.ToLower(c.p.User)
+			} else if m, ok := c.st().Mailbox(who); who != "" && ok {
+				addr = m.Address()
+			}
+			if addr != "" && !seen[addr] {
+				seen[addr] = true
+				leaves = append(leaves, c.h.env.Track(addr))
+			}
+		}
+	}
 	// Run in dependency order (stable: array order among the ready ones).
 	answers := make([]*batchAnswer, len(reqs))
 	for done := 0; done < len(reqs); {
@@ -126,6 +158,7 @@ func (c *call) batch() *apiError {
 			return errorf(http.StatusBadRequest, "BadRequest", "The dependsOn references of the batch form a cycle.")
 		}
 	}
+	release() // before the answer: a client that has it may send the next request
 	c.writeJSON(http.StatusOK, map[string]any{"responses": answers})
 	return nil
 }

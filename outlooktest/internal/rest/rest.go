@@ -58,6 +58,11 @@ type Env struct {
 	Now      func() time.Time         // the server's clock
 	Tenant   func(smtp string) string // the tenant id of a mailbox's domain; "" when unknown
 	Uploads  *Uploads                 // where createUploadSession opens sessions (Graph only); nil: a private set
+	// Track, when set, counts a request in flight for a mailbox until the
+	// returned func is called. The host layer counts the requests whose URL
+	// names a mailbox; Track is for those that do not (the parts of a Graph
+	// $batch).
+	Track func(smtp string) (done func())
 }
 
 // Handler serves one REST host.
@@ -210,6 +215,36 @@ func (c *call) serve() *apiError {
 }
 
 func (c *call) st() *store.Store { return c.h.st }
+
+// MailboxNamed returns whom a REST path names: me is true for /me/...,
+// else who is the {id} of /users/{id}/... (an address or a user's object
+// id), "" when the path names no mailbox. The path may start with the
+// version root of either dialect.
+func MailboxNamed(path string) (who string, me bool) {
+	for _, root := range []string{"/v1.0", "/api/v2.0"} {
+		if hasPrefixFold(path, root+"/") {
+			path = path[len(root):]
+			break
+		}
+	}
+	segs := parseSegs(path)
+	if len(segs) == 0 {
+		return "", false
+	}
+	switch s0 := segs[0]; {
+	case strings.EqualFold(s0.name, "me") && !s0.hasKey:
+		return "", true
+	case strings.EqualFold(s0.name, "users") && s0.hasKey:
+		return s0.key, false
+	case strings.EqualFold(s0.name, "users") && len(segs) > 1:
+		return segs[1].name, false
+	}
+	return "", false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
 
 // resolveMailbox consumes "me" or "users/{id}" and checks that this host
 // serves that mailbox for this principal.
