@@ -12,6 +12,7 @@ package store
 // garbled one is refused.
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"math"
@@ -178,9 +179,9 @@ func (m *Mailbox) Changes(sc Scope, cur Cursor, match func(Object) bool) []Chang
 	}
 	slices.SortFunc(out, func(a, b Change) int {
 		if a.Seq != b.Seq {
-			return cmpU64(a.Seq, b.Seq)
+			return cmp.Compare(a.Seq, b.Seq)
 		}
-		return cmpU64(a.Ord, b.Ord)
+		return cmp.Compare(a.Ord, b.Ord)
 	})
 	return out
 }

@@ -23,6 +23,7 @@
 package store
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -498,18 +499,8 @@ func (m *Mailbox) List(set string, keep func(*Entity) bool) []*Entity {
 			out = append(out, e)
 		}
 	}
-	slices.SortFunc(out, func(a, b *Entity) int { return cmpU64(a.order, b.order) })
+	slices.SortFunc(out, func(a, b *Entity) int { return cmp.Compare(a.order, b.order) })
 	return out
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // InputError is a write the server refuses because of what the client
