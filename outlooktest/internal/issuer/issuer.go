@@ -287,6 +287,8 @@ func writeIssuerJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(body)
 }
 
+// ServeHTTP answers the issuer's endpoints under /{tenant}/...: the tenant
+// is a domain or id of the server, "common" or "organizations".
 func (is *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if len(parts) < 2 {

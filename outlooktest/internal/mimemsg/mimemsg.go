@@ -38,6 +38,7 @@ const (
 // with Code.
 type Error struct{ Code, Message string }
 
+// Error returns the message Exchange gives.
 func (e *Error) Error() string { return e.Message }
 
 func mimeError(format string, args ...any) *Error {

@@ -88,3 +88,16 @@ func (c *call) answerEmpty(status int, unlock func()) *apiError {
 	c.w.WriteHeader(status)
 	return nil
 }
+
+// respond serves an attendee's accept, tentativelyAccept and decline.
+func (c *call) respond(t *target, name string, unlock func()) *apiError {
+	if t.ent.Transient() {
+		return c.notImplemented()
+	}
+	resp := map[string]string{"accept": "accepted", "decline": "declined", "tentativelyaccept": "tentativelyAccepted"}[name]
+	if org, _ := t.ent.Object()["isOrganizer"].(bool); org {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
+	}
+	c.m.Write(t.ent, Object{"responseStatus": Object{"response": resp, "time": datetime.Format(c.st().Now())}})
+	return c.answerEmpty(http.StatusAccepted, unlock)
+}

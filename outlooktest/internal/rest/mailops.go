@@ -5,17 +5,21 @@ package rest
 // delete, message permanent delete.
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
+	"html"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
 	"github.com/exchangekit/outlook/outlooktest/internal/mimemsg"
 	"github.com/exchangekit/outlook/outlooktest/internal/query"
+	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
 
@@ -201,4 +205,217 @@ func mimeAPIError(err error) *apiError {
 		return errorf(http.StatusBadRequest, me.Code, "%s", me.Message)
 	}
 	return errorf(http.StatusBadRequest, "ErrorMimeContentConversionFailed", "%v", err)
+}
+
+// sendMailParams is the parameter type of sendMail, for the dialect
+// translation of its body.
+var sendMailParams = sync.OnceValue(func() *schema.ObjType {
+	return schema.ParamType("sendMail", map[string]*schema.Prop{
+		"message":         {Name: "message", V2Name: "Message", Kind: schema.KindObject, Type: schema.Sets()["messages"].Type, Access: schema.ReadWrite},
+		"saveToSentItems": {Name: "saveToSentItems", V2Name: "SaveToSentItems", Kind: schema.KindBool, Access: schema.ReadWrite},
+	})
+})
+
+// replyParams is the parameter type of the reply and forward family.
+var replyParams = sync.OnceValue(func() *schema.ObjType {
+	return schema.ParamType("reply", map[string]*schema.Prop{
+		"message":      {Name: "message", V2Name: "Message", Kind: schema.KindObject, Type: schema.Sets()["messages"].Type, Access: schema.ReadWrite},
+		"comment":      {Name: "comment", V2Name: "Comment", Kind: schema.KindString, Access: schema.ReadWrite},
+		"toRecipients": {Name: "toRecipients", V2Name: "ToRecipients", Kind: schema.KindObject, Coll: true, Type: schema.Complex("recipient"), Access: schema.ReadWrite},
+	})
+})
+
+// purgeMessage serves a message's permanentDelete.
+func (c *call) purgeMessage(t *target, _ string, unlock func()) *apiError {
+	c.m.Purge(t.ent)
+	return c.answerEmpty(http.StatusNoContent, unlock)
+}
+
+// messageMoveOrCopy serves a message's move and copy.
+func (c *call) messageMoveOrCopy(t *target, name string, unlock func()) *apiError {
+	folder, aerr := c.destination()
+	if aerr != nil {
+		return aerr
+	}
+	var e *store.Entity
+	if name == "move" {
+		e = c.m.Move(t.ent, folder.ID())
+	} else {
+		e = c.m.CopyMessage(c.m, t.ent, folder.ID(), nil)
+	}
+	return c.answerEntity(e, unlock)
+}
+
+// sendDraft serves a draft's send.
+func (c *call) sendDraft(t *target, _ string, unlock func()) *apiError {
+	if d, _ := t.ent.Object()["isDraft"].(bool); !d {
+		return errorf(http.StatusBadRequest, "ErrorInvalidOperation", "Only draft messages can be sent.")
+	}
+	c.m.Send(t.ent, true)
+	return c.answerEmpty(http.StatusAccepted, unlock)
+}
+
+func (c *call) answerEntity(e *store.Entity, unlock func()) *apiError {
+	opts := &query.Options{}
+	o := c.render(e.Set(), c.m.View(e), opts)
+	unlock()
+	o["@odata.context"] = c.contextURL(&target{ctx: []string{c.baseCtx(), c.ctxName("messages")}}, opts, "/$entity")
+	c.writeJSON(http.StatusCreated, o)
+	return nil
+}
+
+// sendMail serves POST /sendMail.
+func (c *call) sendMail(_ *target, _ string, unlock func()) *apiError {
+	if c.isMIMEBody() {
+		msg, atts, aerr := c.readMIMEBody()
+		if aerr != nil {
+			return aerr
+		}
+		draft, aerr := c.createFromMIME(c.m.WellKnown("drafts"), msg, atts)
+		if aerr != nil {
+			return aerr
+		}
+		c.m.Send(draft, true)
+		unlock()
+		c.setHeaders()
+		c.w.WriteHeader(http.StatusAccepted)
+		return nil
+	}
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	if err != nil || len(data) > maxBodyBytes {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body failed")
+	}
+	if c.h.env.Dialect == dialect.Graph && len(data) > graphMaxRequest {
+		return tooLarge()
+	}
+	body, derr := dialect.DecodeBody(c.h.env.Dialect, data, sendMailParams())
+	if derr != nil {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+	}
+	msg, ok := body["message"].(map[string]any)
+	if !ok {
+		return errorf(http.StatusBadRequest, "ErrorInvalidParameter", "The message parameter is required.")
+	}
+	save := true
+	if v, ok := body["saveToSentItems"].(bool); ok {
+		save = v
+	}
+	atts, _ := msg["attachments"].([]any)
+	delete(msg, "attachments")
+	for _, a := range atts {
+		if ao, ok := a.(map[string]any); ok && c.inlineTooLarge(ao) {
+			return tooLarge()
+		}
+	}
+	draft, cerr := c.m.CreateWithAttachments("messages", c.m.WellKnown("drafts"), msg, atts, true)
+	if cerr != nil {
+		return inputError(cerr)
+	}
+	c.m.Send(draft, save)
+	unlock()
+	c.setHeaders()
+	c.w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// reply serves reply, replyAll, forward and their create* forms: a draft
+// answering the message (201 with the draft), or that draft sent (202).
+func (c *call) reply(t *target, name string, unlock func()) *apiError {
+	orig := t.ent
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	if err != nil || len(data) > maxBodyBytes {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body failed")
+	}
+	if c.h.env.Dialect == dialect.Graph && len(data) > graphMaxRequest {
+		return tooLarge()
+	}
+	params := Object{}
+	if len(bytes.TrimSpace(data)) > 0 {
+		p, derr := dialect.DecodeBody(c.h.env.Dialect, data, replyParams())
+		if derr != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+		}
+		if err := schema.CheckObject("", replyParams(), p); err != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+		}
+		params = p
+	}
+	create := strings.HasPrefix(name, "create")
+	kind := strings.TrimPrefix(name, "create")
+	msg, _ := params["message"].(map[string]any)
+	comment, _ := params["comment"].(string)
+	if create && comment != "" && msg != nil && msg["body"] != nil {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Give either comment or message.body, not both.")
+	}
+	subj, _ := orig.Object()["subject"].(string)
+	draft := Object{}
+	for k, v := range msg {
+		draft[k] = v
+	}
+	var to []any
+	switch kind {
+	case "forward":
+		subj = "FW: " + subj
+		if rs, ok := params["toRecipients"].([]any); ok {
+			to = rs
+		}
+	default:
+		subj = "RE: " + subj
+		if rt, _ := orig.Object()["replyTo"].([]any); len(rt) > 0 {
+			to = schema.DeepCopy(rt).([]any)
+		} else if from := orig.Object()["from"]; from != nil {
+			to = []any{schema.DeepCopy(from)}
+		}
+		if kind == "replyall" {
+			rs, _ := orig.Object()["toRecipients"].([]any)
+			for _, r := range rs {
+				ro, _ := r.(map[string]any)
+				ea, _ := ro["emailAddress"].(map[string]any)
+				if a, _ := ea["address"].(string); !strings.EqualFold(a, c.m.Address()) {
+					to = append(to, schema.DeepCopy(r))
+				}
+			}
+			if cc, ok := orig.Object()["ccRecipients"].([]any); ok && draft["ccRecipients"] == nil {
+				draft["ccRecipients"] = schema.DeepCopy(cc)
+			}
+		}
+	}
+	if draft["toRecipients"] == nil {
+		if to == nil {
+			to = []any{}
+		}
+		draft["toRecipients"] = to
+	}
+	if draft["subject"] == nil {
+		draft["subject"] = subj
+	}
+	if draft["body"] == nil {
+		ob, _ := orig.Object()["body"].(map[string]any)
+		quoted, _ := ob["content"].(string)
+		draft["body"] = Object{"contentType": "html", "content": html.EscapeString(comment) + "<hr>" + quoted}
+	}
+	if rs, _ := draft["toRecipients"].([]any); !create && len(rs) == 0 {
+		return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required.")
+	}
+	e, cerr := c.m.Create("messages", c.m.WellKnown("drafts"), draft, true)
+	if cerr != nil {
+		return inputError(cerr)
+	}
+	if kind == "forward" {
+		for _, a := range c.m.List("attachments", func(a *store.Entity) bool { return a.Parent() == orig.ID() }) {
+			ao := schema.DeepCopy(a.Object()).(map[string]any)
+			delete(ao, "id")
+			if _, err := c.m.AddAttachment(e.ID(), ao, false); err != nil {
+				return inputError(err)
+			}
+		}
+	}
+	if create {
+		return c.answerEntity(e, unlock)
+	}
+	c.m.Send(e, true)
+	unlock()
+	c.setHeaders()
+	c.w.WriteHeader(http.StatusAccepted)
+	return nil
 }

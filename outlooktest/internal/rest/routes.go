@@ -10,10 +10,13 @@ package rest
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
 
@@ -312,4 +315,176 @@ func (c *call) action(t *target, unlock func()) *apiError {
 		return c.notImplemented()
 	}
 	return run(c, t, name, unlock)
+}
+
+// target is what a path names.
+type target struct {
+	set     string                   // entity set of the list or entity
+	scope   func(*store.Entity) bool // members of a list
+	post    string                   // parent of entities POSTed to a list
+	canPost bool                     // the list takes POST
+	ent     *store.Entity            // an entity
+	view    *store.Window            // a calendar view (set == "events")
+	fn      string                   // "delta", "$count" or an action name
+	ctx     []string                 // @odata.context path in the dialect's casing
+	sync    string                   // delta scope key of a list or view, "" when not trackable
+	parent  *store.Entity            // container entity (folder, calendar, item), if any
+}
+
+var segNames = map[string]string{
+	"messages": "messages", "mailfolders": "mailFolders", "childfolders": "childFolders",
+	"events": "events", "calendar": "calendar", "calendars": "calendars",
+	"calendargroups": "calendarGroups", "calendarview": "calendarView", "contacts": "contacts",
+	"contactfolders": "contactFolders", "attachments": "attachments", "delta": "delta",
+	"inferenceclassification": "inferenceClassification", "overrides": "overrides", "messagerules": "messageRules",
+}
+
+func (c *call) ctxName(name string) string {
+	n := segNames[strings.ToLower(name)]
+	if n == "" {
+		n = name
+	}
+	if c.h.env.Dialect == dialect.V2 {
+		return schema.UpperFirst(n)
+	}
+	return n
+}
+
+// baseCtx is the mailbox's segment in @odata.context.
+func (c *call) baseCtx() string {
+	switch {
+	case c.h.env.Dialect == dialect.Graph:
+		return "users('" + url.PathEscape(c.m.Address()) + "')"
+	case c.mbSeg == "me":
+		return "Me"
+	}
+	return "Users('" + c.m.Address() + "')"
+}
+
+func (c *call) ctxKey(name, key string) string {
+	return c.ctxName(name) + "('" + strings.ReplaceAll(key, "'", "''") + "')"
+}
+
+// folderScope lists the visible folders directly under parent.
+func (c *call) folderScope(parent string) func(*store.Entity) bool {
+	hidden := false
+	for k, vs := range c.r.URL.Query() {
+		if strings.EqualFold(k, "includeHiddenFolders") && len(vs) > 0 && strings.EqualFold(vs[0], "true") {
+			hidden = true
+		}
+	}
+	return func(e *store.Entity) bool {
+		if e.Parent() != parent {
+			return false
+		}
+		h, _ := e.Object()["isHidden"].(bool)
+		return hidden || !h
+	}
+}
+
+// enter turns a list target into the entity target for id.
+func (c *call) enter(t *target, id string) *apiError {
+	if t.ent != nil || t.view != nil {
+		return c.notImplemented()
+	}
+	e := c.m.Find(t.set, id)
+	if e != nil && t.set == "attachments" && e.Parent() != t.parent.ID() {
+		e = nil
+	}
+	if e == nil && t.set == "events" {
+		e = c.m.Occurrence(id)
+	}
+	if e == nil {
+		return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
+	}
+	t.ent = e
+	last := len(t.ctx) - 1
+	t.ctx[last] = c.ctxKey(t.ctx[last], id)
+	return nil
+}
+
+func (c *call) window(calendar string) (*store.Window, *apiError) {
+	var s, e string
+	for k, vs := range c.r.URL.Query() {
+		switch strings.ToLower(k) {
+		case "startdatetime":
+			s = vs[0]
+		case "enddatetime":
+			e = vs[0]
+		}
+	}
+	if s == "" || e == "" {
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
+	}
+	st, err1 := datetime.Parse(s)
+	en, err2 := datetime.Parse(e)
+	if err1 != nil || err2 != nil {
+		return nil, errorf(http.StatusBadRequest, "ErrorInvalidParameter", "startDateTime and endDateTime must be ISO 8601 date-times.")
+	}
+	return &store.Window{Start: st, End: en, Calendar: calendar}, nil
+}
+
+func (c *call) tokenPresent() bool {
+	for k := range c.r.URL.Query() {
+		if strings.EqualFold(k, "$deltatoken") || strings.EqualFold(k, "$skiptoken") {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatch runs the method on the target. unlock releases the store before
+// the answer is written.
+func (c *call) dispatch(t *target, unlock func()) *apiError {
+	method := c.r.Method
+	switch {
+	case t.fn == "delta":
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		return c.delta(t, unlock)
+	case t.fn == "$count":
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		return c.count(t, unlock)
+	case t.fn == "$value":
+		return c.rawValue(t, unlock)
+	case t.fn != "":
+		return c.action(t, unlock)
+	case t.view != nil:
+		if method != http.MethodGet {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		if c.h.env.Dialect == dialect.V2 && (c.prefs.trackChanges || c.tokenPresent()) {
+			return c.delta(t, unlock)
+		}
+		return c.list(t, unlock)
+	case t.ent == nil:
+		switch method {
+		case http.MethodGet:
+			if c.h.env.Dialect == dialect.V2 && t.sync != "" && (c.prefs.trackChanges || c.tokenPresent()) {
+				return c.delta(t, unlock)
+			}
+			return c.list(t, unlock)
+		case http.MethodPost:
+			return c.create(t, unlock)
+		}
+		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+	}
+	if t.ent.Transient() && method != http.MethodGet {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: %s of a single occurrence (an exception to a series) is not implemented", method)
+	}
+	switch method {
+	case http.MethodGet:
+		return c.get(t, unlock)
+	case http.MethodPatch:
+		if t.set == "attachments" {
+			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "Attachments cannot be updated; delete and add them again.")
+		}
+		return c.patch(t, unlock)
+	case http.MethodDelete:
+		return c.del(t)
+	}
+	return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
 }

@@ -487,6 +487,7 @@ var v2Aliases = map[string]string{
 	"datetimesent":         "sentDateTime",
 }
 
+// UpperFirst capitalises the first letter: a Graph name's v2.0 spelling.
 func UpperFirst(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
 		return s
@@ -494,6 +495,7 @@ func UpperFirst(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
+// LowerFirst lower-cases the first letter: a v2.0 name's Graph spelling.
 func LowerFirst(s string) string {
 	if s == "" || s[0] < 'A' || s[0] > 'Z' {
 		return s
@@ -589,6 +591,8 @@ func CheckObject(prefix string, t *ObjType, o map[string]any) error {
 	return nil
 }
 
+// JSONKind names the JSON kind of a decoded value, for messages to people
+// ("a string", "an object").
 func JSONKind(v any) string {
 	switch v.(type) {
 	case nil:

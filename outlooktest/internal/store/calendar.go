@@ -1,5 +1,7 @@
 package store
 
+// Calendars: views over a time window, and occurrences of a series.
+
 import (
 	"time"
 

@@ -1,5 +1,8 @@
 package store
 
+// Folders: moving and copying folder trees, names, the distinguished
+// folders, and Focused Inbox overrides by sender.
+
 import "strings"
 
 // MoveFolder puts a folder, with everything in it, under parent. Folder ids
@@ -73,6 +76,37 @@ func (m *Mailbox) NameTaken(set, parent, name string, except *Entity) bool {
 		if n, _ := e.obj[prop].(string); strings.EqualFold(n, name) {
 			return true
 		}
+	}
+	return false
+}
+
+// Distinguished reports whether a folder, calendar or group may not be
+// deleted.
+func (m *Mailbox) Distinguished(e *Entity) bool {
+	switch e.set {
+	case "mailFolders":
+		for _, id := range m.wellKnown {
+			if id == e.id {
+				return true
+			}
+		}
+	case "calendars":
+		return e.id == m.defaultCalendar
+	case "calendarGroups":
+		return e.id == m.defaultGroup
+	case "contactFolders":
+		return e.id == m.defaultContacts
+	}
+	return false
+}
+
+// Under reports whether folder e lies below the folder root.
+func (m *Mailbox) Under(e *Entity, root string) bool {
+	for i := 0; e != nil && i < 64; i++ {
+		if e.parent == root {
+			return true
+		}
+		e = m.ents[e.set][e.parent]
 	}
 	return false
 }

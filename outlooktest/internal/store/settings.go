@@ -1,5 +1,7 @@
 package store
 
+// Mailbox settings: one value per mailbox, not an entity.
+
 import (
 	"strings"
 	"time"
