@@ -88,7 +88,10 @@ func FuzzUploadChunk(f *testing.F) {
 		u := NewUploads(st)
 		u.sessions["S"] = &uploadSession{id: "S", token: "T", box: m, itemSet: "messages", itemID: msg, userSeg: m.ID() + "@t",
 			attachment: Object{"@odata.type": schema.GraphNS + "fileAttachment", "name": "f"}, size: 8, expires: time.Now().Add(time.Hour)}
-		r := httptest.NewRequestWithContext(t.Context(), method, "https://outlook.office.com/api/v2.0/Users('x@y')/Messages('"+msg+"')/AttachmentSessions('S')?authtoken=T", bytes.NewReader(body))
+		r, err := http.NewRequestWithContext(t.Context(), method, "https://outlook.office.com/api/v2.0/Users('x@y')/Messages('"+msg+"')/AttachmentSessions('S')?authtoken=T", bytes.NewReader(body))
+		if err != nil {
+			return // not a request a client can send
+		}
 		if contentRange != "" {
 			r.Header.Set("Content-Range", contentRange)
 		}
