@@ -75,12 +75,16 @@
 // # Faults and the request log
 //
 // Inject adds a Fault: throttling with Retry-After, 5xx, latency, a
-// connection dropped before or after the request body, a truncated body,
-// scoped by host, method, path pattern, a count or a seeded rate. Faults
-// act before authentication on every host, the issuer and Autodiscover
-// included. Requests returns every request received (host, path, whether a
-// token was sent and for which audience, status, fault), for tests that
-// assert what the client did.
+// connection dropped before or after the request body or after the
+// response's headers, a body cut short with its full length declared or
+// with a length that matches the cut, scoped by host, method, path pattern,
+// a count or a seeded rate whose draws replay however concurrent requests
+// interleave. Faults act before authentication on every host, the issuer and
+// Autodiscover included. Requests returns every request received (host,
+// path, whether a token was sent and for which audience, status, fault), for
+// tests that assert what the client did; MaxInFlight, the most requests for
+// one mailbox the fake had at once, for tests of a client's per-mailbox
+// concurrency limit.
 //
 // # Mailboxes and OData
 //

@@ -2,8 +2,10 @@ package outlooktest_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -351,4 +353,67 @@ func TestInjectPanicsOnMalformedFaults(t *testing.T) {
 			srv.Inject(f)
 		})
 	}
+}
+
+// DropAfterHeaders sends the status line and headers, declaring the full
+// length, and closes before the body: the client sees the answer begin and
+// its body end at once.
+func TestFaultDropAfterHeadersOnTheWire(t *testing.T) {
+	t.Parallel()
+	srv := newHybrid(t)
+	tok := appToken(t, srv, "https://graph.microsoft.com")
+	srv.Inject(outlooktest.Fault{Host: "graph.microsoft.com", DropAfterHeaders: true})
+	conn := rawConn(t, srv, "graph.microsoft.com")
+	fmt.Fprintf(conn, "GET /v1.0/users/%s/messages HTTP/1.1\r\nHost: graph.microsoft.com\r\nAuthorization: Bearer %s\r\n\r\n", cloudUser, tok)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.ContentLength <= 0 || len(b) != 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("%d, Content-Length %d, read %d bytes (%v); want 200, the full length declared, no body and an unexpected EOF",
+			resp.StatusCode, resp.ContentLength, len(b), err)
+	}
+	if got := lastGraphEntry(srv); !got.FaultApplied || got.Status != 200 {
+		t.Errorf("request log %+v; want FaultApplied and the status sent", got)
+	}
+}
+
+// ShortBody cuts the body and declares the cut length: HTTP sees a complete
+// answer (and the connection serves the next request), the JSON is cut.
+func TestFaultShortBodyOnTheWire(t *testing.T) {
+	t.Parallel()
+	srv := newHybrid(t)
+	tok := appToken(t, srv, "https://graph.microsoft.com")
+	srv.Inject(outlooktest.Fault{Host: "graph.microsoft.com", Times: 1, ShortBody: true})
+	conn := rawConn(t, srv, "graph.microsoft.com")
+	br := bufio.NewReader(conn)
+	var bodies [][]byte
+	for range 2 {
+		fmt.Fprintf(conn, "GET /v1.0/users/%s/messages HTTP/1.1\r\nHost: graph.microsoft.com\r\nAuthorization: Bearer %s\r\n\r\n", cloudUser, tok)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", len(bodies)+1, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != 200 || int64(len(b)) != resp.ContentLength {
+			t.Fatalf("answer %d: %d, %d of %d bytes, %v; want 200 and the declared length", len(bodies)+1, resp.StatusCode, len(b), resp.ContentLength, err)
+		}
+		bodies = append(bodies, b)
+	}
+	short, whole := bodies[0], bodies[1]
+	if json.Valid(short) || !json.Valid(whole) || len(short) != len(whole)/2 || !bytes.HasPrefix(whole, short) {
+		t.Errorf("short body of %d bytes (valid JSON: %v), then the whole %d (valid: %v); want the first half, then all",
+			len(short), json.Valid(short), len(whole), json.Valid(whole))
+	}
+}
+
+func lastGraphEntry(srv *outlooktest.Server) outlooktest.Request {
+	var last outlooktest.Request
+	for _, e := range srv.Requests() {
+		if e.Host == "graph.microsoft.com" {
+			last = e
+		}
+	}
+	return last
 }

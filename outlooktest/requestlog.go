@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -66,9 +67,12 @@ func (l *requestLog) reset() {
 // request logged; a dropped connection is logged before it is dropped.
 func (s *Server) Requests() []Request { return s.log.snapshot() }
 
-// ResetRequests empties the request log, typically after seeding and before
-// the code under test runs.
-func (s *Server) ResetRequests() { s.log.reset() }
+// ResetRequests empties the request log and the peaks of MaxInFlight,
+// typically after seeding and before the code under test runs.
+func (s *Server) ResetRequests() {
+	s.log.reset()
+	s.inflight.reset()
+}
 
 // statusWriter records the status a handler answers with. It passes
 // hijacking through, which is how faults drop connections.
@@ -79,6 +83,14 @@ type statusWriter struct {
 	// byte of the answer can reach the client: a client that has read an
 	// answer then finds its request in the log.
 	onStatus func()
+	// beforeLast, if set, runs before the last byte of a body whose
+	// Content-Length was declared is written: once a client has all of an
+	// answer, the request is no longer in flight (MaxInFlight), even before
+	// the handler returns. (An answer without a declared length ends after
+	// the handler returns.)
+	beforeLast func()
+	declared   int64 // the Content-Length of the answer, -1 when none
+	written    int64
 }
 
 func (w *statusWriter) setStatus(code int) {
@@ -86,6 +98,10 @@ func (w *statusWriter) setStatus(code int) {
 		return
 	}
 	w.status = code
+	w.declared = -1
+	if n, err := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+		w.declared = n
+	}
 	if w.onStatus != nil {
 		w.onStatus()
 	}
@@ -98,6 +114,10 @@ func (w *statusWriter) WriteHeader(code int) {
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.setStatus(http.StatusOK)
+	if w.declared >= 0 && w.written+int64(len(b)) >= w.declared && w.beforeLast != nil {
+		w.beforeLast()
+	}
+	w.written += int64(len(b))
 	return w.ResponseWriter.Write(b)
 }
 

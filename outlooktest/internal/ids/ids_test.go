@@ -1,0 +1,32 @@
+package ids
+
+import (
+	"regexp"
+	"testing"
+)
+
+func TestIDs(t *testing.T) {
+	item := regexp.MustCompile(`^AAMkAG[A-Za-z0-9_-]{44}$`)
+	guid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 100 {
+		id, g := Item(), GUID()
+		if !item.MatchString(id) || seen[id] {
+			t.Fatalf("Item() = %q: not a fresh URL-safe Exchange id", id)
+		}
+		if m := guid.FindStringSubmatch(g); m == nil || m[1] != "4" || seen[g] {
+			t.Fatalf("GUID() = %q: not a fresh version-4 GUID", g)
+		}
+		seen[id], seen[g] = true, true
+	}
+	a, b := FromName("tenant:contoso.com"), FromName("tenant:fabrikam.com")
+	if m := guid.FindStringSubmatch(a); m == nil || m[1] != "8" || a != FromName("tenant:contoso.com") || a == b {
+		t.Errorf("FromName: %q, %q; want stable, distinct version-8 GUIDs", a, b)
+	}
+	if User("Alice@Contoso.com") != User("alice@contoso.com") || User("alice@contoso.com") == User("bob@contoso.com") {
+		t.Error("User must ignore the case of the address, and tell users apart")
+	}
+	if tok := Token(32); len(tok) != 43 || tok == Token(32) {
+		t.Errorf("Token(32) = %q: want 43 fresh base64url characters", tok)
+	}
+}

@@ -1,0 +1,167 @@
+package rest
+
+// What a REST host answers to a request without a good token, and the
+// host-level error pages, before any Handler runs.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
+	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
+)
+
+// Identifiers Exchange and Graph put in their challenges.
+const (
+	exchangeAppID    = "00000002-0000-0ff1-ce00-000000000000" // "Office 365 Exchange Online"
+	graphAppID       = "00000003-0000-0000-c000-000000000000" // "Microsoft Graph"
+	entraSTSID       = "00000001-0000-0000-c000-000000000000" // the Entra ID token service
+	exchangeTokenTyp = "app_asserted_user_v1 service_asserted_app_v1"
+)
+
+// BearerToken returns the token of an "Authorization: Bearer <token>"
+// header; sent reports whether the header used the Bearer scheme at all
+// (an empty "Bearer" is the probe clients send to get the challenge).
+func BearerToken(r *http.Request) (token string, sent bool) {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, rest, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// Challenge is what an on-premises server puts in its 401: its host name
+// (the Basic realm) and its tenant (the trusted issuer).
+type Challenge struct {
+	Host     string
+	TenantID string
+}
+
+// authFailure is why a token was refused.
+type authFailure int
+
+const (
+	authNoToken authFailure = iota + 1
+	authUnknownToken
+	authExpired
+	authWrongAudience
+)
+
+// Authenticate checks the bearer token of a REST request to host against
+// the host's audience, with the issuer's tokens and the server's time now.
+// On success it returns the token's principal; otherwise it has answered the
+// 401 the real host gives (Graph's JSON error, or Exchange's Bearer
+// challenge when ch is set).
+func Authenticate(w http.ResponseWriter, r *http.Request, host string, tokens *issuer.Issuer, now time.Time, ch *Challenge) (issuer.Principal, bool) {
+	want := "https://" + host
+	token, _ := BearerToken(r)
+	var fail authFailure
+	var ti issuer.Token
+	if token == "" {
+		fail = authNoToken
+	} else if t, ok := tokens.Lookup(token); !ok {
+		fail = authUnknownToken
+	} else if !now.Before(t.Expires) {
+		fail = authExpired
+	} else if t.Audience != want {
+		fail = authWrongAudience
+		ti = t
+	} else {
+		ti = t
+	}
+	if fail == 0 {
+		return ti.Principal, true
+	}
+	if ch != nil {
+		writeExchangeChallenge(w, ch, fail, ti.Audience, want)
+	} else {
+		writeGraphAuthError(w, fail)
+	}
+	return issuer.Principal{}, false
+}
+
+// writeExchangeChallenge answers as on-premises Exchange with hybrid modern
+// auth does: 401, a Bearer challenge naming the tenant and the Entra ID
+// authority, a Basic one, and for a refused token the x-ms-diagnostics reason.
+func writeExchangeChallenge(w http.ResponseWriter, ch *Challenge, fail authFailure, gotAud, wantAud string) {
+	bearer := fmt.Sprintf(`Bearer client_id=%q, trusted_issuers="%s@%s", token_types=%q, authorization_uri="https://%s/common/oauth2/authorize"`,
+		exchangeAppID, entraSTSID, ch.TenantID, exchangeTokenTyp, hosts.LoginWindows)
+	if fail != authNoToken {
+		bearer += `, error="invalid_token"`
+	}
+	h := w.Header()
+	h.Add("WWW-Authenticate", bearer)
+	h.Add("WWW-Authenticate", fmt.Sprintf("Basic realm=%q", ch.Host))
+	h.Set("Server", "Microsoft-IIS/10.0")
+	h.Set("X-Powered-By", "ASP.NET")
+	switch fail {
+	case authUnknownToken:
+		h.Set("x-ms-diagnostics", `2000001;reason="The token is not a valid token issued by the trusted issuer.";error_category="invalid_token"`)
+	case authExpired:
+		h.Set("x-ms-diagnostics", `2000008;reason="The token has expired.";error_category="invalid_token"`)
+	case authWrongAudience:
+		h.Set("x-ms-diagnostics", fmt.Sprintf(`2000003;reason="The audience claim value is invalid '%s'. Expected audience is '%s'.";error_category="invalid_resource"`, gotAud, wantAud))
+	}
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusUnauthorized)
+}
+
+// WriteLegacyAuthChallenge answers as an on-premises server without hybrid
+// modern auth: a 401 that offers no Bearer scheme.
+func WriteLegacyAuthChallenge(w http.ResponseWriter, host string) {
+	h := w.Header()
+	h.Add("WWW-Authenticate", "Negotiate")
+	h.Add("WWW-Authenticate", "NTLM")
+	h.Add("WWW-Authenticate", fmt.Sprintf("Basic realm=%q", host))
+	h.Set("Server", "Microsoft-IIS/10.0")
+	h.Set("X-Powered-By", "ASP.NET")
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusUnauthorized)
+}
+
+// writeGraphAuthError answers as Graph does to a missing or refused token.
+func writeGraphAuthError(w http.ResponseWriter, fail authFailure) {
+	msg := map[authFailure]string{
+		authNoToken:       "Access token is empty.",
+		authUnknownToken:  "CompactToken parsing failed with error code: 80049217",
+		authExpired:       "Lifetime validation failed, the token is expired.",
+		authWrongAudience: "Access token validation failure. Invalid audience.",
+	}[fail]
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="", authorization_uri="https://%s/common/oauth2/authorize", client_id=%q`, hosts.Login, graphAppID))
+	WriteHostError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", msg)
+}
+
+// WriteHostError writes an OData error body in Graph's shape, with the
+// innerError Graph adds (date and the request ids), for an answer a host
+// gives before (or without) a Handler.
+func WriteHostError(w http.ResponseWriter, status int, code, msg string) {
+	inner := map[string]string{
+		"date":       time.Now().UTC().Format("2006-01-02T15:04:05"),
+		"request-id": w.Header().Get("request-id"),
+	}
+	if id := w.Header().Get("client-request-id"); id != "" {
+		inner["client-request-id"] = id
+	}
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// WriteIIS404 writes the page IIS answers for a virtual directory that is not there.
+func WriteIIS404(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Server", "Microsoft-IIS/10.0")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte(`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>404 - File or directory not found.</title></head>
+<body><div id="header"><h1>Server Error</h1></div><div id="content"><fieldset>
+<h2>404 - File or directory not found.</h2>
+<h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
+</fieldset></div></body></html>
+`))
+}
