@@ -220,7 +220,9 @@ func scalar(out []byte, p *odata.Prop, t []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: %s: %q is not a valid value", errXML, p.EWS, truncate(string(t), 40))
 }
 
-func isNaNOrInf(f float64) bool { return f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308 }
+func isNaNOrInf(f float64) bool {
+	return f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308
+}
 
 // parseDateTime reads an xs:dateTime: with a zone, or without one (UTC,
 // as EWS means it when no time zone context is sent).

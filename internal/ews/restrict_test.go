@@ -95,7 +95,9 @@ func TestTranslateFilter(t *testing.T) {
 			`<t:Contains ContainmentMode="Prefixed" ContainmentComparison="IgnoreCase"><t:FieldURI FieldURI="item:Categories"/><t:Constant Value="Proj"/></t:Contains>`},
 		{"extended property", fExt.Any(func(e extFields) odata.Filter { return e.ID.Eq(extID).And(e.Value.Eq("Blue")) }),
 			`<t:IsEqualTo><t:ExtendedFieldURI PropertySetId="00020329-0000-0000-C000-000000000046" PropertyName="Color" PropertyType="String"/><t:FieldURIOrConstant><t:Constant Value="Blue"/></t:FieldURIOrConstant></t:IsEqualTo>`},
-		{"extended property exists", fExt.Any(func(e extFields) odata.Filter { return e.ID.Eq("Integer {00020329-0000-0000-C000-000000000046} Id 0x8201") }),
+		{"extended property exists", fExt.Any(func(e extFields) odata.Filter {
+			return e.ID.Eq("Integer {00020329-0000-0000-C000-000000000046} Id 0x8201")
+		}),
 			`<t:Exists><t:ExtendedFieldURI PropertySetId="00020329-0000-0000-C000-000000000046" PropertyId="0x8201" PropertyType="Integer"/></t:Exists>`},
 		{"parent folder id in REST form", fParent.Eq("AAMk-x_yAA=="),
 			`<t:IsEqualTo><t:FieldURI FieldURI="item:ParentFolderId"/><t:FieldURIOrConstant><t:Constant Value="AAMk/x+yAA=="/></t:FieldURIOrConstant></t:IsEqualTo>`},
