@@ -82,7 +82,7 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 }
 
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	resp, t, err := c.do(ctx, r)
+	resp, t, err := c.do(ctx, withResult[T](c, r))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 // fetchPage gets one page into a fresh slice, so elements stay valid after
 // the iterator moves on.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
-	resp, t, err := c.do(ctx, r)
+	resp, t, err := c.do(ctx, withResult[T](c, r))
 	if err != nil {
 		return nil, err
 	}

@@ -521,20 +521,24 @@ func readAttachments(c *converter, p *odata.Prop, out []byte) ([]byte, error) {
 // attachment reads a FileAttachment, ItemAttachment or ReferenceAttachment
 // element as a Graph attachment.
 func (c *converter) attachment(out []byte) ([]byte, error) {
+	typ := attachmentTypes[string(c.x.local)]
 	out = append(out, '{')
 	out = member(out, "@odata.type")
 	out = append(out, `"#microsoft.graph.`...)
-	out = append(out, attachmentTypes[string(c.x.local)]...)
+	out = append(out, typ...)
 	out = append(out, '"')
+	var id string
+	hasContent := false
 	err := c.x.children(func() error {
 		var err error
 		var t []byte
 		switch string(c.x.local) {
 		case "AttachmentId":
-			if id, ok := c.x.attr("Id"); ok {
+			if v, ok := c.x.attr("Id"); ok {
+				id = string(v)
 				out = member(out, "id")
 				out = append(out, '"')
-				out = appendRestID(out, id)
+				out = appendRestID(out, v)
 				out = append(out, '"')
 			}
 			return c.x.skip()
@@ -560,6 +564,7 @@ func (c *converter) attachment(out []byte) ([]byte, error) {
 				out, err = scalar(out, &odata.Prop{Kind: odata.KindTime, EWS: "attachment:LastModifiedTime"}, t)
 			}
 		case "Content":
+			hasContent = true
 			if t, err = c.text(); err == nil {
 				out = member(out, "contentBytes")
 				out, err = scalar(out, &odata.Prop{Kind: odata.KindBinary, EWS: "attachment:Content"}, t)
@@ -569,5 +574,8 @@ func (c *converter) attachment(out []byte) ([]byte, error) {
 		}
 		return err
 	})
+	if typ == "fileAttachment" && id != "" && !hasContent {
+		c.atts = append(c.atts, attRef{id: id, end: len(out)})
+	}
 	return append(out, '}'), err
 }

@@ -220,3 +220,8 @@ func (e errReader) Read([]byte) (int, error) {
 func errNotSupported(what string) error {
 	return fmt.Errorf("ews: %s: %w by EWS", what, odata.ErrNotSupported)
 }
+
+// errorf reports a response the backend cannot read.
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errXML}, args...)...)
+}

@@ -19,6 +19,16 @@ import (
 type converter struct {
 	x   *xmlReader
 	buf []byte // element text
+	// atts are the file attachments read, for $expand=attachments to add
+	// their content to.
+	atts []attRef
+}
+
+// attRef is a file attachment in the JSON written: its EWS id, and the
+// offset of the brace that closes its object.
+type attRef struct {
+	id  string
+	end int
 }
 
 // itemTypes are the EWS item elements that are not plain messages, and the
@@ -51,14 +61,13 @@ func (c *converter) text() ([]byte, error) {
 // object appended to out.
 func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 	ix := indexOf(s)
-	kind := string(c.x.local)
 	out = append(out, '{')
-	if t := itemTypes[kind]; t != "" {
+	if t := itemTypes[string(c.x.local)]; t != "" {
 		out = member(out, "@odata.type")
 		out = append(out, `"#microsoft.graph.`...)
 		out = append(out, t...)
 		out = append(out, '"')
-		if m := meetingTypes[kind]; m != "" && ix.graph["meetingMessageType"] != nil {
+		if m := meetingTypes[string(c.x.local)]; m != "" && ix.graph["meetingMessageType"] != nil {
 			out = member(out, "meetingMessageType")
 			out = appendString(out, m)
 		}
