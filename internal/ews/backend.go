@@ -152,18 +152,15 @@ func (c *call) folder(s string) (folderRef, error) { return folderOf(s, c.mailbo
 type handler func(c *call) (*http.Response, error)
 
 // routes maps "METHOD template" to its handler. Templates are the Graph
-// paths the services build (odata.Path.Template).
-var routes map[string]handler
-
-func init() {
-	routes = map[string]handler{
-		"GET messages":                    listMessages,
-		"GET mailFolders/{}/messages":     listMessages,
-		"GET messages/{}":                 getMessage,
-		"GET mailFolders":                 listFolders,
-		"GET mailFolders/{}/childFolders": listFolders,
-		"GET mailFolders/{}":              getFolder,
-	}
+// paths the services build (odata.Path.Template); the write routes are
+// added by the files that serve them.
+var routes = map[string]handler{
+	"GET messages":                    listMessages,
+	"GET mailFolders/{}/messages":     listMessages,
+	"GET messages/{}":                 getMessage,
+	"GET mailFolders":                 listFolders,
+	"GET mailFolders/{}/childFolders": listFolders,
+	"GET mailFolders/{}":              getFolder,
 }
 
 // Serve implements odata.Backend.

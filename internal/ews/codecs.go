@@ -57,7 +57,7 @@ func init() {
 		typeHeader:        {read: readHeaders, write: writeHeaders, elem: "ExtendedProperty"},
 		typeSingleExtProp: {write: writeExtended, elem: "ExtendedProperty", anyRestriction: extendedAny},
 		typeMultiExtProp:  {write: writeExtended, elem: "ExtendedProperty"},
-		typeAttachment:    {read: readAttachments},
+		typeAttachment:    {read: readAttachments, write: writeAttachments},
 	}
 }
 

@@ -143,6 +143,8 @@ type fakeAtt struct {
 
 type fakeMsg struct {
 	id, ck, folder     string
+	sent               bool // sent by CreateItem or SendItem
+	mime               string
 	subject, body      string
 	from               fakeAddr
 	to                 []fakeAddr
@@ -292,6 +294,10 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	case "GetAttachment":
 		f.getAttachment(&out, op)
 	default:
+		if h := fakeWrites[op.local]; h != nil {
+			h(f, &out, op, r.Header)
+			break
+		}
 		fmt.Fprintf(&out, `<m:%sResponseMessage ResponseClass="Error"><m:MessageText>not served by the fake</m:MessageText><m:ResponseCode>ErrorInvalidRequest</m:ResponseCode></m:%[1]sResponseMessage>`, op.local)
 	}
 	f.mu.Unlock()
@@ -322,6 +328,9 @@ func (f *fakeEWS) folderFor(n *xnode) *fakeFolder {
 // fields returns the FieldURIs of a shape's AdditionalProperties.
 func fields(shape *xnode) []string {
 	var out []string
+	if m := shape.child("IncludeMimeContent"); m != nil && m.text == "true" {
+		out = append(out, "mime")
+	}
 	if ap := shape.child("AdditionalProperties"); ap != nil {
 		for _, k := range ap.kids {
 			if k.local == "FieldURI" {
@@ -411,6 +420,14 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 	if has("item:ParentFolderId") {
 		fmt.Fprintf(out, `<t:ParentFolderId Id="%s" ChangeKey="AQAAAA=="/>`, m.folder)
 	}
+	if slices.Contains(props, "mime") {
+		mime := m.mime
+		if mime == "" {
+			mime = "Subject: " + m.subject + "\r\n\r\n" + m.body
+		}
+		out.WriteString(`<t:MimeContent CharacterSet="UTF-8">` + base64.StdEncoding.EncodeToString([]byte(mime)) + `</t:MimeContent>`)
+	}
+	fmt.Fprintf(out, `<t:ItemId Id="%s" ChangeKey="%s"/>`, m.id, m.ck)
 	if has("item:Subject") {
 		out.WriteString(`<t:Subject>` + esc(m.subject) + `</t:Subject>`)
 	}
