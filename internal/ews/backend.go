@@ -211,8 +211,20 @@ func (b *Backend) follow(c *call) (*http.Response, error) {
 			return nil, err
 		}
 		return c.foldersPage(s, st)
+	case "syncMessages":
+		s, err := c.schema("message")
+		if err != nil {
+			return nil, err
+		}
+		return c.syncItemsPage(s, st)
+	case "syncFolders":
+		s, err := c.schema("mailFolder")
+		if err != nil {
+			return nil, err
+		}
+		return c.syncFoldersPage(s, st)
 	}
-	return nil, fmt.Errorf("%w: %s links are not served yet", errBadLink, st.Kind)
+	return nil, fmt.Errorf("%w: %s links are not served", errBadLink, st.Kind)
 }
 
 // jsonResponse is a 2xx answer with a Graph JSON body.

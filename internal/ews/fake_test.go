@@ -144,6 +144,7 @@ type fakeAtt struct {
 type fakeMsg struct {
 	id, ck, folder     string
 	sent               bool // sent by CreateItem or SendItem
+	ver                int  // the fake's clock when the message last changed
 	mime               string
 	subject, body      string
 	from               fakeAddr
@@ -174,7 +175,18 @@ type fakeEWS struct {
 	folders []*fakeFolder
 	reqs    []fakeRequest
 	busy    int // ErrorServerBusy faults to answer before serving
+	clock   int // change counter for SyncFolderItems
+	gone    []tombstone
 }
+
+// tombstone is a message that left a folder, for SyncFolderItems.
+type tombstone struct {
+	id, folder string
+	ver        int
+}
+
+// tick advances the change counter.
+func (f *fakeEWS) tick() int { f.clock++; return f.clock }
 
 type fakeRequest struct {
 	op     string
@@ -232,6 +244,9 @@ func newFakeEWS(t testing.TB) *fakeEWS {
 	}
 	f.msgs = append(f.msgs, &fakeMsg{id: ewsIDOf("item", 90), ck: "CQAAAA90", folder: ewsIDOf("folder", 7),
 		subject: "Deep in Alpha", body: "x", from: fakeAddr{"Dee", "dee@contoso.com"}, received: base.Add(-time.Hour), kind: "Message", importance: "Normal"})
+	for _, m := range f.msgs {
+		m.ver = f.tick()
+	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f

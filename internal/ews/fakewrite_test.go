@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,7 @@ func init() {
 		"CreateAttachment": (*fakeEWS).createAttachment, "DeleteAttachment": (*fakeEWS).deleteAttachment,
 		"CreateFolder": (*fakeEWS).createFolder, "UpdateFolder": (*fakeEWS).updateFolder, "DeleteFolder": (*fakeEWS).deleteFolder,
 		"MoveFolder": (*fakeEWS).moveFolder, "CopyFolder": (*fakeEWS).moveFolder,
+		"SyncFolderItems": (*fakeEWS).syncFolderItems, "SyncFolderHierarchy": (*fakeEWS).syncFolderHierarchy,
 	}
 }
 
@@ -137,6 +139,7 @@ func (f *fakeEWS) createItem(out *strings.Builder, op *xnode, _ http.Header) {
 		errMsg(out, "CreateItem", "ErrorInvalidRequest", "the fake takes messages and response objects")
 		return
 	}
+	m.ver = f.tick()
 	switch disposition {
 	case "SaveOnly":
 		m.folder = folder.id
@@ -184,6 +187,7 @@ func (f *fakeEWS) updateItem(out *strings.Builder, op *xnode, _ http.Header) {
 		}
 	}
 	m.ck += "1"
+	m.ver = f.tick()
 	okItems(out, "UpdateItem", m)
 }
 
@@ -193,11 +197,13 @@ func (f *fakeEWS) deleteItem(out *strings.Builder, op *xnode, _ http.Header) {
 		errMsg(out, "DeleteItem", "ErrorItemNotFound", "The specified object was not found in the store.")
 		return
 	}
+	f.gone = append(f.gone, tombstone{m.id, m.folder, f.tick()})
 	if op.attr("DeleteType") == "HardDelete" {
 		m.folder = ""
 	} else {
 		m.folder = f.byName("deleteditems").id
 	}
+	m.ver = f.tick()
 	out.WriteString(`<m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage>`)
 }
 
@@ -317,4 +323,80 @@ func (f *fakeEWS) moveFolder(out *strings.Builder, op *xnode, _ http.Header) {
 	cp.id, cp.parent, cp.distinguished = ewsIDOf("folder", 100+len(f.folders)), to.id, ""
 	f.folders = append(f.folders, &cp)
 	okFolders(out, op.local, &cp)
+}
+
+// syncFolderItems answers from the change counter: the SyncState is the
+// counter of the last change reported.
+func (f *fakeEWS) syncFolderItems(out *strings.Builder, op *xnode, _ http.Header) {
+	fd := f.folderFor(op.child("SyncFolderId").kids[0])
+	since := 0
+	if st := op.child("SyncState"); st != nil {
+		raw, err := base64.StdEncoding.DecodeString(st.text)
+		if _, err2 := fmt.Sscanf(string(raw), "v=%d", &since); err != nil || err2 != nil {
+			errMsg(out, "SyncFolderItems", "ErrorInvalidSyncStateData", "Synchronization state data is corrupt or otherwise invalid.")
+			return
+		}
+	}
+	max := 512
+	fmt.Sscanf(op.child("MaxChangesReturned").text, "%d", &max)
+	type change struct {
+		ver int
+		xml string
+	}
+	var changes []change
+	props := fields(op.child("ItemShape"))
+	for _, m := range f.msgs {
+		if m.folder == fd.id && m.ver > since {
+			var b strings.Builder
+			kind := "Update"
+			if since == 0 {
+				kind = "Create"
+			}
+			b.WriteString("<t:" + kind + ">")
+			f.item(&b, m, props)
+			b.WriteString("</t:" + kind + ">")
+			changes = append(changes, change{m.ver, b.String()})
+		}
+	}
+	for _, g := range f.gone {
+		if g.folder == fd.id && g.ver > since && since > 0 {
+			changes = append(changes, change{g.ver, `<t:Delete><t:ItemId Id="` + g.id + `" ChangeKey="AAAA"/></t:Delete>`})
+		}
+	}
+	slices.SortFunc(changes, func(a, b change) int { return a.ver - b.ver })
+	last := len(changes) <= max
+	if !last {
+		changes = changes[:max]
+	}
+	upTo := f.clock
+	if !last {
+		upTo = changes[len(changes)-1].ver
+	}
+	fmt.Fprintf(out, `<m:SyncFolderItemsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SyncState>%s</m:SyncState><m:IncludesLastItemInRange>%v</m:IncludesLastItemInRange><m:Changes>`,
+		base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("v=%d", upTo))), last)
+	for _, c := range changes {
+		out.WriteString(c.xml)
+	}
+	out.WriteString(`</m:Changes></m:SyncFolderItemsResponseMessage>`)
+}
+
+// syncFolderHierarchy reports every folder below the root on the first
+// call, and nothing after.
+func (f *fakeEWS) syncFolderHierarchy(out *strings.Builder, op *xnode, _ http.Header) {
+	props := fields(op.child("FolderShape"))
+	fmt.Fprintf(out, `<m:SyncFolderHierarchyResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SyncState>%s</m:SyncState><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes>`,
+		base64.StdEncoding.EncodeToString([]byte("hierarchy")))
+	if op.child("SyncState") == nil {
+		root := f.folderFor(op.child("SyncFolderId").kids[0])
+		for _, fd := range f.folders {
+			if fd != root {
+				out.WriteString("<t:Create>")
+				f.folderXML(out, fd, props)
+				out.WriteString("</t:Create>")
+			}
+		}
+	} else {
+		fmt.Fprintf(out, `<t:Delete><t:FolderId Id="%s" ChangeKey="AAAA"/></t:Delete>`, f.folders[7].id)
+	}
+	out.WriteString(`</m:Changes></m:SyncFolderHierarchyResponseMessage>`)
 }

@@ -110,6 +110,11 @@ func readLink(root, link string) (*listState, error) {
 			return nil, fmt.Errorf("%w: body type %q", errBadLink, st.Shape.BodyType)
 		}
 	}
+	if strings.HasPrefix(st.Kind, "sync") {
+		if _, err := base64.StdEncoding.DecodeString(st.Sync); err != nil || st.Sync == "" {
+			return nil, fmt.Errorf("%w: sync state", errBadLink)
+		}
+	}
 	if len(st.Search) > 4096 {
 		return nil, fmt.Errorf("%w: search too long", errBadLink)
 	}

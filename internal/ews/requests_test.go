@@ -206,6 +206,32 @@ var scenarios = []scenario{
 		_, err := svc.CopyFolder(tctx, mail.FolderID(restID(f.folders[7].id)), mail.Inbox)
 		return err
 	}},
+	{"sync-messages", nil, func(tctx context.Context, svc *mail.Service, f *fakeEWS) error {
+		state := ""
+		for ch, err := range svc.SyncMessagesQuery(tctx, mail.Inbox, &odata.Query{Select: odata.Fields(mail.Subject, mail.IsRead), Prefer: odata.Prefer{MaxPageSize: 5}}, "") {
+			if err != nil {
+				return err
+			}
+			if ch.Kind == odata.Checkpoint {
+				state = ch.State
+				break
+			}
+		}
+		for _, err := range svc.SyncMessages(tctx, mail.Inbox, state) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{"sync-folders", nil, func(tctx context.Context, svc *mail.Service, _ *fakeEWS) error {
+		for _, err := range svc.SyncFolders(tctx, "") {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 func itemExtID() odata.StringField { return odata.NewStringField("id") }
@@ -275,6 +301,7 @@ var pooled = map[string]string{
 	"Message": "Message", "Folder": "Folder", "FileAttachment": "FileAttachment", "Mailbox": "Mailbox",
 	"ExtendedProperty": "ExtendedProperty", "ExtendedFieldURI": "ExtendedFieldURI",
 	"ReplyToItem": "SmartResponse", "ReplyAllToItem": "SmartResponse", "ForwardItem": "SmartResponse",
+	"ItemShape": "ItemShape", "FolderShape": "FolderShape",
 }
 
 // shapeOfRequest lists the element paths ("FindItem/ItemShape/BaseShape")
@@ -417,14 +444,9 @@ var beyondExamples = map[string]string{
 	"~Restriction/Contains/FieldURI@FieldURI":                                 "fielduri.md",
 	"~Restriction/Contains/Constant":                                          "contains.md",
 	"~Restriction/Contains/Constant@Value":                                    "constant.md",
-	"GetItem/ItemShape/BodyType":                                              "bodytype.md: ItemShape/BodyType",
-	"FindItem/ItemShape/BodyType":                                             "bodytype.md: ItemShape/BodyType",
-	"FindItem/ItemShape/FilterHtmlContent":                                    "filterhtmlcontent.md: ItemShape/FilterHtmlContent",
-	"GetItem/ItemShape/FilterHtmlContent":                                     "filterhtmlcontent.md: ItemShape/FilterHtmlContent",
-	"FindItem/ItemShape/AdditionalProperties/ExtendedFieldURI":                "additionalproperties.md",
-	"FindItem/ItemShape/AdditionalProperties/ExtendedFieldURI@PropertySetId":  "extendedfielduri.md",
-	"FindItem/ItemShape/AdditionalProperties/ExtendedFieldURI@PropertyName":   "extendedfielduri.md",
-	"FindItem/ItemShape/AdditionalProperties/ExtendedFieldURI@PropertyType":   "extendedfielduri.md",
+	"~ItemShape/BodyType":                                                     "bodytype.md: ItemShape/BodyType",
+	"~ItemShape/FilterHtmlContent":                                            "filterhtmlcontent.md: ItemShape/FilterHtmlContent",
+	"~ItemShape/AdditionalProperties/ExtendedFieldURI":                        "additionalproperties.md",
 	"FindFolder/IndexedPageFolderView":                                        "indexedpagefolderview.md",
 	"FindFolder/IndexedPageFolderView@MaxEntriesReturned":                     "indexedpagefolderview.md",
 	"FindFolder/IndexedPageFolderView@Offset":                                 "indexedpagefolderview.md",
@@ -434,7 +456,6 @@ var beyondExamples = map[string]string{
 	"FindItem/ParentFolderIds/FolderId":                                       "parentfolderids.md: FolderId",
 	"FindItem/ParentFolderIds/FolderId@Id":                                    "folderid.md",
 	"GetFolder/FolderIds/DistinguishedFolderId/Mailbox":                       "distinguishedfolderid.md: Mailbox",
-	"GetFolder/FolderIds/DistinguishedFolderId/Mailbox/EmailAddress":          "mailbox.md: EmailAddress",
 	"Header/ExchangeImpersonation":                                            "exchangeimpersonation.md",
 	"Header/ExchangeImpersonation/ConnectingSID":                              "connectingsid.md",
 	"Header/ExchangeImpersonation/ConnectingSID/SmtpAddress":                  "smtpaddress.md",
