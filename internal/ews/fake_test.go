@@ -174,8 +174,9 @@ type fakeEWS struct {
 	msgs    []*fakeMsg
 	folders []*fakeFolder
 	reqs    []fakeRequest
-	busy    int // ErrorServerBusy faults to answer before serving
-	clock   int // change counter for SyncFolderItems
+	busy    int    // ErrorServerBusy faults to answer before serving
+	oof     string // the OofSettings element stored
+	clock   int    // change counter for SyncFolderItems
 	gone    []tombstone
 }
 
@@ -289,6 +290,13 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	if busy {
 		w.WriteHeader(http.StatusInternalServerError)
 		io.WriteString(w, serverBusyFault)
+		return
+	}
+	if h := fakeBare[op.local]; h != nil {
+		f.mu.Lock()
+		body := h(f, op)
+		f.mu.Unlock()
+		io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`+body+`</s:Body></s:Envelope>`)
 		return
 	}
 	var out strings.Builder

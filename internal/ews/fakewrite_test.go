@@ -400,3 +400,24 @@ func (f *fakeEWS) syncFolderHierarchy(out *strings.Builder, op *xnode, _ http.He
 	}
 	out.WriteString(`</m:Changes></m:SyncFolderHierarchyResponseMessage>`)
 }
+
+// fakeBare serves the operations whose answers have no ResponseMessages
+// (OOF, inbox rules), returning the whole content of soap:Body.
+var fakeBare = map[string]func(f *fakeEWS, op *xnode) string{
+	"GetUserOofSettingsRequest": func(f *fakeEWS, op *xnode) string {
+		oof := f.oof
+		if oof == "" {
+			oof = `<OofState>Disabled</OofState><ExternalAudience>All</ExternalAudience><Duration><StartTime>2024-01-01T00:00:00</StartTime><EndTime>2024-01-02T00:00:00</EndTime></Duration><InternalReply><Message>Away</Message></InternalReply><ExternalReply><Message /></ExternalReply>`
+		}
+		return `<GetUserOofSettingsResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ResponseMessage ResponseClass="Success"><ResponseCode>NoError</ResponseCode></ResponseMessage>` +
+			`<OofSettings xmlns="http://schemas.microsoft.com/exchange/services/2006/types">` + oof + `</OofSettings><AllowExternalOof>All</AllowExternalOof></GetUserOofSettingsResponse>`
+	},
+	"SetUserOofSettingsRequest": func(f *fakeEWS, op *xnode) string {
+		var b strings.Builder
+		for _, k := range op.child("UserOofSettings").kids {
+			b.WriteString(strings.TrimPrefix(strings.ReplaceAll(pretty(k), "t:", ""), ""))
+		}
+		f.oof = b.String()
+		return `<SetUserOofSettingsResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ResponseMessage ResponseClass="Success"><ResponseCode>NoError</ResponseCode></ResponseMessage></SetUserOofSettingsResponse>`
+	},
+}

@@ -360,9 +360,14 @@ func TestContextCancelled(t *testing.T) {
 }
 
 func TestUnservedRoute(t *testing.T) {
-	svc, _ := newMail(t, nil)
-	_, err := svc.GetAutomaticReplies(t.Context())
-	if !errors.Is(err, odata.ErrNotSupported) {
+	f := newFakeEWS(t)
+	c := odataClient(t, Config{URL: f.url(), Doer: f.srv.Client(), Schemas: []*odata.Schema{messageSchema}})
+	_, err := odata.Get[mail.Message](t.Context(), c, odata.PathOf("people/{}", "x"), nil)
+	var oe *odata.Error
+	if !errors.Is(err, odata.ErrNotSupported) || !errors.As(err, &oe) || oe.StatusCode != 501 {
 		t.Errorf("%v", err)
+	}
+	if len(f.requests()) != 0 {
+		t.Error("an unserved route reached the server")
 	}
 }
