@@ -175,7 +175,8 @@ type fakeEWS struct {
 	folders []*fakeFolder
 	reqs    []fakeRequest
 	busy    int    // ErrorServerBusy faults to answer before serving
-	oof     string // the OofSettings element stored
+	oof     string   // the OofSettings element stored
+	rules   []string // inbox rules (content after RuleId); "" for deleted ones
 	clock   int    // change counter for SyncFolderItems
 	gone    []tombstone
 }

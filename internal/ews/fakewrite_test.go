@@ -404,6 +404,33 @@ func (f *fakeEWS) syncFolderHierarchy(out *strings.Builder, op *xnode, _ http.He
 // fakeBare serves the operations whose answers have no ResponseMessages
 // (OOF, inbox rules), returning the whole content of soap:Body.
 var fakeBare = map[string]func(f *fakeEWS, op *xnode) string{
+	"GetInboxRules": func(f *fakeEWS, op *xnode) string {
+		var b strings.Builder
+		for i, r := range f.rules {
+			fmt.Fprintf(&b, `<Rule xmlns="http://schemas.microsoft.com/exchange/services/2006/types"><RuleId>%s</RuleId>%s</Rule>`, ruleID(i), r)
+		}
+		return `<GetInboxRulesResponse ResponseClass="Success" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ResponseCode>NoError</ResponseCode><OutlookRuleBlobExists>false</OutlookRuleBlobExists><InboxRules>` +
+			b.String() + `</InboxRules></GetInboxRulesResponse>`
+	},
+	"UpdateInboxRules": func(f *fakeEWS, op *xnode) string {
+		for _, o := range op.child("Operations").kids {
+			switch o.local {
+			case "CreateRuleOperation":
+				var b strings.Builder
+				for _, k := range o.child("Rule").kids {
+					b.WriteString(strings.ReplaceAll(pretty(k), "t:", ""))
+				}
+				f.rules = append(f.rules, b.String())
+			case "DeleteRuleOperation":
+				for i := range f.rules {
+					if ruleID(i) == o.child("RuleId").text {
+						f.rules[i] = ""
+					}
+				}
+			}
+		}
+		return `<UpdateInboxRulesResponse ResponseClass="Success" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ResponseCode>NoError</ResponseCode></UpdateInboxRulesResponse>`
+	},
 	"GetUserOofSettingsRequest": func(f *fakeEWS, op *xnode) string {
 		oof := f.oof
 		if oof == "" {
@@ -421,3 +448,6 @@ var fakeBare = map[string]func(f *fakeEWS, op *xnode) string{
 		return `<SetUserOofSettingsResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ResponseMessage ResponseClass="Success"><ResponseCode>NoError</ResponseCode></ResponseMessage></SetUserOofSettingsResponse>`
 	},
 }
+
+// ruleID is the fake's id of its i-th rule.
+func ruleID(i int) string { return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("rule/%02d?", i))) }

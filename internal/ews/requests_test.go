@@ -240,6 +240,17 @@ var scenarios = []scenario{
 			ScheduledEndDateTime:   item.DateTimeTimeZone{DateTime: "2024-07-15T08:00:00", TimeZone: "W. Europe Standard Time"},
 		})
 	}},
+	{"inbox-rules", func(c *Config) { c.Mailbox = "ana@contoso.com" }, func(tctx context.Context, svc *mail.Service, f *fakeEWS) error {
+		r, err := svc.CreateRule(tctx, &mail.MessageRule{
+			DisplayName: "Invoices", Sequence: 1, IsEnabled: true,
+			Conditions: mail.MessageRulePredicates{SubjectContains: []string{"invoice"}, FromAddresses: mail.To("billing@contoso.com")},
+			Actions:    mail.MessageRuleActions{MoveToFolder: string(mail.JunkEmail), StopProcessingRules: true},
+		})
+		if err != nil {
+			return err
+		}
+		return svc.DeleteRule(tctx, r.ID)
+	}},
 }
 
 func itemExtID() odata.StringField { return odata.NewStringField("id") }
@@ -407,6 +418,10 @@ func publishedShapes(t *testing.T) (map[string]map[string]bool, map[string]map[s
 // that no published request example of the operation shows, each with the
 // reference page that documents it there.
 var beyondExamples = map[string]string{
+	"UpdateInboxRules/MailboxSmtpAddress":                                                                "mailboxsmtpaddress.md (UpdateInboxRules)",
+	"UpdateInboxRules/Operations/CreateRuleOperation/Rule/Conditions/FromAddresses":                      "fromaddresses.md",
+	"UpdateInboxRules/Operations/CreateRuleOperation/Rule/Conditions/FromAddresses/Address":              "fromaddresses.md: Address",
+	"UpdateInboxRules/Operations/CreateRuleOperation/Rule/Conditions/FromAddresses/Address/EmailAddress": "emailaddress-nonemptystringtype.md",
 	"CopyItem/ReturnNewItemIds":    "returnnewitemids.md (Exchange 2010 SP1)",
 	"MoveItem/ReturnNewItemIds":    "returnnewitemids.md (Exchange 2010 SP1)",
 	"CreateItem/Items/ReplyToItem": "replytoitem.md",
