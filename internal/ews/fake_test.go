@@ -174,10 +174,10 @@ type fakeEWS struct {
 	msgs    []*fakeMsg
 	folders []*fakeFolder
 	reqs    []fakeRequest
-	busy    int    // ErrorServerBusy faults to answer before serving
+	busy    int      // ErrorServerBusy faults to answer before serving
 	oof     string   // the OofSettings element stored
 	rules   []string // inbox rules (content after RuleId); "" for deleted ones
-	clock   int    // change counter for SyncFolderItems
+	clock   int      // change counter for SyncFolderItems
 	gone    []tombstone
 }
 

@@ -450,4 +450,6 @@ var fakeBare = map[string]func(f *fakeEWS, op *xnode) string{
 }
 
 // ruleID is the fake's id of its i-th rule.
-func ruleID(i int) string { return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("rule/%02d?", i))) }
+func ruleID(i int) string {
+	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("rule/%02d?", i)))
+}

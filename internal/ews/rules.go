@@ -28,8 +28,8 @@ func init() {
 type ruleKind uint8
 
 const (
-	ruleStrings ruleKind = iota // ArrayOfStringsType: <t:String> children
-	ruleAddresses               // ArrayOfEmailAddressesType: <t:Address> children
+	ruleStrings   ruleKind = iota // ArrayOfStringsType: <t:String> children
+	ruleAddresses                 // ArrayOfEmailAddressesType: <t:Address> children
 	ruleBool
 	ruleEnum
 	ruleFolder // TargetFolderIdType
