@@ -297,6 +297,10 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 	if rq.idempotent {
 		req = transport.MarkIdempotent(req)
 	}
+	// ErrorServerBusy comes as a SOAP fault under HTTP 500: the transport's
+	// one retry policy honours its back-off, for writes too, since the
+	// server ran nothing.
+	req = transport.WithThrottleSignal(req, ServerBusyBackOff)
 	resp, err := b.doer.Do(req)
 	if err != nil {
 		return fmt.Errorf("ews: %s: %w", rq.op, err)

@@ -174,11 +174,13 @@ type fakeEWS struct {
 	msgs    []*fakeMsg
 	folders []*fakeFolder
 	reqs    []fakeRequest
-	busy    int      // ErrorServerBusy faults to answer before serving
-	oof     string   // the OofSettings element stored
-	rules   []string // inbox rules (content after RuleId); "" for deleted ones
-	clock   int      // change counter for SyncFolderItems
-	gone    []tombstone
+	busy    int // ErrorServerBusy faults to answer before serving
+	// busyFault is the fault answered while busy; serverBusyFault when "".
+	busyFault string
+	oof       string   // the OofSettings element stored
+	rules     []string // inbox rules (content after RuleId); "" for deleted ones
+	clock     int      // change counter for SyncFolderItems
+	gone      []tombstone
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -290,7 +292,11 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	if busy {
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, serverBusyFault)
+		fault := serverBusyFault
+		if f.busyFault != "" {
+			fault = f.busyFault
+		}
+		io.WriteString(w, fault)
 		return
 	}
 	if h := fakeBare[op.local]; h != nil {
