@@ -179,11 +179,11 @@ type fakeEWS struct {
 	busyFault string
 	// cut is how many answers to send half of, with the whole length
 	// declared, before the connection drops.
-	cut int
-	oof       string   // the OofSettings element stored
-	rules     []string // inbox rules (content after RuleId); "" for deleted ones
-	clock     int      // change counter for SyncFolderItems
-	gone      []tombstone
+	cut   int
+	oof   string   // the OofSettings element stored
+	rules []string // inbox rules (content after RuleId); "" for deleted ones
+	clock int      // change counter for SyncFolderItems
+	gone  []tombstone
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
