@@ -3,6 +3,7 @@ package calendar_test
 import (
 	"bytes"
 	"context"
+	stdjson "encoding/json"
 	"flag"
 	"io"
 	"net/http"
@@ -51,7 +52,8 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 			r.out.WriteString("\n")
 		}
 	}
-	body := `{"id":"new"}`
+	// An entity for an entity, and an empty page for a list.
+	body := `{"id":"new","value":[]}`
 	if strings.Contains(req.URL.Path, "alendar") && req.Method == http.MethodGet {
 		// The link carries the window, as the services' links do.
 		link := "https://" + req.URL.Host + req.URL.Path + "?startDateTime=2024-06-10T00:00:00Z&endDateTime=2024-07-01T00:00:00Z&$deltatoken=abc"
@@ -82,7 +84,7 @@ func TestRequestBodies(t *testing.T) {
 				ResponseRequested: new(false),
 				IsReminderOn:      new(true), ReminderMinutesBeforeStart: new(0),
 				OutlookItem: item.OutlookItem{ETag: `W/"x"`},
-				Extra:       map[string]jsontext.Value{"@odata.context": jsontext.Value(`"x"`)},
+				Extra:       map[string]stdjson.RawMessage{"@odata.context": stdjson.RawMessage(`"x"`)},
 			})
 			return err
 		}},

@@ -2,7 +2,7 @@ package calendar_test
 
 import (
 	"encoding/base64"
-	"github.com/exchangekit/outlook/internal/servicetest"
+	stdjson "encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/internal/testutil"
 )
 
@@ -192,7 +193,7 @@ var known = map[string][]string{
 	"schedule":   {"scheduleId", "availabilityView", "scheduleItems", "workingHours"},
 }
 
-func extraOf(v any) map[string]jsontext.Value {
+func extraOf(v any) map[string]stdjson.RawMessage {
 	switch x := v.(type) {
 	case *calendar.Event:
 		return x.Extra

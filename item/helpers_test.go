@@ -45,6 +45,42 @@ type testItem struct {
 	MultiValueExtendedProperties  []item.MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitzero"`
 }
 
+// testItemSchema is testItem's table, built from the shared types' own.
+var testItemSchema = &odata.Schema{Name: "testItem", Props: []odata.Prop{
+	item.OutlookItemProp("id"),
+	item.OutlookItemProp("@odata.etag"),
+	item.OutlookItemProp("changeKey"),
+	item.OutlookItemProp("categories"),
+	item.OutlookItemProp("createdDateTime"),
+	item.OutlookItemProp("lastModifiedDateTime"),
+	{Graph: "subject"},
+	{Graph: "body", Kind: odata.KindObject, Elem: item.ItemBody{}.WireSchema()},
+	{Graph: "uniqueBody", Kind: odata.KindObject, Elem: item.ItemBody{}.WireSchema()},
+	{Graph: "importance", Kind: odata.KindEnum, Enum: item.Importance("").WireEnum()},
+	{Graph: "sensitivity", Kind: odata.KindEnum, Enum: item.Sensitivity("").WireEnum()},
+	{Graph: "from", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "sender", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "organizer", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "toRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "ccRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "bccRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "replyTo", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "flag", Kind: odata.KindObject, Elem: item.FollowupFlag{}.WireSchema()},
+	{Graph: "internetMessageHeaders", Collection: true, Kind: odata.KindObject, Elem: item.InternetMessageHeader{}.WireSchema()},
+	{Graph: "start", Kind: odata.KindObject, Elem: item.DateTimeTimeZone{}.WireSchema()},
+	{Graph: "end", Kind: odata.KindObject, Elem: item.DateTimeTimeZone{}.WireSchema()},
+	{Graph: "location", Kind: odata.KindObject, Elem: item.Location{}.WireSchema()},
+	{Graph: "locations", Collection: true, Kind: odata.KindObject, Elem: item.Location{}.WireSchema()},
+	{Graph: "emailAddresses", Collection: true, Kind: odata.KindObject, Elem: item.EmailAddress{}.WireSchema()},
+	{Graph: "homeAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "businessAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "otherAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "singleValueExtendedProperties", Collection: true, Kind: odata.KindObject, Elem: item.SingleValueExtendedProperty{}.WireSchema()},
+	{Graph: "multiValueExtendedProperties", Collection: true, Kind: odata.KindObject, Elem: item.MultiValueExtendedProperty{}.WireSchema()},
+}}
+
+func (testItem) WireSchema() *odata.Schema { return testItemSchema }
+
 // knownKeys are the JSON names testItem covers, for the round-trip checks.
 var knownKeys = []string{
 	"id", "@odata.etag", "changeKey", "categories", "createdDateTime", "lastModifiedDateTime",

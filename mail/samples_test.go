@@ -1,7 +1,7 @@
 package mail_test
 
 import (
-	"github.com/exchangekit/outlook/internal/servicetest"
+	stdjson "encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/mail"
 )
@@ -210,7 +211,7 @@ var known = map[string][]string{
 	"rule":       {"displayName", "sequence", "isEnabled", "conditions", "actions", "id"},
 }
 
-func extraOf(v any) map[string]jsontext.Value {
+func extraOf(v any) map[string]stdjson.RawMessage {
 	switch x := v.(type) {
 	case *mail.Message:
 		return x.Extra
@@ -393,7 +394,7 @@ func TestItemAttachmentMessage(t *testing.T) {
 	if _, err := a.Message(); err == nil || !strings.Contains(err.Error(), "expand") {
 		t.Errorf("Message() of an unexpanded attachment: %v", err)
 	}
-	a.Item = jsontext.Value(`{"@odata.type":"#microsoft.graph.event","subject":"x"}`)
+	a.Item = stdjson.RawMessage(`{"@odata.type":"#microsoft.graph.event","subject":"x"}`)
 	if _, err := a.Message(); err == nil {
 		t.Error("Message() of an attached event: no error")
 	}

@@ -79,7 +79,8 @@ type BatchResult struct {
 	// of the call that carried it.
 	Err error
 
-	body []byte // JSON in Graph form, or nil
+	body    []byte   // JSON in the dialect's form, or nil
+	dialect *Dialect // BatchValue translates body with the schema of its T
 }
 
 // NewBatch returns an empty batch for the client's mailbox.
@@ -225,7 +226,7 @@ func (s *batchRun) encodeParts() ([]batchPart, error) {
 		p := batchPart{ID: strconv.Itoa(i + 1), Method: strings.ToUpper(r.Method), URL: u[len(s.t.root):]}
 		h := http.Header{}
 		if r.Body != nil {
-			b, err := encode(s.t.dialect, r.Body)
+			b, err := encode(s.t.dialect, r.Body, r.result)
 			if err != nil {
 				return nil, fmt.Errorf("odata: batch request %d: %w", i, err)
 			}
@@ -625,15 +626,7 @@ func (d *Dialect) batchResult(method, path string, a *batchAnswer) BatchResult {
 		}
 		return r
 	}
-	if body != nil && isJSONContent(r.Header) {
-		b, err := d.fromWire(nil, body)
-		if err != nil {
-			r.Err = fmt.Errorf("odata: decoding the answer of %s %s: %w", method, path, err)
-			return r
-		}
-		body = b
-	}
-	r.body = body
+	r.body, r.dialect = body, d
 	return r
 }
 
@@ -725,13 +718,7 @@ func (c *Client) single(ctx context.Context, r *Request) BatchResult {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return res
 	}
-	if isJSONContent(resp.Header) {
-		if data, err = t.dialect.fromWire(nil, data); err != nil {
-			res.Err = fmt.Errorf("odata: decoding the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
-			return res
-		}
-	}
-	res.body = data
+	res.body, res.dialect = data, t.dialect
 	return res
 }
 
@@ -749,7 +736,7 @@ func BatchValue[T any](r BatchResult) (*T, error) {
 		return nil, fmt.Errorf("odata: batch answer is %q, not JSON", r.Header.Get("Content-Type"))
 	}
 	v := new(T)
-	if err := json.Unmarshal(r.body, v, decodeOptions); err != nil {
+	if err := decodeBytes(r.dialect, r.body, v); err != nil {
 		return nil, fmt.Errorf("odata: decoding a batch answer: %w", err)
 	}
 	return v, nil

@@ -33,6 +33,7 @@ type Client struct {
 	prefer   Prefer
 	relocate Relocator
 	noBatch  bool // WithoutBatch: batches always take the parallel fallback
+	lim      limits
 }
 
 // target is where a client's requests go: a service root, its dialect and
@@ -152,7 +153,7 @@ func NewClient(serviceRoot string, d *Dialect, ts oauth2.TokenSource, opts ...Cl
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{mailbox: "me"}
+	c := &Client{mailbox: "me", lim: defaultLimits}
 	c.t.Store(t)
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -221,6 +222,10 @@ type Request struct {
 	wire []byte
 	// idempotent lets the transport retry the request as it retries a GET.
 	idempotent bool
+	// result is the schema of what the answer decodes into (the items of a
+	// page): it spells the query's properties, and a body that is not
+	// Mapped is taken to be one (a create or update).
+	result *Schema
 }
 
 // url builds the request URL for target t.
@@ -247,7 +252,7 @@ func (c *Client) url(t *target, r *Request) (string, error) {
 	}
 	n := len(b)
 	b = append(b, '?')
-	b = r.Query.appendTo(b, t.dialect)
+	b = r.Query.appendTo(b, t.dialect, r.result)
 	if len(r.Params) > 0 {
 		if len(b) > n+1 {
 			b = append(b, '&')
@@ -359,7 +364,7 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 		body, contentType = bytes.NewReader(b), "application/json"
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	case r.Body != nil:
-		b, err := encode(t.dialect, r.Body)
+		b, err := encode(t.dialect, r.Body, r.result)
 		if err != nil {
 			return nil, err
 		}

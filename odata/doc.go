@@ -8,7 +8,8 @@
 // 2019 servers serve under /api/v2.0. The model packages (mail, calendar,
 // contacts) describe their data once, with Graph names; the dialect respells
 // paths, query options, JSON property names, enum values and @odata.type
-// names for v2.0 in one place, from tables the model packages [Register].
+// names for v2.0 in one place, from the table each model type carries
+// ([Mapped]): its [Schema] spells every property in Graph, v2.0 and EWS.
 //
 // # Requests
 //

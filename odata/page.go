@@ -82,12 +82,14 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 }
 
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	resp, t, err := c.do(ctx, r)
+	rr := *r
+	rr.result = schemaOf[T]()
+	resp, t, err := c.do(ctx, &rr)
 	if err != nil {
 		return nil, err
 	}
 	v := new(T)
-	ok, err := decode(t.dialect, resp, v)
+	ok, err := decode(t.dialect, resp, v, c.lim)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -120,12 +122,19 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 // fetchPage gets one page into a fresh slice, so elements stay valid after
 // the iterator moves on.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
+	return fetchPageOf[T](ctx, c, r, schemaOf[T]())
+}
+
+// fetchPageOf is fetchPage for items described by s (change tracking reads
+// raw items it decodes later).
+func fetchPageOf[T any](ctx context.Context, c *Client, r *Request, s *Schema) (*Page[T], error) {
+	r.result = s
 	resp, t, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	pg := new(Page[T])
-	if _, err := decode(t.dialect, resp, pg); err != nil {
+	if err := decodePage(t.dialect, resp, pg, s, c.lim, r.trackChanges); err != nil {
 		return nil, err
 	}
 	return pg, nil
