@@ -1,12 +1,16 @@
 package odata
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -107,12 +111,16 @@ func encode(d *Dialect, v any, s *Schema) ([]byte, error) {
 
 // wireReader reads a response body through a translator, so that the
 // decoder reads Graph form and the limits hold before anything is decoded.
+// A Graph page needs no translation: its bytes pass through a counter,
+// which holds the limits without copying them.
 type wireReader struct {
 	src   io.Reader
 	t     translator
-	in    []byte // input; in[off:] not yet translated
+	c     *counter // set: the Graph page mode
+	in    []byte   // input; in[off:] not yet translated
 	off   int
 	out   []byte // output; out[outAt:] not yet read
+	buf   []byte // the translator's output buffer, which out may view
 	outAt int
 	read  int64 // bytes read from src
 	eof   bool
@@ -124,16 +132,72 @@ const readChunk = 32 << 10
 
 // Read implements io.Reader.
 func (w *wireReader) Read(p []byte) (int, error) {
+	if w.c != nil {
+		return w.readCounted(p)
+	}
+	if w.outAt == len(w.out) && w.err == nil && !w.eof && len(p) >= len(w.in)-w.off+readChunk {
+		if n, ok := w.readInto(p); ok {
+			if n == 0 && w.err != nil {
+				return 0, w.err
+			}
+			return n, nil
+		}
+	}
 	for w.outAt == len(w.out) {
 		if w.err != nil {
 			return 0, w.err
 		}
-		w.out, w.outAt = w.out[:0], 0
+		w.out, w.outAt = nil, 0
 		w.step()
 	}
 	n := copy(p, w.out[w.outAt:])
 	w.outAt += n
 	return n, nil
+}
+
+// readInto reads the body into p, behind the input carried over, and
+// translates it there: the output is in p without another copy unless a
+// name or value changed length. It returns how much of p is output, or
+// false when a name or value is longer than what was read, which the
+// buffered path then reads whole.
+func (w *wireReader) readInto(p []byte) (int, bool) {
+	c := copy(p, w.in[w.off:])
+	n, err := w.src.Read(p[c:])
+	w.read += int64(n)
+	switch {
+	case w.read > w.t.lim.maxBytes:
+		w.err = w.t.lim.exceeded("bytes", w.t.lim.maxBytes)
+		return 0, true
+	case errors.Is(err, transport.ErrResponseTooLarge):
+		w.err = fmt.Errorf("%w: %w", ErrResponseTooLarge, err)
+		return 0, true
+	case err == io.EOF:
+		w.eof = true
+	case err != nil:
+		w.err = err
+		return 0, true
+	}
+	total := c + n
+	w.t.dst = w.buf[:0]
+	k, err := w.t.feed(p[:total], w.eof)
+	if err != nil {
+		w.err = err
+		return 0, true
+	}
+	// What was not used waits for more input.
+	w.in, w.off = append(w.in[:0], p[k:total]...), 0
+	if w.t.dirty {
+		w.buf = w.t.dst
+		w.out, w.outAt = w.buf, copy(p, w.buf)
+		return w.outAt, true
+	}
+	if w.eof && len(w.in) == 0 {
+		w.err = io.EOF
+	}
+	if k == 0 && w.err == nil {
+		return 0, false
+	}
+	return k, true
 }
 
 // step reads more of the body and translates what it can.
@@ -169,9 +233,16 @@ func (w *wireReader) step() {
 			return
 		}
 	}
-	w.t.dst = w.out
+	w.t.dst = w.buf[:0]
 	k, err := w.t.feed(w.in[w.off:], w.eof)
-	w.out = w.t.dst
+	if w.t.dirty {
+		w.buf = w.t.dst
+		w.out = w.buf
+	} else {
+		// The input, changed in place, is the output: read it from there.
+		// It stays put until the output is read, as only then is more read.
+		w.out = w.in[w.off : w.off+k]
+	}
 	w.off += k
 	switch {
 	case err != nil:
@@ -181,9 +252,141 @@ func (w *wireReader) step() {
 	}
 }
 
+// readCounted reads the body into p as it is, counting what it holds.
+func (w *wireReader) readCounted(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.src.Read(p)
+	w.read += int64(n)
+	if w.read > w.t.lim.maxBytes {
+		w.err = w.t.lim.exceeded("bytes", w.t.lim.maxBytes)
+		return 0, w.err
+	}
+	if e := w.c.scan(p[:n]); e != nil {
+		w.err = e
+		return 0, e
+	}
+	if errors.Is(err, transport.ErrResponseTooLarge) {
+		err = fmt.Errorf("%w: %w", ErrResponseTooLarge, err)
+	}
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// counter holds a Graph page to the limits in one pass over its bytes as
+// they stream by: it tracks strings and nesting only, and counts array
+// elements and the envelope's items.
+type counter struct {
+	lim     limits
+	inStr   bool // inside a string
+	esc     bool // the string's next byte is escaped
+	stack   []uint8
+	pending bool // the innermost array has no element yet
+	elems   int64
+	items   int
+}
+
+const (
+	ctrObject uint8 = 1 << iota
+	ctrArray
+)
+
+// scan counts what p holds, p following what earlier calls saw.
+func (c *counter) scan(p []byte) error {
+	i := 0
+	for i < len(p) {
+		if c.inStr {
+			if c.esc {
+				c.esc = false
+				i++
+				continue
+			}
+			j := bytes.IndexByte(p[i:], '"')
+			if j < 0 {
+				n := 0
+				for k := len(p) - 1; k >= i && p[k] == '\\'; k-- {
+					n++
+				}
+				c.esc = n%2 == 1
+				return nil
+			}
+			q := i + j
+			n := 0
+			for k := q - 1; k >= i && p[k] == '\\'; k-- {
+				n++
+			}
+			i = q + 1
+			if n%2 == 0 {
+				c.inStr = false
+			}
+			continue
+		}
+		b := p[i]
+		i++
+		switch b {
+		case ' ', '\t', '\n', '\r', ':':
+			continue
+		case ',':
+			if d := len(c.stack); d > 0 && c.stack[d-1] == ctrArray {
+				if err := c.element(); err != nil {
+					return err
+				}
+			}
+			continue
+		case ']', '}':
+			if len(c.stack) > 0 {
+				c.stack = c.stack[:len(c.stack)-1]
+			}
+			c.pending = false
+			continue
+		}
+		if c.pending {
+			c.pending = false
+			if err := c.element(); err != nil {
+				return err
+			}
+		}
+		switch b {
+		case '"':
+			c.inStr = true
+		case '{', '[':
+			if len(c.stack) >= c.lim.maxDepth {
+				return c.lim.exceeded("nesting depth", int64(c.lim.maxDepth))
+			}
+			k := ctrObject
+			if b == '[' {
+				k = ctrArray
+			}
+			c.stack = append(c.stack, k)
+			c.pending = b == '['
+		}
+	}
+	return nil
+}
+
+// element counts an element of the innermost array.
+func (c *counter) element() error {
+	c.elems++
+	if c.elems > c.lim.maxArrayElements {
+		return c.lim.exceeded("array elements", c.lim.maxArrayElements)
+	}
+	if len(c.stack) == 2 && c.stack[0] == ctrObject {
+		// An item of the envelope's collection.
+		c.items++
+		if c.items > c.lim.maxPageItems {
+			return c.lim.exceeded("items in a page", int64(c.lim.maxPageItems))
+		}
+	}
+	return nil
+}
+
 // decoding is the pooled state of one response being decoded.
 type decoding struct {
 	w   wireReader
+	c   counter
 	dec jsontext.Decoder
 }
 
@@ -197,22 +400,27 @@ func newDecoding(d *Dialect, body io.Reader, root *Schema, page bool, lim limits
 	if d.v2 {
 		dir = dirFromV2
 	}
-	in, out, stack := x.w.in[:0], x.w.out[:0], x.w.t.stack[:0]
-	x.w = wireReader{src: body, in: in, out: out}
+	in, buf, stack := x.w.in[:0], x.w.buf[:0], x.w.t.stack[:0]
+	x.w = wireReader{src: body, in: in, buf: buf}
 	if x.w.in == nil {
 		x.w.in = make([]byte, 0, readChunk)
 	}
 	x.w.t = translator{dir: dir, root: root, page: page, lim: lim, stack: stack}
+	if page && dir == dirGraph {
+		x.c = counter{lim: lim, stack: x.c.stack[:0]}
+		x.w.c = &x.c
+	}
 	x.dec.Reset(&x.w, decodeOptions)
 	return x
 }
 
 // release returns x to the pool unless it grew large.
 func (x *decoding) release() {
-	x.w.src = nil
+	x.w.src, x.w.c = nil, nil
 	x.w.t.root, x.w.t.src, x.w.t.dst = nil, nil, nil
 	clear(x.w.t.stack[:cap(x.w.t.stack)])
-	if x.w.read <= 4<<20 && cap(x.w.in) <= 1<<20 && cap(x.w.out) <= 1<<20 {
+	x.w.out = nil
+	if x.w.read <= 4<<20 && cap(x.w.in) <= 1<<20 && cap(x.w.buf) <= 1<<20 {
 		decodingPool.Put(x)
 	}
 }
@@ -307,7 +515,11 @@ func trailing(err error) error {
 // time, each described by s. keepContext keeps the items' @odata.context
 // (change tracking reports deletions by it). A body without "value" is
 // ErrEmptyResponse.
-func decodePage[T any](d *Dialect, resp *http.Response, pg *Page[T], s *Schema, lim limits, keepContext bool) error {
+func decodePage[T any](d *Dialect, resp *http.Response, pg *Page[T], s *Schema, lim limits, keepContext bool, sizeHint int) error {
+	if sizeHint > 0 {
+		// The page is as large as the request asked: grow it once.
+		pg.Value = make([]T, 0, min(sizeHint, lim.maxPageItems))
+	}
 	defer resp.Body.Close()
 	if err := tooLarge(resp, lim); err != nil {
 		return err
@@ -318,49 +530,54 @@ func decodePage[T any](d *Dialect, resp *http.Response, pg *Page[T], s *Schema, 
 	if err := checkJSON(resp); err != nil {
 		return err
 	}
-	if err := readPage(&x.dec, pg); err != nil {
+	sawValue, err := readPage(&x.dec, pg)
+	if err != nil {
 		if err == io.EOF {
 			return fmt.Errorf("%w: %s %s: an empty answer, not a collection", ErrEmptyResponse, resp.Request.Method, resp.Request.URL.Path)
 		}
 		return decodeError(resp, err)
 	}
-	if !x.w.t.sawValue {
+	if !sawValue {
 		return fmt.Errorf("%w: %s %s: the answer has no \"value\" collection", ErrEmptyResponse, resp.Request.Method, resp.Request.URL.Path)
 	}
 	return nil
 }
 
-// readPage decodes a collection envelope from dec.
-func readPage[T any](dec *jsontext.Decoder, pg *Page[T]) error {
+// readPage decodes a collection envelope from dec, and reports whether it
+// held the "value" collection.
+func readPage[T any](dec *jsontext.Decoder, pg *Page[T]) (sawValue bool, err error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if tok.Kind() != '{' {
-		return fmt.Errorf("%w: a collection answer is %s, not an object", errMalformedJSON, tok.Kind())
+		return false, fmt.Errorf("%w: a collection answer is %s, not an object", errMalformedJSON, tok.Kind())
 	}
 	for dec.PeekKind() == '"' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return err
+			return false, err
 		}
 		switch name.String() {
 		case "value":
 			if dec.PeekKind() != '[' {
-				return fmt.Errorf("%w: \"value\" is not an array", errMalformedJSON)
+				return false, fmt.Errorf("%w: \"value\" is not an array", errMalformedJSON)
 			}
+			sawValue = true
 			if _, err := dec.ReadToken(); err != nil {
-				return err
+				return false, err
 			}
 			for dec.PeekKind() != ']' {
-				var zero T
-				pg.Value = append(pg.Value, zero)
+				// Grow without copying a zero T in: the slot past the
+				// length of a fresh or grown slice is zero already.
+				pg.Value = slices.Grow(pg.Value, 1)
+				pg.Value = pg.Value[:len(pg.Value)+1]
 				if err := json.UnmarshalDecode(dec, &pg.Value[len(pg.Value)-1], decodeOptions); err != nil {
-					return err
+					return false, err
 				}
 			}
 			if _, err := dec.ReadToken(); err != nil {
-				return err
+				return false, err
 			}
 		case "@odata.nextLink":
 			err = json.UnmarshalDecode(dec, &pg.NextLink, decodeOptions)
@@ -372,25 +589,45 @@ func readPage[T any](dec *jsontext.Decoder, pg *Page[T]) error {
 			err = dec.SkipValue()
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return err
+		return false, err
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
-		return trailing(err)
+		return false, trailing(err)
 	}
-	return nil
+	return sawValue, nil
 }
 
 // decodeBytes decodes a whole body in dialect d into v (a $batch answer).
 func decodeBytes(d *Dialect, data []byte, v any) error {
 	if d != nil {
 		var err error
-		if data, err = d.fromWire(nil, data, schemaOfValue(v)); err != nil {
+		if data, err = d.fromWire(nil, bytes.Clone(data), schemaOfValue(v)); err != nil {
 			return err
 		}
 	}
 	return json.Unmarshal(data, v, decodeOptions)
+}
+
+// pageSizeHint returns the number of items r asked a page to hold, when it
+// says: $top (in the query, or in the next link the server built from it)
+// or odata.maxpagesize; 0 when it does not.
+func pageSizeHint(r *Request) int {
+	if r.Query != nil && r.Query.Top > 0 {
+		return r.Query.Top
+	}
+	if r.link != "" {
+		if u, err := url.Parse(r.link); err == nil {
+			if n, err := strconv.Atoi(u.Query().Get("$top")); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	if r.Query != nil && r.Query.Prefer.MaxPageSize > 0 {
+		return r.Query.Prefer.MaxPageSize
+	}
+	return 0
 }

@@ -2,10 +2,10 @@ package odata
 
 // ToV2ForTest lets the external tests make v2.0 bodies from Graph ones
 // described by s.
-func ToV2ForTest(b []byte, s *Schema) ([]byte, error) { return OutlookV2.toWire(nil, b, s) }
+func ToV2ForTest(b []byte, s *Schema) ([]byte, error) { return OutlookV2.ToWire(b, s) }
 
 // FromV2ForTest lets the external tests read v2.0 bodies described by s.
-func FromV2ForTest(b []byte, s *Schema) ([]byte, error) { return OutlookV2.fromWire(nil, b, s) }
+func FromV2ForTest(b []byte, s *Schema) ([]byte, error) { return OutlookV2.FromWire(b, s) }
 
 // SetLimitsForTest sets the limits a client's decoder holds responses to;
 // zero fields keep the default.

@@ -134,7 +134,7 @@ func fetchPageOf[T any](ctx context.Context, c *Client, r *Request, s *Schema) (
 		return nil, err
 	}
 	pg := new(Page[T])
-	if err := decodePage(t.dialect, resp, pg, s, c.lim, r.trackChanges); err != nil {
+	if err := decodePage(t.dialect, resp, pg, s, c.lim, r.trackChanges, pageSizeHint(r)); err != nil {
 		return nil, err
 	}
 	return pg, nil

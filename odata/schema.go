@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // This file declares the per-model mapping tables (design.md sections 5 and
@@ -207,7 +208,7 @@ type Schema struct {
 	Props []Prop
 
 	once sync.Once
-	idx  *schemaIndex
+	idx  atomic.Pointer[schemaIndex]
 }
 
 // schemaIndex holds the lookups of a Schema, built on first use.
@@ -216,9 +217,60 @@ type schemaIndex struct {
 	wire  map[string]*Prop // v2.0 name and aliases -> property
 	// annotations the model keeps, as bits of droppable
 	keeps uint8
+	// The properties the translator must look up (renamed, enum, object
+	// and raw ones) by Graph name and by wire name: a name not in them
+	// only changes the case of its first letter.
+	graphSpecial, wireSpecial nameTable
+}
+
+// nameTable finds a property by name from the bytes of a JSON member name
+// without allocating or hashing the whole name: it is looked up for every
+// member the translator meets.
+type nameTable struct {
+	head    [256]int16 // by nameHash: 1 + the index of the first entry, 0 for none
+	entries []nameEntry
+}
+
+type nameEntry struct {
+	name string
+	prop *Prop
+	next int16 // 1 + the index of the next entry of the same hash, 0 for none
+}
+
+func nameHash[S ~string | ~[]byte](s S) uint8 {
+	if len(s) == 0 {
+		return 0
+	}
+	return uint8(len(s)*31) ^ s[0]*7 ^ s[len(s)-1]*13 ^ s[len(s)/2]*3
+}
+
+func (t *nameTable) add(name string, p *Prop) {
+	h := nameHash(name)
+	t.entries = append(t.entries, nameEntry{name: name, prop: p, next: t.head[h]})
+	t.head[h] = int16(len(t.entries))
+}
+
+func (t *nameTable) lookup(name []byte) *Prop {
+	for i := t.head[nameHash(name)]; i != 0; {
+		e := &t.entries[i-1]
+		if e.name == string(name) {
+			return e.prop
+		}
+		i = e.next
+	}
+	return nil
+}
+
+// special reports whether the translator must look p up: its name or its
+// values are not the default rule's, or it holds objects.
+func (p *Prop) special() bool {
+	return p.V2 != "" || len(p.V2Aliases) > 0 || p.Kind == KindEnum || p.Kind == KindObject || p.Kind == KindRaw
 }
 
 func (s *Schema) index() *schemaIndex {
+	if x := s.idx.Load(); x != nil {
+		return x
+	}
 	s.once.Do(func() {
 		x := &schemaIndex{graph: make(map[string]*Prop, len(s.Props)), wire: make(map[string]*Prop, len(s.Props))}
 		for i := range s.Props {
@@ -231,10 +283,17 @@ func (s *Schema) index() *schemaIndex {
 			if bit := droppable(p.Graph); bit != 0 {
 				x.keeps |= bit
 			}
+			if p.special() {
+				x.graphSpecial.add(p.Graph, p)
+				x.wireSpecial.add(p.V2Name(), p)
+				for _, a := range p.V2Aliases {
+					x.wireSpecial.add(a, p)
+				}
+			}
 		}
-		s.idx = x
+		s.idx.Store(x)
 	})
-	return s.idx
+	return s.idx.Load()
 }
 
 // Prop returns the property of Graph name name, or nil.

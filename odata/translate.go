@@ -51,9 +51,10 @@ type frame struct {
 	envelope bool
 	entity   bool    // the object is the entity (or page element) itself
 	schema   *Schema // objects: the object's schema (nil: default rules)
-	prop     *Prop   // objects: the member being read; arrays: the collection
-	typeKey  bool    // objects: the member being read is @odata.type
-	elems    bool    // arrays: the elements are page items
+	idx      *schemaIndex
+	prop     *Prop // objects: the member being read; arrays: the collection
+	typeKey  bool  // objects: the member being read is @odata.type
+	elems    bool  // arrays: the elements are page items
 }
 
 // state is what an open object or array expects next.
@@ -88,12 +89,16 @@ type translator struct {
 	inStr   bool // inside a string copied through
 	inLit   bool // inside a number or literal
 	drop    int  // >0: the value of a dropped member is being skipped; its frame depth
+	dirty   bool // this feed's output is in dst, not the input itself
 	dropped bool // the member just dropped was the first of its object in the output
+	// blankFrom is where in this feed's input the dropped member (or what is
+	// left of it) starts: it is blanked out, in place, up to where it ends.
+	blankFrom int
+	dropCount int // members dropped
 
 	// What the body held.
 	elems     int64 // array elements
 	pageItems int
-	sawValue  bool // page: the envelope's "value" array
 	sawID     bool // entity: a top-level "id"
 
 	// Per feed.
@@ -109,12 +114,26 @@ func newTranslator(dir direction, root *Schema, page bool, lim limits) *translat
 	return &translator{dir: dir, root: root, page: page, lim: lim}
 }
 
-// translate rewrites a whole body, appending to dst.
+// translate rewrites a whole body, appending to dst. It may change src.
 func translate(dst, src []byte, dir direction, root *Schema) ([]byte, error) {
 	t := newTranslator(dir, root, false, noLimits)
+	start := len(dst)
 	t.dst = dst
-	_, err := t.feed(src, true)
-	return t.dst, err
+	n, err := t.feed(src, true)
+	if err != nil {
+		return t.dst, err
+	}
+	if !t.dirty {
+		t.dst = append(t.dst, src[:n]...)
+	}
+	if t.dropCount > 0 {
+		// Take out the blanks the dropped members left.
+		var b bytes.Buffer
+		if json.Compact(&b, t.dst[start:]) == nil {
+			t.dst = append(t.dst[:start], b.Bytes()...)
+		}
+	}
+	return t.dst, nil
 }
 
 // FromWire returns a JSON body in dialect d's form (a response, or a body
@@ -124,7 +143,7 @@ func translate(dst, src []byte, dir direction, root *Schema) ([]byte, error) {
 // @odata.readLink) are left out, in every dialect: they describe the
 // response, not the entity.
 func (d *Dialect) FromWire(body []byte, s *Schema) ([]byte, error) {
-	b, err := d.fromWire(make([]byte, 0, len(body)), body, s)
+	b, err := d.fromWire(make([]byte, 0, len(body)), bytes.Clone(body), s)
 	if err != nil {
 		return nil, fmt.Errorf("odata: reading a %s body: %w", d, err)
 	}
@@ -135,7 +154,10 @@ func (d *Dialect) FromWire(body []byte, s *Schema) ([]byte, error) {
 // schema s of what it describes (nil applies the default rules). For the
 // Graph dialect it returns body itself.
 func (d *Dialect) ToWire(body []byte, s *Schema) ([]byte, error) {
-	b, err := d.toWire(nil, body, s)
+	if !d.v2 {
+		return body, nil
+	}
+	b, err := d.toWire(nil, bytes.Clone(body), s)
 	if err != nil {
 		return nil, fmt.Errorf("odata: writing a %s body: %w", d, err)
 	}
@@ -143,7 +165,7 @@ func (d *Dialect) ToWire(body []byte, s *Schema) ([]byte, error) {
 }
 
 // fromWire translates a body received in dialect d into Graph form, for an
-// entity described by s, appending to dst.
+// entity described by s, appending to dst. It may change src.
 func (d *Dialect) fromWire(dst, src []byte, s *Schema) ([]byte, error) {
 	dir := dirGraph
 	if d.v2 {
@@ -153,7 +175,8 @@ func (d *Dialect) fromWire(dst, src []byte, s *Schema) ([]byte, error) {
 }
 
 // toWire translates a Graph-form body described by s into dialect d,
-// appending to dst. For the Graph dialect it returns src unchanged.
+// appending to dst. For the Graph dialect it returns src unchanged. It may
+// change src.
 func (d *Dialect) toWire(dst, src []byte, s *Schema) ([]byte, error) {
 	if !d.v2 {
 		return src, nil
@@ -164,10 +187,32 @@ func (d *Dialect) toWire(dst, src []byte, s *Schema) ([]byte, error) {
 	return translate(dst, src, dirToV2, s)
 }
 
+// The output of a feed is the feed's input, changed in place, until a name
+// or value changes length: only then is it copied (materialize), so that
+// most pieces of a body are not copied at all. A dropped member is
+// overwritten with blanks, which JSON allows between tokens.
+
+// materialize starts the feed's output in dst: what was used of the input
+// so far, as the output is from now on.
+func (t *translator) materialize() {
+	if !t.dirty {
+		t.dst = append(t.dst, t.src[:t.last]...)
+		t.dirty = true
+	}
+}
+
+// blank overwrites src[from:to] with spaces.
+func (t *translator) blank(from, to int) {
+	b := t.src[max(from, 0):to]
+	for i := range b {
+		b[i] = ' '
+	}
+}
+
 // copyTo copies the input up to upTo to the output, unless a dropped member
 // is being skipped.
 func (t *translator) copyTo(upTo int) {
-	if t.drop == 0 {
+	if t.dirty {
 		t.dst = append(t.dst, t.src[t.last:upTo]...)
 	}
 	t.last = upTo
@@ -176,44 +221,53 @@ func (t *translator) copyTo(upTo int) {
 // replace copies the input up to start, then writes the parts in place of
 // src[start:end].
 func (t *translator) replace(start, end int, parts ...string) {
-	t.copyTo(start)
-	if t.drop == 0 {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == end-start {
+		// As long as what it replaces: write it over the input.
+		at := start
 		for _, p := range parts {
-			t.dst = append(t.dst, p...)
+			at += copy(t.src[at:], p)
 		}
+		return
+	}
+	t.materialize()
+	t.copyTo(start)
+	for _, p := range parts {
+		t.dst = append(t.dst, p...)
 	}
 	t.last = end
 }
 
-// flip copies the input up to end, then changes the case of the letter the
-// input had at pos in the direction of the translation.
-func (t *translator) flip(pos, end int) {
-	t.copyTo(end)
-	if t.drop != 0 {
-		return
-	}
-	at := len(t.dst) - (end - pos)
-	b := t.dst[at]
+// flip changes the case of the letter at src[pos] in the direction of the
+// translation, in place: the input is copied to the output in bulk later.
+func (t *translator) flip(pos int) {
+	b := t.src[pos]
 	if t.dir == dirToV2 && b >= 'a' && b <= 'z' {
-		t.dst[at] = b - 'a' + 'A'
+		t.src[pos] = b - 'a' + 'A'
 	} else if t.dir == dirFromV2 && b >= 'A' && b <= 'Z' {
-		t.dst[at] = b - 'A' + 'a'
+		t.src[pos] = b - 'A' + 'a'
 	}
 }
 
 // feed translates src, appending to t.dst. It returns how much of src it
 // used: the caller presents the rest again, followed by more input (a name
 // or an enum value is translated whole). With final set, src ends the body.
+//
+// When the output is the input itself (t.dirty is false afterwards), it is
+// src[:n], changed in place, and t.dst is unchanged: the reader hands it
+// on as it is.
 func (t *translator) feed(src []byte, final bool) (int, error) {
-	t.src, t.last, t.commaI = src, 0, -1
+	t.src, t.last, t.commaI, t.dirty, t.blankFrom = src, 0, -1, false, 0
 	n, err := t.run(final)
 	if err != nil {
 		return n, err
 	}
-	if t.dropped {
-		// Only blanks follow a dropped first member before its comma:
-		// they go with it.
-		t.last = n
+	if t.drop != 0 {
+		// The dropped member goes on in the next piece.
+		t.blank(t.blankFrom, n)
 	}
 	t.copyTo(n)
 	if final {
@@ -270,7 +324,7 @@ func (t *translator) run(final bool) (int, error) {
 					// The member dropped before this comma was the first
 					// of its object: its comma goes too.
 					t.dropped = false
-					t.last = i + 1
+					t.blank(i, i+1)
 					t.commaI = -1
 				}
 			}
@@ -433,6 +487,9 @@ func (t *translator) push(obj bool, top *frame) {
 	case obj && top.prop != nil: // an element of a collection
 		f.schema = top.prop.Elem
 	}
+	if f.schema != nil {
+		f.idx = f.schema.index()
+	}
 	t.stack = append(t.stack, f)
 }
 
@@ -473,7 +530,7 @@ func (t *translator) valueDone(i int) {
 	}
 	if t.drop != 0 && len(t.stack) == t.drop {
 		t.drop = 0
-		t.last = i
+		t.blank(t.blankFrom, i)
 	}
 }
 
@@ -518,7 +575,30 @@ func (t *translator) stringEnd(i int, final bool) (int, bool) {
 
 // scanString returns the index just past the string starting at src[i] (a
 // quote), whether it holds escapes, and false when it does not end in src.
+// Names and enum values are short: a plain loop finds their end faster
+// than IndexByte, which takes over for long strings.
 func scanString(src []byte, i int) (end int, esc bool, ok bool) {
+	j := i + 1
+	for stop := min(len(src), j+32); j < stop; j++ {
+		switch src[j] {
+		case '"':
+			return j + 1, false, true
+		case '\\':
+			return scanEscaped(src, i)
+		}
+	}
+	q := bytes.IndexByte(src[j:], '"')
+	if q < 0 {
+		return 0, false, false
+	}
+	if bytes.IndexByte(src[j:j+q], '\\') >= 0 {
+		return scanEscaped(src, i)
+	}
+	return j + q + 1, false, true
+}
+
+// scanEscaped is scanString for a string holding escapes.
+func scanEscaped(src []byte, i int) (end int, esc bool, ok bool) {
 	j := i + 1
 	for {
 		q := bytes.IndexByte(src[j:], '"')
@@ -526,10 +606,6 @@ func scanString(src []byte, i int) (end int, esc bool, ok bool) {
 			return 0, false, false
 		}
 		q += j
-		if bytes.IndexByte(src[j:q], '\\') < 0 {
-			return q + 1, esc, true
-		}
-		esc = true
 		n := 0
 		for k := q - 1; k > i && src[k] == '\\'; k-- {
 			n++
@@ -586,7 +662,6 @@ func (t *translator) key(start, end int, esc bool, top *frame) error {
 		// The collection envelope's "value" is spelled the same in both
 		// dialects.
 		top.prop = &envelopeValue
-		t.sawValue = true
 		return nil
 	}
 	if top.entity && t.dir != dirToV2 && len(raw) == 2 && (raw[0] == 'i' || raw[0] == 'I') && raw[1] == 'd' {
@@ -606,13 +681,12 @@ func (t *translator) key(start, end int, esc bool, top *frame) error {
 		top.envelope = true
 		return nil
 	}
-	if top.schema != nil {
-		x := top.schema.index()
+	if x := top.idx; x != nil {
 		var p *Prop
 		if t.dir == dirFromV2 {
-			p = x.wire[string(name)]
+			p = x.wireSpecial.lookup(name)
 		} else {
-			p = x.graph[string(name)]
+			p = x.graphSpecial.lookup(name)
 		}
 		if p != nil {
 			top.prop = p
@@ -631,7 +705,7 @@ func (t *translator) key(start, end int, esc bool, top *frame) error {
 	}
 	// The general rule: flip the case of the first letter.
 	if len(raw) > 0 {
-		t.flip(start+1, end)
+		t.flip(start + 1)
 	}
 	return nil
 }
@@ -724,17 +798,21 @@ func (t *translator) emit(top *frame) {
 func (t *translator) dropMember(start int, top *frame) {
 	if top.emitted && t.commaI >= 0 {
 		// A member precedes in the output: drop the comma before this one.
-		t.copyTo(t.commaI)
+		t.blankFrom = t.commaI
 	} else {
-		t.copyTo(start)
+		t.blankFrom = start
 		t.dropped = true // and the comma after it, if any
 	}
 	t.drop = len(t.stack)
+	t.dropCount++
 }
 
 // value rewrites the string src[start:end] (no escapes) when it is an enum
 // member or an @odata.type name.
 func (t *translator) value(start, end int, top *frame) {
+	if t.drop != 0 {
+		return // inside a dropped value: blanked
+	}
 	v := t.src[start+1 : end-1]
 	if top.obj && top.typeKey {
 		from, to := graphTypePrefix, v2TypePrefix
@@ -745,7 +823,7 @@ func (t *translator) value(start, end int, top *frame) {
 			return
 		}
 		t.replace(start, end, `"`, to, string(v[len(from):]), `"`)
-		if len(v) > len(from) && t.drop == 0 {
+		if len(v) > len(from) {
 			b := &t.dst[len(t.dst)-1-(len(v)-len(from))]
 			if t.dir == dirToV2 && *b >= 'a' && *b <= 'z' {
 				*b -= 'a' - 'A'
@@ -760,14 +838,14 @@ func (t *translator) value(start, end int, top *frame) {
 	if t.dir == dirToV2 {
 		irregular, ok := e.V2[string(v)]
 		if !ok {
-			t.flip(start+1, end)
+			t.flip(start + 1)
 			return
 		}
 		out = irregular
 	} else {
 		g, ok := e.fromV2Bytes(v)
 		if !ok {
-			t.flip(start+1, end)
+			t.flip(start + 1)
 			return
 		}
 		out = g
@@ -775,7 +853,7 @@ func (t *translator) value(start, end int, top *frame) {
 	switch {
 	case out == string(v):
 	case sameButFirst(out, v):
-		t.flip(start+1, end)
+		t.flip(start + 1)
 	default:
 		t.replace(start, end, `"`, out, `"`)
 	}
