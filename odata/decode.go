@@ -37,10 +37,18 @@ type LimitError struct {
 	What string
 	// Max is the limit.
 	Max int64
+	// Method and Path are the request's (the path without its query).
+	Method, Path string
 }
 
+// Error returns "odata: GET /v1.0/me/messages: response too large: more
+// than 2000 items in a page".
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("odata: response too large: more than %d %s", e.Max, e.What)
+	req := ""
+	if e.Method != "" {
+		req = e.Method + " " + e.Path + ": "
+	}
+	return fmt.Sprintf("odata: %sresponse too large: more than %d %s", req, e.Max, e.What)
 }
 
 // Unwrap returns ErrResponseTooLarge.
@@ -456,13 +464,20 @@ func blank(r io.Reader) bool {
 // decodeError wraps an error met while reading or decoding the response
 // to r.
 func decodeError(resp *http.Response, err error) error {
+	if le, ok := errors.AsType[*LimitError](err); ok {
+		// The decoder reports it as a read error of its own: the limit
+		// says it all.
+		le.Method, le.Path = resp.Request.Method, resp.Request.URL.Path
+		return le
+	}
 	return fmt.Errorf("odata: decoding the response of %s %s: %w", resp.Request.Method, resp.Request.URL.Path, err)
 }
 
 // tooLarge refuses a body declared larger than the limit before reading it.
 func tooLarge(resp *http.Response, lim limits) error {
 	if resp.ContentLength > lim.maxBytes {
-		return decodeError(resp, fmt.Errorf("Content-Length %d: %w", resp.ContentLength, lim.exceeded("bytes", lim.maxBytes)))
+		return &LimitError{What: "bytes", Max: lim.maxBytes, Method: resp.Request.Method,
+			Path: resp.Request.URL.Path + " (Content-Length " + strconv.FormatInt(resp.ContentLength, 10) + ")"}
 	}
 	return nil
 }
@@ -524,6 +539,10 @@ func decodePage[T any](d *Dialect, resp *http.Response, pg *Page[T], s *Schema, 
 	if err := tooLarge(resp, lim); err != nil {
 		return err
 	}
+	// Graph's list items carry no response annotation (the services
+	// answer with odata.metadata=minimal): its pages stream to the
+	// decoder untranslated, through a counter. v2.0's items carry their
+	// @odata.id, which the translation leaves out.
 	x := newDecoding(d, resp.Body, s, true, lim)
 	x.w.t.keepContext = keepContext
 	defer x.release()
@@ -550,7 +569,14 @@ func readPage[T any](dec *jsontext.Decoder, pg *Page[T]) (sawValue bool, err err
 	if err != nil {
 		return false, err
 	}
-	if tok.Kind() != '{' {
+	switch tok.Kind() {
+	case '{':
+	case 'n': // null: no collection
+		if _, err := dec.ReadToken(); err != io.EOF {
+			return false, trailing(err)
+		}
+		return false, nil
+	default:
 		return false, fmt.Errorf("%w: a collection answer is %s, not an object", errMalformedJSON, tok.Kind())
 	}
 	for dec.PeekKind() == '"' {
