@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/schematest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -81,21 +82,30 @@ var testItemSchema = &odata.Schema{Name: "testItem", Props: []odata.Prop{
 
 func (testItem) WireSchema() *odata.Schema { return testItemSchema }
 
-// knownKeys are the JSON names testItem covers, for the round-trip checks.
-var knownKeys = []string{
-	"id", "@odata.etag", "changeKey", "categories", "createdDateTime", "lastModifiedDateTime",
-	"subject", "body", "uniqueBody", "importance", "sensitivity", "from", "sender", "organizer",
-	"toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag", "internetMessageHeaders",
-	"start", "end", "location", "locations", "emailAddresses", "homeAddress", "businessAddress",
-	"otherAddress", "singleValueExtendedProperties", "multiValueExtendedProperties",
-}
+// knownKeys are the JSON names testItem covers, for the round-trip checks:
+// its table's.
+var knownKeys = func() []string {
+	var out []string
+	for _, p := range testItemSchema.Props {
+		out = append(out, p.Graph)
+	}
+	return out
+}()
 
 // enumKeys hold enum values, compared ignoring case (Graph requests in the
-// samples write "HTML" or "Low"; the types decode them to the constants).
-var enumKeys = map[string]bool{
-	"contentType": true, "importance": true, "sensitivity": true, "flagStatus": true,
-	"locationType": true, "uniqueIdType": true,
-}
+// samples write "HTML" or "Low"; the types decode them to the constants):
+// the enum properties of the tables.
+var enumKeys = func() map[string]bool {
+	out := map[string]bool{}
+	schematest.Walk(func(s *odata.Schema) {
+		for _, p := range s.Props {
+			if p.Kind == odata.KindEnum {
+				out[p.Graph] = true
+			}
+		}
+	}, testItemSchema)
+	return out
+}()
 
 // cannedDoer answers every request with one body and keeps the last request
 // body, as a server would, without a network.

@@ -489,3 +489,51 @@ func hasJSONTags(st *ast.StructType) bool {
 	}
 	return false
 }
+
+// Walk calls f for each schema reachable from roots, once.
+func Walk(f func(*odata.Schema), roots ...*odata.Schema) {
+	seen := map[*odata.Schema]bool{}
+	var visit func(*odata.Schema)
+	visit = func(s *odata.Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		f(s)
+		for i := range s.Props {
+			visit(s.Props[i].Elem)
+		}
+	}
+	for _, s := range roots {
+		visit(s)
+	}
+}
+
+// EnumNames returns the Graph names, lower-cased, of the enum-valued
+// properties of the schemas reachable from roots, and "@odata.type": the
+// members whose values a comparison of samples reads ignoring case.
+func EnumNames(roots ...*odata.Schema) map[string]bool {
+	out := map[string]bool{"@odata.type": true}
+	Walk(func(s *odata.Schema) {
+		for _, p := range s.Props {
+			if p.Kind == odata.KindEnum {
+				out[strings.ToLower(p.Graph)] = true
+			}
+		}
+	}, roots...)
+	return out
+}
+
+// Aliases returns the older v2.0 names the schemas reachable from roots
+// read, each with the v2.0 name they write.
+func Aliases(roots ...*odata.Schema) map[string]string {
+	out := map[string]string{}
+	Walk(func(s *odata.Schema) {
+		for _, p := range s.Props {
+			for _, a := range p.V2Aliases {
+				out[a] = p.V2Name()
+			}
+		}
+	}, roots...)
+	return out
+}
