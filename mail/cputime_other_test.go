@@ -4,5 +4,5 @@ package mail_test
 
 import "time"
 
-// threadCPU returns wall time where the thread's CPU time is not at hand.
-func threadCPU() time.Duration { return time.Duration(time.Now().UnixNano()) }
+// processCPU returns wall time where the process's CPU time is not at hand.
+func processCPU() time.Duration { return time.Duration(time.Now().UnixNano()) }

@@ -226,7 +226,7 @@ func (s *batchRun) encodeParts() ([]batchPart, error) {
 		p := batchPart{ID: strconv.Itoa(i + 1), Method: strings.ToUpper(r.Method), URL: u[len(s.t.root):]}
 		h := http.Header{}
 		if r.Body != nil {
-			b, err := encode(s.t.dialect, r.Body, r.result)
+			b, err := encode(s.t.dialect, r.Body, r.bodySchema())
 			if err != nil {
 				return nil, fmt.Errorf("odata: batch request %d: %w", i, err)
 			}

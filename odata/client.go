@@ -364,7 +364,7 @@ func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Respons
 		body, contentType = bytes.NewReader(b), "application/json"
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	case r.Body != nil:
-		b, err := encode(t.dialect, r.Body, r.result)
+		b, err := encode(t.dialect, r.Body, r.bodySchema())
 		if err != nil {
 			return nil, err
 		}

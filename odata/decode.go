@@ -97,8 +97,18 @@ var (
 	encodeOptions = decodeOptions
 )
 
+// bodySchema is the schema of r's body: the body's own when it is Mapped,
+// else the result's (the body of a create or an update is the entity it
+// makes or changes). The EWS backend reads it as BackendRequest.BodySchema.
+func (r *Request) bodySchema() *Schema {
+	if s := schemaOfValue(r.Body); s != nil {
+		return s
+	}
+	return r.result
+}
+
 // encode marshals a Graph-form body and translates it to dialect d, by the
-// schema s (the body's own when it is Mapped).
+// schema s (see Request.bodySchema).
 func encode(d *Dialect, v any, s *Schema) ([]byte, error) {
 	b, err := json.Marshal(v, encodeOptions)
 	if err != nil {
@@ -106,9 +116,6 @@ func encode(d *Dialect, v any, s *Schema) ([]byte, error) {
 	}
 	if !d.v2 {
 		return b, nil
-	}
-	if bs := schemaOfValue(v); bs != nil {
-		s = bs
 	}
 	out, err := d.toWire(make([]byte, 0, len(b)+len(b)/8), b, s)
 	if err != nil {

@@ -41,6 +41,17 @@
 // [Sync] runs change tracking (Graph /delta, v2.0 odata.track-changes) with
 // one opaque, resumable state string.
 //
+// # Decoding and its limits
+//
+// Answers are decoded as they stream in, a page one item at a time, so that
+// memory follows the bytes received rather than what they would decode
+// into. A response is refused with a [*LimitError] (matching
+// [ErrResponseTooLarge]) past 256 MiB, 2000 items in a page (twice the most
+// Exchange sends), 262,144 array elements in all or 1000 levels of nesting;
+// a body declared larger than the limit is refused before it is read. A
+// list answer without its collection, and an entity answer without the id
+// its [Schema] has, are [ErrEmptyResponse].
+//
 // # Batching
 //
 // [Client.NewBatch] collects requests and sends them in JSON $batch calls of

@@ -78,13 +78,15 @@ func Action(ctx context.Context, c *Client, p Path, params any) error {
 // Call sends r and decodes the entity in the answer, or returns nil and no
 // error when the answer has no body.
 func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	return call[T](ctx, c, r)
+	rr := *r // the caller's request is not changed
+	return call[T](ctx, c, &rr)
 }
 
+// call sends r, a request of the package's own making, and decodes its answer
+// into a T.
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	rr := *r
-	rr.result = schemaOf[T]()
-	resp, t, err := c.do(ctx, &rr)
+	r.result = schemaOf[T]()
+	resp, t, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}

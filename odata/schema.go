@@ -3,6 +3,7 @@ package odata
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -420,17 +421,26 @@ type MappedEnum interface {
 	WireEnum() *EnumType
 }
 
-// schemaOf returns the schema of T, or nil when T does not carry one.
+// schemaOf returns the schema of T, or nil when T does not carry one. It
+// is asked on every request: the answer is kept per type, as finding it
+// boxes a T.
 func schemaOf[T any]() *Schema {
+	t := reflect.TypeFor[T]()
+	if s, ok := schemaCache.Load(t); ok {
+		return s.(*Schema)
+	}
+	var s *Schema
 	var v T
 	if m, ok := any(v).(Mapped); ok {
-		return m.WireSchema()
+		s = m.WireSchema()
+	} else if m, ok := any(&v).(Mapped); ok {
+		s = m.WireSchema()
 	}
-	if m, ok := any(&v).(Mapped); ok {
-		return m.WireSchema()
-	}
-	return nil
+	schemaCache.Store(t, s)
+	return s
 }
+
+var schemaCache sync.Map // reflect.Type -> *Schema
 
 // schemaOfValue returns the schema of the value v (a body, or a pointer to
 // what a response decodes into), or nil.
