@@ -39,6 +39,9 @@ type LimitError struct {
 	Max int64
 	// Method and Path are the request's (the path without its query).
 	Method, Path string
+	// Declared is the body's Content-Length when the response was refused
+	// for it, before it was read; 0 otherwise.
+	Declared int64
 }
 
 // Error returns "odata: GET /v1.0/me/messages: response too large: more
@@ -47,6 +50,9 @@ func (e *LimitError) Error() string {
 	req := ""
 	if e.Method != "" {
 		req = e.Method + " " + e.Path + ": "
+	}
+	if e.Declared > 0 {
+		return fmt.Sprintf("odata: %sresponse too large: %d bytes declared, more than %d %s", req, e.Declared, e.Max, e.What)
 	}
 	return fmt.Sprintf("odata: %sresponse too large: more than %d %s", req, e.Max, e.What)
 }
@@ -483,8 +489,8 @@ func decodeError(resp *http.Response, err error) error {
 // tooLarge refuses a body declared larger than the limit before reading it.
 func tooLarge(resp *http.Response, lim limits) error {
 	if resp.ContentLength > lim.maxBytes {
-		return &LimitError{What: "bytes", Max: lim.maxBytes, Method: resp.Request.Method,
-			Path: resp.Request.URL.Path + " (Content-Length " + strconv.FormatInt(resp.ContentLength, 10) + ")"}
+		return &LimitError{What: "bytes", Max: lim.maxBytes, Method: resp.Request.Method, Path: resp.Request.URL.Path,
+			Declared: resp.ContentLength}
 	}
 	return nil
 }
