@@ -33,8 +33,12 @@ func (d *Dialect) String() string { return d.name }
 func (d *Dialect) IsOutlookV2() bool { return d.v2 }
 
 // ServiceRoot returns the service root URL for a host in this dialect:
-// https://graph.microsoft.com/v1.0 or https://mail.contoso.com/api/v2.0.
+// https://graph.microsoft.com/v1.0, https://mail.contoso.com/api/v2.0 or,
+// for EWS, https://mail.contoso.com/EWS/Exchange.asmx.
 func (d *Dialect) ServiceRoot(host string) string {
+	if d == EWS {
+		return "https://" + host + "/EWS/Exchange.asmx"
+	}
 	if d.v2 {
 		return "https://" + host + "/api/" + d.version
 	}
