@@ -57,8 +57,9 @@ func writeAttachmentProps(w *writer, o Object, kind string) {
 	if sz, ok := o["size"].(float64); ok {
 		w.leaf("t:Size", strconv.FormatInt(int64(sz), 10))
 	}
+	// Exchange writes an attachment's time without a zone designator.
 	if t := ewsTime(o["lastModifiedDateTime"]); t != "" {
-		w.leaf("t:LastModifiedTime", t)
+		w.leaf("t:LastModifiedTime", strings.TrimSuffix(t, "Z"))
 	}
 	inline, _ := o["isInline"].(bool)
 	w.leaf("t:IsInline", boolText(inline))

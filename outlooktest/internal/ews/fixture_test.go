@@ -54,7 +54,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	f.st = store.New(func() time.Time { return f.now })
-	for _, a := range []string{bob, alice, carol} {
+	for _, a := range []string{bob, alice, carol, "sadie@contoso.com"} {
 		f.st.EnsureMailbox(a)
 	}
 	f.st.EnsureMailbox("cloud@contoso.com")

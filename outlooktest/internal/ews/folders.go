@@ -223,7 +223,9 @@ func init() {
 			}},
 		{uri: "folder:PermissionSet", name: "PermissionSet", all: true,
 			write: func(f *folder, w *writer) {
-				if f.set != "mailFolders" && f.set != "contactFolders" {
+				// GetFolder shows permissions; FindFolder and
+				// SyncFolderHierarchy, as FindItem does with bodies, do not.
+				if f.set != "mailFolders" && f.set != "contactFolders" || f.find {
 					return
 				}
 				w.open("t:PermissionSet")
@@ -471,6 +473,7 @@ func (c *call) findFolder(op *elem, w *writer) *fault {
 			w.open("m:RootFolder", attrs...)
 			w.open("t:Folders")
 			for _, x := range found[page.from:page.to] {
+				x.find = true
 				c.writeFolder(w, x, sh)
 			}
 			w.close("t:Folders")

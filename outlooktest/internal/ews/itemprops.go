@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/mimemsg"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
@@ -62,12 +61,17 @@ type prop struct {
 	// find: FindItem and SyncFolderItems can return it; def and all: the
 	// Default and AllProperties shapes hold it.
 	find, def, all bool
-	write          func(x *itemCtx, w *writer)
-	value          func(x *itemCtx) any // for restrictions and sorting: string, bool, float64, time.Time, []string
-	set            func(x *setCtx, e *elem) *respErr
-	del            func(x *setCtx) *respErr
-	appendable     bool // AppendToItemField takes it
-	afterSend      bool // refused once the message was sent
+	// notSummary leaves the property out of the AllProperties shape of
+	// FindItem and SyncFolderItems, as Exchange's answers do (a captured
+	// SyncFolderItems answer has no ReceivedBy, reminder or receipt
+	// request).
+	notSummary bool
+	write      func(x *itemCtx, w *writer)
+	value      func(x *itemCtx) any // for restrictions and sorting: string, bool, float64, time.Time, []string
+	set        func(x *setCtx, e *elem) *respErr
+	del        func(x *setCtx) *respErr
+	appendable bool // AppendToItemField takes it
+	afterSend  bool // refused once the message was sent
 }
 
 var messageProps []*prop
@@ -118,7 +122,7 @@ func init() {
 	}
 	timev := func(graph string) func(x *itemCtx) any {
 		return func(x *itemCtx) any {
-			if t, ok := datetime.Instant(x.o[graph]); ok {
+			if t, ok := instant(x.o[graph]); ok {
 				return t
 			}
 			return nil
@@ -215,11 +219,11 @@ func init() {
 			write: func(x *itemCtx, w *writer) { w.leaf("t:ItemClass", itemClass(x.e)) },
 			value: func(x *itemCtx) any { return itemClass(x.e) },
 			set: func(x *setCtx, e *elem) *respErr {
-				c := strings.TrimSpace(e.text)
-				if !strings.HasPrefix(strings.ToUpper(c), "IPM.NOTE") && !strings.EqualFold(c, "IPM") {
-					return errf("ErrorObjectTypeChanged", "The item class '"+c+"' is not a message class; outlooktest serves messages only over EWS.")
+				// Exchange keeps any class; items of classes EWS has no
+				// element for come back as Message.
+				if c := strings.TrimSpace(e.text); c != "" {
+					x.memos["itemClass"] = c
 				}
-				x.memos["itemClass"] = c
 				return nil
 			}},
 		{uri: "item:Subject", name: "Subject", find: true, def: true, all: true,
@@ -329,9 +333,9 @@ func init() {
 		{uri: "item:DateTimeCreated", name: "DateTimeCreated", find: true, def: true, all: true,
 			write: leafOf("DateTimeCreated", timev("createdDateTime")), value: timev("createdDateTime")},
 		{uri: "item:ResponseObjects", name: "ResponseObjects", def: true, all: true, write: writeResponseObjects},
-		{uri: "item:ReminderIsSet", name: "ReminderIsSet", find: true, all: true,
+		{uri: "item:ReminderIsSet", name: "ReminderIsSet", notSummary: true, find: true, all: true,
 			write: func(x *itemCtx, w *writer) { w.leaf("t:ReminderIsSet", "false") }, value: func(*itemCtx) any { return false }},
-		{uri: "item:ReminderMinutesBeforeStart", name: "ReminderMinutesBeforeStart", find: true, all: true,
+		{uri: "item:ReminderMinutesBeforeStart", name: "ReminderMinutesBeforeStart", notSummary: true, find: true, all: true,
 			write: func(x *itemCtx, w *writer) { w.leaf("t:ReminderMinutesBeforeStart", "0") }, value: func(*itemCtx) any { return float64(0) }},
 		{uri: "item:DisplayCc", name: "DisplayCc", find: true, all: true,
 			write: func(x *itemCtx, w *writer) { w.leaf("t:DisplayCc", displayList(x.o["ccRecipients"])) },
@@ -404,7 +408,7 @@ func init() {
 		{uri: "message:IsReadReceiptRequested", name: "IsReadReceiptRequested", find: true, all: true,
 			write: leafOf("IsReadReceiptRequested", boolv("isReadReceiptRequested")), value: boolv("isReadReceiptRequested"),
 			set: setBool("isReadReceiptRequested"), del: clear("isReadReceiptRequested", false)},
-		{uri: "message:IsDeliveryReceiptRequested", name: "IsDeliveryReceiptRequested", find: true, def: true, all: true,
+		{uri: "message:IsDeliveryReceiptRequested", name: "IsDeliveryReceiptRequested", notSummary: true, find: true, def: true, all: true,
 			write: leafOf("IsDeliveryReceiptRequested", boolv("isDeliveryReceiptRequested")), value: boolv("isDeliveryReceiptRequested"),
 			set: setBool("isDeliveryReceiptRequested"), del: clear("isDeliveryReceiptRequested", false)},
 		{uri: "message:ConversationIndex", name: "ConversationIndex", find: true, all: true,
@@ -425,17 +429,17 @@ func init() {
 			}},
 		{uri: "message:IsRead", name: "IsRead", find: true, all: true,
 			write: leafOf("IsRead", boolv("isRead")), value: boolv("isRead"), set: setBool("isRead"), del: clear("isRead", false)},
-		{uri: "message:IsResponseRequested", name: "IsResponseRequested", find: true, all: true,
+		{uri: "message:IsResponseRequested", name: "IsResponseRequested", notSummary: true, find: true, all: true,
 			write: func(x *itemCtx, w *writer) { w.leaf("t:IsResponseRequested", "false") }, value: func(*itemCtx) any { return false }},
 		{uri: "message:ReplyTo", name: "ReplyTo", all: true, appendable: true, afterSend: true,
 			write: writeRecipients("ReplyTo", "replyTo"), set: recipients("replyTo"), del: clear("replyTo", []any{})},
-		{uri: "message:ReceivedBy", name: "ReceivedBy", find: true, all: true,
+		{uri: "message:ReceivedBy", name: "ReceivedBy", notSummary: true, find: true, all: true,
 			write: func(x *itemCtx, w *writer) {
 				if d, _ := x.o["isDraft"].(bool); !d {
 					writeMailbox(x, w, "ReceivedBy", displayName(x.m.Address()), x.m.Address())
 				}
 			}},
-		{uri: "message:ReceivedRepresenting", name: "ReceivedRepresenting", find: true, all: true,
+		{uri: "message:ReceivedRepresenting", name: "ReceivedRepresenting", notSummary: true, find: true, all: true,
 			write: func(x *itemCtx, w *writer) {
 				if d, _ := x.o["isDraft"].(bool); !d {
 					writeMailbox(x, w, "ReceivedRepresenting", displayName(x.m.Address()), x.m.Address())

@@ -179,7 +179,7 @@ func (sh *itemShape) includes(p *prop, find bool) bool {
 	case sh.base == "Default":
 		return p.def
 	case sh.base == "AllProperties":
-		return p.all
+		return p.all && !(find && p.notSummary)
 	}
 	return false
 }
@@ -332,7 +332,12 @@ func (c *call) itemResolver() pathResolver[*itemCtx] {
 			if f != nil {
 				return nil, false, nil, f
 			}
-			if p == nil || p.value == nil {
+			switch {
+			case p == nil:
+				// A property of other item types (calendar:Start): no
+				// message has it.
+				return func(*itemCtx) any { return nil }, true, nil, nil
+			case p.value == nil:
 				return nil, false, errf("ErrorUnsupportedPathForQuery", "The property can not be used with this type of restriction."), nil
 			}
 			return p.value, true, nil, nil
@@ -827,11 +832,9 @@ func (c *call) createItem(op *elem, w *writer) *fault {
 	}
 	for _, it := range items.kids {
 		switch it.local {
-		case "Message", "ReplyToItem", "ReplyAllToItem", "ForwardItem":
-		case "CalendarItem", "Contact", "Task", "DistributionList", "PostItem", "AcceptItem", "TentativelyAcceptItem",
-			"DeclineItem", "CancelCalendarItem", "RemoveItem", "SuppressReadReceipt", "PostReplyItem", "MeetingRequest",
-			"MeetingResponse", "MeetingCancellation", "AcceptSharingInvitation", "ProposeNewTime", "Item":
-			return notImplemented("CreateItem of " + it.local + " (calendar, contacts, tasks and meeting responses come with issue 11)")
+		case "Message", "Item", "ReplyToItem", "ReplyAllToItem", "ForwardItem":
+		case "SuppressReadReceipt", "AcceptSharingInvitation":
+			return notImplemented("CreateItem of " + it.local)
 		default:
 			return schemaFault(it.line, it.col, "The element 'Items' has invalid child element '"+it.local+"'.")
 		}
@@ -884,7 +887,7 @@ func (c *call) createOne(it *elem, disposition string, saveIn *folder) (result, 
 		return result{err: rerr}, nil
 	}
 	var draft *store.Entity
-	if it.local == "Message" {
+	if it.local == "Message" || it.local == "Item" {
 		x := &setCtx{c: c, m: m, patch: Object{}, memos: map[memoKey]string{}, create: true}
 		if rerr, f := x.readMessage(it); rerr != nil || f != nil {
 			return result{err: rerr}, f
@@ -928,10 +931,23 @@ func (c *call) createOne(it *elem, disposition string, saveIn *folder) (result, 
 		draft = e
 	}
 	if disposition == "SaveOnly" {
+		// The answer names the new item and the attachments it was created
+		// with.
+		atts := m.List("attachments", func(a *store.Entity) bool { return a.Parent() == draft.ID() })
 		return result{write: func(w *writer) {
 			w.open("m:Items")
 			w.open("t:Message")
 			w.empty("t:ItemId", "Id", ewsID(draft.ID()), "ChangeKey", changeKey(draft))
+			if len(atts) > 0 {
+				w.open("t:Attachments")
+				for _, a := range atts {
+					kind := attachmentKind(a.Object())
+					w.open("t:" + kind)
+					w.empty("t:AttachmentId", "Id", ewsID(a.ID()))
+					w.close("t:" + kind)
+				}
+				w.close("t:Attachments")
+			}
 			w.close("t:Message")
 			w.close("m:Items")
 		}}, nil
@@ -1048,9 +1064,20 @@ func (c *call) updateItem(op *elem, w *writer) *fault {
 	default:
 		return schemaFault(op.line, op.col, "The 'ConflictResolution' attribute is invalid - The value '"+resolution+"' is invalid according to its datatype.")
 	}
-	disposition := op.attrOr("MessageDisposition", "SaveOnly")
+	// MessageDisposition is required when the item updated is a message,
+	// which every item the fake serves over EWS is.
+	disposition, hasDisposition := op.attr("MessageDisposition")
+	switch disposition {
+	case "", "SaveOnly", "SendOnly", "SendAndSaveCopy":
+	default:
+		return schemaFault(op.line, op.col, "The 'MessageDisposition' attribute is invalid - The value '"+disposition+"' is invalid according to its datatype.")
+	}
 	var results []result
 	for _, ch := range changes.all(nsTypes, "ItemChange") {
+		if !hasDisposition {
+			results = append(results, result{err: errf("ErrorMessageDispositionRequired", "MessageDisposition attribute is required.")})
+			continue
+		}
 		r, f := c.updateOne(ch, resolution, disposition, op)
 		if f != nil {
 			return f

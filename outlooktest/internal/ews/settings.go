@@ -264,9 +264,10 @@ func writeRule(w *writer, m *store.Mailbox, r *store.Entity) {
 	w.leaf("t:Priority", strconv.Itoa(int(seq)))
 	en, _ := o["isEnabled"].(bool)
 	w.leaf("t:IsEnabled", boolText(en))
-	w.leaf("t:IsNotSupported", "false")
-	he, _ := o["hasError"].(bool)
-	w.leaf("t:IsInError", boolText(he))
+	// Exchange leaves out IsNotSupported and IsInError when false.
+	if he, _ := o["hasError"].(bool); he {
+		w.leaf("t:IsInError", "true")
+	}
 	for _, part := range []struct{ el, g string }{{"Conditions", "conditions"}, {"Exceptions", "exceptions"}} {
 		p, _ := o[part.g].(map[string]any)
 		if len(p) == 0 {
@@ -275,7 +276,7 @@ func writeRule(w *writer, m *store.Mailbox, r *store.Entity) {
 		w.open("t:" + part.el)
 		for _, d := range rulePredicates {
 			if d.g != "" {
-				writeRuleValue(w, d.el, d.kind, p[d.g])
+				writeRuleValue(w, m, d.el, d.kind, p[d.g])
 			}
 		}
 		w.close("t:" + part.el)
@@ -284,7 +285,7 @@ func writeRule(w *writer, m *store.Mailbox, r *store.Entity) {
 		w.open("t:Actions")
 		for _, d := range ruleActions {
 			if d.g != "" {
-				writeRuleValue(w, d.el, d.kind, a[d.g])
+				writeRuleValue(w, m, d.el, d.kind, a[d.g])
 			}
 		}
 		w.close("t:Actions")
@@ -292,7 +293,7 @@ func writeRule(w *writer, m *store.Mailbox, r *store.Entity) {
 	w.close("t:Rule")
 }
 
-func writeRuleValue(w *writer, el, kind string, v any) {
+func writeRuleValue(w *writer, m *store.Mailbox, el, kind string, v any) {
 	if v == nil {
 		return
 	}
@@ -344,7 +345,11 @@ func writeRuleValue(w *writer, el, kind string, v any) {
 	case "folder":
 		if id, ok := v.(string); ok && id != "" {
 			w.open("t:" + el)
-			w.empty("t:FolderId", "Id", ewsID(id))
+			ck := "AQAAAA=="
+			if f := m.Lookup("mailFolders", id); f != nil {
+				ck = changeKey(f)
+			}
+			w.empty("t:FolderId", "Id", ewsID(id), "ChangeKey", ck)
 			w.close("t:" + el)
 		}
 	case "sizeRange":

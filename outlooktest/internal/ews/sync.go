@@ -256,7 +256,7 @@ func (c *call) syncFolderHierarchy(op *elem, w *writer) *fault {
 				tag = "t:Create"
 			}
 			w.open(tag)
-			c.writeFolder(w, &folder{m: m, e: ch.Entity, set: ch.set}, sh)
+			c.writeFolder(w, &folder{m: m, e: ch.Entity, set: ch.set, find: true}, sh)
 			w.close(tag)
 		}
 		w.close("m:Changes")

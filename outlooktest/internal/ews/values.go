@@ -12,9 +12,19 @@ import (
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 )
 
+// instant reads a Graph date-time: an Edm.DateTimeOffset string or a
+// dateTimeTimeZone object.
+func instant(v any) (time.Time, bool) {
+	if s, ok := v.(string); ok {
+		t, err := datetime.Parse(s)
+		return t, err == nil
+	}
+	return datetime.Instant(v)
+}
+
 // ewsTime writes a Graph date-time as EWS does: UTC, whole seconds, "Z".
 func ewsTime(v any) string {
-	t, ok := datetime.Instant(v)
+	t, ok := instant(v)
 	if !ok {
 		return ""
 	}
