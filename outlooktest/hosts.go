@@ -334,7 +334,7 @@ func (s *Server) serveEWS(w http.ResponseWriter, r *http.Request, host string) {
 		return
 	case winauth.SignedIn:
 		caller = ews.Caller{Name: acct.DownLevel()}
-		if upn := acct.UPN(); upn != "" {
+		if upn := s.directory.UPN(acct); upn != "" {
 			if _, ok := s.store.Mailbox(upn); ok {
 				caller.Mailbox = upn
 			}

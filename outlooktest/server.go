@@ -607,7 +607,7 @@ func (s *Server) GrantFullAccess(mailbox, user string) {
 	s.directory.GrantFullAccess(mailbox, user)
 	if a := s.directory.Lookup(user); a != nil {
 		s.directory.GrantFullAccess(mailbox, a.DownLevel())
-		if upn := a.UPN(); upn != "" {
+		if upn := s.directory.UPN(a); upn != "" {
 			s.directory.GrantFullAccess(mailbox, upn)
 		}
 	}

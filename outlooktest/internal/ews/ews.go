@@ -248,7 +248,7 @@ func (c *call) serve(data []byte) ([]byte, *fault) {
 		return nil, schemaFault(opElem.line, opElem.col, fmt.Sprintf("The element '%s' in namespace '%s' is not an EWS operation.", opElem.local, nsMessages))
 	}
 	if what := laterPart(opElem); what != "" {
-		return nil, notImplemented(c.op + " with " + what + " (calendar, contacts and tasks over EWS come with issue 11)")
+		return nil, notImplemented(c.op + " with " + what + ": calendar items, contacts and tasks are not served over EWS yet")
 	}
 	if f := c.resolveSelf(header.t("ExchangeImpersonation")); f != nil {
 		return nil, f
@@ -275,8 +275,8 @@ var issue11Elements = map[string]bool{
 	"ContactsFolder": true, "TasksFolder": true, "PostReplyItem": true,
 }
 
-// laterPart names the first part of an operation that issue 11 will
-// serve (a calendar item, an occurrence id, a calendar view...), or "".
+// laterPart names the first part of an operation that the fake's EWS
+// does not serve yet (a calendar item, an occurrence id, a calendar view...), or "".
 func laterPart(e *elem) string {
 	for _, k := range e.kids {
 		if k.space == nsTypes || k.space == nsMessages {

@@ -4,7 +4,7 @@ package ews
 // GetFolder, CreateFolder, UpdateFolder, DeleteFolder, MoveFolder,
 // CopyFolder). The hierarchy EWS shows is the store's mail folders, with
 // the default calendar and the contact folders beside them (read only
-// here: calendars and contacts come over EWS with issue 11), and the
+// here: calendars and contacts are not served over EWS yet), and the
 // mailbox's root above msgfolderroot.
 
 import (
@@ -572,7 +572,7 @@ func (c *call) createFolder(op *elem, w *writer) *fault {
 	for _, k := range list.kids {
 		if k.local != "Folder" {
 			if k.space == nsTypes {
-				return notImplemented("CreateFolder of a " + k.local + " (search, calendar, contacts and tasks folders come with issue 11)")
+				return notImplemented("CreateFolder of a " + k.local + ": search, calendar, contacts and tasks folders are not served over EWS yet")
 			}
 			return schemaFault(k.line, k.col, "The element 'Folders' has invalid child element '"+k.local+"'.")
 		}
@@ -588,7 +588,7 @@ func (c *call) createFolder(op *elem, w *writer) *fault {
 		if parent.e == nil {
 			perr = errf("ErrorInvalidOperation", "outlooktest: folders are created under msgfolderroot or below, not under the mailbox's root")
 		} else {
-			return notImplemented("CreateFolder under a calendar or contacts folder (issue 11)")
+			return notImplemented("CreateFolder under a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 		}
 	}
 	var results []result
@@ -654,7 +654,7 @@ func (c *call) updateFolder(op *elem, w *writer) *fault {
 			if fo.e == nil {
 				ferr = errf("ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 			} else {
-				return notImplemented("UpdateFolder of a calendar or contacts folder (issue 11)")
+				return notImplemented("UpdateFolder of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 			}
 		}
 		if ferr != nil {
@@ -679,7 +679,7 @@ func (c *call) updateFolder(op *elem, w *writer) *fault {
 				}
 				holder := u.kids[1]
 				if holder.local != "Folder" && holder.space == nsTypes {
-					return notImplemented("UpdateFolder with a " + holder.local + " (issue 11)")
+					return notImplemented("UpdateFolder with a " + holder.local + ": calendars and contacts are not served over EWS yet")
 				}
 				var f *fault
 				rerr, f = folderSet(holder, patch, &class)
@@ -761,7 +761,7 @@ func (c *call) deleteFolder(op *elem, w *writer) *fault {
 		case fo.e == nil || fo.m.Distinguished(fo.e):
 			ferr = errf("ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 		case fo.set != "mailFolders":
-			return notImplemented("DeleteFolder of a calendar or contacts folder (issue 11)")
+			return notImplemented("DeleteFolder of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 		}
 		if ferr != nil {
 			results = append(results, result{err: ferr})

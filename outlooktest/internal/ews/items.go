@@ -402,7 +402,7 @@ func (c *call) findItem(op *elem, w *writer) *fault {
 	}
 	for _, v := range []string{"CalendarView", "ContactsView", "SeekToConditionPageItemView"} {
 		if op.m(v) != nil {
-			return notImplemented("FindItem with " + v + " (calendar views and contacts views come with issue 11)")
+			return notImplemented("FindItem with " + v + ": calendar and contacts views are not served over EWS yet")
 		}
 	}
 	pg, f := parsePaging(op.m("IndexedPageItemView"), op.m("FractionalPageItemView"))
@@ -456,7 +456,7 @@ func (c *call) findItem(op *elem, w *writer) *fault {
 		mf, ferr := fo.mailFolder()
 		if ferr != nil {
 			if fo.set != "mailFolders" && fo.e != nil {
-				return notImplemented("FindItem in a calendar or contacts folder (calendar and contacts come with issue 11)")
+				return notImplemented("FindItem in a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 			}
 			results = append(results, result{err: ferr})
 			continue
@@ -1116,7 +1116,7 @@ func (c *call) updateOne(ch *elem, resolution, disposition string, op *elem) (re
 			holder := u.kids[1]
 			if !holder.is(nsTypes, "Message") && !holder.is(nsTypes, "Item") {
 				if holder.space == nsTypes {
-					return result{}, notImplemented("UpdateItem of a " + holder.local + " (calendar, contacts and tasks come with issue 11)")
+					return result{}, notImplemented("UpdateItem of a " + holder.local + ": calendar items, contacts and tasks are not served over EWS yet")
 				}
 				return result{}, schemaFault(holder.line, holder.col, "The element '"+holder.local+"' is not an item.")
 			}

@@ -78,7 +78,7 @@ func (c *call) syncFolderItems(op *elem, w *writer) *fault {
 	var mf *store.Entity
 	if rerr == nil {
 		if mf, rerr = fo.mailFolder(); rerr != nil && fo.e != nil && fo.set != "mailFolders" {
-			return notImplemented("SyncFolderItems of a calendar or contacts folder (issue 11)")
+			return notImplemented("SyncFolderItems of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 		}
 	}
 	if rerr != nil {
@@ -187,7 +187,7 @@ func (c *call) syncFolderHierarchy(op *elem, w *writer) *fault {
 		}
 	}
 	if rerr == nil && fo.e != nil && fo.set != "mailFolders" {
-		return notImplemented("SyncFolderHierarchy of a calendar or contacts folder (issue 11)")
+		return notImplemented("SyncFolderHierarchy of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
 	}
 	if rerr != nil {
 		c.respond(w, []result{{err: rerr}})

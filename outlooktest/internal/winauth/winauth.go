@@ -24,18 +24,24 @@ import (
 type Account struct {
 	User      string // the sAMAccountName, as given
 	NetBIOS   string // the NetBIOS domain, upper case
-	DNSDomain string // the DNS domain, lower case; "" when unknown
+	DNSDomain string // the DNS domain, lower case, as the account was named; "" when not (see UPN)
 	ntHash    [16]byte
 	password  string
 }
 
-// UPN returns the account's user principal name, "" when its DNS domain
-// is unknown.
-func (a *Account) UPN() string {
-	if a.DNSDomain == "" {
+// UPN returns an account's user principal name, "" when its DNS domain is
+// unknown: an account added by its down-level name finds its DNS domain
+// among the server's mail domains when asked, so the order in which a
+// test adds accounts and mailboxes does not matter.
+func (d *Directory) UPN(a *Account) string {
+	dns := a.DNSDomain
+	if dns == "" {
+		dns = d.dnsOf(a.NetBIOS)
+	}
+	if dns == "" {
 		return ""
 	}
-	return strings.ToLower(a.User) + "@" + a.DNSDomain
+	return strings.ToLower(a.User) + "@" + dns
 }
 
 // DownLevel returns DOMAIN\user.
@@ -141,7 +147,8 @@ func (d *Directory) Find(user, domain string) *Account {
 		switch {
 		case domain == "":
 			match, n = a, n+1
-		case strings.EqualFold(domain, a.NetBIOS), a.DNSDomain != "" && strings.EqualFold(domain, a.DNSDomain):
+		case strings.EqualFold(domain, a.NetBIOS), a.DNSDomain != "" && strings.EqualFold(domain, a.DNSDomain),
+			a.DNSDomain == "" && strings.Contains(domain, ".") && NetBIOSOf(strings.ToLower(domain)) == a.NetBIOS:
 			return a
 		}
 	}

@@ -26,7 +26,7 @@ func TestNames(t *testing.T) {
 func TestFindAndGrants(t *testing.T) {
 	d := &Directory{Domains: func() []string { return []string{"contoso.com", "fabrikam.com"} }}
 	svc, err := d.Add(`CONTOSO\svc-ews`, "pw")
-	if err != nil || svc.UPN() != "svc-ews@contoso.com" {
+	if err != nil || d.UPN(svc) != "svc-ews@contoso.com" {
 		t.Fatalf("Add: %v %v", svc, err)
 	}
 	if _, err := d.Add("bob@fabrikam.com", "pw"); err != nil {
@@ -62,5 +62,20 @@ func TestFindAndGrants(t *testing.T) {
 	}
 	if _, err := d.Add(`CONTOSO\svc-ews`, "new"); err != nil || d.Find("svc-ews", "CONTOSO").password != "new" {
 		t.Error("Add of an existing account does not set its password")
+	}
+}
+
+// An account named DOMAIN\user before any mailbox of its domain exists
+// finds its UPN once the domain does.
+func TestUPNLearnedLater(t *testing.T) {
+	var domains []string
+	d := &Directory{Domains: func() []string { return domains }}
+	a, err := d.Add(`NORTHWIND\ann`, "pw")
+	if err != nil || d.UPN(a) != "" {
+		t.Fatalf("before the domain: %q %v", d.UPN(a), err)
+	}
+	domains = append(domains, "northwind.com")
+	if d.UPN(a) != "ann@northwind.com" || d.Find("ann@northwind.com", "") != a || d.Find("ann", "northwind.com") != a {
+		t.Errorf("after the domain: UPN %q", d.UPN(a))
 	}
 }
