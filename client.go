@@ -256,6 +256,7 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 		autodiscover.WithCloud(cfg.cloud),
 		autodiscover.WithLogger(cfg.logger),
 		autodiscover.WithClock(cfg.now),
+		autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2), // until the client routes to EWS
 	)
 	resolver, err := autodiscover.New(adOpts...)
 	if err != nil {
@@ -404,6 +405,9 @@ func (c *Client) target(ctx context.Context, ep autodiscover.Endpoint) (*odata.T
 		return nil, fmt.Errorf("outlook: mailbox %s: endpoint %s is not on the host of its token resource %s", ep.Mailbox, ep.URL, ep.Resource)
 	}
 	d := odata.Graph
+	if ep.API == autodiscover.APIEWS {
+		return nil, fmt.Errorf("outlook: mailbox %s: EWS endpoints are not served yet", ep.Mailbox)
+	}
 	if ep.API == autodiscover.APIOutlookV2 {
 		d = odata.OutlookV2
 		if err := c.checkOnPremises(ctx, ep); err != nil {

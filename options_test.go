@@ -286,7 +286,7 @@ func TestTokenRefetchedAfter401(t *testing.T) {
 // host, is refused.
 func TestMailboxAt(t *testing.T) {
 	srv := hybrid(t)
-	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()))
+	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()), autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2))
 	if err != nil {
 		t.Fatal(err)
 	}
