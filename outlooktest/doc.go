@@ -53,9 +53,21 @@
 // Bearer challenge (client_id of Exchange, trusted_issuers naming the
 // tenant, authorization_uri of login.windows.net) and Basic, adding
 // error="invalid_token" and x-ms-diagnostics when a token was refused.
-// SetModernAuthDisabled makes a server offer only Negotiate, NTLM and Basic;
-// SetRESTDisabled makes its /api answer IIS's 404 page, as a server whose
-// REST preview is gone.
+// An on-premises server also refuses app-only tokens (client credentials)
+// with that 401 and x-ms-diagnostics "This token profile is not applicable
+// for the current protocol.", as Exchange Server does: Microsoft never
+// supported app-only access there. WithAppOnlyOnPremises makes every
+// on-premises host accept them, as a server an administrator reconfigured
+// (unsupported) does. SetModernAuthDisabled makes a server offer only
+// Negotiate, NTLM and Basic.
+//
+// # On-premises protocols
+//
+// Each on-premises host serves EWS (SOAP at /EWS/Exchange.asmx) and the
+// Outlook REST API v2.0 (/api/v2.0) over the same mailboxes, unless
+// SetProtocols says otherwise (SetRESTDisabled takes REST away alone): an
+// API a host does not serve answers IIS's 404 page, as a server whose REST
+// preview is gone, while its Autodiscover keeps answering the API's URL.
 //
 // # Autodiscover
 //

@@ -257,10 +257,10 @@ func (s *Server) serveOnPrem(w http.ResponseWriter, r *http.Request, host string
 	}
 	s.mu.RLock()
 	h := s.onprem[host]
-	disabled, noModern, domain := h.restDisabled, h.modernAuthDisabled, h.domain
+	served, noModern, domain := h.protocols, h.modernAuthDisabled, h.domain
 	tenant := s.domains[domain].tenantID
 	s.mu.RUnlock()
-	if disabled {
+	if served&RESTv2 == 0 {
 		rest.WriteIIS404(w)
 		return
 	}
@@ -273,7 +273,7 @@ func (s *Server) serveOnPrem(w http.ResponseWriter, r *http.Request, host string
 			fmt.Sprintf("outlooktest: only /api/v2.0 is served on %s, not %q", host, r.URL.Path))
 		return
 	}
-	p, ok := rest.Authenticate(w, r, host, s.issuer, s.now(), &rest.Challenge{Host: host, TenantID: tenant})
+	p, ok := rest.Authenticate(w, r, host, s.issuer, s.now(), &rest.Challenge{Host: host, TenantID: tenant, AppOnly: s.cfg.appOnlyOnPrem})
 	if !ok {
 		return
 	}

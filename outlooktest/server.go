@@ -49,6 +49,7 @@ type config struct {
 	autoApprove   string
 	faultSeed     uint64
 	apps          []App
+	appOnlyOnPrem bool
 }
 
 // WithPageSize sets the server-driven page size of lists when the client sets
@@ -107,6 +108,20 @@ func WithFaultSeed(seed uint64) Option {
 	return func(c *config) { c.faultSeed = seed }
 }
 
+// WithAppOnlyOnPremises makes every on-premises host accept app-only
+// tokens (client credentials) minted for it, on /api and on /EWS, as a
+// server does after its administrator adds V1S2SAppOnly to the OAuth
+// profiles of those virtual directories' web.config and gives Graph's
+// partner application AppOnlyPermissions: an edit Microsoft does not
+// support. By default an on-premises host refuses app-only tokens as
+// Exchange Server does: 401 with the Bearer challenge, error="invalid_token"
+// and x-ms-diagnostics "This token profile is not applicable for the current
+// protocol.". Over EWS an accepted app-only token may act as any mailbox of
+// its tenant through the ExchangeImpersonation header, which it must send.
+func WithAppOnlyOnPremises() Option {
+	return func(c *config) { c.appOnlyOnPrem = true }
+}
+
 // WithApp registers an application with the issuer, as RegisterApp does.
 func WithApp(a App) Option {
 	return func(c *config) { c.apps = append(c.apps, a) }
@@ -157,7 +172,7 @@ type onpremHost struct {
 	name               string
 	domain             string // the mail domain whose tenant the host belongs to
 	rest               *rest.Handler
-	restDisabled       bool
+	protocols          Protocols // the client APIs it serves (SetProtocols)
 	modernAuthDisabled bool
 }
 
@@ -399,17 +414,66 @@ func (s *Server) Move(smtp string, loc Location) {
 	s.locations[addr] = loc
 }
 
-// SetRESTDisabled makes the on-premises host answer /api with the 404 page
-// IIS gives when the virtual directory is gone, as servers whose REST preview
-// ended do; Autodiscover still returns the /api URL. It panics if host is not
-// an on-premises host of the server.
-func (s *Server) SetRESTDisabled(host string, disabled bool) {
-	s.onpremFor("SetRESTDisabled", host, func(h *onpremHost) { h.restDisabled = disabled })
+// Protocols is a set of the client APIs an on-premises Exchange server
+// serves, for SetProtocols: EWS, RESTv2, both (EWS|RESTv2, what a new host
+// serves) or neither (0).
+type Protocols uint8
+
+const (
+	// EWS is Exchange Web Services: SOAP 1.1 at https://<host>/EWS/Exchange.asmx,
+	// the API every supported Exchange Server version serves.
+	EWS Protocols = 1 << iota
+	// RESTv2 is the Outlook REST API v2.0 at https://<host>/api/v2.0, which
+	// Exchange 2016 and 2019 served as a preview that ended in 2022.
+	RESTv2
+)
+
+// String returns "EWS", "RESTv2", "EWS|RESTv2" or "none".
+func (p Protocols) String() string {
+	var names []string
+	if p&EWS != 0 {
+		names = append(names, "EWS")
+	}
+	if p&RESTv2 != 0 {
+		names = append(names, "RESTv2")
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "|")
 }
 
-// SetModernAuthDisabled makes the on-premises host answer /api with a 401
-// offering only Negotiate, NTLM and Basic (no Bearer challenge), as a server
-// without hybrid modern authentication does. It panics if host is not an
+// SetProtocols sets the client APIs the on-premises host serves; a host
+// serves both EWS and RESTv2 until told otherwise. An API the host does not
+// serve answers every request with the 404 page IIS gives for a virtual
+// directory that is not there. Autodiscover is not affected: the host's own
+// Autodiscover keeps answering Protocol=Rest with https://<host>/api and
+// Protocol=Ews with https://<host>/EWS/Exchange.asmx, because Exchange builds
+// those answers from its configured URLs, not from what the virtual
+// directories serve, so a client learns that REST is gone only from the 404.
+// It panics if host is not an on-premises host of the server.
+func (s *Server) SetProtocols(host string, p Protocols) {
+	s.onpremFor("SetProtocols", host, func(h *onpremHost) { h.protocols = p & (EWS | RESTv2) })
+}
+
+// SetRESTDisabled takes RESTv2 out of the host's protocols (disabled) or
+// puts it back, as SetProtocols does: /api answers the 404 page IIS gives
+// when the virtual directory is gone, as servers whose REST preview ended
+// do, and Autodiscover still returns the /api URL. It panics if host is not
+// an on-premises host of the server.
+func (s *Server) SetRESTDisabled(host string, disabled bool) {
+	s.onpremFor("SetRESTDisabled", host, func(h *onpremHost) {
+		if disabled {
+			h.protocols &^= RESTv2
+		} else {
+			h.protocols |= RESTv2
+		}
+	})
+}
+
+// SetModernAuthDisabled makes the on-premises host refuse bearer tokens and
+// answer /api with a 401 offering only Negotiate, NTLM and Basic (no Bearer
+// challenge), as a server without hybrid modern authentication does. It panics if host is not an
 // on-premises host of the server.
 func (s *Server) SetModernAuthDisabled(host string, disabled bool) {
 	s.onpremFor("SetModernAuthDisabled", host, func(h *onpremHost) { h.modernAuthDisabled = disabled })
@@ -470,7 +534,7 @@ func (s *Server) ensureOnPremLocked(host, domain string) *onpremHost {
 	if h, ok := s.onprem[host]; ok {
 		return h
 	}
-	h := &onpremHost{name: host, domain: domain, rest: rest.New(s.store, s.restEnv(dialect.V2, host))}
+	h := &onpremHost{name: host, domain: domain, rest: rest.New(s.store, s.restEnv(dialect.V2, host)), protocols: EWS | RESTv2}
 	s.onprem[host] = h
 	return h
 }
