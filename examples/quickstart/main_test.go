@@ -14,9 +14,9 @@ func TestFakeTour(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"alice@contoso.com: cloud mailbox, found by exchange-online, served at https://graph.microsoft.com/v1.0 (graph-v1.0)",
+		"alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)\n  found by exchange-online, served at https://graph.microsoft.com/v1.0\n",
 		"  inbox: Q3 budget review\n  inbox: Team offsite: dates",
-		"bob@contoso.com: on-premises mailbox, found by exchange-online after 1 redirect(s), served at https://mail.contoso.com/api/v2.0 (outlook-v2.0)",
+		"bob@contoso.com: on-premises, REST v2.0 (chosen by WithOnPremisesAPI)\n  found by exchange-online after 1 redirect(s), served at https://mail.contoso.com/api/v2.0\n",
 		"  inbox: Server patching tonight\n  inbox: Welcome to the team",
 		`Sending "Hello from alice@contoso.com`,
 		`Arrived in bob@contoso.com's inbox: "Hello from alice@contoso.com`,
@@ -44,13 +44,13 @@ func TestRealNeedsFlags(t *testing.T) {
 		{"an empty mailbox", id, "a@contoso.com, "},
 	} {
 		var out strings.Builder
-		if err := runReal(ctx, &out, "contoso.com", tc.clientID, tc.mailboxes); !errors.Is(err, errUsage) {
+		if err := runReal(ctx, &out, "contoso.com", tc.clientID, tc.mailboxes, false); !errors.Is(err, errUsage) {
 			t.Errorf("%s: err = %v, want the usage error", tc.name, err)
 		}
 	}
 	// Good flags pass the check and stop at the cancelled context.
 	var out strings.Builder
-	if err := runReal(ctx, &out, "contoso.com", id, "a@contoso.com,b@contoso.com"); errors.Is(err, errUsage) || !errors.Is(err, context.Canceled) {
+	if err := runReal(ctx, &out, "contoso.com", id, "a@contoso.com,b@contoso.com", true); errors.Is(err, errUsage) || !errors.Is(err, context.Canceled) {
 		t.Errorf("good flags: err = %v, want the context's", err)
 	}
 }
