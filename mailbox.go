@@ -53,8 +53,8 @@ type Mailbox struct {
 	b       atomic.Pointer[binding]
 	od      *odata.Client
 	tr      *transport.Client // the mailbox's requests: its limit, retries and log
-	used    atomic.Bool // looked up since the cache's hand last passed
-	cleanup bool        // a cleanup forgets it once collected; guarded by client.mu
+	used    atomic.Bool       // looked up since the cache's hand last passed
+	cleanup bool              // a cleanup forgets it once collected; guarded by client.mu
 
 	// Mail is the mailbox's mail: messages, folders, attachments, sending,
 	// change tracking and mail settings, in whichever dialect the mailbox
@@ -223,7 +223,7 @@ type RESTUnavailableError struct {
 	// NoModernAuth is true when the server serves /api but accepts no OAuth
 	// token (no Bearer challenge); false when it does not serve /api at all.
 	NoModernAuth bool
-	Status       int   // the HTTP status of the probe
+	Status       int // the HTTP status of the probe
 	// EWSServed is true when the server, not serving /api, serves EWS,
 	// which the client uses when WithOnPremisesAPI is left out.
 	EWSServed bool
@@ -231,7 +231,7 @@ type RESTUnavailableError struct {
 	// the mailbox, only its EWS URL; Host and Status are then unknown, and
 	// Err is the *autodiscover.Error.
 	NotNamed bool
-	Err       error // what the probe found, an *autodiscover.AuthError
+	Err      error // what the probe found, an *autodiscover.AuthError
 }
 
 // Error says what is missing and what the administrator can do.
