@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/mail"
@@ -118,4 +119,64 @@ func ExampleClientSecret_onPremises() {
 	// Output:
 	// on-premises, EWS (default for on-premises)
 	// use a delegated Entra ID credential (DeviceCode, AuthorizationCode, OnBehalfOf), or an on-premises service account holding the ApplicationImpersonation role (OnPremisesAccount, passed with WithOnPremisesCredential), which reaches every mailbox through EWS
+}
+
+// A program written against the Outlook REST API v2.0 keeps it for the
+// on-premises servers that still serve it; the mailbox's route says so.
+func ExampleWithOnPremisesAPI() {
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
+	defer srv.Close()
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+
+	bob := outlook.DeviceCode("contoso.com", "11111111-2222-3333-4444-555555555555",
+		func(ctx context.Context, p outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
+	c, err := outlook.NewClient(bob, outlook.WithOnPremisesAPI(outlook.RESTv2), outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mb, err := c.Mailbox(context.Background(), "bob@contoso.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(mb.Route())
+	fmt.Println(mb.Endpoint().URL)
+	// Output:
+	// on-premises, REST v2.0 (chosen by WithOnPremisesAPI)
+	// https://mail.contoso.com/api/v2.0
+}
+
+// A daemon holds two credentials: an app registration for Exchange Online,
+// and an on-premises service account with the ApplicationImpersonation role
+// for the mailboxes on the organisation's own servers, which it reaches
+// through EWS, signed in with NTLM. The account's password goes only to the
+// EWS hosts Autodiscover names for those mailboxes.
+func ExampleOnPremisesAccount() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	// mail.contoso.com stands for a server whose EWS takes Windows
+	// authentication: it challenges anonymous requests with Negotiate and NTLM.
+	srv.AddHost("mail.contoso.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("WWW-Authenticate", "Negotiate")
+		w.Header().Add("WWW-Authenticate", "NTLM")
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+
+	cloud := outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "secret")
+	account := outlook.OnPremisesAccount(`CONTOSO\svc-mail`, "password from your vault")
+	c, err := outlook.NewClient(cloud, outlook.WithOnPremisesCredential(account), outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, addr := range []string{"alice@contoso.com", "bob@contoso.com"} {
+		mb, err := c.Mailbox(context.Background(), addr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %s\n", addr, mb.Route())
+	}
+	// Output:
+	// alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)
+	// bob@contoso.com: on-premises, EWS (default for on-premises)
 }
