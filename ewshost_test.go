@@ -33,6 +33,7 @@ type ewsHost struct {
 	gone      bool            // answer ErrorNonExistentMailbox
 	moving    bool            // answer ErrorMailboxMoveInProgress
 	redirect  string          // answer a signed-in request with a 307 there
+	down      bool            // answer everything with IIS's 404, as when the EWS virtual directory is gone
 }
 
 // ewsRequest is what the host saw of one request.
@@ -80,7 +81,10 @@ func (h *ewsHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.reqs = append(h.reqs, ewsRequest{Method: r.Method, Path: r.URL.Path, Auth: auth, Anchor: r.Header.Get("X-AnchorMailbox"),
 		Remote: r.RemoteAddr, Body: string(body)})
 	h.mu.Unlock()
-	if !strings.EqualFold(r.URL.Path, "/EWS/Exchange.asmx") {
+	h.mu.Lock()
+	down := h.down
+	h.mu.Unlock()
+	if down || !strings.EqualFold(r.URL.Path, "/EWS/Exchange.asmx") {
 		http.NotFound(w, r)
 		return
 	}

@@ -237,9 +237,8 @@ type RESTUnavailableError struct {
 // Error says what is missing and what the administrator can do.
 func (e *RESTUnavailableError) Error() string {
 	if e.NotNamed {
-		return fmt.Sprintf("outlook: mailbox %s: its server's Autodiscover names no Outlook REST API URL, only the EWS one: "+
-			"Microsoft ended the REST preview for on-premises mailboxes in 2022; leave WithOnPremisesAPI(RESTv2) out to use EWS (%v)",
-			e.Mailbox, e.Err)
+		return fmt.Sprintf("outlook: mailbox %s: its server's Autodiscover names no Outlook REST API URL, only an EWS one "+
+			"(Microsoft ended the REST preview for on-premises mailboxes in 2022): leave WithOnPremisesAPI(RESTv2) out to use EWS", e.Mailbox)
 	}
 	if e.NoModernAuth {
 		return fmt.Sprintf("outlook: mailbox %s is on the on-premises server %s, which does not accept OAuth tokens "+

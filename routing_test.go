@@ -13,6 +13,7 @@ import (
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
 )
@@ -153,6 +154,25 @@ func TestRoutingDecisions(t *testing.T) {
 			errs: []error{outlook.ErrRESTUnavailable, errNot{outlook.ErrNoOnPremisesAPI}, errText("the server serves EWS")},
 		},
 		{
+			name: "REST chosen, Autodiscover names no REST URL",
+			setup: func(t *testing.T, srv *outlooktest.Server) *ewsHost {
+				h := fabrikamEWS("Bearer")(t, srv)
+				srv.AddHost("autodiscover.fabrikam.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "application/json; charset=utf-8")
+					if !strings.Contains(strings.ToLower(r.URL.RawQuery), "protocol=ews") {
+						w.WriteHeader(http.StatusBadRequest)
+						io.WriteString(w, `{"ErrorCode":"InvalidProtocol","ErrorMessage":"The given protocol value is invalid."}`)
+						return
+					}
+					io.WriteString(w, `{"Protocol":"EWS","Url":"https://`+ewsFab+`/EWS/Exchange.asmx"}`)
+				}))
+				return h
+			},
+			cred: signsIn(appCloud), opts: []outlook.Option{outlook.WithOnPremisesAPI(outlook.RESTv2)}, addr: carol,
+			errs:  []error{outlook.ErrRESTUnavailable, autodiscover.ErrAPINotNamed, errNot{outlook.ErrNoOnPremisesAPI}, errText("leave WithOnPremisesAPI(RESTv2) out")},
+			check: noRequestTo(ewsFab),
+		},
+		{
 			name: "app-only on premises", setup: contoso(outlooktest.EWS | outlooktest.RESTv2),
 			cred: outlook.ClientSecret("contoso.com", appID, secret), addr: "bob@contoso.com",
 			errs:  []error{outlook.ErrAppOnlyOnPremises, outlook.ErrNoUsableCredential, errText("OnPremisesAccount")},
@@ -238,6 +258,7 @@ func TestRoutingDecisions(t *testing.T) {
 						t.Errorf("error %q: want %v", err, want)
 					}
 				}
+				servicetest.ReadsOnce(t, err, "outlook: mailbox "+tc.addr)
 			} else {
 				if err != nil {
 					t.Fatalf("Mailbox(%s): %v", tc.addr, err)
@@ -514,4 +535,26 @@ func TestDomainFirst(t *testing.T) {
 		t.Errorf("route %v after %d questions to Exchange Online", mb.Route(), exo.count())
 	}
 	readsAutomaticReplies(t, mb)
+}
+
+// A server whose EWS goes away after the mailbox was routed there is
+// probed again at the first 404 and reported for what it is, not guessed
+// around.
+func TestEWSDisappearsAfterDiscovery(t *testing.T) {
+	srv := outlooktest.NewServer()
+	t.Cleanup(srv.Close)
+	h := fabrikamEWS("NTLM")(t, srv)
+	c := newClient(t, srv, outlook.OnPremisesAccount(svcUser, svcPass))
+	mb, err := c.Mailbox(t.Context(), carol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readsAutomaticReplies(t, mb)
+	h.mu.Lock()
+	h.down = true
+	h.mu.Unlock()
+	_, err = mb.Mail.GetAutomaticReplies(t.Context())
+	if !errors.Is(err, outlook.ErrEWSUnavailable) || !errors.Is(err, outlook.ErrNoOnPremisesAPI) {
+		t.Errorf("err = %v, want ErrEWSUnavailable and ErrNoOnPremisesAPI", err)
+	}
 }

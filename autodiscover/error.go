@@ -109,7 +109,7 @@ func (a Attempt) String() string {
 			msg = strings.Replace(msg, ue.Error(), ue.Err.Error(), 1)
 		}
 	}
-	if a.Status != 0 && !strings.HasPrefix(msg, "status ") {
+	if a.Status != 0 && !strings.Contains(msg, "status ") {
 		fmt.Fprintf(&b, ": %d", a.Status)
 	}
 	if a.Location != "" && a.Err == nil {
