@@ -42,6 +42,9 @@ type Challenge struct {
 	// AppOnly makes the server accept app-only tokens (an unsupported
 	// configuration, see Authenticate).
 	AppOnly bool
+	// Windows adds the Negotiate and NTLM schemes the virtual directory
+	// also takes (EWS), before Basic.
+	Windows bool
 }
 
 // authFailure is why a token was refused.
@@ -109,6 +112,10 @@ func writeExchangeChallenge(w http.ResponseWriter, ch *Challenge, fail authFailu
 	}
 	h := w.Header()
 	h.Add("WWW-Authenticate", bearer)
+	if ch.Windows {
+		h.Add("WWW-Authenticate", "Negotiate")
+		h.Add("WWW-Authenticate", "NTLM")
+	}
 	h.Add("WWW-Authenticate", fmt.Sprintf("Basic realm=%q", ch.Host))
 	h.Set("Server", "Microsoft-IIS/10.0")
 	h.Set("X-Powered-By", "ASP.NET")
@@ -140,6 +147,13 @@ func WriteLegacyAuthChallenge(w http.ResponseWriter, host string) {
 	h.Set("X-Powered-By", "ASP.NET")
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusUnauthorized)
+}
+
+// WriteExchangeChallenge answers a request without acceptable credentials
+// as an on-premises server with hybrid modern auth does, for a host that
+// checked the credentials itself (a Windows sign-in that failed).
+func WriteExchangeChallenge(w http.ResponseWriter, ch *Challenge) {
+	writeExchangeChallenge(w, ch, authNoToken, "", "")
 }
 
 // writeGraphAuthError answers as Graph does to a missing or refused token.
