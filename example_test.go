@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/mail"
@@ -155,13 +154,9 @@ func ExampleOnPremisesAccount() {
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
-	// mail.contoso.com stands for a server whose EWS takes Windows
-	// authentication: it challenges anonymous requests with Negotiate and NTLM.
-	srv.AddHost("mail.contoso.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("WWW-Authenticate", "Negotiate")
-		w.Header().Add("WWW-Authenticate", "NTLM")
-		w.WriteHeader(http.StatusUnauthorized)
-	}))
+	// The organisation's Active Directory: the account, and its role.
+	srv.AddAccount(`CONTOSO\svc-mail`, "password from your vault")
+	srv.GrantImpersonation(`CONTOSO\svc-mail`)
 
 	cloud := outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "secret")
 	account := outlook.OnPremisesAccount(`CONTOSO\svc-mail`, "password from your vault")
@@ -169,14 +164,45 @@ func ExampleOnPremisesAccount() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	ctx := context.Background()
 	for _, addr := range []string{"alice@contoso.com", "bob@contoso.com"} {
-		mb, err := c.Mailbox(context.Background(), addr)
+		mb, err := c.Mailbox(ctx, addr)
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%s: %s\n", addr, mb.Route())
+		ar, err := mb.Mail.GetAutomaticReplies(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %s; automatic replies %s\n", addr, mb.Route(), ar.Status)
 	}
 	// Output:
-	// alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)
-	// bob@contoso.com: on-premises, EWS (default for on-premises)
+	// alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online); automatic replies disabled
+	// bob@contoso.com: on-premises, EWS (default for on-premises); automatic replies disabled
+}
+
+// Route says where a mailbox lives, which API serves it and why: an
+// on-premises mailbox goes through its server's EWS unless the client chose
+// otherwise.
+func ExampleMailbox_Route() {
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
+	defer srv.Close()
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+
+	bob := outlook.DeviceCode("contoso.com", "11111111-2222-3333-4444-555555555555",
+		func(ctx context.Context, p outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
+	c, err := outlook.NewClient(bob, outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mb, err := c.Mailbox(context.Background(), "bob@contoso.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	rt := mb.Route()
+	fmt.Println(rt)
+	fmt.Println(rt.Location == outlook.OnPremises, rt.API == outlook.EWS, mb.Endpoint().URL)
+	// Output:
+	// on-premises, EWS (default for on-premises)
+	// true true https://mail.contoso.com/EWS/Exchange.asmx
 }

@@ -303,10 +303,10 @@ func TestMailboxAt(t *testing.T) {
 			t.Errorf("MailboxAt asked Autodiscover: %s %s", req.Host, req.Path)
 		}
 	}
-	// Client.Mailbox routes bob as the client does, through EWS (which the
-	// fake does not serve yet), on the same handle.
-	if again, err := c.Mailbox(t.Context(), "bob@contoso.com"); !errors.Is(err, outlook.ErrEWSUnavailable) || again != nil {
-		t.Errorf("Mailbox after MailboxAt = %p, %v", again, err)
+	// Client.Mailbox routes bob as the client does, through EWS, on the
+	// same handle.
+	if again, err := c.Mailbox(t.Context(), "bob@contoso.com"); err != nil || again != mb || again.Route().String() != "on-premises, EWS (chosen by WithOnPremisesAPI)" {
+		t.Errorf("Mailbox after MailboxAt = %p (%v), %v; want the same handle %p, on EWS", again, again.Route(), err, mb)
 	}
 	for name, bad := range map[string]func(*autodiscover.Endpoint){
 		"no URL":          func(e *autodiscover.Endpoint) { e.URL = "" },
