@@ -264,11 +264,12 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	onPrem := bound
 	if cfg.onPremCred != nil {
 		if onPrem, err = cfg.onPremCred.bind(env); err != nil {
-			return nil, fmt.Errorf("outlook: WithOnPremisesCredential: %w", err)
+			return nil, &prefixedError{prefix: "outlook: WithOnPremisesCredential: ", err: err}
 		}
 		if onPrem.kind() == kindAppOnly {
-			return nil, fmt.Errorf("outlook: WithOnPremisesCredential: %w: Microsoft supports no app-only access to on-premises Exchange; use %s, or %s",
-				ErrAppOnlyOnPremises, useDelegated, useAccount)
+			return nil, &sentinelError{is: []error{ErrAppOnlyOnPremises, ErrNoUsableCredential},
+				msg: "outlook: WithOnPremisesCredential: an app-only Entra ID credential cannot sign in to on-premises Exchange, " +
+					"where Microsoft supports no app-only access; use " + useDelegated + ", or " + useAccount}
 		}
 	}
 	// The client's own settings come last, so they win (see WithAutodiscover).
@@ -357,6 +358,13 @@ func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mail
 		return nil, fmt.Errorf("outlook: MailboxAt: the endpoint has no %s", strings.Join(missing, ", "))
 	}
 	ep.Mailbox = strings.ToLower(ep.Mailbox)
+	if ep.Location == 0 {
+		// The API says where: Graph serves Exchange Online alone.
+		ep.Location = autodiscover.LocationOnPremises
+		if ep.API == Graph {
+			ep.Location = autodiscover.LocationExchangeOnline
+		}
+	}
 	return c.mailbox(ctx, ep, true)
 }
 

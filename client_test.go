@@ -358,6 +358,9 @@ func TestBadConfiguration(t *testing.T) {
 		"nil token source":     outlook.FromTokenSource(nil),
 		"empty OBO assertion":  outlook.OnBehalfOf("contoso.com", appID, secret, " "),
 		"device code bad user": outlook.DeviceCode("", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }),
+		"account without name": outlook.OnPremisesAccount("", "pw"),
+		"account without pass": outlook.OnPremisesAccount(`CONTOSO\svc`, ""),
+		"Basic name w/ colon":  outlook.OnPremisesAccountBasic("a:b", "pw"),
 	} {
 		_, err := outlook.NewClient(cred)
 		if !errors.Is(err, outlook.ErrInvalidCredential) {
@@ -367,11 +370,22 @@ func TestBadConfiguration(t *testing.T) {
 	if _, err := outlook.NewClient(nil); err == nil {
 		t.Error("nil credential accepted")
 	}
+	// An app-only credential for on-premises mailboxes is refused when the
+	// client is made, a bad one reported as such.
+	if _, err := outlook.NewClient(outlook.StaticToken("x"), outlook.WithOnPremisesCredential(outlook.ClientSecret("contoso.com", appID, secret))); !errors.Is(err, outlook.ErrAppOnlyOnPremises) {
+		t.Errorf("app-only on-premises credential: %v", err)
+	}
+	if _, err := outlook.NewClient(outlook.StaticToken("x"), outlook.WithOnPremisesCredential(outlook.OnPremisesAccount("", "pw"))); !errors.Is(err, outlook.ErrInvalidCredential) {
+		t.Errorf("bad on-premises credential: %v", err)
+	}
 	for name, opt := range map[string]outlook.Option{
-		"nil http client":  outlook.WithHTTPClient(nil),
-		"zero per-mailbox": outlook.WithMaxConcurrentPerMailbox(0),
-		"negative retry":   outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: -1}),
-		"empty cloud":      outlook.WithCloud(autodiscover.Cloud{}),
+		"nil http client":   outlook.WithHTTPClient(nil),
+		"zero per-mailbox":  outlook.WithMaxConcurrentPerMailbox(0),
+		"negative retry":    outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: -1}),
+		"empty cloud":       outlook.WithCloud(autodiscover.Cloud{}),
+		"nil on-prem cred":  outlook.WithOnPremisesCredential(nil),
+		"Graph on premises": outlook.WithOnPremisesAPI(outlook.Graph),
+		"unknown API":       outlook.WithOnPremisesAPI(0),
 	} {
 		if _, err := outlook.NewClient(outlook.StaticToken("x"), opt); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -54,6 +54,8 @@ func TestErrorsReadOnce(t *testing.T) {
 		{outlook.WithRetry(outlook.RetryPolicy{MaxBackoff: -time.Second}), "outlook: WithRetry: "},
 		{outlook.WithMailboxCacheSize(0), "outlook: WithMailboxCacheSize(0): "},
 		{outlook.WithAutodiscover(autodiscover.WithTTL(0)), "outlook: WithAutodiscover: autodiscover: WithTTL: "},
+		{outlook.WithOnPremisesCredential(outlook.ClientSecret("contoso.com", appID, secret)), "outlook: WithOnPremisesCredential: an app-only"},
+		{outlook.WithOnPremisesCredential(outlook.OnPremisesAccount("", "pw")), "outlook: WithOnPremisesCredential: invalid credential: empty on-premises account name"},
 	} {
 		_, err := outlook.NewClient(outlook.StaticToken("x"), tc.opt)
 		servicetest.ReadsOnce(t, err, tc.want)

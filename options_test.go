@@ -315,6 +315,11 @@ func TestMailboxAt(t *testing.T) {
 		"http":            func(e *autodiscover.Endpoint) { e.URL = "http://mail.contoso.com/api/v2.0" },
 		"foreign token":   func(e *autodiscover.Endpoint) { e.Resource = "https://evil.example" },
 		"foreign service": func(e *autodiscover.Endpoint) { e.URL = "https://evil.example/api/v2.0" },
+		"EWS of Exchange Online": func(e *autodiscover.Endpoint) {
+			e.URL, e.Resource, e.API = "https://outlook.office365.com/EWS/Exchange.asmx", "https://outlook.office365.com", autodiscover.APIEWS
+		},
+		"REST v2.0 in the cloud": func(e *autodiscover.Endpoint) { e.Location = autodiscover.LocationExchangeOnline },
+		"unknown API":            func(e *autodiscover.Endpoint) { e.API = 9 },
 	} {
 		e := ep
 		e.Mailbox = "carol@contoso.com"
@@ -323,5 +328,11 @@ func TestMailboxAt(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "outlook: ") {
 			t.Errorf("%s: MailboxAt = %v, want a refusal", name, err)
 		}
+	}
+	// An endpoint stored without its location takes the one its API says.
+	ews := autodiscover.Endpoint{Mailbox: "Bob@Contoso.com", URL: "https://mail.contoso.com/EWS/Exchange.asmx",
+		API: autodiscover.APIEWS, Resource: "https://mail.contoso.com"}
+	if mb, err := c.MailboxAt(t.Context(), ews); err != nil || mb.Route().String() != "on-premises, EWS (given to MailboxAt)" {
+		t.Errorf("EWS endpoint without a location: %v, %v", mb, err)
 	}
 }

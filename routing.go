@@ -314,6 +314,24 @@ func checkCredential(ep autodiscover.Endpoint, rt Route, cred boundCredential) e
 	return e
 }
 
+// sentinelError is an error with its own text that matches sentinels.
+type sentinelError struct {
+	msg string
+	is  []error
+}
+
+func (e *sentinelError) Error() string   { return e.msg }
+func (e *sentinelError) Unwrap() []error { return e.is }
+
+// prefixedError names where err arose, and this package once.
+type prefixedError struct {
+	prefix string
+	err    error
+}
+
+func (e *prefixedError) Error() string { return e.prefix + strings.TrimPrefix(e.err.Error(), "outlook: ") }
+func (e *prefixedError) Unwrap() error { return e.err }
+
 // Server errors.
 var (
 	// ErrEWSUnavailable is matched by the error of a mailbox routed to EWS
