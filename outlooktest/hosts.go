@@ -156,6 +156,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			shape = faults.OAuth
 		case autodiscover.IsPath(r.URL.Path):
 			shape = faults.Autodiscover
+		case kind == hostOnPrem && ews.IsPath(r.URL.Path):
+			shape = faults.EWS
 		}
 		// Apply records before it drops a connection: the request ends there.
 		if faults.Apply(sw, r, f, shape, next, func() { record(); leave() }) {

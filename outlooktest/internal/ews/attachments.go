@@ -189,11 +189,14 @@ func (c *call) createAttachment(op *elem, w *writer) *fault {
 			results = append(results, result{err: inputErr(err)})
 			continue
 		}
+		// Each answer carries the item's change key as this attachment
+		// left it.
+		rootCK := changeKey(item)
 		results = append(results, result{write: func(w *writer) {
 			w.open("m:Attachments")
 			kind := attachmentKind(ae.Object())
 			w.open("t:" + kind)
-			w.empty("t:AttachmentId", "Id", ewsID(ae.ID()), "RootItemId", ewsID(item.ID()), "RootItemChangeKey", changeKey(item))
+			w.empty("t:AttachmentId", "Id", ewsID(ae.ID()), "RootItemId", ewsID(item.ID()), "RootItemChangeKey", rootCK)
 			w.close("t:" + kind)
 			w.close("m:Attachments")
 		}})

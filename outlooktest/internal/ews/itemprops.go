@@ -178,9 +178,6 @@ func init() {
 	clear := func(graph string, v any) func(x *setCtx) *respErr {
 		return func(x *setCtx) *respErr { x.patch[graph] = v; return nil }
 	}
-	constant := func(name, v string) *prop {
-		return &prop{uri: "", name: name, write: func(_ *itemCtx, w *writer) { w.leaf("t:"+name, v) }, value: func(*itemCtx) any { return v }}
-	}
 	mailboxValue := func(graph string) func(x *itemCtx) any {
 		return func(x *itemCtx) any {
 			name, addr := recipientAddress(x.o[graph])
@@ -446,7 +443,6 @@ func init() {
 				}
 			}},
 	}
-	_ = constant
 	for _, p := range props {
 		messageProps = append(messageProps, p)
 		messageByURI[p.uri] = p
