@@ -10,6 +10,7 @@ import (
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
 )
 
 // The account the fake's Active Directory holds for the EWS tests.
@@ -98,4 +99,38 @@ func TestEWSAgainstTheFake(t *testing.T) {
 
 func autoReply(msg string) mail.AutomaticRepliesSetting {
 	return mail.AutomaticRepliesSetting{Status: mail.AutomaticRepliesAlwaysEnabled, InternalReplyMessage: msg, ExternalReplyMessage: msg, ExternalAudience: mail.ExternalAudienceAll}
+}
+
+// A mailbox served through the fake's EWS follows its owner's migration
+// to Exchange Online and back: EWS's answer (ErrorNonExistentMailbox), then
+// Graph's (MailboxNotEnabledForRESTAPI), sends it to be located again, and
+// the call goes on where it lives now.
+func TestEWSMailboxMovesOnTheFake(t *testing.T) {
+	srv := hybrid(t)
+	c := newClient(t, srv, bobSignsIn())
+	ctx := t.Context()
+	mb, err := c.Mailbox(ctx, "bob@contoso.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mb.Mail.SetAutomaticReplies(ctx, autoReply("Moving to the cloud.")); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		to    outlooktest.Location
+		route string
+	}{
+		{outlooktest.Cloud, "cloud, Microsoft Graph (the API of Exchange Online)"},
+		{outlooktest.OnPremises("mail.contoso.com"), "on-premises, EWS (default for on-premises)"},
+	} {
+		srv.Move("bob@contoso.com", step.to)
+		ar, err := mb.Mail.GetAutomaticReplies(ctx)
+		if err != nil || ar.InternalReplyMessage != "Moving to the cloud." {
+			t.Fatalf("after the move to %v: %+v, %v", step.to, ar, err)
+		}
+		if got := mb.Route().String(); got != step.route {
+			t.Errorf("after the move to %v: route %q, want %q", step.to, got, step.route)
+		}
+	}
+	assertTokensStayHome(t, srv)
 }
