@@ -329,7 +329,9 @@ type prefixedError struct {
 	err    error
 }
 
-func (e *prefixedError) Error() string { return e.prefix + strings.TrimPrefix(e.err.Error(), "outlook: ") }
+func (e *prefixedError) Error() string {
+	return e.prefix + strings.TrimPrefix(e.err.Error(), "outlook: ")
+}
 func (e *prefixedError) Unwrap() error { return e.err }
 
 // Server errors.
