@@ -297,7 +297,11 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 	if rq.idempotent {
 		req = transport.MarkIdempotent(req)
 	}
-	resp, err := b.doer.Do(req)
+	// ErrorServerBusy comes as a SOAP fault under HTTP 500: the transport's
+	// one retry policy honours its back-off, for writes too, since the
+	// server ran nothing.
+	req = transport.WithThrottleSignal(req, ServerBusyBackOff)
+	resp, err := b.roundTrip(req, rq.idempotent)
 	if err != nil {
 		return fmt.Errorf("ews: %s: %w", rq.op, err)
 	}
@@ -332,6 +336,36 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 		return &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op, Message: "a 500 answer without a SOAP fault"}
 	}
 	return nil
+}
+
+// rereader is what the SDK's transport adds to a Doer: a read whose answer
+// breaks off mid-body is sent again, within the one retry policy.
+type rereader interface {
+	Read(req *http.Request, read func(*http.Response) error) error
+}
+
+// roundTrip sends req. A read through the SDK's transport is taken whole
+// before it is parsed, so that an answer cut mid-body is sent again under
+// the retry policy and parsed from the start: the handlers that build a
+// page from it never see half an answer. (Its size is bounded by the
+// transport's response limit; the page built from it is in memory anyway.)
+func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response, error) {
+	rr, ok := b.doer.(rereader)
+	if !idempotent || !ok {
+		return b.doer.Do(req)
+	}
+	var got *http.Response
+	err := rr.Read(req, func(resp *http.Response) error {
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		cp := *resp
+		cp.Body = io.NopCloser(bytes.NewReader(data))
+		got = &cp
+		return nil
+	})
+	return got, err
 }
 
 // authorization returns the Authorization header value of a current token.

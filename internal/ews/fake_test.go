@@ -174,11 +174,16 @@ type fakeEWS struct {
 	msgs    []*fakeMsg
 	folders []*fakeFolder
 	reqs    []fakeRequest
-	busy    int      // ErrorServerBusy faults to answer before serving
-	oof     string   // the OofSettings element stored
-	rules   []string // inbox rules (content after RuleId); "" for deleted ones
-	clock   int      // change counter for SyncFolderItems
-	gone    []tombstone
+	busy    int // ErrorServerBusy faults to answer before serving
+	// busyFault is the fault answered while busy; serverBusyFault when "".
+	busyFault string
+	// cut is how many answers to send half of, with the whole length
+	// declared, before the connection drops.
+	cut   int
+	oof   string   // the OofSettings element stored
+	rules []string // inbox rules (content after RuleId); "" for deleted ones
+	clock int      // change counter for SyncFolderItems
+	gone  []tombstone
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -290,7 +295,11 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	if busy {
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, serverBusyFault)
+		fault := serverBusyFault
+		if f.busyFault != "" {
+			fault = f.busyFault
+		}
+		io.WriteString(w, fault)
 		return
 	}
 	if h := fakeBare[op.local]; h != nil {
@@ -326,6 +335,24 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 	fmt.Fprintf(&out, `</m:ResponseMessages></m:%sResponse></s:Body></s:Envelope>`, op.local)
+	f.mu.Lock()
+	cut := f.cut > 0
+	if cut {
+		f.cut--
+	}
+	f.mu.Unlock()
+	if cut {
+		body := out.String()
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return
+	}
 	io.WriteString(w, out.String())
 }
 

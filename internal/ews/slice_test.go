@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -347,6 +348,88 @@ func TestServerBusy(t *testing.T) {
 	}
 	if _, err := svc.GetFolder(t.Context(), mail.Inbox, nil); err != nil {
 		t.Errorf("after the back-off: %v", err)
+	}
+}
+
+// Through the SDK's transport, ErrorServerBusy is waited out under the one
+// retry policy, for a write too (the server ran nothing), and the caller
+// sees the answer that followed; a back-off beyond the policy's
+// MaxRetryAfter is the caller's ErrThrottled at once.
+func TestServerBusyRetriedByTransport(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		maxAfter  time.Duration
+		wantErr   bool
+		wantCalls int
+	}{
+		{name: "waited out", maxAfter: time.Minute, wantCalls: 2},
+		{name: "beyond MaxRetryAfter", maxAfter: 10 * time.Millisecond, wantErr: true, wantCalls: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeEWS(t)
+			tr, err := transport.New(transport.Config{HTTPClient: f.srv.Client(), Retry: transport.RetryPolicy{MaxRetryAfter: tc.maxAfter}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := mail.NewService(odataClient(t, Config{URL: f.url(), Doer: tr, Schemas: []*odata.Schema{messageSchema, mailFolderSchema}}))
+			f.busy = 1
+			f.busyFault = strings.Replace(serverBusyFault, ">297749<", ">50<", 1)
+			// A write: creating a folder is not idempotent.
+			_, err = svc.CreateFolder(t.Context(), mail.Inbox, "Reports")
+			var oe *odata.Error
+			switch {
+			case tc.wantErr && (!errors.Is(err, odata.ErrThrottled) || !errors.As(err, &oe) || oe.RetryAfter != 50*time.Millisecond):
+				t.Fatalf("err = %v, want ErrThrottled with a 50ms back-off", err)
+			case !tc.wantErr && err != nil:
+				t.Fatalf("err = %v, want the retry to succeed", err)
+			}
+			creates := 0
+			for _, r := range f.requests() {
+				if r.op == "CreateFolder" {
+					creates++
+				}
+			}
+			if creates != tc.wantCalls {
+				t.Errorf("%d CreateFolder requests, want %d", creates, tc.wantCalls)
+			}
+		})
+	}
+}
+
+// A read whose answer breaks off mid-body is sent again under the one retry
+// policy and parsed from the start: a listing loses nothing and repeats
+// nothing.
+func TestReadCutMidBodyIsSentAgain(t *testing.T) {
+	f := newFakeEWS(t)
+	tr, err := transport.New(transport.Config{HTTPClient: f.srv.Client(), Retry: transport.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := mail.NewService(odataClient(t, Config{URL: f.url(), Doer: tr, Schemas: []*odata.Schema{messageSchema, mailFolderSchema}}))
+	f.cut = 2 // the FindItem, then the GetItem
+	seen := map[string]int{}
+	for m, err := range svc.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 50}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[m.ID]++
+	}
+	inInbox := 0
+	for _, m := range f.msgs {
+		if m.folder == f.folders[1].id {
+			inInbox++
+		}
+	}
+	if len(seen) != inInbox || inInbox == 0 {
+		t.Errorf("listed %d messages, the inbox has %d", len(seen), inInbox)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("message %s listed %d times", id, n)
+		}
+	}
+	if f.cut != 0 {
+		t.Errorf("%d cuts left unused", f.cut)
 	}
 }
 
