@@ -22,7 +22,7 @@ import (
 // no allocation.
 func BenchmarkMailboxCached(b *testing.B) {
 	srv := hybrid(b)
-	c := hybridClient(b, srv, outlook.RESTv2)
+	c := hybridClient(b, srv, outlook.EWS)
 	ctx := context.Background()
 	if _, err := c.Mailbox(ctx, "bob@contoso.com"); err != nil {
 		b.Fatal(err)

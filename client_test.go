@@ -88,20 +88,26 @@ func inboxSubjects(ctx context.Context, mb *outlook.Mailbox) ([]string, error) {
 	return out, nil
 }
 
+// The same code reads a mailbox in each of the three locations: Exchange
+// Online (Graph), on premises through EWS (the default) and on premises
+// through REST v2.0 (chosen).
 func TestSameCodeCloudAndOnPremises(t *testing.T) {
 	srv := hybrid(t)
-	c := hybridClient(t, srv, outlook.RESTv2)
+	ews := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithOnPremisesCredential(bobSignsIn()))
+	rest := hybridClient(t, srv, outlook.RESTv2)
 	ctx := t.Context()
 	for _, tc := range []struct {
+		c       *outlook.Client
 		addr    string
 		route   string
 		subject string
 		url     string
 	}{
-		{"alice@contoso.com", "cloud, Microsoft Graph (the API of Exchange Online)", "Hello from the cloud", "https://graph.microsoft.com/v1.0"},
-		{"Bob@Contoso.com", "on-premises, REST v2.0 (chosen by WithOnPremisesAPI)", "Hello from on-premises", "https://mail.contoso.com/api/v2.0"},
+		{ews, "alice@contoso.com", "cloud, Microsoft Graph (the API of Exchange Online)", "Hello from the cloud", "https://graph.microsoft.com/v1.0"},
+		{ews, "Bob@Contoso.com", "on-premises, EWS (default for on-premises)", "Hello from on-premises", "https://mail.contoso.com/EWS/Exchange.asmx"},
+		{rest, "Bob@Contoso.com", "on-premises, REST v2.0 (chosen by WithOnPremisesAPI)", "Hello from on-premises", "https://mail.contoso.com/api/v2.0"},
 	} {
-		mb, err := c.Mailbox(ctx, tc.addr)
+		mb, err := tc.c.Mailbox(ctx, tc.addr)
 		if err != nil {
 			t.Fatalf("Mailbox(%s): %v", tc.addr, err)
 		}
@@ -141,7 +147,7 @@ func assertTokensStayHome(t *testing.T, srv *outlooktest.Server) {
 
 func TestTokensCachedUnderConcurrency(t *testing.T) {
 	srv := hybrid(t)
-	c := hybridClient(t, srv, outlook.RESTv2)
+	c := hybridClient(t, srv, outlook.EWS)
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make(chan error, 40)
@@ -188,7 +194,7 @@ func TestMailboxHandleIsShared(t *testing.T) {
 
 func TestMailboxMovedIsFoundAgain(t *testing.T) {
 	srv := hybrid(t)
-	c := hybridClient(t, srv, outlook.RESTv2)
+	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithOnPremisesCredential(bobSignsIn()))
 	ctx := t.Context()
 	mb, err := c.Mailbox(ctx, "bob@contoso.com")
 	if err != nil {
@@ -265,7 +271,7 @@ func TestDeviceCode(t *testing.T) {
 		// The user signs in on another device.
 		return srv.ApproveDeviceCode(p.UserCode, "bob@contoso.com")
 	}
-	c := newClient(t, srv, outlook.DeviceCode("contoso.com", appID, prompt, "Mail.ReadWrite"), outlook.WithOnPremisesAPI(outlook.RESTv2))
+	c := newClient(t, srv, outlook.DeviceCode("contoso.com", appID, prompt, "Mail.ReadWrite"))
 	ctx := t.Context()
 	// Bob reads his on-premises inbox; the token for Graph then comes
 	// silently, and Graph refuses it for Alice's mailbox: a delegated token
@@ -463,7 +469,7 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 	if _, _, err := cred.AuthCodeURL(t.Context(), "st"); err == nil {
 		t.Error("AuthCodeURL before NewClient succeeded")
 	}
-	c := newClient(t, srv, cred, outlook.WithOnPremisesAPI(outlook.RESTv2))
+	c := newClient(t, srv, cred)
 	mb, err := c.Mailbox(t.Context(), "bob@contoso.com")
 	if err != nil {
 		t.Fatal(err)
@@ -540,7 +546,7 @@ func TestOnBehalfOf(t *testing.T) {
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})
 	userToken := deviceCodeToken(t, srv, "User.Read") // the fake knows no custom APIs: any user token of its issuer will do
-	c := newClient(t, srv, outlook.OnBehalfOf("contoso.com", appID, secret, userToken, "Mail.Read"), outlook.WithOnPremisesAPI(outlook.RESTv2))
+	c := newClient(t, srv, outlook.OnBehalfOf("contoso.com", appID, secret, userToken, "Mail.Read"))
 	mb, err := c.Mailbox(t.Context(), "bob@contoso.com")
 	if err != nil {
 		t.Fatal(err)

@@ -31,8 +31,7 @@ func ExampleClient_Mailbox() {
 	cloud := outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "secret")
 	bob := outlook.DeviceCode("contoso.com", "11111111-2222-3333-4444-555555555555",
 		func(ctx context.Context, p outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
-	c, err := outlook.NewClient(cloud, outlook.WithOnPremisesCredential(bob),
-		outlook.WithOnPremisesAPI(outlook.RESTv2), outlook.WithHTTPClient(srv.Client()))
+	c, err := outlook.NewClient(cloud, outlook.WithOnPremisesCredential(bob), outlook.WithHTTPClient(srv.Client()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,7 +49,7 @@ func ExampleClient_Mailbox() {
 	// Output:
 	// alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)
 	//   Quarterly numbers
-	// bob@contoso.com: on-premises, REST v2.0 (chosen by WithOnPremisesAPI)
+	// bob@contoso.com: on-premises, EWS (default for on-premises)
 	//   Lunch on Friday?
 }
 
@@ -79,7 +78,7 @@ func ExampleDeviceCode() {
 		return srv.ApproveDeviceCode(p.UserCode, "bob@contoso.com")
 	}
 	cred := outlook.DeviceCode("contoso.com", "11111111-2222-3333-4444-555555555555", prompt, "Mail.ReadWrite")
-	c, err := outlook.NewClient(cred, outlook.WithHTTPClient(srv.Client()), outlook.WithOnPremisesAPI(outlook.RESTv2))
+	c, err := outlook.NewClient(cred, outlook.WithHTTPClient(srv.Client()))
 	if err != nil {
 		log.Fatal(err)
 	}

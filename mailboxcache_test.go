@@ -47,7 +47,7 @@ func TestMailboxCacheIsBounded(t *testing.T) {
 // while it is held.
 func TestEvictedHandleKeepsWorking(t *testing.T) {
 	srv := hybrid(t)
-	c := hybridClient(t, srv, outlook.RESTv2, outlook.WithMailboxCacheSize(1))
+	c := hybridClient(t, srv, outlook.EWS, outlook.WithMailboxCacheSize(1))
 	ctx := t.Context()
 	alice, err := c.Mailbox(ctx, "alice@contoso.com")
 	if err != nil {

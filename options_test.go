@@ -81,7 +81,7 @@ func TestWithUserAgent(t *testing.T) {
 	} {
 		srv := hybrid(t)
 		hc, log := recordingClient(srv)
-		c := hybridClient(t, srv, outlook.RESTv2, append(tc.opts, outlook.WithHTTPClient(hc))...)
+		c := hybridClient(t, srv, outlook.EWS, append(tc.opts, outlook.WithHTTPClient(hc))...)
 		readInboxes(t, c)
 		uas := log.values("User-Agent")
 		if len(uas) == 0 || slices.ContainsFunc(uas, func(ua string) bool { return !tc.want(ua) }) {
@@ -93,6 +93,7 @@ func TestWithUserAgent(t *testing.T) {
 func TestWithPrefer(t *testing.T) {
 	srv := hybrid(t)
 	hc, log := recordingClient(srv)
+	// Prefer is an HTTP header of the OData APIs; EWS says the same in SOAP.
 	c := hybridClient(t, srv, outlook.RESTv2, outlook.WithHTTPClient(hc),
 		outlook.WithPrefer(odata.Prefer{TimeZone: "Pacific Standard Time", BodyType: odata.BodyTypeText}))
 	readInboxes(t, c)
@@ -112,7 +113,7 @@ func TestWithLogger(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := hybridClient(t, srv, outlook.RESTv2, outlook.WithLogger(logger))
+	c := hybridClient(t, srv, outlook.EWS, outlook.WithLogger(logger))
 	readInboxes(t, c)
 	mu.Lock()
 	logged := buf.String()

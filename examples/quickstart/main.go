@@ -8,7 +8,7 @@
 //
 // With no flags it runs in process against outlooktest, the SDK's fake
 // Exchange, seeded with a small hybrid tenant, using the SDK's real default
-// URLs:
+// URLs (add -rest to serve the on-premises mailbox through REST v2.0):
 //
 //	go run ./examples/quickstart
 //
@@ -50,7 +50,7 @@ func main() {
 	defer cancel()
 	var err error
 	if *tenant == "" {
-		err = runFake(ctx, os.Stdout)
+		err = runFake(ctx, os.Stdout, *rest)
 	} else {
 		err = runReal(ctx, os.Stdout, *tenant, *clientID, *mailboxes, *rest)
 	}
@@ -62,8 +62,9 @@ func main() {
 // errUsage says what a run against a real tenant needs.
 var errUsage = errors.New("with -tenant, give -client-id and -mailbox (one or two addresses)")
 
-// runFake starts the fake Exchange with a hybrid tenant and tours it.
-func runFake(ctx context.Context, w io.Writer) error {
+// runFake starts the fake Exchange with a hybrid tenant and tours it; rest
+// serves the on-premises mailbox through the REST API v2.0 instead of EWS.
+func runFake(ctx context.Context, w io.Writer, rest bool) error {
 	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
@@ -87,8 +88,11 @@ func runFake(ctx context.Context, w io.Writer) error {
 	const appID = "11111111-2222-3333-4444-555555555555"
 	cloud := outlook.ClientSecret("contoso.com", appID, "demo-secret")
 	bobSignsIn := outlook.DeviceCode("contoso.com", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
-	c, err := outlook.NewClient(cloud, outlook.WithOnPremisesCredential(bobSignsIn), outlook.WithHTTPClient(srv.Client()),
-		outlook.WithOnPremisesAPI(outlook.RESTv2))
+	opts := []outlook.Option{outlook.WithOnPremisesCredential(bobSignsIn), outlook.WithHTTPClient(srv.Client())}
+	if rest {
+		opts = append(opts, outlook.WithOnPremisesAPI(outlook.RESTv2))
+	}
+	c, err := outlook.NewClient(cloud, opts...)
 	if err != nil {
 		return err
 	}
