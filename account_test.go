@@ -133,3 +133,19 @@ func TestAudienceScopes(t *testing.T) {
 		t.Errorf("two sources for one resource (%d asked)", asked)
 	}
 }
+
+// The EWS backend finds the mail models' tables by name: each once.
+func TestModelSchemas(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range modelSchemas() {
+		if seen[s.Name] {
+			t.Errorf("two tables named %s", s.Name)
+		}
+		seen[s.Name] = true
+	}
+	for _, want := range []string{"message", "mailFolder"} {
+		if !seen[want] {
+			t.Errorf("no table for %s (sync rounds decode by it)", want)
+		}
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/autodiscover"
-	"github.com/exchangekit/outlook/calendar"
-	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/ews"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
@@ -221,13 +219,12 @@ func (c *Client) ewsTarget(mb *Mailbox, ep autodiscover.Endpoint, cred boundCred
 
 // modelSchemas are the wire tables the EWS backend reads when a request
 // carries none (a sync round's changes, an action's body): those of the
-// models whose types carry one (odata.Mapped).
+// mail models, which the backend serves, by their names (mail's attachment,
+// not calendar's, which shares its name).
 var modelSchemas = sync.OnceValue(func() []*odata.Schema {
 	var out []*odata.Schema
 	for _, v := range []any{
 		&mail.Message{}, &mail.MailFolder{}, &mail.Attachment{}, &mail.MessageRule{}, &mail.AutomaticRepliesSetting{},
-		&calendar.Event{}, &calendar.Calendar{}, &calendar.CalendarGroup{}, &calendar.Attachment{},
-		&contacts.Contact{}, &contacts.ContactFolder{},
 	} {
 		if m, ok := v.(odata.Mapped); ok {
 			if s := m.WireSchema(); s != nil {
