@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -567,21 +568,46 @@ func (c *Client) facts(ctx context.Context, ep autodiscover.Endpoint) (serverFac
 	return p.facts, p.at, p.err
 }
 
-// probe asks ep's server anonymously which schemes its API accepts.
+// probe asks ep's server anonymously which schemes its API accepts. A
+// server too busy to answer (429, 5xx) or a connection lost says nothing
+// about what it serves: the probe is tried again within the client's retry
+// policy, and if the server stays busy the error is not kept.
 func (c *Client) probe(ctx context.Context, ep autodiscover.Endpoint) (serverFacts, error) {
-	info, err := c.resolver.DiscoverAuth(ctx, ep)
-	if err == nil {
-		return serverFacts{status: 401, schemes: info.Schemes, bearer: true}, nil
+	var retrier *transport.Client
+	for tries := 1; ; tries++ {
+		info, err := c.resolver.DiscoverAuth(ctx, ep)
+		if err == nil {
+			return serverFacts{status: 401, schemes: info.Schemes, bearer: true}, nil
+		}
+		ae, isAuth := errors.AsType[*autodiscover.AuthError](err)
+		switch {
+		case isAuth && !busy(ae.Status):
+			return serverFacts{status: ae.Status, schemes: ae.Schemes, err: err}, nil
+		case errors.Is(err, autodiscover.ErrRefused):
+			// A challenge naming an authority of another cloud: no token
+			// of ours is for it.
+			return serverFacts{status: 401, err: err}, nil
+		}
+		if retrier == nil {
+			retrier, _ = newTransport(c.cfg) // the configuration was checked by NewClient
+		}
+		if ctx.Err() == nil {
+			if again, _ := retrier.Retry(ctx, tries, 0, false); again {
+				continue
+			}
+		}
+		return serverFacts{}, fmt.Errorf("outlook: checking the on-premises server of %s: %w", ep.Mailbox, err)
 	}
-	if ae, ok := errors.AsType[*autodiscover.AuthError](err); ok {
-		return serverFacts{status: ae.Status, schemes: ae.Schemes, err: err}, nil
+}
+
+// busy reports the statuses by which a server says it cannot answer now.
+func busy(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
 	}
-	if errors.Is(err, autodiscover.ErrRefused) {
-		// A challenge naming an authority of another cloud: no token of
-		// ours is for it.
-		return serverFacts{status: 401, err: err}, nil
-	}
-	return serverFacts{}, fmt.Errorf("outlook: checking the on-premises server of %s: %w", ep.Mailbox, err)
+	return false
 }
 
 func (c *Client) forgetProbe(ep autodiscover.Endpoint) {

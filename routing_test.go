@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/autodiscover"
@@ -556,5 +557,31 @@ func TestEWSDisappearsAfterDiscovery(t *testing.T) {
 	_, err = mb.Mail.GetAutomaticReplies(t.Context())
 	if !errors.Is(err, outlook.ErrEWSUnavailable) || !errors.Is(err, outlook.ErrNoOnPremisesAPI) {
 		t.Errorf("err = %v, want ErrEWSUnavailable and ErrNoOnPremisesAPI", err)
+	}
+}
+
+// A server too busy to answer the probe (503, 429) is asked again within
+// the retry policy and not judged: its mailbox opens once it answers, and
+// a failure while it stays busy is not remembered.
+func TestBusyServerIsNotJudged(t *testing.T) {
+	srv := hybrid(t)
+	fast := outlook.WithRetry(outlook.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	srv.Inject(outlooktest.Fault{Host: "mail.contoso.com", Method: "GET", Path: "/EWS/", Status: 503, Times: 2})
+	c := newClient(t, srv, bobSignsIn(), fast)
+	mb, err := c.Mailbox(t.Context(), "bob@contoso.com")
+	if err != nil {
+		t.Fatalf("Mailbox after two busy answers: %v", err)
+	}
+	if _, err := mb.Mail.GetAutomaticReplies(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	srv.Inject(outlooktest.Fault{Host: "mail.contoso.com", Method: "GET", Path: "/EWS/", Status: 429, Times: 1})
+	c = newClient(t, srv, bobSignsIn(), outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: 1}))
+	if _, err := c.Mailbox(t.Context(), "bob@contoso.com"); err == nil || errors.Is(err, outlook.ErrEWSUnavailable) {
+		t.Errorf("a busy server without retries: %v; want a failure that does not judge the server", err)
+	}
+	if _, err := c.Mailbox(t.Context(), "bob@contoso.com"); err != nil {
+		t.Errorf("once the server answers: %v", err)
 	}
 }
