@@ -11,6 +11,7 @@ import (
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
 
 // calendarAction runs an event's cancel, forward, dismissReminder or
@@ -37,15 +38,18 @@ func (c *call) calendarAction(t *target, name string, unlock func()) *apiError {
 		if org, _ := e.Object()["isOrganizer"].(bool); !org {
 			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting.")
 		}
-		if e.Transient() {
-			return c.notImplemented() // cancelling one occurrence needs exceptions, which the fake does not store
+		comment, isStr := body["comment"].(string)
+		if _, ok := body["comment"]; ok && !isStr {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "comment must be a string.")
 		}
-		if _, ok := body["comment"]; ok {
-			if _, isStr := body["comment"].(string); !isStr {
-				return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "comment must be a string.")
-			}
+		// The attendees are told; one occurrence leaves the series, a
+		// whole meeting leaves the calendar.
+		c.m.CancelMeeting(e, comment)
+		if e.Transient() || store.IsException(e) {
+			c.m.CancelOccurrence(e)
+		} else {
+			c.m.Purge(e)
 		}
-		c.m.Purge(e)
 		return c.answerEmpty(http.StatusAccepted, unlock)
 	case "forward":
 		rs, _ := body["toRecipients"].([]any)
@@ -89,15 +93,58 @@ func (c *call) answerEmpty(status int, unlock func()) *apiError {
 	return nil
 }
 
-// respond serves an attendee's accept, tentativelyAccept and decline.
+// respond serves an attendee's accept, tentativelyAccept and decline: the
+// attendee's copy records the response and, unless sendResponse is false,
+// the organizer's event and Inbox get it (store.Respond), whichever host
+// serves the organizer.
 func (c *call) respond(t *target, name string, unlock func()) *apiError {
-	if t.ent.Transient() {
-		return c.notImplemented()
-	}
 	resp := map[string]string{"accept": "accepted", "decline": "declined", "tentativelyaccept": "tentativelyAccepted"}[name]
 	if org, _ := t.ent.Object()["isOrganizer"].(bool); org {
 		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
 	}
-	c.m.Write(t.ent, Object{"responseStatus": Object{"response": resp, "time": datetime.Format(c.st().Now())}})
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
+	if err != nil {
+		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
+	}
+	var body Object
+	if len(strings.TrimSpace(string(data))) > 0 {
+		if body, err = dialect.DecodeBody(c.h.env.Dialect, data, nil); err != nil {
+			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
+		}
+	}
+	r := store.MeetingResponse{Response: resp, Send: true}
+	if v, ok := body["sendResponse"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "sendResponse must be a boolean.")
+		}
+		r.Send = b
+	}
+	if v, ok := body["comment"]; ok {
+		s, isStr := v.(string)
+		if !isStr {
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "comment must be a string.")
+		}
+		r.Comment = s
+	}
+	if v, ok := body["proposedNewTime"]; ok && v != nil {
+		slot, isObj := v.(map[string]any)
+		_, okStart := datetime.Instant(slot["start"])
+		_, okEnd := datetime.Instant(slot["end"])
+		switch {
+		case c.h.env.Dialect == dialect.V2 || name == "accept":
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "proposedNewTime is not a parameter of %s.", name)
+		case !isObj || !okStart || !okEnd:
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "proposedNewTime must be a timeSlot.")
+		case !r.Send:
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. A new time can only be proposed with a response sent.")
+		case t.ent.Object()["allowNewTimeProposals"] == false:
+			return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. The organizer doesn't allow new time proposals.")
+		}
+		r.Proposed = slot
+	}
+	if err := c.m.Respond(t.ent, r); err != nil {
+		return inputError(err)
+	}
 	return c.answerEmpty(http.StatusAccepted, unlock)
 }

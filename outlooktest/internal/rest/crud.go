@@ -36,7 +36,7 @@ func (c *call) members(t *target) []Object {
 	if t.view != nil {
 		var objs []Object
 		for _, e := range c.m.List(t.set, func(e *store.Entity) bool { return t.view.Holds(e) }) {
-			objs = append(objs, store.ViewItems(e, t.view.Start, t.view.End, false)...)
+			objs = append(objs, c.m.ViewItems(e, t.view.Start, t.view.End, false)...)
 		}
 		slices.SortStableFunc(objs, func(a, b Object) int {
 			x, _ := datetime.Instant(a["start"])
@@ -255,6 +255,10 @@ func (c *call) create(t *target, unlock func()) *apiError {
 			}
 		}
 		e, err = c.m.CreateWithAttachments(t.set, parent, obj, atts, true)
+		if err == nil && t.set == "events" && store.IsMeeting(e) {
+			// Graph and v2.0 send the invitations as the meeting is made.
+			c.m.Invite(e, nil)
+		}
 	default:
 		if prop := store.FolderNameProp(t.set); prop != "" {
 			if name, ok := obj[prop].(string); ok && c.m.NameTaken(t.set, parent, name, nil) {
@@ -312,11 +316,26 @@ func (c *call) patch(t *target, unlock func()) *apiError {
 			return folderExists()
 		}
 	}
-	if err := c.m.Update(t.ent, obj); err != nil {
+	var before map[string]bool
+	if t.set == "events" {
+		before = store.AttendeesOf(t.ent)
+	}
+	ent := t.ent
+	if ent.Transient() {
+		// An occurrence changed becomes an exception to its series.
+		ex, err := c.m.UpdateOccurrence(ent, obj)
+		if err != nil {
+			return inputError(err)
+		}
+		ent = ex
+	} else if err := c.m.Update(ent, obj); err != nil {
 		return inputError(err)
 	}
+	if t.set == "events" {
+		c.m.UpdateMeeting(ent, obj, before)
+	}
 	opts := &query.Options{}
-	o := c.render(t.set, c.m.View(t.ent), opts)
+	o := c.render(t.set, c.m.View(ent), opts)
 	unlock()
 	o["@odata.context"] = c.contextURL(t, opts, "/$entity")
 	c.writeJSON(http.StatusOK, o)
@@ -330,7 +349,21 @@ func (c *call) del(t *target) *apiError {
 	if c.m.Distinguished(t.ent) {
 		return errorf(http.StatusBadRequest, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 	}
-	c.m.Delete(t.ent)
+	e := t.ent
+	if e.Set() == "events" {
+		// An organizer deleting a meeting cancels it for the attendees,
+		// as Graph documents; an occurrence leaves its series.
+		if org, _ := e.Object()["isOrganizer"].(bool); org {
+			c.m.CancelMeeting(e, "")
+		}
+		if e.Transient() || store.IsException(e) {
+			c.m.CancelOccurrence(e)
+			c.setHeaders()
+			c.w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+	}
+	c.m.Delete(e)
 	c.setHeaders()
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -313,19 +313,46 @@ func TestCalendarViewExpandsRecurrences(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("occurrences %v; want %v", got, tc.want)
 			}
-			if len(a.value()) > 0 {
+			if len(got) > 0 {
 				occ := a.value()[0].(map[string]any)["id"].(string)
-				if occ != single {
+				if occ == single {
+					occ = a.value()[1].(map[string]any)["id"].(string)
+				}
+				{
 					g := f.must(t, 200, "GET", "/me/events/"+occ, nil)
 					if g.body["seriesMasterId"] != id {
 						t.Errorf("GET occurrence: %s", g.raw)
 					}
-					f.must(t, 501, "PATCH", "/me/events/"+occ, Object{"subject": "x"})
+					// A changed occurrence is stored as an exception, under
+					// the occurrence's id.
+					p := f.must(t, 200, "PATCH", "/me/events/"+occ, Object{"subject": "x"})
+					if p.body["type"] != "exception" || p.body["id"] != occ || p.body["subject"] != "x" || p.body["originalStart"] == nil {
+						t.Errorf("PATCH occurrence: %s", p.raw)
+					}
 				}
 			}
-			inst := f.must(t, 200, "GET", "/me/events/"+id+"/instances?startDateTime="+tc.start+"T00:00:00Z&endDateTime="+tc.end+"T00:00:00Z", nil)
+			instances := "/me/events/" + id + "/instances?startDateTime=" + tc.start + "T00:00:00Z&endDateTime=" + tc.end + "T00:00:00Z"
+			inst := f.must(t, 200, "GET", instances, nil)
 			if len(inst.value()) != len(tc.want) {
 				t.Errorf("instances: %d; want %d", len(inst.value()), len(tc.want))
+			}
+			if len(inst.value()) > 0 {
+				first := inst.value()[0].(map[string]any)
+				if first["type"] != "exception" || first["subject"] != "x" {
+					t.Errorf("first instance after its change: %v", first)
+				}
+				// Deleting an occurrence cancels it: the series goes on
+				// without it.
+				last := inst.value()[len(inst.value())-1].(map[string]any)["id"].(string)
+				f.must(t, 204, "DELETE", "/me/events/"+last, nil)
+				if after := f.must(t, 200, "GET", instances, nil); len(after.value()) != len(tc.want)-1 {
+					t.Errorf("instances after deleting one: %d; want %d", len(after.value()), len(tc.want)-1)
+				}
+				f.must(t, 404, "GET", "/me/events/"+last, nil)
+				m, _ := f.mailbox().Get("events", id)
+				if c, _ := m["cancelledOccurrences"].([]any); len(c) != 1 {
+					t.Errorf("cancelledOccurrences = %v", m["cancelledOccurrences"])
+				}
 			}
 		})
 	}

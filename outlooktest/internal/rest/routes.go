@@ -168,6 +168,9 @@ func (c *call) navigate(segs []seg) (*target, *apiError) {
 	for _, s := range segs[1:] {
 		lname := strings.ToLower(s.name)
 		switch {
+		case strings.EqualFold(t.fn, "photo") && lname == "$value" && !s.hasKey:
+			t.fn = "photo/$value"
+			continue
 		case t.fn != "":
 			return nil, c.notImplemented()
 		case t.view != nil:
@@ -252,7 +255,8 @@ func (c *call) navigate(segs []seg) (*target, *apiError) {
 func (c *call) memberScope(kind members, container string) func(*store.Entity) bool {
 	switch kind {
 	case childrenOf:
-		return func(e *store.Entity) bool { return e.Parent() == container }
+		// A calendar's exceptions show in its views, not its lists.
+		return func(e *store.Entity) bool { return e.Parent() == container && !store.IsException(e) }
 	case visibleFolders:
 		return c.folderScope(container)
 	}
@@ -284,6 +288,7 @@ var actionRoutes = map[[2]string]func(c *call, t *target, name string, unlock fu
 	{"events", "forward"}:                       (*call).calendarAction,
 	{"events", "dismissreminder"}:               (*call).calendarAction,
 	{"events", "snoozereminder"}:                (*call).calendarAction,
+	{"calendars", "getschedule"}:                (*call).getSchedule,
 }
 
 // postOnly are the action names whose other methods answer 405, whatever
@@ -450,6 +455,8 @@ func (c *call) dispatch(t *target, unlock func()) *apiError {
 		return c.count(t, unlock)
 	case t.fn == "$value":
 		return c.rawValue(t, unlock)
+	case isPhotoPath(t):
+		return c.photo(t, unlock)
 	case t.fn != "":
 		return c.action(t, unlock)
 	case t.view != nil:
@@ -471,9 +478,6 @@ func (c *call) dispatch(t *target, unlock func()) *apiError {
 			return c.create(t, unlock)
 		}
 		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
-	}
-	if t.ent.Transient() && method != http.MethodGet {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: %s of a single occurrence (an exception to a series) is not implemented", method)
 	}
 	switch method {
 	case http.MethodGet:

@@ -1,12 +1,25 @@
 package store
 
-// Calendars: views over a time window, and occurrences of a series.
+// Calendars: views over a time window, occurrences of a series, and the
+// exceptions to a series.
+//
+// An occurrence is computed from its series master, not stored; changing
+// one (Update through UpdateOccurrence) stores an exception: an event of
+// type "exception" with the occurrence's id, seriesMasterId and
+// originalStart, in the master's calendar. Deleting or cancelling one
+// records it on the master (cancelledOccurrences, in Graph's
+// "OID.<master id>.<date>" form) and leaves a tombstone for change
+// tracking. Views show exceptions in place of the occurrences they
+// replace, and neither the occurrences nor the exceptions cancelled; lists
+// of a calendar's events show singles and masters only, as Graph's do.
 
 import (
+	"slices"
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/recurrence"
+	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 )
 
 // Window is a calendar view's time range over one calendar, or over one
@@ -20,9 +33,15 @@ type Window struct {
 // Holds reports whether e belongs to the calendar or series the view shows.
 func (w *Window) Holds(e *Entity) bool {
 	if w.Master != "" {
-		return e.id == w.Master
+		return e.id == w.Master || IsException(e) && e.obj["seriesMasterId"] == w.Master
 	}
 	return e.parent == w.Calendar
+}
+
+// IsException reports whether e is a stored exception to a series: shown
+// in views and instances, not in lists of events.
+func IsException(e *Entity) bool {
+	return e.set == "events" && e.obj["type"] == "exception"
 }
 
 // inWindow reports whether a single event overlaps the view's range.
@@ -36,13 +55,14 @@ func inWindow(ev Object, w *Window) bool {
 }
 
 // ViewItems returns what an event contributes to a calendar view of
-// [from, to): a single instance itself when it overlaps; a series master's
-// occurrences that overlap (recurrences expanded), preceded by the master
+// [from, to): a single instance or an exception itself when it overlaps; a
+// series master's occurrences that overlap (recurrences expanded), those
+// cancelled or replaced by an exception left out, preceded by the master
 // when withMaster is set and any occurrence does. Occurrences are fresh
 // objects; the others are shared with the store (read-only).
-func ViewItems(e *Entity, from, to time.Time, withMaster bool) []Object {
-	if r, _ := e.obj["recurrence"].(map[string]any); r != nil {
-		occ := recurrence.Expand(e.id, e.obj, from, to)
+func (m *Mailbox) ViewItems(e *Entity, from, to time.Time, withMaster bool) []Object {
+	if r, _ := e.obj["recurrence"].(map[string]any); r != nil && !IsException(e) {
+		occ := m.occurrences(e, from, to)
 		if withMaster && len(occ) > 0 {
 			return append([]Object{e.obj}, occ...)
 		}
@@ -54,22 +74,161 @@ func ViewItems(e *Entity, from, to time.Time, withMaster bool) []Object {
 	return nil
 }
 
+// occurrences expands a series master over [from, to), without the
+// occurrences cancelled or replaced by a stored exception.
+func (m *Mailbox) occurrences(master *Entity, from, to time.Time) []Object {
+	all := recurrence.Expand(master.id, master.obj, from, to)
+	out := all[:0]
+	for _, o := range all {
+		id, _ := o["id"].(string)
+		if m.skipped(master, id) {
+			continue
+		}
+		o["originalStart"] = originalStart(o)
+		out = append(out, o)
+	}
+	return out
+}
+
+// skipped reports whether the occurrence id of master is cancelled or
+// replaced by an exception.
+func (m *Mailbox) skipped(master *Entity, occID string) bool {
+	if _, ok := m.ents["events"][occID]; ok {
+		return true
+	}
+	return slices.Contains(cancelledList(master), cancelledKey(master.id, occID))
+}
+
+// originalStart is the instant an occurrence starts at in its series,
+// Graph's originalStart.
+func originalStart(occ Object) string {
+	t, _ := datetime.Instant(occ["start"])
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// cancelledKey is the cancelledOccurrences entry of an occurrence, Graph's
+// "OID.<master id>.<yyyy-mm-dd>".
+func cancelledKey(masterID, occID string) string {
+	_, day, ok := recurrence.ParseOccurrenceID(occID)
+	if !ok {
+		return ""
+	}
+	return "OID." + masterID + "." + day.Format("2006-01-02")
+}
+
+func cancelledList(master *Entity) []string {
+	var out []string
+	list, _ := master.obj["cancelledOccurrences"].([]any)
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Occurrence returns a transient entity for the occurrence id of a stored
-// series master, or nil. Occurrences are computed, not stored: they can be
-// read but not changed.
+// series master, or nil (also for one cancelled). Occurrences are computed,
+// not stored: UpdateOccurrence and CancelOccurrence change them.
 func (m *Mailbox) Occurrence(id string) *Entity {
 	mid, day, ok := recurrence.ParseOccurrenceID(id)
 	if !ok {
 		return nil
 	}
 	master := m.ents["events"][mid]
-	if master == nil {
+	if master == nil || IsException(master) {
 		return nil
 	}
-	for _, o := range recurrence.Expand(master.id, master.obj, day.Add(-48*time.Hour), day.Add(72*time.Hour)) {
+	for _, o := range m.occurrences(master, day.Add(-48*time.Hour), day.Add(72*time.Hour)) {
 		if o["id"] == id {
 			return &Entity{set: "events", id: id, obj: o, parent: master.parent, order: master.order, transient: true}
 		}
 	}
 	return nil
+}
+
+// Master returns the series master of an occurrence or exception, or nil.
+func (m *Mailbox) Master(e *Entity) *Entity {
+	id, _ := e.obj["seriesMasterId"].(string)
+	if id == "" {
+		return nil
+	}
+	return m.ents["events"][id]
+}
+
+// UpdateOccurrence applies a Graph-form patch to an occurrence, as Update
+// does to an entity: the occurrence becomes a stored exception (Apply's
+// type checks, no access rules). It returns the exception.
+func (m *Mailbox) UpdateOccurrence(occ *Entity, patch Object) (*Entity, error) {
+	if !occ.transient {
+		return occ, m.Update(occ, patch)
+	}
+	obj := schema.DeepCopy(occ.obj).(map[string]any)
+	for _, k := range []string{"@odata.etag", "changeKey", "createdDateTime", "lastModifiedDateTime", "recurrence", "webLink"} {
+		delete(obj, k)
+	}
+	obj["type"] = "exception"
+	ex, err := m.Create("events", occ.parent, obj, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Update(ex, patch); err != nil {
+		m.Purge(ex)
+		return nil, err
+	}
+	return ex, nil
+}
+
+// CancelOccurrence removes one occurrence (computed, or stored as an
+// exception) from its series: the master records it as cancelled, and
+// change tracking reports it removed.
+func (m *Mailbox) CancelOccurrence(occ *Entity) {
+	master := m.Master(occ)
+	if master == nil {
+		m.Purge(occ)
+		return
+	}
+	if !occ.transient {
+		m.Purge(occ)
+	} else {
+		m.seq++
+		m.tombs = append(m.tombs, tomb{seq: m.seq, set: "events", id: occ.id, parent: occ.parent})
+	}
+	key := cancelledKey(master.id, occ.id)
+	list := cancelledList(master)
+	if key == "" || slices.Contains(list, key) {
+		return
+	}
+	out := make([]any, 0, len(list)+1)
+	for _, s := range append(list, key) {
+		out = append(out, s)
+	}
+	m.Write(master, Object{"cancelledOccurrences": out})
+}
+
+// exceptionsOf returns the stored exceptions of a series master.
+func (m *Mailbox) exceptionsOf(master *Entity) []*Entity {
+	return m.List("events", func(e *Entity) bool { return IsException(e) && e.obj["seriesMasterId"] == master.id })
+}
+
+// OccurrenceOn returns the occurrence (or exception) of series master that
+// starts on the day another mailbox's occurrence id names, the same
+// occurrence of the same meeting in this mailbox; nil when there is none.
+func (m *Mailbox) OccurrenceOn(master *Entity, otherOccID string) *Entity {
+	_, day, ok := recurrence.ParseOccurrenceID(otherOccID)
+	if !ok {
+		return nil
+	}
+	id := recurrence.OccurrenceID(master.id, day)
+	if e := m.ents["events"][id]; e != nil {
+		return e
+	}
+	return m.Occurrence(id)
+}
+
+// IsOccurrenceID reports whether id names an occurrence of a series (an
+// exception's id is one).
+func IsOccurrenceID(id string) bool {
+	_, _, ok := recurrence.ParseOccurrenceID(id)
+	return ok
 }

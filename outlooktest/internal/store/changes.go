@@ -143,7 +143,7 @@ func (m *Mailbox) Changes(sc Scope, cur Cursor, match func(Object) bool) []Chang
 		switch {
 		case sc.View != nil:
 			if sc.View.Holds(e) {
-				items = ViewItems(e, sc.View.Start, sc.View.End, true)
+				items = m.ViewItems(e, sc.View.Start, sc.View.End, true)
 			}
 		case sc.Member(e):
 			items = []Object{e.obj}

@@ -284,7 +284,11 @@ func (m *Mailbox) AddAttachment(itemID string, obj Object, fromClient bool) (*En
 		item = m.ents["events"][itemID]
 	}
 	if item == nil {
-		return nil, badInput("ErrorItemNotFound", "no message or event %q", itemID)
+		// A contact holds its photo as an attachment (SetPhoto).
+		item = m.ents["contacts"][itemID]
+	}
+	if item == nil {
+		return nil, badInput("ErrorItemNotFound", "no message, event or contact %q", itemID)
 	}
 	var size float64
 	t, _ := obj["@odata.type"].(string)
@@ -324,7 +328,9 @@ func (m *Mailbox) AddAttachment(itemID string, obj Object, fromClient bool) (*En
 		return nil, err
 	}
 	e.obj["size"] = size
-	m.refreshHasAttachments(item)
+	if item.set != "contacts" {
+		m.refreshHasAttachments(item)
+	}
 	m.stamp(item)
 	return e, nil
 }
@@ -414,6 +420,9 @@ func (m *Mailbox) Purge(e *Entity) {
 			}
 		}
 	}
+	if e.set == "events" && !IsException(e) {
+		children = append(children, m.exceptionsOf(e)...)
+	}
 	for _, c := range children {
 		m.Purge(c)
 	}
@@ -429,6 +438,8 @@ func (m *Mailbox) Purge(e *Entity) {
 			m.stamp(item)
 		} else if item := m.ents["events"][e.parent]; item != nil {
 			m.refreshHasAttachments(item)
+			m.stamp(item)
+		} else if item := m.ents["contacts"][e.parent]; item != nil {
 			m.stamp(item)
 		}
 	}
