@@ -31,9 +31,6 @@ func addressOf(v any) string {
 	return a
 }
 
-// organizerAddress is the address of an event's organizer.
-func organizerAddress(e *Entity) string { return addressOf(e.obj["organizer"]) }
-
 // attendeeAddresses lists the attendees of an event by lower-cased address.
 func attendeeAddresses(obj Object) map[string]bool {
 	out := map[string]bool{}
