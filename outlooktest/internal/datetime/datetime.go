@@ -27,23 +27,55 @@ func Parse(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not an ISO 8601 date-time: %q", s)
 }
 
-// windowsZones maps the Windows zone names tests meet most to IANA names.
-// Others (and IANA names) go through time.LoadLocation.
-var windowsZones = map[string]string{
-	"utc":                            "UTC",
-	"pacific standard time":          "America/Los_Angeles",
-	"mountain standard time":         "America/Denver",
-	"central standard time":          "America/Chicago",
-	"eastern standard time":          "America/New_York",
-	"gmt standard time":              "Europe/London",
-	"w. europe standard time":        "Europe/Berlin",
-	"romance standard time":          "Europe/Paris",
-	"central europe standard time":   "Europe/Budapest",
-	"tokyo standard time":            "Asia/Tokyo",
-	"india standard time":            "Asia/Kolkata",
-	"china standard time":            "Asia/Shanghai",
-	"aus eastern standard time":      "Australia/Sydney",
-	"e. south america standard time": "America/Sao_Paulo",
+// windowsZoneList pairs the Windows zone names tests meet most with the
+// IANA zone CLDR maps each to. Others (and IANA names) go through
+// time.LoadLocation.
+var windowsZoneList = [][2]string{
+	{"UTC", "UTC"},
+	{"Pacific Standard Time", "America/Los_Angeles"},
+	{"Mountain Standard Time", "America/Denver"},
+	{"Central Standard Time", "America/Chicago"},
+	{"Eastern Standard Time", "America/New_York"},
+	{"GMT Standard Time", "Europe/London"},
+	{"W. Europe Standard Time", "Europe/Berlin"},
+	{"Romance Standard Time", "Europe/Paris"},
+	{"Central Europe Standard Time", "Europe/Budapest"},
+	{"Central European Standard Time", "Europe/Warsaw"},
+	{"E. Europe Standard Time", "Europe/Chisinau"},
+	{"FLE Standard Time", "Europe/Kiev"},
+	{"Russian Standard Time", "Europe/Moscow"},
+	{"Tokyo Standard Time", "Asia/Tokyo"},
+	{"India Standard Time", "Asia/Kolkata"},
+	{"China Standard Time", "Asia/Shanghai"},
+	{"Singapore Standard Time", "Asia/Singapore"},
+	{"AUS Eastern Standard Time", "Australia/Sydney"},
+	{"New Zealand Standard Time", "Pacific/Auckland"},
+	{"E. South America Standard Time", "America/Sao_Paulo"},
+	{"Hawaiian Standard Time", "Pacific/Honolulu"},
+	{"Alaskan Standard Time", "America/Anchorage"},
+}
+
+// windowsZones maps lower-cased Windows names to IANA names, and
+// windowsNames IANA names to Windows names.
+var windowsZones, windowsNames = func() (map[string]string, map[string]string) {
+	z, n := map[string]string{}, map[string]string{}
+	for _, p := range windowsZoneList {
+		z[strings.ToLower(p[0])] = p[1]
+		n[p[1]] = p[0]
+		n[strings.ToLower(p[0])] = p[0]
+	}
+	n["Etc/UTC"], n["GMT"] = "UTC", "UTC"
+	return z, n
+}()
+
+// WindowsName returns the Windows name of a zone given by its IANA or
+// Windows name, as EWS names zones; false for a zone it does not know.
+func WindowsName(name string) (string, bool) {
+	if w, ok := windowsNames[name]; ok {
+		return w, true
+	}
+	w, ok := windowsNames[strings.ToLower(name)]
+	return w, ok
 }
 
 // LoadZone returns the location of a zone name, IANA or Windows.

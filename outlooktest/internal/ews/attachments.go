@@ -64,7 +64,8 @@ func writeAttachmentProps(w *writer, o Object, kind string) {
 	inline, _ := o["isInline"].(bool)
 	w.leaf("t:IsInline", boolText(inline))
 	if kind == "FileAttachment" {
-		w.leaf("t:IsContactPhoto", "false")
+		photo, _ := o["isContactPhoto"].(bool)
+		w.leaf("t:IsContactPhoto", boolText(photo))
 	}
 }
 
@@ -115,7 +116,7 @@ func (c *call) readAttachment(e *elem) (Object, *respErr, *fault) {
 		}
 		if photo := e.t("IsContactPhoto"); photo != nil {
 			if b, _ := parseBool(photo.text); b {
-				return nil, errf("ErrorInvalidOperation", "outlooktest: contact photos are not served over EWS yet"), nil
+				o["isContactPhoto"] = true
 			}
 		}
 		return o, nil, nil
@@ -169,7 +170,10 @@ func (c *call) createAttachment(op *elem, w *writer) *fault {
 	if parent == nil || atts == nil {
 		return schemaFault(op.line, op.col, "CreateAttachment needs a ParentItemId and Attachments.")
 	}
-	m, item, perr := c.item(&elem{space: nsTypes, local: "ItemId", attrs: parent.attrs})
+	m, item, perr := c.anyItem(&elem{space: nsTypes, local: "ItemId", attrs: parent.attrs})
+	if perr == nil && item.Transient() {
+		perr = errf("ErrorInvalidOperation", "Attachments go on a series or an exception, not on an occurrence.")
+	}
 	var results []result
 	for _, a := range atts.kids {
 		if perr != nil {
@@ -184,7 +188,20 @@ func (c *call) createAttachment(op *elem, w *writer) *fault {
 			results = append(results, result{err: rerr})
 			continue
 		}
-		ae, err := m.AddAttachment(item.ID(), o, true)
+		var ae *store.Entity
+		var err error
+		if photo, _ := o["isContactPhoto"].(bool); photo {
+			// A contact's photo replaces the one it had.
+			if item.Set() != "contacts" {
+				err = &store.InputError{Code: "ErrorInvalidOperation", Message: "Only contacts have photos."}
+			} else {
+				cb, _ := o["contentBytes"].(string)
+				raw, _ := base64.StdEncoding.DecodeString(cb)
+				ae, err = m.SetPhoto(item, raw)
+			}
+		} else {
+			ae, err = m.AddAttachment(item.ID(), o, true)
+		}
 		if err != nil {
 			results = append(results, result{err: inputErr(err)})
 			continue
@@ -222,8 +239,10 @@ func (c *call) attachment(e *elem) (*store.Mailbox, *store.Entity, *store.Entity
 		return nil, nil, nil, err
 	}
 	root := m.Lookup("messages", a.Parent())
-	if root == nil {
-		root = m.Lookup("events", a.Parent())
+	for _, set := range []string{"events", "contacts"} {
+		if root == nil {
+			root = m.Lookup(set, a.Parent())
+		}
 	}
 	return m, a, root, nil
 }

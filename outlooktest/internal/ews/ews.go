@@ -125,6 +125,9 @@ type call struct {
 	version string // RequestServerVersion, or the default
 	op      string // the operation: the body element's local name
 
+	// tzContext is the Windows id of the request's TimeZoneContext, ""
+	// for none (UTC).
+	tzContext string
 	// The mailbox the request acts on by default (the impersonated user's,
 	// or the caller's own), "" when the caller has none.
 	self    string
@@ -236,6 +239,11 @@ func (c *call) serve(data []byte) ([]byte, *fault) {
 		}
 		c.version = ver
 	}
+	if tzc := header.t("TimeZoneContext"); tzc != nil {
+		if d := tzc.t("TimeZoneDefinition"); d != nil {
+			c.tzContext, _ = d.attr("Id")
+		}
+	}
 	if opElem.space != nsMessages {
 		return nil, schemaFault(opElem.line, opElem.col, fmt.Sprintf("The element '%s' in namespace '%s' is not an EWS operation.", opElem.local, opElem.space))
 	}
@@ -248,7 +256,7 @@ func (c *call) serve(data []byte) ([]byte, *fault) {
 		return nil, schemaFault(opElem.line, opElem.col, fmt.Sprintf("The element '%s' in namespace '%s' is not an EWS operation.", opElem.local, nsMessages))
 	}
 	if what := laterPart(opElem); what != "" {
-		return nil, notImplemented(c.op + " with " + what + ": calendar items, contacts and tasks are not served over EWS yet")
+		return nil, notImplemented(c.op + " with " + what + ": tasks, distribution lists, posts and search folders are not served over EWS")
 	}
 	if f := c.resolveSelf(header.t("ExchangeImpersonation")); f != nil {
 		return nil, f
@@ -263,16 +271,13 @@ func (c *call) serve(data []byte) ([]byte, *fault) {
 	return envelope(w.b.Bytes()), nil
 }
 
-// issue11Elements are the parts of requests about calendar items,
-// contacts, tasks and search folders, which the fake does not serve over
-// EWS yet.
+// issue11Elements are the parts of requests about tasks, distribution
+// lists, posts, search folders and meeting messages written by a client,
+// which the fake does not serve over EWS.
 var issue11Elements = map[string]bool{
-	"CalendarItem": true, "Contact": true, "Task": true, "DistributionList": true, "PostItem": true,
-	"CalendarView": true, "ContactsView": true, "OccurrenceItemId": true, "RecurringMasterItemId": true,
-	"RecurringMasterItemIdRanges": true, "AcceptItem": true, "TentativelyAcceptItem": true, "DeclineItem": true,
-	"CancelCalendarItem": true, "RemoveItem": true, "MeetingRequest": true, "MeetingResponse": true,
-	"MeetingCancellation": true, "ProposeNewTime": true, "SearchFolder": true, "CalendarFolder": true,
-	"ContactsFolder": true, "TasksFolder": true, "PostReplyItem": true,
+	"Task": true, "DistributionList": true, "PostItem": true, "RecurringMasterItemIdRanges": true, "RemoveItem": true,
+	"MeetingRequest": true, "MeetingResponse": true, "MeetingCancellation": true, "SearchFolder": true,
+	"TasksFolder": true, "PostReplyItem": true,
 }
 
 // laterPart names the first part of an operation that the fake's EWS
@@ -284,8 +289,7 @@ func laterPart(e *elem) string {
 				return k.local
 			}
 			if k.local == "DistinguishedFolderId" {
-				switch id, _ := k.attr("Id"); id {
-				case "calendar", "contacts", "tasks":
+				if id, _ := k.attr("Id"); id == "tasks" {
 					if e.local == "ParentFolderIds" || e.local == "SyncFolderId" || e.local == "SavedItemFolderId" || e.local == "ParentFolderId" {
 						return "the " + id + " folder"
 					}
@@ -536,30 +540,33 @@ var operations map[string]func(c *call, op *elem, w *writer) *fault
 
 func init() {
 	operations = map[string]func(c *call, op *elem, w *writer) *fault{
-		"FindItem":                  (*call).findItem,
-		"GetItem":                   (*call).getItem,
-		"CreateItem":                (*call).createItem,
-		"UpdateItem":                (*call).updateItem,
-		"DeleteItem":                (*call).deleteItem,
-		"MoveItem":                  (*call).moveOrCopyItem,
-		"CopyItem":                  (*call).moveOrCopyItem,
-		"SendItem":                  (*call).sendItem,
-		"FindFolder":                (*call).findFolder,
-		"GetFolder":                 (*call).getFolder,
-		"CreateFolder":              (*call).createFolder,
-		"UpdateFolder":              (*call).updateFolder,
-		"DeleteFolder":              (*call).deleteFolder,
-		"MoveFolder":                (*call).moveOrCopyFolder,
-		"CopyFolder":                (*call).moveOrCopyFolder,
-		"CreateAttachment":          (*call).createAttachment,
-		"GetAttachment":             (*call).getAttachment,
-		"DeleteAttachment":          (*call).deleteAttachment,
-		"SyncFolderItems":           (*call).syncFolderItems,
-		"SyncFolderHierarchy":       (*call).syncFolderHierarchy,
-		"GetUserOofSettingsRequest": (*call).getOof,
-		"SetUserOofSettingsRequest": (*call).setOof,
-		"GetInboxRules":             (*call).getInboxRules,
-		"UpdateInboxRules":          (*call).updateInboxRules,
+		"FindItem":                   (*call).findItem,
+		"GetItem":                    (*call).getItem,
+		"CreateItem":                 (*call).createItem,
+		"UpdateItem":                 (*call).updateItem,
+		"DeleteItem":                 (*call).deleteItem,
+		"MoveItem":                   (*call).moveOrCopyItem,
+		"CopyItem":                   (*call).moveOrCopyItem,
+		"SendItem":                   (*call).sendItem,
+		"FindFolder":                 (*call).findFolder,
+		"GetFolder":                  (*call).getFolder,
+		"CreateFolder":               (*call).createFolder,
+		"UpdateFolder":               (*call).updateFolder,
+		"DeleteFolder":               (*call).deleteFolder,
+		"MoveFolder":                 (*call).moveOrCopyFolder,
+		"CopyFolder":                 (*call).moveOrCopyFolder,
+		"CreateAttachment":           (*call).createAttachment,
+		"GetAttachment":              (*call).getAttachment,
+		"DeleteAttachment":           (*call).deleteAttachment,
+		"SyncFolderItems":            (*call).syncFolderItems,
+		"SyncFolderHierarchy":        (*call).syncFolderHierarchy,
+		"GetUserOofSettingsRequest":  (*call).getOof,
+		"SetUserOofSettingsRequest":  (*call).setOof,
+		"GetInboxRules":              (*call).getInboxRules,
+		"UpdateInboxRules":           (*call).updateInboxRules,
+		"GetReminders":               (*call).getReminders,
+		"PerformReminderAction":      (*call).performReminderAction,
+		"GetUserAvailabilityRequest": (*call).getUserAvailability,
 	}
 }
 

@@ -91,6 +91,20 @@ func (f *fixture) seed(addr string, obj Object) string {
 	return id
 }
 
+// seedIn adds an entity of a collection other than messages (events,
+// contacts) to a mailbox, and returns its id.
+func (f *fixture) seedIn(addr, collection string, obj Object) string {
+	f.t.Helper()
+	m, _ := f.st.Mailbox(addr)
+	f.st.Lock()
+	defer f.st.Unlock()
+	id, err := m.Seed(collection, obj)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
 // post sends a SOAP request and returns the status and the parsed answer.
 func (f *fixture) post(body string) (int, *elem, string) {
 	f.t.Helper()

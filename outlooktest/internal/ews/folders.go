@@ -3,9 +3,8 @@ package ews
 // Folders: the folder properties and the folder operations (FindFolder,
 // GetFolder, CreateFolder, UpdateFolder, DeleteFolder, MoveFolder,
 // CopyFolder). The hierarchy EWS shows is the store's mail folders, with
-// the default calendar and the contact folders beside them (read only
-// here: calendars and contacts are not served over EWS yet), and the
-// mailbox's root above msgfolderroot.
+// the calendars and the contact folders beside them, and the mailbox's
+// root above msgfolderroot.
 
 import (
 	"strconv"
@@ -569,6 +568,9 @@ func (c *call) createFolder(op *elem, w *writer) *fault {
 	if parentEl == nil || len(parentEl.kids) != 1 || list == nil {
 		return schemaFault(op.line, op.col, "The element 'CreateFolder' has incomplete content: ParentFolderId and Folders are required.")
 	}
+	if c.wantsSpecialFolders(op) {
+		return c.createSpecialFolders(op, w)
+	}
 	for _, k := range list.kids {
 		if k.local != "Folder" {
 			if k.space == nsTypes {
@@ -650,12 +652,16 @@ func (c *call) updateFolder(op *elem, w *writer) *fault {
 		if f != nil {
 			return f
 		}
-		if ferr == nil && fo.set != "mailFolders" {
-			if fo.e == nil {
-				ferr = errf("ErrorAccessDenied", "Access is denied. Check credentials and try again.")
-			} else {
-				return notImplemented("UpdateFolder of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
+		if ferr == nil && isSpecialFolder(fo.e) {
+			r, f := c.updateSpecialFolder(ch, fo)
+			if f != nil {
+				return f
 			}
+			results = append(results, r)
+			continue
+		}
+		if ferr == nil && fo.set != "mailFolders" {
+			ferr = errf("ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		}
 		if ferr != nil {
 			results = append(results, result{err: ferr})
@@ -760,8 +766,10 @@ func (c *call) deleteFolder(op *elem, w *writer) *fault {
 		case ferr != nil:
 		case fo.e == nil || fo.m.Distinguished(fo.e):
 			ferr = errf("ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
-		case fo.set != "mailFolders":
-			return notImplemented("DeleteFolder of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
+		case isSpecialFolder(fo.e):
+			fo.m.Purge(fo.e)
+			results = append(results, result{})
+			continue
 		}
 		if ferr != nil {
 			results = append(results, result{err: ferr})

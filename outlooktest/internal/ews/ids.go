@@ -105,7 +105,7 @@ func (c *call) item(idElem *elem) (*store.Mailbox, *store.Entity, *respErr) {
 	if !idElem.is(nsTypes, "ItemId") {
 		switch idElem.local {
 		case "OccurrenceItemId", "RecurringMasterItemId", "RecurringMasterItemIdRanges":
-			return nil, nil, errf("ErrorInvalidOperation", "outlooktest: calendar occurrence ids are not served over EWS yet")
+			return nil, nil, errf("ErrorInvalidOperation", "The operation is not valid for a calendar item.")
 		}
 		return nil, nil, errf("ErrorInvalidIdMalformed", "Id is malformed.")
 	}
@@ -117,7 +117,7 @@ func (c *call) item(idElem *elem) (*store.Mailbox, *store.Entity, *respErr) {
 	if e == nil {
 		for _, set := range []string{"events", "contacts"} {
 			if _, other := c.h.st.Holder(set, storeID(id)); other != nil {
-				return nil, nil, errf("ErrorInvalidOperation", "outlooktest: "+map[string]string{"events": "calendar items", "contacts": "contacts"}[set]+" are not served over EWS yet")
+				return nil, nil, errf("ErrorInvalidOperation", "The operation is not valid for a "+map[string]string{"events": "calendar item", "contacts": "contact"}[set]+".")
 			}
 		}
 		return nil, nil, notFound(id, false)

@@ -39,6 +39,7 @@ type setCtx struct {
 	atts   []Object // attachments of a new message
 	memos  map[memoKey]string
 	create bool
+	pend   *calPending // a calendar item's times, zones and attendees
 }
 
 // memoKey names what the EWS front end keeps with an entity that the

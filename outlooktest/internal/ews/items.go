@@ -63,6 +63,9 @@ type itemShape struct {
 	ext   []extProp
 	mime  bool
 	body  string // Best, HTML or Text
+	// uris are the FieldURIs AdditionalProperties names, for the kinds of
+	// item whose properties are not messages' (calendar items, contacts).
+	uris map[string]bool
 }
 
 // validPrefixes are the FieldURI prefixes of the schema; the fake knows
@@ -124,6 +127,10 @@ func (c *call) additionalItemProps(ap *elem, sh *itemShape) *fault {
 			if known && p != nil {
 				sh.extra[p] = true
 			}
+			if sh.uris == nil {
+				sh.uris = map[string]bool{}
+			}
+			sh.uris[uri] = true
 			if uri == "item:MimeContent" {
 				sh.mime = true
 			}
@@ -134,7 +141,15 @@ func (c *call) additionalItemProps(ap *elem, sh *itemShape) *fault {
 			}
 			sh.ext = append(sh.ext, xp)
 		case k.is(nsTypes, "IndexedFieldURI"):
-			// Indexed properties belong to contacts: a message has none.
+			// Indexed properties belong to contacts, which show the whole
+			// dictionary the entry is in.
+			uri, _ := k.attr("FieldURI")
+			if d := contactDictionaries[uri]; d != "" {
+				if sh.uris == nil {
+					sh.uris = map[string]bool{}
+				}
+				sh.uris[d] = true
+			}
 		default:
 			return schemaFault(k.line, k.col, "The element '"+k.local+"' is not a property path.")
 		}
@@ -174,7 +189,7 @@ func (sh *itemShape) includes(p *prop, find bool) bool {
 		return true
 	case p.name == "MimeContent":
 		return sh.mime
-	case sh.extra[p]:
+	case sh.extra[p], sh.uris[p.uri]:
 		return true
 	case sh.base == "Default":
 		return p.def
@@ -400,9 +415,16 @@ func (c *call) findItem(op *elem, w *writer) *fault {
 	if f != nil {
 		return f
 	}
-	for _, v := range []string{"CalendarView", "ContactsView", "SeekToConditionPageItemView"} {
+	if k := c.parentsKind(op); k != nil {
+		return c.findKindItems(op, w, sh, k)
+	}
+	if op.m("CalendarView") != nil {
+		c.respond(w, []result{{err: errf("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")}})
+		return nil
+	}
+	for _, v := range []string{"ContactsView", "SeekToConditionPageItemView"} {
 		if op.m(v) != nil {
-			return notImplemented("FindItem with " + v + ": calendar and contacts views are not served over EWS yet")
+			return notImplemented("FindItem with " + v)
 		}
 	}
 	pg, f := parsePaging(op.m("IndexedPageItemView"), op.m("FractionalPageItemView"))
@@ -455,9 +477,6 @@ func (c *call) findItem(op *elem, w *writer) *fault {
 		}
 		mf, ferr := fo.mailFolder()
 		if ferr != nil {
-			if fo.set != "mailFolders" && fo.e != nil {
-				return notImplemented("FindItem in a calendar or contacts folder: calendars and contacts are not served over EWS yet")
-			}
 			results = append(results, result{err: ferr})
 			continue
 		}
@@ -620,14 +639,14 @@ func (c *call) getItem(op *elem, w *writer) *fault {
 	}
 	var results []result
 	for _, idElem := range list.kids {
-		m, e, rerr := c.item(idElem)
+		m, e, rerr := c.anyItem(idElem)
 		if rerr != nil {
 			results = append(results, result{err: rerr})
 			continue
 		}
 		results = append(results, result{write: func(w *writer) {
 			w.open("m:Items")
-			c.writeMessage(w, m, e, sh, false)
+			c.writeItem(w, m, e, sh, false)
 			w.close("m:Items")
 		}})
 	}
@@ -832,7 +851,8 @@ func (c *call) createItem(op *elem, w *writer) *fault {
 	}
 	for _, it := range items.kids {
 		switch it.local {
-		case "Message", "Item", "ReplyToItem", "ReplyAllToItem", "ForwardItem":
+		case "Message", "Item", "ReplyToItem", "ReplyAllToItem", "ForwardItem", "CalendarItem", "Contact",
+			"AcceptItem", "TentativelyAcceptItem", "DeclineItem", "CancelCalendarItem":
 		case "SuppressReadReceipt", "AcceptSharingInvitation":
 			return notImplemented("CreateItem of " + it.local)
 		default:
@@ -860,11 +880,23 @@ func (c *call) createItem(op *elem, w *writer) *fault {
 	}
 	var results []result
 	for _, it := range items.kids {
-		if !hasDisposition {
-			results = append(results, result{err: errf("ErrorMessageDispositionRequired", "MessageDisposition attribute is required.")})
-			continue
+		var r result
+		var f *fault
+		switch {
+		case it.local == "CalendarItem" || it.local == "Contact":
+			// Items that are not messages need no MessageDisposition.
+			r, f = c.createKindItem(op, it, saveIn)
+		case !hasDisposition:
+			r = result{err: errf("ErrorMessageDispositionRequired", "MessageDisposition attribute is required.")}
+		case it.local == "AcceptItem" || it.local == "TentativelyAcceptItem" || it.local == "DeclineItem":
+			r, f = c.respondToMeeting(it, disposition)
+		case it.local == "CancelCalendarItem":
+			r, f = c.cancelMeeting(it, disposition)
+		case it.local == "ForwardItem" && c.isCalendarRef(it):
+			r, f = c.forwardMeeting(it)
+		default:
+			r, f = c.createOne(it, disposition, saveIn)
 		}
-		r, f := c.createOne(it, disposition, saveIn)
 		if f != nil {
 			return f
 		}
@@ -1074,6 +1106,17 @@ func (c *call) updateItem(op *elem, w *writer) *fault {
 	}
 	var results []result
 	for _, ch := range changes.all(nsTypes, "ItemChange") {
+		if len(ch.kids) > 0 {
+			if m, e, rerr := c.anyItem(ch.kids[0]); rerr == nil && e.Set() != "messages" {
+				// Calendar items and contacts need no MessageDisposition.
+				r, f := c.updateKindOne(ch, resolution, op, m, e)
+				if f != nil {
+					return f
+				}
+				results = append(results, r)
+				continue
+			}
+		}
 		if !hasDisposition {
 			results = append(results, result{err: errf("ErrorMessageDispositionRequired", "MessageDisposition attribute is required.")})
 			continue
@@ -1282,9 +1325,13 @@ func (c *call) deleteItem(op *elem, w *writer) *fault {
 	}
 	var results []result
 	for _, idElem := range list.kids {
-		m, e, rerr := c.item(idElem)
+		m, e, rerr := c.anyItem(idElem)
 		if rerr != nil {
 			results = append(results, result{err: rerr})
+			continue
+		}
+		if e.Set() != "messages" {
+			results = append(results, result{err: c.deleteKindItem(op, m, e)})
 			continue
 		}
 		switch dt {

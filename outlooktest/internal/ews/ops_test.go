@@ -337,8 +337,11 @@ func TestCreateAndSend(t *testing.T) {
 	if status, code := f.faultCode("", `<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:Message><t:ToRecipients/><t:Subject>x</t:Subject></t:Message></m:Items></m:CreateItem>`); status != 500 || code != "ErrorSchemaValidation" {
 		t.Errorf("elements out of order: %d %s; want a schema fault", status, code)
 	}
-	if status, _ := f.faultCode("", `<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:CalendarItem><t:Subject>x</t:Subject></t:CalendarItem></m:Items></m:CreateItem>`); status != 501 {
-		t.Errorf("calendar item: %d; want 501", status)
+	if got := f.code(`<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:CalendarItem><t:Subject>x</t:Subject></t:CalendarItem></m:Items></m:CreateItem>`); got != "ErrorSendMeetingInvitationsRequired" {
+		t.Errorf("calendar item without SendMeetingInvitations: %s", got)
+	}
+	if status, _ := f.faultCode("", `<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:Task><t:Subject>x</t:Subject></t:Task></m:Items></m:CreateItem>`); status != 501 {
+		t.Errorf("task: %d; want 501", status)
 	}
 
 	// Deletion: soft to Recoverable Items, move to Deleted Items, hard.

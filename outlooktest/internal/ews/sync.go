@@ -76,9 +76,14 @@ func (c *call) syncFolderItems(op *elem, w *writer) *fault {
 		rerr = errf("ErrorSyncFolderNotFound", "The folder to synchronize could not be found.")
 	}
 	var mf *store.Entity
+	set := "messages"
 	if rerr == nil {
-		if mf, rerr = fo.mailFolder(); rerr != nil && fo.e != nil && fo.set != "mailFolders" {
-			return notImplemented("SyncFolderItems of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
+		if isSpecialFolder(fo.e) {
+			// Calendar items and contacts; a calendar's exceptions are
+			// changes of their series.
+			mf, set = fo.e, map[string]string{"calendars": "events", "contactFolders": "contacts"}[fo.set]
+		} else {
+			mf, rerr = fo.mailFolder()
 		}
 	}
 	if rerr != nil {
@@ -100,12 +105,31 @@ func (c *call) syncFolderItems(op *elem, w *writer) *fault {
 		c.respond(w, []result{{err: serr}})
 		return nil
 	}
-	scope := store.Scope{Key: key, Set: "messages", Parent: folderID, Member: func(e *store.Entity) bool { return e.Parent() == folderID }}
+	scope := store.Scope{Key: key, Set: set, Parent: folderID, Member: func(e *store.Entity) bool { return e.Parent() == folderID }}
 	var page []store.Change
 	done := true
+	listed := map[string]bool{}
 	for _, ch := range m.Changes(scope, cur, nil) {
 		if !ch.After(cur) {
 			continue
+		}
+		if set == "events" {
+			if ch.Entity != nil && store.IsException(ch.Entity) {
+				master := m.Master(ch.Entity)
+				if master == nil {
+					continue
+				}
+				ch.Entity, ch.Created = master, false
+			}
+			if ch.Entity == nil && store.IsOccurrenceID(ch.Removed) {
+				continue // an occurrence cancelled: its series changed
+			}
+			if ch.Entity != nil {
+				if listed[ch.Entity.ID()] {
+					continue
+				}
+				listed[ch.Entity.ID()] = true
+			}
 		}
 		if len(page) == n {
 			done = false
@@ -137,8 +161,12 @@ func (c *call) syncFolderItems(op *elem, w *writer) *fault {
 			case ignore[ch.Entity.ID()]:
 			case ch.Created || cur.Initial:
 				w.open("t:Create")
-				c.writeMessage(w, m, ch.Entity, sh, true)
+				c.writeItem(w, m, ch.Entity, sh, true)
 				w.close("t:Create")
+			case set != "messages":
+				w.open("t:Update")
+				c.writeItem(w, m, ch.Entity, sh, true)
+				w.close("t:Update")
 			case onlyRead(ch.Entity, cur.Since):
 				w.open("t:ReadFlagChange")
 				w.empty("t:ItemId", "Id", ewsID(ch.Entity.ID()), "ChangeKey", changeKey(ch.Entity))

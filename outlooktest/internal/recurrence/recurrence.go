@@ -2,32 +2,56 @@
 // patternedRecurrence, in Graph form) into its occurrences, as calendar
 // views, instances and change tracking of a view show them. Patterns: daily,
 // weekly, absolute and relative monthly and yearly; ranges: endDate,
-// numbered, noEnd. Exceptions and cancelled occurrences are not modelled:
-// occurrences are computed from the master and are read-only.
+// numbered, noEnd. Occurrences are computed from the master; the store
+// keeps the exceptions and cancelled occurrences of a series, and takes
+// them out of what Expand gives.
 package recurrence
 
 import (
+	"encoding/base64"
 	"strings"
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 )
 
-// occSep joins a series master's id and an occurrence's date in the id of
-// the occurrence, so that occurrences, which the store does not keep, have
-// stable ids a client can read back.
+// Occurrence ids. Occurrences are not stored, so their ids are made from
+// their series master's id and their day: as Exchange's are, standard
+// base64 of the master's id bytes followed by a marker and the date
+// (written in the REST alphabet, as the store keeps ids), so that an
+// occurrence id is an Exchange id to clients of every protocol. A master
+// whose id is not base64 (a test may seed any id) gets "<id>_OCC<date>".
+
+// occMarker follows a master's id bytes in an occurrence id.
+const occMarker = "\x00OCC"
+
+// occSep joins a master id that is not base64 and an occurrence's date.
 const occSep = "_OCC"
 
 // OccurrenceID is the id of the occurrence of series master starting on day
 // (in the master's zone).
 func OccurrenceID(master string, day time.Time) string {
-	return master + occSep + day.Format("20060102")
+	raw, err := base64.StdEncoding.DecodeString(ids.EWSFromREST(master))
+	if err != nil || len(raw) == 0 || ids.EWSToREST(base64.StdEncoding.EncodeToString(raw)) != master {
+		return master + occSep + day.Format("20060102")
+	}
+	raw = append(raw, occMarker+day.Format("20060102")...)
+	return ids.EWSToREST(base64.StdEncoding.EncodeToString(raw))
 }
 
 // ParseOccurrenceID splits the id of an occurrence into its master's id and
 // its day; ok is false for an id that is not an occurrence's.
 func ParseOccurrenceID(id string) (master string, day time.Time, ok bool) {
+	if raw, err := base64.StdEncoding.DecodeString(ids.EWSFromREST(id)); err == nil && len(raw) > len(occMarker)+8 {
+		n := len(raw) - 8
+		if string(raw[n-len(occMarker):n]) == occMarker {
+			if day, err := time.Parse("20060102", string(raw[n:])); err == nil {
+				return ids.EWSToREST(base64.StdEncoding.EncodeToString(raw[:n-len(occMarker)])), day, true
+			}
+		}
+	}
 	i := strings.LastIndex(id, occSep)
 	if i < 0 {
 		return "", time.Time{}, false
@@ -42,7 +66,7 @@ func ParseOccurrenceID(id string) (master string, day time.Time, ok bool) {
 // Expand returns the occurrences of a series master overlapping
 // [from, to). Patterns: daily, weekly, absolute and relative monthly and
 // yearly; ranges: endDate, numbered, noEnd. Exceptions and cancelled
-// occurrences are not modelled.
+// occurrences are the store's to take out.
 func Expand(id string, master schema.Object, from, to time.Time) []schema.Object {
 	starts, dur, loc := occurrenceStarts(master, from, to)
 	out := make([]schema.Object, 0, len(starts))

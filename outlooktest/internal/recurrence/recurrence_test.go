@@ -1,10 +1,12 @@
 package recurrence
 
 import (
+	"encoding/base64"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 )
 
@@ -80,5 +82,22 @@ func TestParseOccurrenceID(t *testing.T) {
 	day := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
 	if m, d, ok := ParseOccurrenceID(OccurrenceID("A_OCC_B", day)); !ok || m != "A_OCC_B" || !d.Equal(day) {
 		t.Errorf("round trip: %q %v %v", m, d, ok)
+	}
+}
+
+// An occurrence of a master with an Exchange id has an Exchange id too:
+// standard base64 once the REST alphabet is undone, so EWS clients take it.
+func TestOccurrenceIDIsBase64(t *testing.T) {
+	day := time.Date(2024, 6, 3, 0, 0, 0, 0, time.UTC)
+	master := ids.Item()
+	occ := OccurrenceID(master, day)
+	if _, err := base64.StdEncoding.DecodeString(ids.EWSFromREST(occ)); err != nil {
+		t.Fatalf("occurrence id %q is not base64: %v", occ, err)
+	}
+	if m, d, ok := ParseOccurrenceID(occ); !ok || m != master || !d.Equal(day) {
+		t.Errorf("ParseOccurrenceID(%q) = %q, %v, %v", occ, m, d, ok)
+	}
+	if _, _, ok := ParseOccurrenceID(master); ok {
+		t.Errorf("a master's id %q parses as an occurrence's", master)
 	}
 }

@@ -56,13 +56,17 @@ func (c *call) calendarAction(t *target, name string, unlock func()) *apiError {
 		if len(rs) == 0 {
 			return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required.")
 		}
+		var to []string
 		for _, r := range rs {
 			ro, _ := r.(map[string]any)
 			ea, _ := ro["emailAddress"].(map[string]any)
-			if a, _ := ea["address"].(string); !strings.Contains(a, "@") {
+			a, _ := ea["address"].(string)
+			if !strings.Contains(a, "@") {
 				return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "A recipient has no valid email address.")
 			}
+			to = append(to, a)
 		}
+		c.m.ForwardMeeting(e, to)
 		return c.answerEmpty(http.StatusAccepted, unlock)
 	case "dismissreminder":
 		if len(body) > 0 {

@@ -232,3 +232,69 @@ func IsOccurrenceID(id string) bool {
 	_, _, ok := recurrence.ParseOccurrenceID(id)
 	return ok
 }
+
+// MasterOf returns the id of the series master an occurrence id names, ""
+// for an id that is not an occurrence's.
+func MasterOf(occID string) string {
+	m, _, _ := recurrence.ParseOccurrenceID(occID)
+	return m
+}
+
+// NthOccurrence returns the n-th occurrence of a series (1 for the first),
+// counting from its start as EWS's InstanceIndex does: an exception in its
+// place, nil past the end of the series or for a cancelled one (its place
+// still counts).
+func (m *Mailbox) NthOccurrence(master *Entity, n int) *Entity {
+	start, ok := datetime.Instant(master.obj["start"])
+	if !ok || n < 1 || n > 10000 {
+		return nil
+	}
+	// Every pattern recurs at least once in interval years.
+	interval := 1
+	if r, _ := master.obj["recurrence"].(map[string]any); r != nil {
+		p, _ := r["pattern"].(map[string]any)
+		if v, _ := p["interval"].(float64); v >= 1 && v <= 99 {
+			interval = int(v)
+		}
+	}
+	all := recurrence.Expand(master.id, master.obj, start.Add(-time.Hour), start.AddDate(n*interval+1, 0, 0))
+	if n > len(all) {
+		return nil
+	}
+	id, _ := all[n-1]["id"].(string)
+	if e := m.ents["events"][id]; e != nil {
+		return e
+	}
+	return m.Occurrence(id)
+}
+
+// ViewEntities returns what a calendar view of w shows as entities, in
+// start order (then end, then creation): singles and exceptions as
+// stored, occurrences as transient entities, for front ends that write
+// each one as an item with an id.
+func (m *Mailbox) ViewEntities(w *Window) []*Entity {
+	var out []*Entity
+	for _, e := range m.List("events", w.Holds) {
+		if r, _ := e.obj["recurrence"].(map[string]any); r != nil && !IsException(e) {
+			for _, o := range m.occurrences(e, w.Start, w.End) {
+				id, _ := o["id"].(string)
+				out = append(out, &Entity{set: "events", id: id, obj: o, parent: e.parent, order: e.order, transient: true})
+			}
+			continue
+		}
+		if inWindow(e.obj, w) {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Entity) int {
+		as, _ := datetime.Instant(a.obj["start"])
+		bs, _ := datetime.Instant(b.obj["start"])
+		if c := as.Compare(bs); c != 0 {
+			return c
+		}
+		ae, _ := datetime.Instant(a.obj["end"])
+		be, _ := datetime.Instant(b.obj["end"])
+		return ae.Compare(be)
+	})
+	return out
+}

@@ -94,27 +94,54 @@ func (m *Mailbox) Invite(e *Entity, only map[string]bool) {
 		if only != nil && !only[addr] {
 			continue
 		}
-		am, ok := m.st.lookup(addr)
-		if !ok || am == m {
-			continue
-		}
-		if c := am.copyOf(uid); c != nil {
-			am.Write(c, meetingPatch(e.obj))
-		} else {
-			obj := schema.DeepCopy(e.obj).(map[string]any)
-			for _, k := range []string{"id", "changeKey", "@odata.etag", "createdDateTime", "lastModifiedDateTime",
-				"webLink", "hasAttachments", "cancelledOccurrences", "transactionId"} {
-				delete(obj, k)
-			}
-			obj["isOrganizer"] = false
-			obj["organizer"] = schema.DeepCopy(organizer)
-			obj["responseStatus"] = Object{"response": "notResponded", "time": "0001-01-01T00:00:00Z"}
-			if _, err := am.Create("events", am.defaultCalendar, obj, false); err != nil {
-				panic("outlooktest: delivering a meeting: " + err.Error()) // stored data is valid
-			}
-		}
-		am.deliverMeetingMessage(e.obj, organizer, "meetingRequest", "", now)
+		m.inviteOne(e, addr, uid, organizer, now)
 	}
+}
+
+// ForwardMeeting sends the organizer's or an attendee's meeting e to
+// recipients who are not its attendees: each whose mailbox the server
+// holds gets a copy in the calendar and a meeting request, as Invite
+// gives attendees.
+func (m *Mailbox) ForwardMeeting(e *Entity, to []string) {
+	if e.transient || IsException(e) {
+		if master := m.Master(e); master != nil {
+			e = master
+		}
+	}
+	uid, _ := e.obj["iCalUId"].(string)
+	organizer := e.obj["organizer"]
+	if organizer == nil {
+		organizer = Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
+	}
+	now := datetime.Format(m.st.now())
+	for _, addr := range to {
+		m.inviteOne(e, strings.ToLower(addr), uid, organizer, now)
+	}
+}
+
+// inviteOne delivers meeting e to the mailbox at addr, if the server holds
+// it.
+func (m *Mailbox) inviteOne(e *Entity, addr, uid string, organizer any, now string) {
+	am, ok := m.st.lookup(addr)
+	if !ok || am == m {
+		return
+	}
+	if c := am.copyOf(uid); c != nil {
+		am.Write(c, meetingPatch(e.obj))
+	} else {
+		obj := schema.DeepCopy(e.obj).(map[string]any)
+		for _, k := range []string{"id", "changeKey", "@odata.etag", "createdDateTime", "lastModifiedDateTime",
+			"webLink", "hasAttachments", "cancelledOccurrences", "transactionId"} {
+			delete(obj, k)
+		}
+		obj["isOrganizer"] = false
+		obj["organizer"] = schema.DeepCopy(organizer)
+		obj["responseStatus"] = Object{"response": "notResponded", "time": "0001-01-01T00:00:00Z"}
+		if _, err := am.Create("events", am.defaultCalendar, obj, false); err != nil {
+			panic("outlooktest: delivering a meeting: " + err.Error()) // stored data is valid
+		}
+	}
+	am.deliverMeetingMessage(e.obj, organizer, "meetingRequest", "", now)
 }
 
 // meetingPatch is what an organizer's event says that the attendees'
