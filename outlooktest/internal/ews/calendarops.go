@@ -472,7 +472,7 @@ func (c *call) updateKindOne(ch *elem, resolution string, op *elem, m *store.Mai
 	if len(x.patch) > 0 {
 		var err error
 		if e.Transient() {
-			e, err = m.UpdateOccurrence(e, x.patch)
+			e, err = m.UpdateOccurrence(e, x.patch, false)
 		} else {
 			err = m.Apply(e, x.patch)
 		}

@@ -323,7 +323,7 @@ func (c *call) patch(t *target, unlock func()) *apiError {
 	ent := t.ent
 	if ent.Transient() {
 		// An occurrence changed becomes an exception to its series.
-		ex, err := c.m.UpdateOccurrence(ent, obj)
+		ex, err := c.m.UpdateOccurrence(ent, obj, true)
 		if err != nil {
 			return inputError(err)
 		}

@@ -157,11 +157,16 @@ func (m *Mailbox) Master(e *Entity) *Entity {
 }
 
 // UpdateOccurrence applies a Graph-form patch to an occurrence, as Update
-// does to an entity: the occurrence becomes a stored exception (Apply's
-// type checks, no access rules). It returns the exception.
-func (m *Mailbox) UpdateOccurrence(occ *Entity, patch Object) (*Entity, error) {
+// does to an entity (with Graph's access rules when rules is set, Apply's
+// type checks alone otherwise): the occurrence becomes a stored
+// exception. It returns the exception.
+func (m *Mailbox) UpdateOccurrence(occ *Entity, patch Object, rules bool) (*Entity, error) {
+	write := m.Apply
+	if rules {
+		write = m.Update
+	}
 	if !occ.transient {
-		return occ, m.Update(occ, patch)
+		return occ, write(occ, patch)
 	}
 	obj := schema.DeepCopy(occ.obj).(map[string]any)
 	for _, k := range []string{"@odata.etag", "changeKey", "createdDateTime", "lastModifiedDateTime", "recurrence", "webLink"} {
@@ -172,7 +177,7 @@ func (m *Mailbox) UpdateOccurrence(occ *Entity, patch Object) (*Entity, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Update(ex, patch); err != nil {
+	if err := write(ex, patch); err != nil {
 		m.Purge(ex)
 		return nil, err
 	}

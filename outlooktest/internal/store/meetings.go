@@ -236,7 +236,7 @@ func (m *Mailbox) UpdateMeeting(e *Entity, patch Object, before map[string]bool)
 						p[k] = schema.DeepCopy(v)
 					}
 				}
-				if _, err := am.UpdateOccurrence(occ, p); err != nil {
+				if _, err := am.UpdateOccurrence(occ, p, false); err != nil {
 					_ = err // the organizer's change was valid; a copy takes it as is
 				}
 			}
@@ -340,7 +340,7 @@ func (m *Mailbox) Respond(e *Entity, r MeetingResponse) error {
 	status := Object{"response": r.Response, "time": now}
 	ev := e
 	if e.transient {
-		ex, err := m.UpdateOccurrence(e, Object{})
+		ex, err := m.UpdateOccurrence(e, Object{}, false)
 		if err != nil {
 			return err
 		}
