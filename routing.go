@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/autodiscover"
+	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/ews"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
@@ -220,12 +222,13 @@ func (c *Client) ewsTarget(mb *Mailbox, ep autodiscover.Endpoint, cred boundCred
 
 // modelSchemas are the wire tables the EWS backend reads when a request
 // carries none (a sync round's changes, an action's body): those of the
-// mail models, which the backend serves, by their names (mail's attachment,
-// not calendar's, which shares its name).
+// models the backend serves, by their names (mail's attachment, not
+// calendar's, which shares its name).
 var modelSchemas = sync.OnceValue(func() []*odata.Schema {
 	var out []*odata.Schema
 	for _, v := range []any{
 		&mail.Message{}, &mail.MailFolder{}, &mail.Attachment{}, &mail.MessageRule{}, &mail.AutomaticRepliesSetting{},
+		&calendar.Event{}, &calendar.Calendar{}, &contacts.Contact{}, &contacts.ContactFolder{},
 	} {
 		if m, ok := v.(odata.Mapped); ok {
 			if s := m.WireSchema(); s != nil {

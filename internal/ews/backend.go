@@ -224,6 +224,9 @@ func (b *Backend) follow(c *call) (*http.Response, error) {
 		}
 		return c.syncFoldersPage(s, st)
 	}
+	if h := linkHandlers[st.Kind]; h != nil {
+		return h(c, st)
+	}
 	return nil, fmt.Errorf("%w: %s links are not served", errBadLink, st.Kind)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exchangekit/outlook/internal/tz"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -43,6 +44,8 @@ type listState struct {
 	View   view         `json:"w"`
 	Hidden bool         `json:"h,omitempty"` // folders: include hidden ones
 	Sync   string       `json:"y,omitempty"` // SyncState
+	// Cal is where a calendar view (or its change tracking) stands.
+	Cal *viewState `json:"c,omitempty"`
 }
 
 // linkKinds are the listings links exist for.
@@ -67,6 +70,9 @@ func readLink(root, link string) (*listState, error) {
 	if !ok {
 		return nil, errBadLink
 	}
+	// A view's links carry its window as query parameters, for the
+	// calendar service to check a state against the window asked for.
+	rest, _, _ = strings.Cut(rest, "?")
 	kind, token, ok := strings.Cut(rest, "/")
 	if !ok || !linkKinds[kind] {
 		return nil, errBadLink
@@ -117,6 +123,16 @@ func readLink(root, link string) (*listState, error) {
 	}
 	if len(st.Search) > 4096 {
 		return nil, fmt.Errorf("%w: search too long", errBadLink)
+	}
+	if st.Cal != nil {
+		if err := st.Cal.check(); err != nil {
+			return nil, err
+		}
+	}
+	if st.Shape != nil && st.Shape.Zone != "" {
+		if _, err := tz.Load(st.Shape.Zone); err != nil {
+			return nil, fmt.Errorf("%w: time zone", errBadLink)
+		}
 	}
 	return &st, nil
 }

@@ -103,7 +103,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	var pg findPage
 	var ids []string
-	cv := &converter{}
+	cv := &converter{zone: st.Shape.Zone}
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
 	err := c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
@@ -239,7 +239,13 @@ func appendItemID(x *xmlReader, ids []string) ([]string, error) {
 // them, in order, as JSON values; items deleted meanwhile are left out
 // when skipMissing is set (a listing), and are an error otherwise.
 func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, skipMissing bool) ([]byte, error) {
-	cv := &converter{}
+	return c.getItemsWith(out, s, sh, ids, skipMissing, nil)
+}
+
+// getItemsWith is getItems for events whose series masters are known, by
+// UID.
+func (c *call) getItemsWith(out []byte, s *odata.Schema, sh *shape, ids []string, skipMissing bool, masters map[string]string) ([]byte, error) {
+	cv := &converter{zone: sh.Zone, seriesMasters: masters}
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), maxGetItemBatch)]
 		ids = ids[len(batch):]

@@ -93,13 +93,23 @@ func (c *call) created(s *odata.Schema, status int, ids []itemRef) (*http.Respon
 	return jsonResponse(status, out), nil
 }
 
-// createItem sends a CreateItem of one item and returns the ids it made.
+// createItem sends a CreateItem of one message and returns the ids it
+// made.
 func (c *call) createItem(disposition string, saveIn *folderRef, item func(w *xmlWriter) error) ([]itemRef, error) {
+	return c.createItemAttr("MessageDisposition", disposition, saveIn, item)
+}
+
+// createItemAttr sends a CreateItem of one item whose attribute attr
+// (MessageDisposition for messages, SendMeetingInvitations for calendar
+// items, none for contacts when "") has value, and returns the ids it made.
+func (c *call) createItemAttr(attr, value string, saveIn *folderRef, item func(w *xmlWriter) error) ([]itemRef, error) {
 	var werr error
 	var ids []itemRef
 	err := c.send(request{op: "CreateItem", body: func(w *xmlWriter) {
 		w.start("m:CreateItem")
-		w.attr("MessageDisposition", disposition)
+		if attr != "" {
+			w.attr(attr, value)
+		}
 		w.gt()
 		if saveIn != nil {
 			w.open("m:SavedItemFolderId")
@@ -579,6 +589,16 @@ func fieldChanges(body []byte, s *odata.Schema, elem, set, del string) ([][]byte
 			return nil, fmt.Errorf("%w: %s is read-only", odata.ErrInvalidQuery, name)
 		}
 		v := values[i]
+		if h := changeHooks[s.Name]; h != nil {
+			chs, handled, err := h(p, v, elem, set, del)
+			if err != nil {
+				return nil, err
+			}
+			if handled {
+				out = append(out, chs...)
+				continue
+			}
+		}
 		if p.Elem != nil && (p.Elem.Name == typeSingleExtProp || p.Elem.Name == typeMultiExtProp) {
 			chs, err := extendedChanges(p, v, elem, set)
 			if err != nil {

@@ -22,6 +22,12 @@ type converter struct {
 	// atts are the file attachments read, for $expand=attachments to add
 	// their content to.
 	atts []attRef
+	// zone is the zone times of events are given in (Prefer:
+	// outlook.timezone), "" for UTC.
+	zone string
+	// seriesMasters are the ids of the series masters of the
+	// occurrences and exceptions being read, by their UID (events).
+	seriesMasters map[string]string
 }
 
 // attRef is a file attachment in the JSON written: its EWS id, and the
@@ -73,8 +79,19 @@ func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 		}
 	}
 	var single, multi []byte
+	var hook entityHook
+	if h := entityHooks[s.Name]; h != nil {
+		hook = h(c, s)
+	}
 	err := c.x.children(func() error {
 		name := c.x.local
+		if hook != nil {
+			handled, o, err := hook.element(out)
+			if handled || err != nil {
+				out = o
+				return err
+			}
+		}
 		switch string(name) {
 		case "ItemId", "FolderId":
 			out = c.idMembers(out)
@@ -106,6 +123,11 @@ func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 		out = append(out, '[')
 		out = append(out, multi...)
 		out = append(out, ']')
+	}
+	if hook != nil {
+		if out, err = hook.finish(out); err != nil {
+			return nil, err
+		}
 	}
 	return append(out, '}'), nil
 }

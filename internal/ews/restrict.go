@@ -29,6 +29,9 @@ type restriction struct {
 type field struct {
 	URI string    `json:"u,omitempty"`
 	Ext *extField `json:"e,omitempty"`
+	// Index makes URI an IndexedFieldURI: one entry of a contact's
+	// dictionaries ("EmailAddress1", "Business").
+	Index string `json:"i,omitempty"`
 }
 
 // extField is an ExtendedFieldURI.
@@ -91,6 +94,11 @@ func translateNode(n odata.FilterNode, s *odata.Schema, depth int) (*restriction
 	p, rest, ok := lookupPath(s, n.Path())
 	if !ok {
 		return nil, errNotSupported(fmt.Sprintf("filtering on %s (not a property of %s)", n.Path(), s.Name))
+	}
+	if h := filterHooks[s.Name]; h != nil && p.EWS == "" {
+		if r, handled, err := h(n, p, rest); handled || err != nil {
+			return r, err
+		}
 	}
 	fld, conv, err := filterField(p, rest, n.Path())
 	if err != nil {
@@ -276,6 +284,11 @@ func translateAny(n odata.FilterNode, s *odata.Schema, depth int) (*restriction,
 		return nil, errNotSupported(fmt.Sprintf("any() over %s", n.Path()))
 	}
 	cond := kids[0]
+	if h := anyHooks[s.Name]; h != nil {
+		if r, handled, err := h(p, cond); handled || err != nil {
+			return r, err
+		}
+	}
 	if p.Elem != nil {
 		// Extended properties have no FieldURI: their codec addresses them.
 		if c := codecs[p.Elem.Name]; c != nil && c.anyRestriction != nil {
@@ -337,6 +350,13 @@ func writeRestriction(w *xmlWriter, r *restriction) {
 
 // write writes the field as a FieldURI or ExtendedFieldURI element.
 func (f *field) write(w *xmlWriter) {
+	if f.Ext == nil && f.Index != "" {
+		w.start("t:IndexedFieldURI")
+		w.attr("FieldURI", f.URI)
+		w.attr("FieldIndex", f.Index)
+		w.slash()
+		return
+	}
 	if f.Ext == nil {
 		w.empty1("t:FieldURI", "FieldURI", f.URI)
 		return
@@ -404,7 +424,7 @@ func (f *field) check() error {
 		return errBadLink
 	}
 	if f.Ext == nil {
-		if !isFieldURI(f.URI) {
+		if !isFieldURI(strings.Replace(f.URI, ":PhysicalAddress:", ":PhysicalAddress", 1)) || f.Index != "" && !indexKeys[f.Index] {
 			return fmt.Errorf("%w: field %q", errBadLink, f.URI)
 		}
 		return nil

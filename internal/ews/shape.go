@@ -43,6 +43,9 @@ type shape struct {
 	BodyType string `json:"b,omitempty"`
 	// Unsafe keeps unsafe HTML (FilterHtmlContent off).
 	Unsafe bool `json:"u,omitempty"`
+	// Zone is the zone event times are given in (Prefer:
+	// outlook.timezone); "" for UTC.
+	Zone string `json:"z,omitempty"`
 }
 
 // needsGetItem reports whether FindItem cannot return the shape.
@@ -83,7 +86,7 @@ func derivedOnly(s *odata.Schema, uri string) bool {
 // shapeOf builds the property set of q for entities of schema s. An
 // unsupported $select or $expand fails with odata.ErrNotSupported.
 func shapeOf(q *odata.Query, s *odata.Schema, prefer odata.Prefer) (*shape, error) {
-	sh := &shape{BodyType: "HTML", Unsafe: prefer.AllowUnsafeHTML}
+	sh := &shape{BodyType: "HTML", Unsafe: prefer.AllowUnsafeHTML, Zone: prefer.TimeZone}
 	if prefer.BodyType == odata.BodyTypeText {
 		sh.BodyType = "Text"
 	}
@@ -104,6 +107,9 @@ func shapeOf(q *odata.Query, s *odata.Schema, prefer odata.Prefer) (*shape, erro
 			if p.EWS != "" && !selectOnly[p.Graph] && !expandOnly[p.Graph] && !derivedOnly(s, p.EWS) {
 				add(field{URI: p.EWS})
 			}
+			for _, f := range companionFields[s.Name][p.Graph] {
+				add(f)
+			}
 		}
 	} else {
 		for _, sel := range q.Select {
@@ -115,6 +121,15 @@ func shapeOf(q *odata.Query, s *odata.Schema, prefer odata.Prefer) (*shape, erro
 			}
 			if first == "id" || p.EWS == "item:ItemId" || p.EWS == "folder:FolderId" {
 				continue // always returned
+			}
+			if fs := companionFields[s.Name][first]; len(fs) > 0 {
+				if p.EWS != "" {
+					add(field{URI: p.EWS})
+				}
+				for _, f := range fs {
+					add(f)
+				}
+				continue
 			}
 			if p.EWS == "" {
 				return nil, errNotSupported(fmt.Sprintf("selecting %s (no EWS equivalent)", path))

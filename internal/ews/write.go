@@ -123,6 +123,16 @@ func propFragments(body []byte, s *odata.Schema, kind string) ([]fragment, error
 		if p == nil || p.ReadOnly || isNothing(v) {
 			continue // not a property of the model, the server's to set, or empty
 		}
+		if h := writeHooks[s.Name]; h != nil {
+			fs, handled, err := h(p, v)
+			if err != nil {
+				return nil, err
+			}
+			if handled {
+				frags = append(frags, fs...)
+				continue
+			}
+		}
 		f, err := propFragment(p, v)
 		if err != nil {
 			return nil, err
@@ -131,7 +141,12 @@ func propFragments(body []byte, s *odata.Schema, kind string) ([]fragment, error
 			frags = append(frags, f)
 		}
 	}
-	order := orderIndex[kind]
+	sortFragments(frags, orderIndex[kind])
+	return frags, nil
+}
+
+// sortFragments puts fragments in the element order of their type.
+func sortFragments(frags []fragment, order map[string]int) {
 	slices.SortStableFunc(frags, func(a, b fragment) int {
 		ia, oka := order[a.elem]
 		ib, okb := order[b.elem]
@@ -145,7 +160,6 @@ func propFragments(body []byte, s *odata.Schema, kind string) ([]fragment, error
 		}
 		return ia - ib
 	})
-	return frags, nil
 }
 
 // propFragment writes the value v of property p.
