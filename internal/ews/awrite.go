@@ -101,9 +101,14 @@ func (c *call) fetchAttachment() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.fetchAttachmentID(aid)
+}
+
+// fetchAttachmentID reads the attachment with the EWS id aid, as JSON.
+func (c *call) fetchAttachmentID(aid string) ([]byte, error) {
 	cv := &converter{}
 	var out []byte
-	err = c.send(request{op: "GetAttachment", idempotent: true, body: func(w *xmlWriter) {
+	err := c.send(request{op: "GetAttachment", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:GetAttachment")
 		w.open("m:AttachmentIds")
 		w.empty1("t:AttachmentId", "Id", aid)
@@ -186,12 +191,42 @@ func addAttachment(c *call) (*http.Response, error) {
 	if err := json.Unmarshal(c.r.Body, &a); err != nil {
 		return nil, fmt.Errorf("%w: %v", odata.ErrInvalidQuery, err)
 	}
-	var w xmlWriter
-	if err := writeFileAttachment(&w, &a); err != nil {
+	newID, err := c.createAttachment(id, &a)
+	if err != nil {
 		return nil, err
 	}
+	// The answer has the new id only; the rest is what was sent.
+	out := []byte(`{"@odata.type":"#microsoft.graph.fileAttachment"`)
+	if newID != "" {
+		out = member(out, "id")
+		out = appendString(out, restID(newID))
+	}
+	out = member(out, "name")
+	out = appendString(out, a.Name)
+	if a.ContentType != "" {
+		out = member(out, "contentType")
+		out = appendString(out, a.ContentType)
+	}
+	out = member(out, "size")
+	out = strconv.AppendInt(out, int64(len(a.ContentBytes)), 10)
+	out = member(out, "isInline")
+	out = strconv.AppendBool(out, a.IsInline)
+	out = member(out, "contentBytes")
+	out = append(out, '"')
+	out = base64.StdEncoding.AppendEncode(out, a.ContentBytes)
+	out = append(out, `"}`...)
+	return jsonResponse(http.StatusCreated, out), nil
+}
+
+// createAttachment adds a file attachment to the item with the EWS id id
+// (CreateAttachment) and returns the new attachment's EWS id.
+func (c *call) createAttachment(id string, a *attachmentJSON) (string, error) {
+	var w xmlWriter
+	if err := writeFileAttachment(&w, a); err != nil {
+		return "", err
+	}
 	var newID string
-	err = c.send(request{op: "CreateAttachment", body: func(rw *xmlWriter) {
+	err := c.send(request{op: "CreateAttachment", body: func(rw *xmlWriter) {
 		rw.open("m:CreateAttachment")
 		rw.empty1("m:ParentItemId", "Id", id)
 		rw.open("m:Attachments")
@@ -219,30 +254,7 @@ func addAttachment(c *call) (*http.Response, error) {
 			return nil
 		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	// The answer has the new id only; the rest is what was sent.
-	out := []byte(`{"@odata.type":"#microsoft.graph.fileAttachment"`)
-	if newID != "" {
-		out = member(out, "id")
-		out = appendString(out, restID(newID))
-	}
-	out = member(out, "name")
-	out = appendString(out, a.Name)
-	if a.ContentType != "" {
-		out = member(out, "contentType")
-		out = appendString(out, a.ContentType)
-	}
-	out = member(out, "size")
-	out = strconv.AppendInt(out, int64(len(a.ContentBytes)), 10)
-	out = member(out, "isInline")
-	out = strconv.AppendBool(out, a.IsInline)
-	out = member(out, "contentBytes")
-	out = append(out, '"')
-	out = base64.StdEncoding.AppendEncode(out, a.ContentBytes)
-	out = append(out, `"}`...)
-	return jsonResponse(http.StatusCreated, out), nil
+	return newID, err
 }
 
 // deleteAttachment serves DELETE messages/{id}/attachments/{id}.
@@ -254,7 +266,15 @@ func deleteAttachment(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = c.send(request{op: "DeleteAttachment", body: func(w *xmlWriter) {
+	if err := c.deleteAttachmentID(aid); err != nil {
+		return nil, err
+	}
+	return noContent(), nil
+}
+
+// deleteAttachmentID removes the attachment with the EWS id aid.
+func (c *call) deleteAttachmentID(aid string) error {
+	err := c.send(request{op: "DeleteAttachment", body: func(w *xmlWriter) {
 		w.open("m:DeleteAttachment")
 		w.open("m:AttachmentIds")
 		w.empty1("t:AttachmentId", "Id", aid)
@@ -268,8 +288,5 @@ func deleteAttachment(c *call) (*http.Response, error) {
 			return nil
 		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return noContent(), nil
+	return err
 }

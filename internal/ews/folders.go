@@ -33,6 +33,15 @@ func mailFolderRestriction(hidden bool) *restriction {
 // Graph type of the ones that are not plain mailFolders.
 var folderTypes = map[string]string{"Folder": "", "SearchFolder": "mailSearchFolder"}
 
+// folderKinds are the folder listings (by listState.Kind) other than mail
+// folders': the folders they select and the EWS elements they list.
+var folderKinds = map[string]folderKind{}
+
+type folderKind struct {
+	restriction func() *restriction
+	types       map[string]string
+}
+
 // listFolders serves GET mailFolders and GET mailFolders/{id}/childFolders.
 func listFolders(c *call) (*http.Response, error) {
 	s, err := c.schema("mailFolder")
@@ -75,7 +84,10 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	if err != nil {
 		return nil, err
 	}
-	r := mailFolderRestriction(st.Hidden)
+	r, types := mailFolderRestriction(st.Hidden), folderTypes
+	if k, ok := folderKinds[st.Kind]; ok {
+		r, types = k.restriction(), k.types
+	}
 	if st.Filter != nil {
 		r = &restriction{Op: "And", Kids: []*restriction{r, st.Filter}}
 	}
@@ -110,7 +122,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 				}
 				return x.children(func() error {
 					n++
-					if _, ok := folderTypes[string(x.local)]; !ok {
+					if _, ok := types[string(x.local)]; !ok {
 						return x.skip()
 					}
 					out = comma(out)
@@ -168,8 +180,11 @@ func (c *converter) folder(out []byte, s *odata.Schema) ([]byte, error) {
 }
 
 // getFolder serves GET mailFolders/{id}.
-func getFolder(c *call) (*http.Response, error) {
-	s, err := c.schema("mailFolder")
+func getFolder(c *call) (*http.Response, error) { return c.getFolderAs("mailFolder") }
+
+// getFolderAs serves GET of one folder read with the wire table name.
+func (c *call) getFolderAs(name string) (*http.Response, error) {
+	s, err := c.schema(name)
 	if err != nil {
 		return nil, err
 	}

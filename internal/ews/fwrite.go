@@ -135,8 +135,12 @@ func createFolder(c *call) (*http.Response, error) {
 }
 
 // updateFolder serves PATCH mailFolders/{id}.
-func updateFolder(c *call) (*http.Response, error) {
-	s, err := c.schema("mailFolder")
+func updateFolder(c *call) (*http.Response, error) { return c.updateFolderAs("mailFolder", "t:Folder") }
+
+// updateFolderAs serves PATCH of one folder, read with the wire table name
+// and changed as the EWS element elem.
+func (c *call) updateFolderAs(name, elem string) (*http.Response, error) {
+	s, err := c.schema(name)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +152,7 @@ func updateFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	changes, err := fieldChanges(c.r.Body, s, "t:Folder", "t:SetFolderField", "t:DeleteFolderField")
+	changes, err := fieldChanges(c.r.Body, s, elem, "t:SetFolderField", "t:DeleteFolderField")
 	if err != nil {
 		return nil, err
 	}

@@ -265,8 +265,12 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 						case kind != "Create" && kind != "Update":
 							return x.skip()
 						}
-						if _, ok := folderTypes[string(x.local)]; !ok {
-							return x.skip() // a calendar, contacts or tasks folder
+						types := folderTypes
+						if k, ok := folderKinds[st.Kind]; ok {
+							types = k.types
+						}
+						if _, ok := types[string(x.local)]; !ok {
+							return x.skip() // a folder of another kind
 						}
 						out = comma(out)
 						var err error

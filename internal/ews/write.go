@@ -276,6 +276,8 @@ type attachmentJSON struct {
 	ContentID    string `json:"contentId"`
 	IsInline     bool   `json:"isInline"`
 	ContentBytes []byte `json:"contentBytes"`
+	// contactPhoto marks a contact's photo (IsContactPhoto).
+	contactPhoto bool
 }
 
 // writeFileAttachment writes a Graph file attachment as a FileAttachment
@@ -298,6 +300,9 @@ func writeFileAttachment(w *xmlWriter, a *attachmentJSON) error {
 	}
 	if a.IsInline {
 		w.elem("t:IsInline", "true")
+	}
+	if a.contactPhoto {
+		w.elem("t:IsContactPhoto", "true")
 	}
 	w.open("t:Content")
 	w.b = appendBase64(w.b, a.ContentBytes)

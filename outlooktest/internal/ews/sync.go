@@ -191,6 +191,17 @@ func onlyRead(e *store.Entity, seq uint64) bool {
 	return len(changed) == 1 && changed[0] == "isRead" && e.PropSeq("isRead") == e.ModSeq()
 }
 
+// lookupFolder returns the folder of a mailbox with the store id id, of
+// any set.
+func lookupFolder(m *store.Mailbox, id string) *folder {
+	for _, set := range []string{"mailFolders", "contactFolders", "calendars"} {
+		if e := m.Lookup(set, id); e != nil {
+			return &folder{m: m, e: e, set: set}
+		}
+	}
+	return nil
+}
+
 // syncFolderHierarchy serves SyncFolderHierarchy: the folders under the
 // sync folder (the whole mailbox by default) created, updated and
 // deleted since the state, all in one answer.
@@ -214,9 +225,6 @@ func (c *call) syncFolderHierarchy(op *elem, w *writer) *fault {
 			fo = &folder{m: m, dist: "root"}
 		}
 	}
-	if rerr == nil && fo.e != nil && fo.set != "mailFolders" {
-		return notImplemented("SyncFolderHierarchy of a calendar or contacts folder: calendars and contacts are not served over EWS yet")
-	}
 	if rerr != nil {
 		c.respond(w, []result{{err: rerr}})
 		return nil
@@ -236,11 +244,11 @@ func (c *call) syncFolderHierarchy(op *elem, w *writer) *fault {
 				if p == rootID {
 					return true
 				}
-				pe := m.Lookup("mailFolders", p)
-				if pe == nil {
+				pf := lookupFolder(m, p)
+				if pf == nil {
 					return false
 				}
-				p = parentOf(&folder{m: m, e: pe, set: "mailFolders"})
+				p = parentOf(pf)
 			}
 			return false
 		}
