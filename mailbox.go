@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/exchangekit/outlook/autodiscover"
 	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -263,16 +265,39 @@ func (c *Client) checkOnPremises(ctx context.Context, ep autodiscover.Endpoint) 
 }
 
 func (c *Client) probe(ctx context.Context, ep autodiscover.Endpoint) error {
-	_, err := c.resolver.DiscoverAuth(ctx, ep)
-	if err == nil {
-		return nil
+	var retrier *transport.Client
+	for tries := 1; ; tries++ {
+		_, err := c.resolver.DiscoverAuth(ctx, ep)
+		if err == nil {
+			return nil
+		}
+		ae, isAuth := errors.AsType[*autodiscover.AuthError](err)
+		if isAuth && !busy(ae.Status) {
+			return &RESTUnavailableError{Mailbox: ep.Mailbox, Host: hostOf(ep.URL),
+				NoModernAuth: errors.Is(err, autodiscover.ErrModernAuthNotConfigured), Status: ae.Status, Err: err}
+		}
+		// A server too busy to answer, or a connection lost, says nothing
+		// about what the server serves: try again within the retry policy.
+		if retrier == nil {
+			retrier, _ = newTransport(c.cfg) // the config was checked by NewClient
+		}
+		if ctx.Err() == nil && !errors.Is(err, autodiscover.ErrRefused) {
+			if again, _ := retrier.Retry(ctx, tries, 0, false); again {
+				continue
+			}
+		}
+		return fmt.Errorf("outlook: checking the on-premises server of %s: %w", ep.Mailbox, err)
 	}
-	var ae *autodiscover.AuthError
-	if errors.As(err, &ae) {
-		return &RESTUnavailableError{Mailbox: ep.Mailbox, Host: hostOf(ep.URL),
-			NoModernAuth: errors.Is(err, autodiscover.ErrModernAuthNotConfigured), Status: ae.Status, Err: err}
+}
+
+// busy reports the statuses by which a server says it cannot answer now.
+func busy(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
 	}
-	return fmt.Errorf("outlook: checking the on-premises server of %s: %w", ep.Mailbox, err)
+	return false
 }
 
 func (c *Client) forgetProbe(ep autodiscover.Endpoint) {
