@@ -56,6 +56,8 @@ type target struct {
 	// noBatch remembers that this root answered $batch with 404, 415 or 501, so
 	// later batches go straight to the fallback (a new target asks again).
 	noBatch atomic.Bool
+	// backend, when set, answers requests instead of HTTP (backend_client.go).
+	backend Backend
 }
 
 // authHeader caches the Authorization value of the current token, so a
@@ -70,6 +72,9 @@ type Target struct {
 	ServiceRoot string
 	Dialect     *Dialect
 	TokenSource oauth2.TokenSource
+	// Backend answers the requests instead of HTTP, as WithBackend makes
+	// it; TokenSource may then be nil.
+	Backend Backend
 }
 
 // Relocator is asked when the service answers that the mailbox is not
@@ -95,7 +100,7 @@ func newTarget(serviceRoot string, d *Dialect, ts oauth2.TokenSource) (*target, 
 	if d == nil {
 		return nil, errors.New("odata: nil dialect")
 	}
-	if ts == nil {
+	if ts == nil && d != EWS {
 		return nil, errors.New("odata: nil token source")
 	}
 	return &target{root: u.String(), rootURL: u, dialect: d, ts: ts}, nil
@@ -224,6 +229,7 @@ func (c *Client) Retarget(t Target) error {
 	if err != nil {
 		return err
 	}
+	nt.backend = t.Backend
 	c.t.Store(nt)
 	return nil
 }
@@ -269,6 +275,9 @@ type Request struct {
 	wire []byte
 	// idempotent lets the transport retry the request as it retries a GET.
 	idempotent bool
+	// result is the wire table of the type the answer is decoded into, for
+	// a Backend (backend_client.go).
+	result *Schema
 }
 
 // sliceBuf is a pooled byte slice for translated bodies.
@@ -451,6 +460,9 @@ func (c *Client) relocating(ctx context.Context, r *Request, send func(*target) 
 // send sends r to t and returns a 2xx response; any other status is
 // returned as *Error.
 func (c *Client) send(ctx context.Context, t *target, r *Request) (*http.Response, error) {
+	if t.isBackend() {
+		return c.serveBackend(ctx, t, r)
+	}
 	req, err := c.newRequest(ctx, t, r)
 	if err != nil {
 		return nil, err
@@ -480,6 +492,14 @@ type rereader interface {
 // sendRead sends r to t and hands a 2xx answer to read, through the
 // transport's Read when the doer has it.
 func (c *Client) sendRead(ctx context.Context, t *target, r *Request, read func(*http.Response) error) error {
+	if t.isBackend() {
+		resp, err := c.serveBackend(ctx, t, r)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		return read(resp)
+	}
 	req, err := c.newRequest(ctx, t, r)
 	if err != nil {
 		return err

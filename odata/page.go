@@ -85,7 +85,7 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 // is sent again and decoded from the start (Client.read).
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 	var v *T
-	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
+	err := c.read(ctx, withResult[T](c, r), func(resp *http.Response, t *target) error {
 		v = new(T)
 		ok, err := decode(t.dialect, resp, v)
 		if !ok {
@@ -129,7 +129,7 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 // only once decoded whole.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
 	var pg *Page[T]
-	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
+	err := c.read(ctx, withResult[T](c, r), func(resp *http.Response, t *target) error {
 		pg = new(Page[T])
 		_, err := decode(t.dialect, resp, pg)
 		return err

@@ -22,6 +22,9 @@ import (
 // wait first. Non-idempotent requests are retried only when the server says
 // it did not process them: 429, or 503 with a Retry-After.
 func (c *Client) retryWait(ctx context.Context, resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
+	if backOff, busy := signalledBusy(ctx, resp); busy {
+		return c.waitFor(ctx, attempt, backOff, backOff > 0)
+	}
 	after, hasAfter := ParseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
@@ -225,4 +228,34 @@ const drainLimit = 64 << 10
 func drain(body io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
 	_ = body.Close()
+}
+
+// ThrottleSignal recognises throttling that a protocol spells in the body
+// of its answer rather than in its status: EWS answers ErrorServerBusy, with
+// the back-off it wants in BackOffMilliseconds, as a SOAP fault under HTTP
+// 500. It reports the back-off (0 when the server named none) and whether
+// resp is such an answer, and leaves resp.Body reading the same as before.
+type ThrottleSignal func(resp *http.Response) (backOff time.Duration, busy bool)
+
+type throttleSignalKey struct{}
+
+// WithThrottleSignal returns a copy of req whose 500 and 503 answers Do
+// shows to s. An answer s recognises is throttling the server did not act
+// on: Do sends the request again after the back-off under the one retry
+// policy (MaxAttempts, MaxRetryAfter, the context's deadline), even a POST.
+func WithThrottleSignal(req *http.Request, s ThrottleSignal) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), throttleSignalKey{}, s))
+}
+
+// signalledBusy asks the request's ThrottleSignal, if it has one, about a
+// 500 or 503 answer.
+func signalledBusy(ctx context.Context, resp *http.Response) (time.Duration, bool) {
+	if resp.StatusCode != http.StatusInternalServerError && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0, false
+	}
+	s, ok := ctx.Value(throttleSignalKey{}).(ThrottleSignal)
+	if !ok {
+		return 0, false
+	}
+	return s(resp)
 }

@@ -1,0 +1,431 @@
+package ews
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/exchangekit/outlook/internal/transport"
+	"github.com/exchangekit/outlook/odata"
+)
+
+// Access says whose mailbox the backend acts on, and how.
+type Access uint8
+
+const (
+	// AccessSelf acts on the signed-in account's own mailbox.
+	AccessSelf Access = iota
+	// AccessImpersonation acts as the mailbox's owner through EWS
+	// impersonation: a service account holding the ApplicationImpersonation
+	// role, for daemons. Every request carries ExchangeImpersonation with
+	// the mailbox's SMTP address, and X-AnchorMailbox, which Microsoft asks
+	// for with impersonation.
+	AccessImpersonation
+	// AccessDelegate acts on another mailbox the account has delegate or
+	// full access to: distinguished folders are named with the mailbox's
+	// address.
+	AccessDelegate
+)
+
+// Config configures a Backend.
+type Config struct {
+	// URL is the EWS endpoint, https://<host>/EWS/Exchange.asmx. Next and
+	// delta links are made under it, so the odata client's service root
+	// for the mailbox is this URL.
+	URL string
+	// Doer sends the SOAP requests: the SDK's transport (retries, the
+	// per-mailbox limit, logging), or an *http.Client that authenticates
+	// itself (NTLM, Basic).
+	Doer odata.Doer
+	// TokenSource gives the bearer tokens of each request (hybrid modern
+	// authentication); nil when Doer authenticates.
+	TokenSource oauth2.TokenSource
+	// Mailbox is the primary SMTP address of the mailbox; required for
+	// AccessImpersonation and AccessDelegate.
+	Mailbox string
+	// Access says how the mailbox is reached.
+	Access Access
+	// Schemas are the wire tables of the models, used when a request does
+	// not carry the one it needs (a sync round decodes changes generically;
+	// an action body is not a model type).
+	Schemas []*odata.Schema
+	// Now is the clock; nil for time.Now.
+	Now func() time.Time
+}
+
+// Backend serves odata requests through EWS. It is safe for concurrent
+// use.
+type Backend struct {
+	url     *url.URL
+	root    string
+	doer    odata.Doer
+	ts      oauth2.TokenSource
+	mailbox string
+	access  Access
+	schemas map[string]*odata.Schema
+	now     func() time.Time
+	auth    atomic.Pointer[authValue]
+}
+
+type authValue struct {
+	tok   *oauth2.Token
+	value string
+}
+
+// New returns a Backend for cfg.
+func New(cfg Config) (*Backend, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("ews: URL: %w", err)
+	}
+	loopback := u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1" || u.Hostname() == "::1"
+	if (u.Scheme != "https" && !(u.Scheme == "http" && loopback)) || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("ews: URL %q: want https://host/EWS/Exchange.asmx", cfg.URL)
+	}
+	if cfg.Doer == nil {
+		return nil, errors.New("ews: Config.Doer is nil")
+	}
+	if cfg.Access != AccessSelf && cfg.Mailbox == "" {
+		return nil, errors.New("ews: impersonation and delegate access need Config.Mailbox")
+	}
+	if strings.ContainsAny(cfg.Mailbox, "\r\n\x00<>\"") {
+		return nil, fmt.Errorf("%w: mailbox address %q", odata.ErrInvalidPath, cfg.Mailbox)
+	}
+	b := &Backend{url: u, root: strings.TrimRight(u.String(), "/"), doer: cfg.Doer, ts: cfg.TokenSource,
+		mailbox: cfg.Mailbox, access: cfg.Access, schemas: map[string]*odata.Schema{}, now: cfg.Now}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	for _, s := range cfg.Schemas {
+		if s != nil {
+			b.schemas[s.Name] = s
+		}
+	}
+	return b, nil
+}
+
+// ServiceRoot returns the service root the odata client must use for the
+// backend's mailbox: the EWS URL.
+func (b *Backend) ServiceRoot() string { return b.root }
+
+// call is one request being served.
+type call struct {
+	b   *Backend
+	ctx context.Context
+	r   *odata.BackendRequest
+	ids []string
+	// mailbox is the address distinguished folders are qualified with
+	// (delegate access), "" otherwise.
+	mailbox string
+}
+
+// schema returns the wire table of the entity type name the route
+// answers: the request's own when it carries that type, else the one the
+// backend was given.
+func (c *call) schema(name string) (*odata.Schema, error) {
+	if c.r.Result != nil && c.r.Result.Name == name {
+		return c.r.Result, nil
+	}
+	if c.r.BodySchema != nil && c.r.BodySchema.Name == name {
+		return c.r.BodySchema, nil
+	}
+	if s := c.b.schemas[name]; s != nil {
+		return s, nil
+	}
+	return nil, fmt.Errorf("ews: no wire table for %s: the model type does not carry one (odata.Mapped) and the backend was given none", name)
+}
+
+// folder reads a folder the caller named.
+func (c *call) folder(s string) (folderRef, error) { return folderOf(s, c.mailbox) }
+
+// handler serves one route.
+type handler func(c *call) (*http.Response, error)
+
+// routes maps "METHOD template" to its handler. Templates are the Graph
+// paths the services build (odata.Path.Template); the write routes are
+// added by the files that serve them.
+var routes = map[string]handler{
+	"GET messages":                    listMessages,
+	"GET mailFolders/{}/messages":     listMessages,
+	"GET messages/{}":                 getMessage,
+	"GET mailFolders":                 listFolders,
+	"GET mailFolders/{}/childFolders": listFolders,
+	"GET mailFolders/{}":              getFolder,
+}
+
+// Serve implements odata.Backend.
+func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Response, error) {
+	c := &call{b: b, ctx: ctx, r: r, ids: r.Path.IDs()}
+	if b.access == AccessDelegate {
+		c.mailbox = b.mailbox
+	}
+	if r.Mailbox != "" && b.mailbox != "" && !strings.EqualFold(r.Mailbox, b.mailbox) {
+		return nil, fmt.Errorf("%w: the EWS backend serves %s, not %s", odata.ErrInvalidPath, b.mailbox, r.Mailbox)
+	}
+	if r.Link != "" {
+		return b.follow(c)
+	}
+	if r.Path.IsRoot() {
+		return nil, notImplemented(r.Method + " " + r.Path.Template())
+	}
+	h := routes[r.Method+" "+r.Path.Template()]
+	if h == nil {
+		return nil, notImplemented(r.Method + " " + r.Path.Template())
+	}
+	return h(c)
+}
+
+// notImplemented is the answer to a request no route serves: 501, which
+// odata reports as ErrNotSupported (and batches take as "no $batch").
+func notImplemented(what string) error {
+	return &odata.Error{StatusCode: http.StatusNotImplemented, Code: "NotSupportedByEWSBackend",
+		Message: what + " is not served through EWS", Method: "EWS", Path: what}
+}
+
+// follow serves a next or delta link.
+func (b *Backend) follow(c *call) (*http.Response, error) {
+	st, err := readLink(b.root, c.r.Link)
+	if err != nil {
+		return nil, err
+	}
+	switch st.Kind {
+	case "messages":
+		s, err := c.schema("message")
+		if err != nil {
+			return nil, err
+		}
+		return c.messagesPage(s, st)
+	case "folders":
+		s, err := c.schema("mailFolder")
+		if err != nil {
+			return nil, err
+		}
+		return c.foldersPage(s, st)
+	case "syncMessages":
+		s, err := c.schema("message")
+		if err != nil {
+			return nil, err
+		}
+		return c.syncItemsPage(s, st)
+	case "syncFolders":
+		s, err := c.schema("mailFolder")
+		if err != nil {
+			return nil, err
+		}
+		return c.syncFoldersPage(s, st)
+	}
+	return nil, fmt.Errorf("%w: %s links are not served", errBadLink, st.Kind)
+}
+
+// jsonResponse is a 2xx answer with a Graph JSON body.
+func jsonResponse(status int, body []byte) *http.Response {
+	return &http.Response{
+		StatusCode:    status,
+		Status:        strconv.Itoa(status) + " " + http.StatusText(status),
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+	}
+}
+
+// noContent is a 204 answer.
+func noContent() *http.Response {
+	return &http.Response{StatusCode: http.StatusNoContent, Status: "204 No Content", Proto: "HTTP/1.1",
+		ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{}, Body: http.NoBody}
+}
+
+// request is one EWS operation to send.
+type request struct {
+	op string
+	// body writes the operation element (inside soap:Body).
+	body func(w *xmlWriter)
+	// idempotent marks a read: the transport may retry it as a GET.
+	idempotent bool
+	// conditional says the caller gave an If-Match: a stale change key is
+	// a failed precondition.
+	conditional bool
+	version     string
+}
+
+// send sends an operation and reads its answer: handle is called on the
+// start tag of the response element inside soap:Body and must consume it.
+func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) error {
+	b := c.b
+	env := envelope{version: rq.version}
+	if b.access == AccessImpersonation {
+		env.impersonate = b.mailbox
+	}
+	w := &xmlWriter{b: make([]byte, 0, 2048)}
+	env.begin(w)
+	rq.body(w)
+	finish(w)
+	payload := w.b
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, b.root, bytes.NewReader(payload))
+	if err != nil {
+		return fmt.Errorf("ews: %w", err)
+	}
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+	req.ContentLength = int64(len(payload))
+	h := req.Header
+	h["Content-Type"] = []string{"text/xml; charset=utf-8"}
+	h["Accept"] = []string{"text/xml"}
+	if b.mailbox != "" {
+		// Routes the request to the mailbox's server; required with
+		// impersonation.
+		h["X-Anchormailbox"] = []string{b.mailbox}
+	}
+	if b.ts != nil {
+		auth, err := b.authorization(c.ctx)
+		if err != nil {
+			return err
+		}
+		h["Authorization"] = []string{auth}
+	}
+	if rq.idempotent {
+		req = transport.MarkIdempotent(req)
+	}
+	// ErrorServerBusy comes as a SOAP fault under HTTP 500: the transport's
+	// one retry policy honours its back-off, for writes too, since the
+	// server ran nothing.
+	req = transport.WithThrottleSignal(req, ServerBusyBackOff)
+	resp, err := b.roundTrip(req, rq.idempotent)
+	if err != nil {
+		return fmt.Errorf("ews: %s: %w", rq.op, err)
+	}
+	defer resp.Body.Close()
+	xmlBody := strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml")
+	if resp.StatusCode != http.StatusOK && !(resp.StatusCode == http.StatusInternalServerError && xmlBody) {
+		e := &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op,
+			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id")}
+		e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), b.now())
+		e.Message = http.StatusText(resp.StatusCode)
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxPeek))
+		return e
+	}
+	x := newXMLReader(resp.Body, 0)
+	var fault status
+	var buf []byte
+	isFault, err := readEnvelope(x, &fault, &buf, func() error { return handle(x, &buf) })
+	if isFault {
+		return errorOf(rq.op, &fault, rq.conditional, resp.Header)
+	}
+	if err != nil {
+		var oe *odata.Error
+		if errors.As(err, &oe) {
+			if oe.RequestID == "" {
+				oe.RequestID = resp.Header.Get("request-id")
+			}
+			return oe
+		}
+		return fmt.Errorf("ews: reading the %s response: %w", rq.op, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op, Message: "a 500 answer without a SOAP fault"}
+	}
+	return nil
+}
+
+// rereader is what the SDK's transport adds to a Doer: a read whose answer
+// breaks off mid-body is sent again, within the one retry policy.
+type rereader interface {
+	Read(req *http.Request, read func(*http.Response) error) error
+}
+
+// roundTrip sends req. A read through the SDK's transport is taken whole
+// before it is parsed, so that an answer cut mid-body is sent again under
+// the retry policy and parsed from the start: the handlers that build a
+// page from it never see half an answer. (Its size is bounded by the
+// transport's response limit; the page built from it is in memory anyway.)
+func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response, error) {
+	rr, ok := b.doer.(rereader)
+	if !idempotent || !ok {
+		return b.doer.Do(req)
+	}
+	var got *http.Response
+	err := rr.Read(req, func(resp *http.Response) error {
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		cp := *resp
+		cp.Body = io.NopCloser(bytes.NewReader(data))
+		got = &cp
+		return nil
+	})
+	return got, err
+}
+
+// authorization returns the Authorization header value of a current token.
+func (b *Backend) authorization(ctx context.Context) (string, error) {
+	var tok *oauth2.Token
+	var err error
+	if cts, ok := b.ts.(odata.ContextTokenSource); ok {
+		tok, err = cts.TokenContext(ctx)
+	} else {
+		tok, err = b.ts.Token()
+	}
+	if err != nil {
+		return "", fmt.Errorf("ews: getting a token: %w", err)
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("ews: getting a token: %w: empty token", odata.ErrUnauthorized)
+	}
+	if a := b.auth.Load(); a != nil && a.tok == tok {
+		return a.value, nil
+	}
+	a := &authValue{tok: tok, value: tok.Type() + " " + tok.AccessToken}
+	b.auth.Store(a)
+	return a.value, nil
+}
+
+// readMessages walks the ResponseMessages of a response element: for each
+// response message it calls child on every child that is not part of the
+// status (positioned on its start tag; child must consume it), then done
+// with the message's status.
+func readMessages(x *xmlReader, buf *[]byte, child func(i int, st *status) error, done func(i int, st *status) error) error {
+	i := 0
+	return x.children(func() error {
+		if !x.is("ResponseMessages") {
+			return x.skip()
+		}
+		return x.children(func() error {
+			st := &status{}
+			if c, ok := x.attr("ResponseClass"); ok {
+				st.class = string(c)
+			}
+			err := x.children(func() error {
+				ok, err := readStatusChild(x, st, buf)
+				if ok || err != nil {
+					return err
+				}
+				if child == nil {
+					return x.skip()
+				}
+				return child(i, st)
+			})
+			if err != nil {
+				return err
+			}
+			if done != nil {
+				if err := done(i, st); err != nil {
+					return err
+				}
+			}
+			i++
+			return nil
+		})
+	})
+}

@@ -1,0 +1,265 @@
+package ews
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/exchangekit/outlook/odata"
+)
+
+// Writing mail folders: CreateFolder (class IPF.Note), UpdateFolder,
+// DeleteFolder (to Deleted Items), MoveFolder and CopyFolder.
+
+func init() {
+	for k, h := range map[string]handler{
+		"POST mailFolders":                 createFolder,
+		"POST mailFolders/{}/childFolders": createFolder,
+		"PATCH mailFolders/{}":             updateFolder,
+		"DELETE mailFolders/{}":            deleteFolder,
+		"POST mailFolders/{}/move":         relocateFolder("MoveFolder"),
+		"POST mailFolders/{}/copy":         relocateFolder("CopyFolder"),
+	} {
+		routes[k] = h
+	}
+}
+
+// hiddenProp is PR_ATTR_HIDDEN, which hides a folder.
+var hiddenProp = &extField{Tag: "0x10F4", Type: "Boolean"}
+
+// readFolderIDs reads the ids of the folders a CreateFolder, MoveFolder,
+// CopyFolder or UpdateFolder response returns.
+func readFolderIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *[]folderRef) error {
+	return readMessages(x, buf, func(_ int, ms *status) error {
+		if !x.is("Folders") || !ms.ok() {
+			return x.skip()
+		}
+		return x.children(func() error {
+			return x.children(func() error {
+				if x.is("FolderId") {
+					id, _ := x.attr("Id")
+					ck, _ := x.attr("ChangeKey")
+					*ids = append(*ids, folderRef{id: string(id), changeKey: string(ck)})
+				}
+				return x.skip()
+			})
+		})
+	}, func(_ int, ms *status) error {
+		if !ms.ok() {
+			return errorOf(op, ms, conditional, nil)
+		}
+		return nil
+	})
+}
+
+// folderCreated answers with the folder made or changed.
+func (c *call) folderCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
+	if len(ids) == 0 {
+		return noContent(), nil
+	}
+	sh, err := shapeOf(nil, s, c.r.Prefer)
+	if err != nil {
+		return nil, err
+	}
+	ref := ids[0]
+	ref.changeKey = ""
+	out, err := c.getFolders(nil, s, sh, []folderRef{ref})
+	if err != nil {
+		return nil, err
+	}
+	return jsonResponse(status, out), nil
+}
+
+// createFolder serves POST mailFolders and POST mailFolders/{id}/childFolders.
+func createFolder(c *call) (*http.Response, error) {
+	s, err := c.schema("mailFolder")
+	if err != nil {
+		return nil, err
+	}
+	parent := "msgfolderroot"
+	if len(c.ids) > 0 {
+		parent = c.ids[0]
+	}
+	p, err := c.folder(parent)
+	if err != nil {
+		return nil, err
+	}
+	names, values, err := members(c.r.Body)
+	if err != nil {
+		return nil, err
+	}
+	hidden := false
+	rest := []byte{'{'}
+	for i, n := range names {
+		if n == "isHidden" {
+			if err := json.Unmarshal(values[i], &hidden); err != nil {
+				return nil, fmt.Errorf("%w: isHidden: %v", odata.ErrInvalidQuery, err)
+			}
+			continue
+		}
+		rest = member(rest, n)
+		rest = append(rest, values[i]...)
+	}
+	rest = append(rest, '}')
+	frags, err := propFragments(rest, s, "folder")
+	if err != nil {
+		return nil, err
+	}
+	var ids []folderRef
+	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
+		w.open("m:CreateFolder")
+		w.open("m:ParentFolderId")
+		p.write(w)
+		w.close("m:ParentFolderId")
+		w.open("m:Folders")
+		w.open("t:Folder")
+		w.elem("t:FolderClass", "IPF.Note")
+		for _, f := range frags {
+			w.b = append(w.b, f.xml...)
+		}
+		if hidden {
+			writeExtendedProperty(w, hiddenProp, []string{"true"}, false)
+		}
+		w.close("t:Folder")
+		w.close("m:Folders")
+		w.close("m:CreateFolder")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.folderCreated(s, http.StatusCreated, ids)
+}
+
+// updateFolder serves PATCH mailFolders/{id}.
+func updateFolder(c *call) (*http.Response, error) {
+	s, err := c.schema("mailFolder")
+	if err != nil {
+		return nil, err
+	}
+	f, err := c.folder(c.ids[0])
+	if err != nil {
+		return nil, err
+	}
+	ck, err := changeKeyOf(c.r.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := fieldChanges(c.r.Body, s, "t:Folder", "t:SetFolderField", "t:DeleteFolderField")
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return c.folderCreated(s, http.StatusOK, []folderRef{f})
+	}
+	conditional := ck != ""
+	update := func(ck string) ([]folderRef, error) {
+		ref := f
+		ref.changeKey = ck
+		var ids []folderRef
+		err := c.send(request{op: "UpdateFolder", conditional: conditional, body: func(w *xmlWriter) {
+			w.open("m:UpdateFolder")
+			w.open("m:FolderChanges")
+			w.open("t:FolderChange")
+			ref.write(w)
+			w.open("t:Updates")
+			for _, ch := range changes {
+				w.b = append(w.b, ch...)
+			}
+			w.close("t:Updates")
+			w.close("t:FolderChange")
+			w.close("m:FolderChanges")
+			w.close("m:UpdateFolder")
+		}}, func(x *xmlReader, buf *[]byte) error {
+			return readFolderIDs(x, buf, "UpdateFolder", conditional, &ids)
+		})
+		return ids, err
+	}
+	ids, err := update(ck)
+	var oe *odata.Error
+	if !conditional && errors.As(err, &oe) && changeKeyCodes[oe.Code] {
+		var cur []byte
+		if cur, err = c.getFolders(nil, s, &shape{}, []folderRef{f}); err != nil {
+			return nil, err
+		}
+		var v struct {
+			ChangeKey string `json:"changeKey"`
+		}
+		_ = json.Unmarshal(cur, &v)
+		ids, err = update(v.ChangeKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		ids = []folderRef{f}
+	}
+	return c.folderCreated(s, http.StatusOK, ids)
+}
+
+// deleteFolder serves DELETE mailFolders/{id}: the folder and its content
+// go to Deleted Items.
+func deleteFolder(c *call) (*http.Response, error) {
+	f, err := c.folder(c.ids[0])
+	if err != nil {
+		return nil, err
+	}
+	err = c.send(request{op: "DeleteFolder", body: func(w *xmlWriter) {
+		w.start("m:DeleteFolder")
+		w.attr("DeleteType", "MoveToDeletedItems")
+		w.gt()
+		w.open("m:FolderIds")
+		f.write(w)
+		w.close("m:FolderIds")
+		w.close("m:DeleteFolder")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readMessages(x, buf, nil, func(_ int, ms *status) error {
+			if !ms.ok() {
+				return errorOf("DeleteFolder", ms, false, nil)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return noContent(), nil
+}
+
+// relocateFolder serves POST mailFolders/{id}/move and /copy.
+func relocateFolder(op string) handler {
+	return func(c *call) (*http.Response, error) {
+		s, err := c.schema("mailFolder")
+		if err != nil {
+			return nil, err
+		}
+		f, err := c.folder(c.ids[0])
+		if err != nil {
+			return nil, err
+		}
+		to, err := c.destinationOf()
+		if err != nil {
+			return nil, err
+		}
+		var ids []folderRef
+		err = c.send(request{op: op, body: func(w *xmlWriter) {
+			w.open("m:" + op)
+			w.open("m:ToFolderId")
+			to.write(w)
+			w.close("m:ToFolderId")
+			w.open("m:FolderIds")
+			f.write(w)
+			w.close("m:FolderIds")
+			w.close("m:" + op)
+		}}, func(x *xmlReader, buf *[]byte) error {
+			return readFolderIDs(x, buf, op, false, &ids)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return c.folderCreated(s, http.StatusCreated, ids)
+	}
+}

@@ -1,0 +1,380 @@
+package ews
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/exchangekit/outlook/odata"
+)
+
+// Reading messages: listings through FindItem (paged with
+// IndexedPageItemView) and, when the page needs what FindItem cannot
+// return, one batched GetItem; single messages through GetItem.
+
+// maxGetItemBatch bounds the ids of one GetItem. EWS sets no number, but
+// checks the caller's budget after each item of a batch and gives a batch
+// one minute (ews-throttling-in-exchange, "Throttling implications for EWS
+// batch requests"); pages larger than this take several GetItem calls.
+const maxGetItemBatch = 100
+
+// maxMailFolders bounds the folders a mailbox-wide listing searches.
+const maxMailFolders = 5000
+
+// listMessages serves GET messages and GET mailFolders/{id}/messages.
+func listMessages(c *call) (*http.Response, error) {
+	s, err := c.schema("message")
+	if err != nil {
+		return nil, err
+	}
+	st := &listState{Kind: "messages"}
+	if len(c.ids) > 0 {
+		st.Folder = c.ids[0]
+		if _, err := c.folder(st.Folder); err != nil {
+			return nil, err
+		}
+	}
+	q := c.r.Query
+	st.View = viewOf(q)
+	if st.Shape, err = shapeOf(q, s, c.r.Prefer); err != nil {
+		return nil, err
+	}
+	if q != nil {
+		if st.Filter, err = translateFilter(q.Filter, s); err != nil {
+			return nil, err
+		}
+		if st.Sort, err = translateOrder(q.OrderBy, s); err != nil {
+			return nil, err
+		}
+		st.Search = q.Search
+	}
+	if len(st.Sort) == 0 && st.Search == "" {
+		// Graph lists messages newest first.
+		if p := indexOf(s).graph["receivedDateTime"]; p != nil && p.EWS != "" {
+			st.Sort = []sortKey{{Field: &field{URI: p.EWS}, Desc: true}}
+		}
+	}
+	return c.messagesPage(s, st)
+}
+
+// findPage is what a FindItem or FindFolder page says besides its items.
+type findPage struct {
+	offset    int  // IndexedPagingOffset: where the next page starts
+	hasOffset bool // the server said it
+	total     int  // TotalItemsInView
+	last      bool // IncludesLastItemInRange
+}
+
+// readRootFolder reads the attributes of a RootFolder element.
+func readRootFolder(x *xmlReader, pg *findPage) {
+	if v, ok := x.attr("IndexedPagingOffset"); ok {
+		if n, err := strconv.Atoi(string(v)); err == nil && n >= 0 {
+			pg.offset, pg.hasOffset = n, true
+		}
+	}
+	if v, ok := x.attr("TotalItemsInView"); ok {
+		pg.total, _ = strconv.Atoi(string(v))
+	}
+	if v, ok := x.attr("IncludesLastItemInRange"); ok {
+		pg.last = string(v) == "true"
+	}
+}
+
+// messagesPage serves one page of a message listing.
+func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, error) {
+	var parents []folderRef
+	if st.Folder == "" {
+		var err error
+		if parents, err = c.mailFolders(); err != nil {
+			return nil, err
+		}
+	} else {
+		f, err := c.folder(st.Folder)
+		if err != nil {
+			return nil, err
+		}
+		parents = []folderRef{f}
+	}
+	needGet := st.Shape.needsGetItem()
+	findShape := st.Shape
+	if needGet {
+		findShape = &shape{BodyType: st.Shape.BodyType, Unsafe: st.Shape.Unsafe}
+	}
+	var pg findPage
+	var ids []string
+	cv := &converter{}
+	out := make([]byte, 0, 4096)
+	out = append(out, `{"value":[`...)
+	err := c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
+		w.start("m:FindItem")
+		w.attr("Traversal", "Shallow")
+		w.gt()
+		writeShape(w, "m:ItemShape", findShape, true)
+		writeIndexedView(w, "m:IndexedPageItemView", st.View)
+		if st.Filter != nil {
+			w.open("m:Restriction")
+			writeRestriction(w, st.Filter)
+			w.close("m:Restriction")
+		}
+		writeSortOrder(w, st.Sort)
+		w.open("m:ParentFolderIds")
+		for _, f := range parents {
+			f.write(w)
+		}
+		w.close("m:ParentFolderIds")
+		if st.Search != "" {
+			w.elem("m:QueryString", st.Search)
+		}
+		w.close("m:FindItem")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		cv.x = x
+		return readMessages(x, buf, func(_ int, ms *status) error {
+			if !x.is("RootFolder") || !ms.ok() {
+				return x.skip()
+			}
+			readRootFolder(x, &pg)
+			return x.children(func() error {
+				if !x.is("Items") {
+					return x.skip()
+				}
+				return x.children(func() error {
+					if needGet {
+						var err error
+						ids, err = appendItemID(x, ids)
+						return err
+					}
+					out = comma(out)
+					var err error
+					out, err = cv.entity(out, s)
+					return err
+				})
+			})
+		}, func(_ int, ms *status) error {
+			if !ms.ok() {
+				return errorOf("FindItem", ms, false, nil)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if needGet && len(ids) > 0 {
+		if out, err = c.getItems(out, s, st.Shape, ids, true); err != nil {
+			return nil, err
+		}
+	}
+	out = append(out, ']')
+	if st.View.Count {
+		out = member(out, "@odata.count")
+		out = strconv.AppendInt(out, int64(pg.total), 10)
+	}
+	if !pg.last {
+		next := *st
+		next.View.Offset = st.View.Offset + len(ids)
+		if !needGet {
+			next.View.Offset = st.View.Offset + countItems(out)
+		}
+		if pg.hasOffset && pg.offset > st.View.Offset {
+			next.View.Offset = pg.offset
+		}
+		if next.View.Offset > st.View.Offset {
+			out = member(out, "@odata.nextLink")
+			out = appendString(out, makeLink(c.b.root, &next))
+		}
+	}
+	out = append(out, '}')
+	return jsonResponse(http.StatusOK, out), nil
+}
+
+// countItems counts the top-level members of the value array written so
+// far; only used when the server did not say where the next page starts.
+func countItems(page []byte) int {
+	n, depth, inStr, esc := 0, 0, false, false
+	start := bytes.IndexByte(page, '[')
+	for _, c := range page[start+1:] {
+		switch {
+		case inStr:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			if depth == 0 {
+				n++
+			}
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return n
+}
+
+// appendItemID keeps the EWS id of the item element just read, consuming
+// the element.
+func appendItemID(x *xmlReader, ids []string) ([]string, error) {
+	var id string
+	err := x.children(func() error {
+		if id == "" && x.is("ItemId") {
+			v, _ := x.attr("Id")
+			id = string(v)
+		}
+		return x.skip()
+	})
+	if id != "" {
+		ids = append(ids, id)
+	}
+	return ids, err
+}
+
+// getItems fetches items by EWS id with one GetItem per batch and appends
+// them, in order, as JSON values; items deleted meanwhile are left out
+// when skipMissing is set (a listing), and are an error otherwise.
+func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, skipMissing bool) ([]byte, error) {
+	cv := &converter{}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), maxGetItemBatch)]
+		ids = ids[len(batch):]
+		cv.atts = cv.atts[:0]
+		err := c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
+			w.open("m:GetItem")
+			writeShape(w, "m:ItemShape", sh, true)
+			w.open("m:ItemIds")
+			for _, id := range batch {
+				itemRef{id: id}.write(w, "t:ItemId")
+			}
+			w.close("m:ItemIds")
+			w.close("m:GetItem")
+		}}, func(x *xmlReader, buf *[]byte) error {
+			cv.x = x
+			return readMessages(x, buf, func(_ int, ms *status) error {
+				if !x.is("Items") || !ms.ok() {
+					return x.skip()
+				}
+				return x.children(func() error {
+					out = comma(out)
+					var err error
+					out, err = cv.entity(out, s)
+					return err
+				})
+			}, func(_ int, ms *status) error {
+				if ms.ok() || (skipMissing && ms.code == "ErrorItemNotFound") {
+					return nil
+				}
+				return errorOf("GetItem", ms, false, nil)
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		if sh.Attachments && len(cv.atts) > 0 {
+			if out, err = c.attachmentContents(out, cv.atts); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// getMessage serves GET messages/{id}.
+func getMessage(c *call) (*http.Response, error) {
+	s, err := c.schema("message")
+	if err != nil {
+		return nil, err
+	}
+	id, err := ewsID(c.ids[0])
+	if err != nil {
+		return nil, err
+	}
+	sh, err := shapeOf(c.r.Query, s, c.r.Prefer)
+	if err != nil {
+		return nil, err
+	}
+	if q := c.r.Query; q != nil && (!q.Filter.IsZero() || len(q.OrderBy) > 0 || q.Search != "" || q.Top > 0 || q.Skip > 0) {
+		return nil, fmt.Errorf("%w: only $select and $expand apply to one message", odata.ErrInvalidQuery)
+	}
+	out, err := c.getItems(nil, s, sh, []string{id}, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, &odata.Error{StatusCode: http.StatusNotFound, Code: "ErrorItemNotFound", Method: "EWS", Path: "GetItem",
+			Message: "the server answered without the item"}
+	}
+	return jsonResponse(http.StatusOK, out), nil
+}
+
+// mailFolders returns every mail folder of the mailbox, for listings of
+// the whole mailbox: FindItem cannot traverse folders deeply (only search
+// folders can), so it is given every mail folder as a parent.
+func (c *call) mailFolders() ([]folderRef, error) {
+	root, _ := c.folder("msgfolderroot")
+	var refs []folderRef
+	v := view{Top: maxTop}
+	for {
+		var pg findPage
+		err := c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
+			w.start("m:FindFolder")
+			w.attr("Traversal", "Deep")
+			w.gt()
+			writeShape(w, "m:FolderShape", &shape{}, false)
+			writeIndexedView(w, "m:IndexedPageFolderView", v)
+			w.open("m:Restriction")
+			writeRestriction(w, mailFolderRestriction(true))
+			w.close("m:Restriction")
+			w.open("m:ParentFolderIds")
+			root.write(w)
+			w.close("m:ParentFolderIds")
+			w.close("m:FindFolder")
+		}}, func(x *xmlReader, buf *[]byte) error {
+			return readMessages(x, buf, func(_ int, ms *status) error {
+				if !x.is("RootFolder") || !ms.ok() {
+					return x.skip()
+				}
+				readRootFolder(x, &pg)
+				return x.children(func() error {
+					if !x.is("Folders") {
+						return x.skip()
+					}
+					return x.children(func() error {
+						return x.children(func() error {
+							if x.is("FolderId") {
+								if id, ok := x.attr("Id"); ok {
+									refs = append(refs, folderRef{id: string(id)})
+								}
+							}
+							return x.skip()
+						})
+					})
+				})
+			}, func(_ int, ms *status) error {
+				if !ms.ok() {
+					return errorOf("FindFolder", ms, false, nil)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(refs) > maxMailFolders {
+			return nil, errNotSupported(fmt.Sprintf("listing the messages of a mailbox with more than %d mail folders (list them folder by folder)", maxMailFolders))
+		}
+		if pg.last || !pg.hasOffset || pg.offset <= v.Offset {
+			break
+		}
+		v.Offset = pg.offset
+	}
+	if len(refs) == 0 {
+		refs = append(refs, root)
+	}
+	return refs, nil
+}
