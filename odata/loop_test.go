@@ -19,10 +19,10 @@ func TestListStopsOnPagingLoops(t *testing.T) {
 		name string
 		// page answers the request for page n (0 is the first request)
 		// with its items and the number of the page its nextLink names.
-		page         func(n int) (items []string, next int)
-		wantItems    int
-		maxRequests  int32
-		wantLoopErr  bool
+		page        func(n int) (items []string, next int)
+		wantItems   int
+		maxRequests int32
+		wantLoopErr bool
 	}{
 		{name: "self link", page: func(n int) ([]string, int) { return []string{"a", "b"}, n }, wantItems: 2, maxRequests: 1, wantLoopErr: true},
 		{name: "cycle of three", page: func(n int) ([]string, int) {

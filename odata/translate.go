@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // This file holds the one place where JSON bodies change dialect. The models
@@ -17,6 +18,11 @@ import (
 
 // errMalformedJSON is returned by the translator for input that is not JSON.
 var errMalformedJSON = errors.New("odata: malformed JSON")
+
+// errTruncatedJSON is errMalformedJSON for input that ends before its value
+// does. It matches io.ErrUnexpectedEOF, as the JSON decoder's error does,
+// by which transport.Client.Read knows to ask for the document again.
+var errTruncatedJSON = fmt.Errorf("%w: %w", errMalformedJSON, io.ErrUnexpectedEOF)
 
 const (
 	graphTypePrefix = "#microsoft.graph."
@@ -212,7 +218,7 @@ func (x *translator) run() error {
 		}
 	}
 	if len(stack) != 0 {
-		return fmt.Errorf("%w: unexpected end of input", errMalformedJSON)
+		return errTruncatedJSON
 	}
 	x.copyTo(len(src))
 	return nil
@@ -242,7 +248,7 @@ func scanString(src []byte, i int) (end int, esc bool, err error) {
 			j++
 		}
 	}
-	return 0, false, fmt.Errorf("%w: unterminated string", errMalformedJSON)
+	return 0, false, fmt.Errorf("%w in a string", errTruncatedJSON)
 }
 
 // isEnvelopeValue reports whether the top-level member name at
