@@ -17,8 +17,9 @@
 //		fmt.Println(ev.Start.DateTime, ev.Subject)
 //	}
 //
-// The models carry Graph names; importing the package registers the v2.0
-// spellings of its paths and enum values with package odata. Enum values
+// The models carry Graph names, and each carries its wire mapping
+// (WireSchema), from which package odata spells bodies and queries for
+// Outlook REST v2.0 and the EWS backend finds each property. Enum values
 // decode whatever their case, and values this package does not know are
 // kept as sent: give every switch on them a default case.
 //

@@ -2,13 +2,12 @@ package calendar_test
 
 import (
 	"context"
+	stdjson "encoding/json"
 	"flag"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/internal/servicetest"
@@ -25,7 +24,7 @@ func answer(r *http.Request) (int, string) {
 		link := "https://" + r.URL.Host + r.URL.Path + "?startDateTime=2024-06-10T00:00:00Z&endDateTime=2024-07-01T00:00:00Z&$deltatoken=abc"
 		return http.StatusOK, `{"value":[],"@odata.deltaLink":"` + link + `"}`
 	}
-	return http.StatusCreated, `{"id":"new"}`
+	return http.StatusCreated, `{"id":"new","value":[]}`
 }
 
 // Every request body the service builds, in both dialects, against golden
@@ -45,7 +44,7 @@ func TestRequestBodies(t *testing.T) {
 				ResponseRequested: new(false),
 				IsReminderOn:      new(true), ReminderMinutesBeforeStart: new(0),
 				OutlookItem: item.OutlookItem{ETag: `W/"x"`},
-				Extra:       map[string]jsontext.Value{"@odata.context": jsontext.Value(`"x"`)},
+				Extra:       map[string]stdjson.RawMessage{"@odata.context": stdjson.RawMessage(`"x"`)},
 			})
 			return err
 		}},

@@ -1,11 +1,10 @@
 package calendar
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
@@ -135,7 +134,7 @@ func outgoing(e *Event) *Event {
 	c := *e
 	c.ETag = ""
 	if len(e.Extra) > 0 {
-		c.Extra = make(map[string]jsontext.Value, len(e.Extra))
+		c.Extra = make(map[string]json.RawMessage, len(e.Extra))
 		for k, v := range e.Extra {
 			if !strings.HasPrefix(k, "@") {
 				c.Extra[k] = v

@@ -1,12 +1,13 @@
 package calendar
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/item"
@@ -126,7 +127,7 @@ type Event struct {
 	// Extra holds the properties this type does not know (events are an
 	// open type), with Graph names: extended properties, extensions,
 	// annotations.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // MaxAttendees is the most attendees Exchange Online accepts on one event.
@@ -144,15 +145,20 @@ func (e *Event) ReminderBefore() (time.Duration, bool) {
 // plainEvent has Event's fields without its methods.
 type plainEvent Event
 
-// UnmarshalJSONFrom decodes an event, accepting the reminder fields as
-// strings too, as some Outlook REST v2.0 servers send them.
-func (e *Event) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+// decodeOptions match package odata's: the server's bodies may repeat a
+// name or carry invalid UTF-8 in free text, and neither should fail a
+// decode.
+var decodeOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+
+// UnmarshalJSON decodes an event, accepting the reminder fields as strings
+// too, as some Outlook REST v2.0 servers send them.
+func (e *Event) UnmarshalJSON(b []byte) error {
 	w := struct {
 		*plainEvent
 		IsReminderOn               *lenientBool `json:"isReminderOn,omitzero"`
 		ReminderMinutesBeforeStart *lenientInt  `json:"reminderMinutesBeforeStart,omitzero"`
 	}{plainEvent: (*plainEvent)(e)}
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
+	if err := jsonv2.Unmarshal(b, &w, decodeOptions); err != nil {
 		return err
 	}
 	if w.IsReminderOn != nil {
@@ -247,7 +253,7 @@ type PatternedRecurrence struct {
 
 	// Extra holds properties this type does not know, with Graph names:
 	// some v2.0 servers put recurrenceTimeZone here rather than in Range.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // RecurrencePattern is the repeating rule of a series.
@@ -360,7 +366,7 @@ type Calendar struct {
 	DefaultOnlineMeetingProvider  OnlineMeetingProvider   `json:"defaultOnlineMeetingProvider,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // CalendarUpdate changes a calendar: only the fields set are sent.
@@ -382,7 +388,7 @@ type CalendarGroup struct {
 	ClassID string `json:"classId,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // AttachmentKind is the type of an attachment.
@@ -437,10 +443,10 @@ type Attachment struct {
 	ContentBytes []byte `json:"contentBytes,omitzero"`
 	ContentID    string `json:"contentId,omitzero"`
 	// Item is the attached item (ItemAttachment), returned with $expand only.
-	Item jsontext.Value `json:"item,omitzero"`
+	Item json.RawMessage `json:"item,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // ScheduleInformation is the free/busy of one mailbox or room over the
@@ -450,11 +456,11 @@ type ScheduleInformation struct {
 	ScheduleID string `json:"scheduleId,omitzero"`
 	// AvailabilityView has one digit per interval: 0 free, 1 tentative,
 	// 2 busy, 3 out of office, 4 working elsewhere.
-	AvailabilityView string                    `json:"availabilityView,omitzero"`
-	ScheduleItems    []ScheduleItem            `json:"scheduleItems,omitzero"`
-	WorkingHours     *WorkingHours             `json:"workingHours,omitzero"`
-	Error            *FreeBusyError            `json:"error,omitzero"`
-	Extra            map[string]jsontext.Value `json:",embed"`
+	AvailabilityView string                     `json:"availabilityView,omitzero"`
+	ScheduleItems    []ScheduleItem             `json:"scheduleItems,omitzero"`
+	WorkingHours     *WorkingHours              `json:"workingHours,omitzero"`
+	Error            *FreeBusyError             `json:"error,omitzero"`
+	Extra            map[string]json.RawMessage `json:",embed"`
 }
 
 // ScheduleItem is one busy span of a schedule.
@@ -474,8 +480,9 @@ type WorkingHours struct {
 	DaysOfWeek []DayOfWeek `json:"daysOfWeek,omitzero"`
 	StartTime  string      `json:"startTime,omitzero"`
 	EndTime    string      `json:"endTime,omitzero"`
-	// TimeZone is a zone name, or a custom zone whose details stay raw.
-	TimeZone jsontext.Value `json:"timeZone,omitzero"`
+	// TimeZone is the zone as sent (Graph timeZoneBase: {"name": ...}, or a
+	// customTimeZone with its offsets), in Graph form.
+	TimeZone json.RawMessage `json:"timeZone,omitzero"`
 }
 
 // FreeBusyError is why the schedule of one mailbox could not be read.

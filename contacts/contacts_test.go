@@ -263,13 +263,13 @@ func TestFilterRendering(t *testing.T) {
 		{odata.Graph, "emailAddresses/any(a:a/address eq 'lee@corp.example')"},
 		{odata.OutlookV2, "EmailAddresses/any(a:a/Address eq 'lee@corp.example')"},
 	} {
-		got := f.Render(tc.d)
+		got := f.Render(tc.d, contacts.Contact{}.WireSchema())
 		// The range variable's name is free; compare with it normalised.
 		if norm(got) != norm(tc.want) {
 			t.Errorf("%s: %s, want %s", tc.d, got, tc.want)
 		}
 	}
-	if got := contacts.MobilePhone.Eq("1").Render(odata.OutlookV2); got != "MobilePhone1 eq '1'" {
+	if got := contacts.MobilePhone.Eq("1").Render(odata.OutlookV2, contacts.Contact{}.WireSchema()); got != "MobilePhone1 eq '1'" {
 		t.Errorf("v2.0 mobilePhone filter: %s", got)
 	}
 }

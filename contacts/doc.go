@@ -17,9 +17,10 @@
 //		fmt.Println(ct.DisplayName)
 //	}
 //
-// The models carry Graph names; importing the package registers the v2.0
-// spellings (MobilePhone1 for mobilePhone, the contactfolders and
-// childfolders path segments) with package odata. Properties the models do
+// The models carry Graph names, and each carries its wire mapping
+// (WireSchema: MobilePhone1 is mobilePhone's v2.0 name, contacts:GivenName
+// givenName's EWS FieldURI), from which package odata spells bodies and
+// queries for every service. Properties the models do
 // not know are kept in their Extra maps, so a contact read and written
 // back loses nothing.
 //

@@ -2,11 +2,10 @@ package contacts_test
 
 import (
 	"context"
+	stdjson "encoding/json"
 	"flag"
 	"testing"
 	"time"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/servicetest"
@@ -29,7 +28,7 @@ func TestRequestBodies(t *testing.T) {
 			// A contact read earlier: its annotations and ETag stay out of the body.
 			c := &contacts.Contact{DisplayName: "Rob Young", MobilePhone: "+1 425 555 0100",
 				EmailAddresses: []item.EmailAddress{{Name: "Rob", Address: "roby@contoso.com"}},
-				Extra:          map[string]jsontext.Value{"@odata.context": jsontext.Value(`"x"`), "nickname2": jsontext.Value(`"Bobby"`)}}
+				Extra:          map[string]stdjson.RawMessage{"@odata.context": stdjson.RawMessage(`"x"`), "nickname2": stdjson.RawMessage(`"Bobby"`)}}
 			c.ETag = `W/"abc"`
 			_, err := s.CreateContact(ctx, "AAMkF1", c)
 			return err

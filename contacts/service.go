@@ -3,14 +3,13 @@ package contacts
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
 	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
@@ -118,7 +117,7 @@ func outgoing(c *Contact) *Contact {
 	o := *c
 	o.ETag = ""
 	if dirty {
-		o.Extra = make(map[string]jsontext.Value, len(c.Extra))
+		o.Extra = make(map[string]json.RawMessage, len(c.Extra))
 		for k, v := range c.Extra {
 			if !strings.HasPrefix(k, "@") {
 				o.Extra[k] = v

@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -156,7 +157,7 @@ type Contact struct {
 	// open type), with Graph names, so that reading and writing back a
 	// contact loses nothing. Service annotations ("@odata.context") land
 	// here too; the SDK leaves those out of the bodies it sends.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // ContactUpdate changes an existing contact: only the fields set (with
@@ -221,7 +222,7 @@ type ContactFolder struct {
 	MultiValueExtendedProperties  []item.MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // FolderUpdate changes a contact folder: only the fields set are sent.

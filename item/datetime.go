@@ -43,35 +43,23 @@ type DateTimeTimeZone struct {
 // wireDateTimeTimeZone has the fields of DateTimeTimeZone without its methods.
 type wireDateTimeTimeZone DateTimeTimeZone
 
-// UnmarshalJSONFrom decodes the object form, and also a bare instant with an
+// UnmarshalJSON decodes the object form, and also a bare instant with an
 // offset ("2014-10-15T17:30:00Z", the Outlook API v1.0 form that some v2.0
 // responses still carry), which becomes its UTC wall clock in zone "UTC".
-func (d *DateTimeTimeZone) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if dec.PeekKind() != '"' {
-		return json.UnmarshalDecode(dec, (*wireDateTimeTimeZone)(d))
+func (d *DateTimeTimeZone) UnmarshalJSON(b []byte) error {
+	if jsontext.Value(b).Kind() != '"' {
+		return json.Unmarshal(b, (*wireDateTimeTimeZone)(d), decodeOptions)
 	}
-	tok, err := dec.ReadToken()
-	if err != nil {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	t, err := time.Parse(time.RFC3339Nano, tok.String())
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return fmt.Errorf("%w: %q is neither a dateTimeTimeZone object nor an instant with an offset", ErrInvalidDateTime, tok.String())
+		return fmt.Errorf("%w: %q is neither a dateTimeTimeZone object nor an instant with an offset", ErrInvalidDateTime, s)
 	}
 	*d = DateTimeTimeZone{DateTime: t.UTC().Format(DateTimeLayout), TimeZone: "UTC"}
 	return nil
-}
-
-// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
-func (d *DateTimeTimeZone) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, (*dateTimeTimeZoneV2)(d), decodeOptions)
-}
-
-// dateTimeTimeZoneV2 routes encoding/json's call to the json v2 decoder.
-type dateTimeTimeZoneV2 DateTimeTimeZone
-
-func (d *dateTimeTimeZoneV2) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return (*DateTimeTimeZone)(d).UnmarshalJSONFrom(dec)
 }
 
 // Time returns the instant d denotes, in its zone's location. DateTime may

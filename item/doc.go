@@ -5,10 +5,11 @@
 // them. It has no operations; the mail, calendar and contacts packages embed
 // and reference these types.
 //
-// The types carry Microsoft Graph v1.0 names. Outlook REST v2.0 bodies are
-// translated by package odata from the tables this package registers when it
-// is imported (the v2.0 "HTML" body type, PascalCase enum values, an extended
-// property's "PropertyId"), so the same values decode from both services.
+// The types carry Microsoft Graph v1.0 names. Each one carries its wire
+// mapping (WireSchema: the Graph, Outlook REST v2.0 and EWS spelling of every
+// property and enum value, such as the v2.0 "HTML" body type or an extended
+// property's "PropertyId"), which package odata reads to translate bodies and
+// queries, so the same values decode from every service.
 //
 // Enum types are strings. Values this package does not know decode unchanged
 // (Graph adds members over time); known values decode to the package's

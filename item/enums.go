@@ -3,7 +3,8 @@ package item
 import "github.com/exchangekit/outlook/odata"
 
 // Enum values are the Graph spellings. Package odata respells them for
-// Outlook REST v2.0 from the tables registered in register.go. Each type's
+// Outlook REST v2.0 from the enum types of the models' wire mappings
+// (WireSchema). Each type's
 // UnmarshalText maps a known value to its constant whatever the case ("HTML",
 // "High" from a Graph request echo or a v2.0 body the translator did not
 // cover), and keeps any other value as sent, so new server values never fail

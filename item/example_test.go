@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -72,7 +73,7 @@ func ExampleNewRecipientFields() {
 		item.Categories.Has("Red"),
 	)}
 	for _, d := range []*odata.Dialect{odata.Graph, odata.OutlookV2} {
-		s, err := q.Encode(d)
+		s, err := q.Encode(d, mail.Message{}.WireSchema()) // the queried items' table
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -96,7 +97,7 @@ func ExampleNamedPropertyID() {
 		}),
 		Expand: []odata.Expand{{Property: item.SingleValueExtendedProperties, Filter: item.NewExtendedPropertyFields("").ID.Eq(id)}},
 	}
-	s, err := q.Encode(odata.OutlookV2)
+	s, err := q.Encode(odata.OutlookV2, mail.Message{}.WireSchema())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/schematest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -45,21 +46,66 @@ type testItem struct {
 	MultiValueExtendedProperties  []item.MultiValueExtendedProperty  `json:"multiValueExtendedProperties,omitzero"`
 }
 
-// knownKeys are the JSON names testItem covers, for the round-trip checks.
-var knownKeys = []string{
-	"id", "@odata.etag", "changeKey", "categories", "createdDateTime", "lastModifiedDateTime",
-	"subject", "body", "uniqueBody", "importance", "sensitivity", "from", "sender", "organizer",
-	"toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag", "internetMessageHeaders",
-	"start", "end", "location", "locations", "emailAddresses", "homeAddress", "businessAddress",
-	"otherAddress", "singleValueExtendedProperties", "multiValueExtendedProperties",
-}
+// testItemSchema is testItem's table, built from the shared types' own.
+var testItemSchema = &odata.Schema{Name: "testItem", Props: []odata.Prop{
+	item.OutlookItemProp("id"),
+	item.OutlookItemProp("@odata.etag"),
+	item.OutlookItemProp("changeKey"),
+	item.OutlookItemProp("categories"),
+	item.OutlookItemProp("createdDateTime"),
+	item.OutlookItemProp("lastModifiedDateTime"),
+	{Graph: "subject"},
+	{Graph: "body", Kind: odata.KindObject, Elem: item.ItemBody{}.WireSchema()},
+	{Graph: "uniqueBody", Kind: odata.KindObject, Elem: item.ItemBody{}.WireSchema()},
+	{Graph: "importance", Kind: odata.KindEnum, Enum: item.Importance("").WireEnum()},
+	{Graph: "sensitivity", Kind: odata.KindEnum, Enum: item.Sensitivity("").WireEnum()},
+	{Graph: "from", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "sender", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "organizer", Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "toRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "ccRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "bccRecipients", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "replyTo", Collection: true, Kind: odata.KindObject, Elem: item.Recipient{}.WireSchema()},
+	{Graph: "flag", Kind: odata.KindObject, Elem: item.FollowupFlag{}.WireSchema()},
+	{Graph: "internetMessageHeaders", Collection: true, Kind: odata.KindObject, Elem: item.InternetMessageHeader{}.WireSchema()},
+	{Graph: "start", Kind: odata.KindObject, Elem: item.DateTimeTimeZone{}.WireSchema()},
+	{Graph: "end", Kind: odata.KindObject, Elem: item.DateTimeTimeZone{}.WireSchema()},
+	{Graph: "location", Kind: odata.KindObject, Elem: item.Location{}.WireSchema()},
+	{Graph: "locations", Collection: true, Kind: odata.KindObject, Elem: item.Location{}.WireSchema()},
+	{Graph: "emailAddresses", Collection: true, Kind: odata.KindObject, Elem: item.EmailAddress{}.WireSchema()},
+	{Graph: "homeAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "businessAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "otherAddress", Kind: odata.KindObject, Elem: item.PhysicalAddress{}.WireSchema()},
+	{Graph: "singleValueExtendedProperties", Collection: true, Kind: odata.KindObject, Elem: item.SingleValueExtendedProperty{}.WireSchema()},
+	{Graph: "multiValueExtendedProperties", Collection: true, Kind: odata.KindObject, Elem: item.MultiValueExtendedProperty{}.WireSchema()},
+}}
+
+func (testItem) WireSchema() *odata.Schema { return testItemSchema }
+
+// knownKeys are the JSON names testItem covers, for the round-trip checks:
+// its table's.
+var knownKeys = func() []string {
+	var out []string
+	for _, p := range testItemSchema.Props {
+		out = append(out, p.Graph)
+	}
+	return out
+}()
 
 // enumKeys hold enum values, compared ignoring case (Graph requests in the
-// samples write "HTML" or "Low"; the types decode them to the constants).
-var enumKeys = map[string]bool{
-	"contentType": true, "importance": true, "sensitivity": true, "flagStatus": true,
-	"locationType": true, "uniqueIdType": true,
-}
+// samples write "HTML" or "Low"; the types decode them to the constants):
+// the enum properties of the tables.
+var enumKeys = func() map[string]bool {
+	out := map[string]bool{}
+	schematest.Walk(func(s *odata.Schema) {
+		for _, p := range s.Props {
+			if p.Kind == odata.KindEnum {
+				out[p.Graph] = true
+			}
+		}
+	}, testItemSchema)
+	return out
+}()
 
 // cannedDoer answers every request with one body and keeps the last request
 // body, as a server would, without a network.

@@ -99,78 +99,41 @@ type GeoCoordinates struct {
 // or carry invalid UTF-8 in free text, and neither should fail a decode.
 var decodeOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
-// UnmarshalJSONFrom reads numbers, numeric strings (IEEE754Compatible
-// bodies), and "NaN" or null for an unset value. Unknown members are ignored.
-func (g *GeoCoordinates) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	switch dec.PeekKind() {
-	case 'n':
-		_, err := dec.ReadToken()
+// UnmarshalJSON reads numbers, numeric strings (IEEE754Compatible bodies),
+// and "NaN" or null for an unset value. Unknown members are ignored.
+func (g *GeoCoordinates) UnmarshalJSON(b []byte) error {
+	if v := jsontext.Value(b); v.Kind() == 'n' {
 		*g = GeoCoordinates{}
-		return err
-	case '{':
-	default:
-		v, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("item: coordinates: want an object, got %.20s", v)
+		return nil
+	} else if v.Kind() != '{' {
+		return fmt.Errorf("item: coordinates: want an object, got %.20s", b)
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
+	var w struct {
+		Latitude         lenientDouble `json:"latitude"`
+		Longitude        lenientDouble `json:"longitude"`
+		Altitude         lenientDouble `json:"altitude"`
+		Accuracy         lenientDouble `json:"accuracy"`
+		AltitudeAccuracy lenientDouble `json:"altitudeAccuracy"`
 	}
-	var out GeoCoordinates
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		var dst **float64
-		field := name.String() // the token is void after the next read
-		switch field {
-		case "latitude":
-			dst = &out.Latitude
-		case "longitude":
-			dst = &out.Longitude
-		case "altitude":
-			dst = &out.Altitude
-		case "accuracy":
-			dst = &out.Accuracy
-		case "altitudeAccuracy":
-			dst = &out.AltitudeAccuracy
-		}
-		v, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		if dst == nil {
-			continue
-		}
-		if *dst, err = parseDouble(v); err != nil {
-			return fmt.Errorf("item: coordinates: %s: %w", field, err)
-		}
+	if err := json.Unmarshal(b, &w, decodeOptions); err != nil {
+		return fmt.Errorf("item: coordinates: %w", err)
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	*g = out
+	*g = GeoCoordinates{w.Latitude.v, w.Longitude.v, w.Altitude.v, w.Accuracy.v, w.AltitudeAccuracy.v}
 	return nil
 }
 
-// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
-func (g *GeoCoordinates) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, (*geoCoordinatesV2)(g), decodeOptions)
-}
+// lenientDouble reads an Edm.Double as parseDouble does.
+type lenientDouble struct{ v *float64 }
 
-// geoCoordinatesV2 routes encoding/json's call to the json v2 decoder.
-type geoCoordinatesV2 GeoCoordinates
-
-func (g *geoCoordinatesV2) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return (*GeoCoordinates)(g).UnmarshalJSONFrom(dec)
+func (d *lenientDouble) UnmarshalJSON(b []byte) (err error) {
+	d.v, err = parseDouble(b)
+	return err
 }
 
 // parseDouble reads an Edm.Double: a number, a string holding one, or null;
 // non-finite values ("NaN", "INF") mean unset.
-func parseDouble(v jsontext.Value) (*float64, error) {
+func parseDouble(b []byte) (*float64, error) {
+	v := jsontext.Value(b)
 	var s string
 	switch v.Kind() {
 	case 'n':

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
@@ -187,8 +188,14 @@ func peakHeap(tb testing.TB, total, page int) (peak, live, onePage uint64) {
 	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddHost("graph.microsoft.com", newPageHost(total, page))
+	// The SDK's own transport (retries, limits, the response size cap), as
+	// the root package builds it, over the fake's connections.
+	tr, err := transport.New(transport.Config{HTTPClient: srv.Client()})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	oc, err := odata.NewClient("https://graph.microsoft.com/v1.0", odata.Graph,
-		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(srv.Client()))
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}), odata.WithDoer(tr))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -26,8 +26,9 @@
 //		ToRecipients: mail.To("bob@contoso.com"),
 //	}, nil)
 //
-// The models carry Graph names; importing the package registers the v2.0
-// spellings of its paths and enum values with package odata. Enum values
+// The models carry Graph names, and each carries its wire mapping
+// (WireSchema), from which package odata spells bodies and queries for
+// Outlook REST v2.0 and the EWS backend finds each property. Enum values
 // the package does not know decode unchanged. Properties the models do
 // not know are kept in their Extra maps, so a message read and written
 // back loses nothing.

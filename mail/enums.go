@@ -3,10 +3,10 @@ package mail
 import "github.com/exchangekit/outlook/odata"
 
 // Enum values carry the Graph spelling; package odata respells them for
-// Outlook REST v2.0 from the tables in register.go. Each UnmarshalText maps
-// a known value to its constant whatever its case and keeps any other value
-// as sent, so a value a server adds later never fails a decode: give every
-// switch on these types a default case.
+// Outlook REST v2.0 from the enum types of the wire mappings (WireSchema).
+// Each UnmarshalText maps a known value to its constant whatever its case
+// and keeps any other value as sent, so a value a server adds later never
+// fails a decode: give every switch on these types a default case.
 
 // Classification is the Focused Inbox tab a message shows in (Graph's
 // inferenceClassificationType). The query field for it is

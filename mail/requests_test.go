@@ -2,11 +2,10 @@ package mail_test
 
 import (
 	"context"
+	stdjson "encoding/json"
 	"flag"
 	"strings"
 	"testing"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
@@ -26,7 +25,7 @@ func TestRequestBodies(t *testing.T) {
 				ToRecipients:            mail.To("Ana Ruiz <ana@example.org>"),
 				InferenceClassification: mail.ClassificationOther,
 				Attachments:             []mail.Attachment{{Name: "q3.txt", ContentType: "text/plain", ContentBytes: []byte("42")}},
-				Extra:                   map[string]jsontext.Value{"@odata.context": jsontext.Value(`"x"`), "acmeTicket": jsontext.Value(`"T-1"`)},
+				Extra:                   map[string]stdjson.RawMessage{"@odata.context": stdjson.RawMessage(`"x"`), "acmeTicket": stdjson.RawMessage(`"T-1"`)},
 			})
 			return err
 		}},

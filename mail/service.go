@@ -1,12 +1,11 @@
 package mail
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
@@ -173,7 +172,7 @@ func outgoing(m *Message) *Message {
 	c := *m
 	c.ETag = ""
 	if dirty {
-		c.Extra = make(map[string]jsontext.Value, len(m.Extra))
+		c.Extra = make(map[string]json.RawMessage, len(m.Extra))
 		for k, v := range m.Extra {
 			if !strings.HasPrefix(k, "@") {
 				c.Extra[k] = v

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
+	"encoding/json"
+
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/item"
@@ -150,10 +152,12 @@ type Message struct {
 	// EventType is the event's type (singleInstance, occurrence, exception,
 	// seriesMaster), as the service spells it.
 	EventType string `json:"type,omitzero"`
-	// Recurrence is the event's recurrence as sent (package calendar models it).
-	Recurrence jsontext.Value `json:"recurrence,omitzero"`
-	// Event is the meeting itself, returned with $expand=event, as sent.
-	Event jsontext.Value `json:"event,omitzero"`
+	// Recurrence is the event's recurrence, in Graph form; decode it into a
+	// calendar.PatternedRecurrence.
+	Recurrence json.RawMessage `json:"recurrence,omitzero"`
+	// Event is the meeting itself, returned with $expand=event, in Graph
+	// form; decode it into a calendar.Event.
+	Event json.RawMessage `json:"event,omitzero"`
 
 	// Meeting-request fields (KindEventMessageRequest, Graph only).
 	MeetingRequestType    MeetingRequestType    `json:"meetingRequestType,omitzero"`
@@ -171,7 +175,7 @@ type Message struct {
 	// open type), with Graph names, so that reading and writing back a
 	// message loses nothing. Service annotations ("@odata.context") land here
 	// too; the SDK leaves those out of the bodies it sends.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // MessageUpdate changes an existing message: only the fields set (with
@@ -254,7 +258,7 @@ type MailFolder struct {
 	SourceFolderIDs      []string `json:"sourceFolderIds,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // FolderUpdate changes a folder: only the fields set are sent.
@@ -304,10 +308,10 @@ type Attachment struct {
 
 	// Item is the attached message, event or contact (ItemAttachment) as sent,
 	// returned only with $expand of the item; see [Attachment.Message].
-	Item jsontext.Value `json:"item,omitzero"`
+	Item json.RawMessage `json:"item,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // UploadSession is a large-attachment upload in progress (Graph only). The
@@ -346,7 +350,7 @@ type MailboxSettings struct {
 	UserPurpose   UserPurpose `json:"userPurpose,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // MailboxSettingsUpdate changes settings: only the fields set are sent.
@@ -391,8 +395,8 @@ type WorkingHours struct {
 // TimeZoneBase names a time zone (Graph timeZoneBase); a custom zone's
 // offsets are kept in Extra.
 type TimeZoneBase struct {
-	Name  string                    `json:"name,omitzero"`
-	Extra map[string]jsontext.Value `json:",embed"`
+	Name  string                     `json:"name,omitzero"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // ClassificationOverride makes every message from one sender land in the
@@ -404,7 +408,7 @@ type ClassificationOverride struct {
 	SenderEmailAddress item.EmailAddress `json:"senderEmailAddress,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // MessageRule is an Inbox rule (Graph only).
@@ -423,7 +427,7 @@ type MessageRule struct {
 	Actions    MessageRuleActions    `json:"actions,omitzero"`
 
 	// Extra holds properties this type does not know, with Graph names.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]json.RawMessage `json:",embed"`
 }
 
 // MessageRulePredicates are the conditions (or exceptions) of a rule; all
@@ -491,7 +495,7 @@ func (a *Attachment) Message() (*Message, error) {
 		return nil, fmt.Errorf("mail: attachment %q carries no item (expand it with $expand=microsoft.graph.itemAttachment/item)", a.Name)
 	}
 	var m Message
-	if err := json.Unmarshal(a.Item, &m, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+	if err := jsonv2.Unmarshal(a.Item, &m, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
 		return nil, fmt.Errorf("mail: attachment %q: decoding its item: %w", a.Name, err)
 	}
 	if m.Kind != "" && m.Kind != KindMessage && !m.Kind.IsEventMessage() {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
-	"sync"
 )
 
 // This file is the Client's side of the Backend seam: a target with a
@@ -68,11 +66,9 @@ func (c *Client) serveBackend(ctx context.Context, t *target, r *Request) (*http
 		br.Prefer = br.Prefer.merge(r.Query.Prefer)
 	}
 	if r.Body != nil && r.RawBody == nil {
-		if br.Body, err = encode(Graph, r.Body); err != nil {
+		br.BodySchema = r.bodySchema()
+		if br.Body, err = encode(Graph, r.Body, br.BodySchema); err != nil {
 			return nil, err
-		}
-		if m, ok := r.Body.(Mapped); ok {
-			br.BodySchema = m.WireSchema()
 		}
 	}
 	resp, err := t.backend.Serve(ctx, br)
@@ -95,42 +91,6 @@ func (c *Client) serveBackend(ctx context.Context, t *target, r *Request) (*http
 		resp.Body = io.NopCloser(bytes.NewReader(nil))
 	}
 	return resp, nil
-}
-
-// withResult returns r carrying the wire table of T, the type the answer
-// is decoded into, when the client's target is served by a Backend (which
-// converts by that table) and r does not carry one yet.
-func withResult[T any](c *Client, r *Request) *Request {
-	if t := c.t.Load(); (t.backend == nil && t.dialect != EWS) || r.result != nil {
-		return r
-	}
-	s := schemaOf[T]()
-	if s == nil {
-		return r
-	}
-	cp := *r
-	cp.result = s
-	return &cp
-}
-
-// schemas caches the wire table of each Go type (nil for types that are
-// not Mapped), so a backend's requests do not box a zero value each time.
-var schemas sync.Map // reflect.Type -> *Schema
-
-func schemaOf[T any]() *Schema {
-	rt := reflect.TypeFor[T]()
-	if v, ok := schemas.Load(rt); ok {
-		return v.(*Schema)
-	}
-	var s *Schema
-	var z T
-	if m, ok := any(z).(Mapped); ok {
-		s = m.WireSchema()
-	} else if m, ok := any(&z).(Mapped); ok {
-		s = m.WireSchema()
-	}
-	schemas.Store(rt, s)
-	return s
 }
 
 // isBackend reports whether t's requests go to a Backend instead of HTTP.

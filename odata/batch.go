@@ -77,7 +77,8 @@ type BatchResult struct {
 	// of the call that carried it.
 	Err error
 
-	body []byte // JSON in Graph form, or nil
+	body    []byte   // JSON in the dialect's form, or nil
+	dialect *Dialect // BatchValue translates body with the schema of its T
 }
 
 // NewBatch returns an empty batch for the client's mailbox.
@@ -226,7 +227,7 @@ func (s *batchRun) encodeParts() ([]batchPart, error) {
 		p := batchPart{ID: strconv.Itoa(i + 1), Method: strings.ToUpper(r.Method), URL: u[len(s.t.root):]}
 		h := http.Header{}
 		if r.Body != nil {
-			b, err := encode(s.t.dialect, r.Body)
+			b, err := encode(s.t.dialect, r.Body, r.bodySchema())
 			if err != nil {
 				return nil, wrapf(err, "batch request %d", i)
 			}
@@ -607,15 +608,7 @@ func (d *Dialect) batchResult(method, path string, a *batchAnswer, now time.Time
 		}
 		return r
 	}
-	if body != nil && isJSONContent(r.Header) {
-		b, err := d.fromWire(nil, body)
-		if err != nil {
-			r.Err = fmt.Errorf("odata: decoding the answer of %s %s: %w", method, path, err)
-			return r
-		}
-		body = b
-	}
-	r.body = body
+	r.body, r.dialect = body, d
 	return r
 }
 
@@ -687,7 +680,9 @@ func (s *batchRun) fallback(ctx context.Context) {
 	}
 }
 
-// single sends one request outside $batch and keeps its answer.
+// single sends one request outside $batch and keeps its answer, in its
+// wire form (BatchValue translates it by the type it decodes into). A read
+// whose body breaks off mid-way is sent again (Client.read).
 func (c *Client) single(ctx context.Context, r *Request) BatchResult {
 	var res BatchResult
 	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
@@ -699,12 +694,7 @@ func (c *Client) single(ctx context.Context, r *Request) BatchResult {
 		if len(bytes.TrimSpace(data)) == 0 {
 			return nil
 		}
-		if isJSONContent(resp.Header) {
-			if data, err = t.dialect.fromWire(nil, data); err != nil {
-				return fmt.Errorf("odata: decoding the response of %s %s: %w", r.Method, resp.Request.URL.Path, err)
-			}
-		}
-		res.body = data
+		res.body, res.dialect = data, t.dialect
 		return nil
 	})
 	if err != nil {
@@ -730,7 +720,7 @@ func BatchValue[T any](r BatchResult) (*T, error) {
 		return nil, fmt.Errorf("odata: batch answer is %q, not JSON", r.Header.Get("Content-Type"))
 	}
 	v := new(T)
-	if err := json.Unmarshal(r.body, v, decodeOptions); err != nil {
+	if err := decodeBytes(r.dialect, r.body, v); err != nil {
 		return nil, fmt.Errorf("odata: decoding a batch answer: %w", err)
 	}
 	return v, nil

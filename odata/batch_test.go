@@ -987,7 +987,7 @@ func BenchmarkBatchSend(b *testing.B) {
 			for i := range odata.MaxBatchCall {
 				body := fmt.Sprintf(`{"id":"m%d","subject":"Quarterly numbers %d","isRead":false,"importance":"high","body":{"contentType":"html","content":"<p>x</p>"}}`, i, i)
 				if d == odata.OutlookV2 {
-					v2, err := odata.ToV2ForTest([]byte(body))
+					v2, err := odata.ToV2ForTest([]byte(body), odata.FixtureSchema)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -55,6 +55,8 @@ type benchMessage struct {
 	} `json:"flag"`
 }
 
+func (benchMessage) WireSchema() *odata.Schema { return odata.FixtureSchema }
+
 type benchPage struct {
 	Value    []benchMessage `json:"value"`
 	NextLink string         `json:"@odata.nextLink"`
@@ -77,7 +79,7 @@ func messagePage(n int) (graph, v2 []byte) {
 	}
 	g.WriteString(`],"@odata.nextLink":"https://graph.microsoft.com/v1.0/users/alice@contoso.com/mailFolders/inbox/messages?$skip=1000"}`)
 	// The v2.0 page is the same data in v2.0 spelling.
-	v2page, err := odata.ToV2ForTest(g.Bytes())
+	v2page, err := odata.ToV2ForTest(g.Bytes(), odata.PageOfForTest(odata.FixtureSchema))
 	if err != nil {
 		panic(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -15,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/oauth2"
 
 	"github.com/exchangekit/outlook/internal/transport"
@@ -43,6 +40,7 @@ type Client struct {
 	// uploadHosts are the hosts besides the service root's origin that
 	// pre-authenticated URLs may point to (WithUploadHosts), lower case.
 	uploadHosts map[string]bool
+	lim         limits
 }
 
 // target is where a client's requests go: a service root, its dialect and
@@ -205,7 +203,7 @@ func NewClient(serviceRoot string, d *Dialect, ts oauth2.TokenSource, opts ...Cl
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{mailbox: "me", now: time.Now}
+	c := &Client{mailbox: "me", now: time.Now, lim: defaultLimits}
 	c.t.Store(t)
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -275,24 +273,10 @@ type Request struct {
 	wire []byte
 	// idempotent lets the transport retry the request as it retries a GET.
 	idempotent bool
-	// result is the wire table of the type the answer is decoded into, for
-	// a Backend (backend_client.go).
+	// result is the schema of what the answer decodes into (the items of a
+	// page): it spells the query's properties, and a body that is not
+	// Mapped is taken to be one (a create or update).
 	result *Schema
-}
-
-// sliceBuf is a pooled byte slice for translated bodies.
-type sliceBuf struct{ b []byte }
-
-var sliceBufPool = sync.Pool{New: func() any { return new(sliceBuf) }}
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func getBuf() *bytes.Buffer { b := bufPool.Get().(*bytes.Buffer); b.Reset(); return b }
-
-func putBuf(b *bytes.Buffer) {
-	if b.Cap() <= 8<<20 { // do not pin huge pages
-		bufPool.Put(b)
-	}
 }
 
 // url builds the request URL for target t.
@@ -319,7 +303,7 @@ func (c *Client) url(t *target, r *Request) (string, error) {
 	}
 	n := len(b)
 	b = append(b, '?')
-	b = r.Query.appendTo(b, t.dialect)
+	b = r.Query.appendTo(b, t.dialect, r.result)
 	if len(r.Params) > 0 {
 		if len(b) > n+1 {
 			b = append(b, '&')
@@ -544,7 +528,7 @@ func (c *Client) newRequest(ctx context.Context, t *target, r *Request) (*http.R
 		body, contentType = bytes.NewReader(b), "application/json"
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	case r.Body != nil:
-		b, err := encode(t.dialect, r.Body)
+		b, err := encode(t.dialect, r.Body, r.bodySchema())
 		if err != nil {
 			return nil, err
 		}
@@ -644,73 +628,6 @@ func wrapf(err error, format string, args ...any) error {
 }
 
 var acceptJSON = []string{"application/json"}
-
-// encode marshals a Graph-form body and translates it to dialect d.
-func encode(d *Dialect, v any) ([]byte, error) {
-	b, err := json.Marshal(v, encodeOptions)
-	if err != nil {
-		return nil, fmt.Errorf("odata: encoding the request body: %w", err)
-	}
-	if !d.v2 {
-		return b, nil
-	}
-	out, err := d.toWire(make([]byte, 0, len(b)+len(b)/8), b)
-	if err != nil {
-		return nil, fmt.Errorf("odata: encoding the request body: %w", err)
-	}
-	return out, nil
-}
-
-var (
-	// Responses are decoded leniently: servers may repeat a name or send
-	// invalid UTF-8 in a subject, and neither should lose a whole page.
-	decodeOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	// What was decoded leniently must encode again: a fetched item with a
-	// repeated name or invalid UTF-8 in an unknown property can be sent back.
-	encodeOptions = decodeOptions
-)
-
-// decode reads a 2xx response body in dialect d into v. It returns false
-// when the body is empty (204, or 202 with no content).
-func decode(d *Dialect, resp *http.Response, v any) (bool, error) {
-	defer resp.Body.Close()
-	buf := getBuf()
-	defer putBuf(buf)
-	if resp.ContentLength > 0 && resp.ContentLength < 64<<20 {
-		buf.Grow(int(resp.ContentLength))
-	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return false, fmt.Errorf("odata: reading the response of %s %s: %w", resp.Request.Method, resp.Request.URL.Path, err)
-	}
-	data := buf.Bytes()
-	if len(bytes.TrimSpace(data)) == 0 {
-		return false, nil
-	}
-	if ct := resp.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || !(mt == "application/json" || strings.HasSuffix(mt, "+json")) {
-			return false, fmt.Errorf("odata: %s %s: response is %q, not JSON", resp.Request.Method, resp.Request.URL.Path, ct)
-		}
-	}
-	if d.v2 {
-		tb := sliceBufPool.Get().(*sliceBuf)
-		out, err := d.fromWire(tb.b[:0], data)
-		defer func() {
-			if cap(out) <= 8<<20 {
-				tb.b = out[:0]
-				sliceBufPool.Put(tb)
-			}
-		}()
-		if err != nil {
-			return false, fmt.Errorf("odata: decoding the response of %s %s: %w", resp.Request.Method, resp.Request.URL.Path, err)
-		}
-		data = out
-	}
-	if err := json.Unmarshal(data, v, decodeOptions); err != nil {
-		return false, fmt.Errorf("odata: decoding the response of %s %s: %w", resp.Request.Method, resp.Request.URL.Path, err)
-	}
-	return true, nil
-}
 
 // ErrUntrustedURL is returned, before any request, for a pre-authenticated
 // URL the SDK will not send to: not https, with user info, on a loopback,

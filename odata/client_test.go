@@ -54,6 +54,11 @@ type messageUpdate struct {
 	Categories odata.Optional[[]string]   `json:"categories,omitzero"`
 }
 
+// The test models carry the package's schema fixture, as a model package's
+// types carry their tables.
+func (message) WireSchema() *odata.Schema       { return odata.FixtureSchema }
+func (messageUpdate) WireSchema() *odata.Schema { return odata.FixtureSchema }
+
 // fake is a small server of one mailbox in one dialect, enough to check what
 // the client sends and how it reads the answers.
 type fake struct {

@@ -1,11 +1,6 @@
 package odata
 
-import (
-	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
-)
+import "strings"
 
 // Dialect is one wire form of the Outlook mailbox API. The SDK's models carry
 // Microsoft Graph v1.0 names; a Dialect says how those names, paths, type
@@ -38,8 +33,12 @@ func (d *Dialect) String() string { return d.name }
 func (d *Dialect) IsOutlookV2() bool { return d.v2 }
 
 // ServiceRoot returns the service root URL for a host in this dialect:
-// https://graph.microsoft.com/v1.0 or https://mail.contoso.com/api/v2.0.
+// https://graph.microsoft.com/v1.0, https://mail.contoso.com/api/v2.0 or,
+// for EWS, https://mail.contoso.com/EWS/Exchange.asmx.
 func (d *Dialect) ServiceRoot(host string) string {
+	if d == EWS {
+		return "https://" + host + "/EWS/Exchange.asmx"
+	}
 	if d.v2 {
 		return "https://" + host + "/api/" + d.version
 	}
@@ -56,228 +55,75 @@ func (d *Dialect) TypeName(graphType string) string {
 	return "#" + d.namespace + graphType
 }
 
-// PropertyName returns the wire name of a Graph property in this dialect,
-// within the object held by the Graph property parent ("" when the context
-// does not matter). Graph names pass unchanged through the Graph dialect.
-func (d *Dialect) PropertyName(parent, name string) string {
+// PropertyPath returns the wire spelling of a Graph property path ("from/
+// emailAddress/address") of the items described by s, following the
+// schemas of nested objects. Segments the tables do not know follow the
+// default rule (first letter upper-cased for v2.0); a type cast segment
+// ("microsoft.graph.itemAttachment") takes the dialect's namespace. Graph
+// names pass unchanged through the Graph dialect.
+func (d *Dialect) PropertyPath(s *Schema, path string) string {
 	if !d.v2 {
-		return name
+		return path
 	}
-	return toV2Key(registry.Load(), parent, name)
+	var b strings.Builder
+	for i, seg := range strings.Split(path, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		_, s = d.segment(&b, s, seg)
+	}
+	return b.String()
 }
 
-// EnumValue returns the wire spelling of a Graph enum value in this dialect
-// ("html" is "HTML" in v2.0, "high" is "High").
-func (d *Dialect) EnumValue(graphValue string) string {
+// segment writes one segment of a property path in the dialect's spelling
+// and returns its property and the schema of what it holds.
+func (d *Dialect) segment(b *strings.Builder, s *Schema, seg string) (*Prop, *Schema) {
 	if !d.v2 {
-		return graphValue
-	}
-	return toV2Enum(registry.Load(), graphValue)
-}
-
-// Table registration. Model packages declare, at init time, the few places where
-// the v2.0 dialect is not "the Graph name with its first letter upper-cased".
-
-// Rename declares that the Graph property name is spelled v2 in Outlook REST
-// v2.0. Parent scopes it to objects held by that Graph property (for example
-// the "id" of an item of "singleValueExtendedProperties" is "PropertyId");
-// an empty parent applies everywhere.
-type Rename struct {
-	Parent string
-	Graph  string
-	V2     string
-}
-
-// Enum declares that the property Name (within objects held by Parent, or
-// anywhere when Parent is empty) holds enum values, so their spelling changes
-// between dialects. Values lists the members whose v2.0 spelling is not the
-// Graph value with its first letter upper-cased ("html" -> "HTML").
-type Enum struct {
-	Parent string
-	Name   string
-	Values map[string]string // Graph value -> v2.0 value, for the irregular ones only
-}
-
-// Register adds renamed properties, enum-valued properties and renamed path
-// segments to the dialect tables. Model packages call it from init; it is
-// safe for concurrent use, and later registrations of the same name win.
-// Path segments map a Graph segment (an entity set or action name such as
-// "mailFolders" or "replyAll") to its documented v2.0 spelling ("MailFolders",
-// "replyall"); segments not registered are sent unchanged (both services
-// resolve path segments case-insensitively).
-func Register(renames []Rename, enums []Enum, pathSegments map[string]string) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	old := registry.Load()
-	t := old.clone()
-	for _, r := range renames {
-		t.renameToV2[r.Graph] = putScoped(t.renameToV2[r.Graph], r.Parent, r.V2)
-		t.renameFromV2[r.V2] = putScoped(t.renameFromV2[r.V2], r.Parent, r.Graph)
-		t.renameToV2Names.add(r.Graph)
-		t.renameFromV2Names.add(r.V2)
-	}
-	for _, e := range enums {
-		if !slices.Contains(t.enumParents[e.Name], e.Parent) {
-			t.enumParents[e.Name] = append(t.enumParents[e.Name], e.Parent)
+		b.WriteString(seg)
+		p := s.Prop(seg)
+		if p == nil {
+			return nil, nil
 		}
-		t.enumNames.add(e.Name)
-		for g, v := range e.Values {
-			t.enumToV2[g] = v
-			t.enumFromV2[v] = g
-			t.enumFromV2Fold[strings.ToLower(v)] = g
-		}
+		return p, p.Elem
 	}
-	for g, v := range pathSegments {
-		t.segToV2[g] = v
+	if rest, ok := strings.CutPrefix(seg, "microsoft.graph."); ok {
+		b.WriteString(d.namespace + upperFirst(rest))
+		return nil, s // a cast keeps the schema: the models flatten derived types
 	}
-	registry.Store(t)
+	p := s.Prop(seg)
+	if p == nil {
+		b.WriteString(upperFirst(seg))
+		return nil, nil
+	}
+	b.WriteString(p.V2Name())
+	return p, p.Elem
 }
 
-// scoped is one registration of a name, valid within objects held by parent
-// (any object when parent is empty).
-type scoped struct{ parent, name string }
-
-// tables is an immutable snapshot of the registrations; readers load it
-// without locking, writers copy it. Maps are keyed by the bare name so that
-// the JSON translator can look names up from byte slices without allocating.
-type tables struct {
-	renameToV2     map[string][]scoped // Graph name -> (parent, v2 name)
-	renameFromV2   map[string][]scoped // v2 name -> (parent, Graph name)
-	enumParents    map[string][]string // Graph name of an enum-valued property -> parents ("" = any)
-	enumToV2       map[string]string   // irregular enum values: Graph -> v2
-	enumFromV2     map[string]string   // irregular enum values: v2 -> Graph
-	enumFromV2Fold map[string]string   // the same, keyed by the lower-cased v2 value
-	segToV2        map[string]string   // path segments: Graph -> v2
-
-	// Filters over the names in the maps above, so the translator skips the
-	// map lookup for nearly every name that is not there.
-	renameToV2Names, renameFromV2Names, enumNames nameFilter
-}
-
-// nameFilter is a 256-bit set over a small hash of names: a name whose bit
-// is clear is certainly not in the set it was built from.
-type nameFilter [4]uint64
-
-func nameHash[S ~string | ~[]byte](s S) uint8 {
-	if len(s) == 0 {
-		return 0
-	}
-	return uint8(len(s)*31) ^ s[0]*7 ^ s[len(s)-1]*13
-}
-
-func (f *nameFilter) add(name string) {
-	h := nameHash(name)
-	f[h>>6] |= 1 << (h & 63)
-}
-
-func (f *nameFilter) mayHave(name []byte) bool {
-	h := nameHash(name)
-	return f[h>>6]&(1<<(h&63)) != 0
-}
-
-func newTables() *tables {
-	return &tables{
-		renameToV2: map[string][]scoped{}, renameFromV2: map[string][]scoped{},
-		enumParents: map[string][]string{}, enumToV2: map[string]string{}, enumFromV2: map[string]string{},
-		enumFromV2Fold: map[string]string{}, segToV2: map[string]string{},
-	}
-}
-
-func (t *tables) clone() *tables {
-	n := newTables()
-	for k, v := range t.renameToV2 {
-		n.renameToV2[k] = append([]scoped(nil), v...)
-	}
-	for k, v := range t.renameFromV2 {
-		n.renameFromV2[k] = append([]scoped(nil), v...)
-	}
-	for k, v := range t.enumParents {
-		n.enumParents[k] = append([]string(nil), v...)
-	}
-	for k, v := range t.enumToV2 {
-		n.enumToV2[k] = v
-	}
-	for k, v := range t.enumFromV2 {
-		n.enumFromV2[k] = v
-	}
-	for k, v := range t.enumFromV2Fold {
-		n.enumFromV2Fold[k] = v
-	}
-	for k, v := range t.segToV2 {
-		n.segToV2[k] = v
-	}
-	n.renameToV2Names, n.renameFromV2Names, n.enumNames = t.renameToV2Names, t.renameFromV2Names, t.enumNames
-	return n
-}
-
-// putScoped replaces the entry for parent in list, or appends one.
-func putScoped(list []scoped, parent, name string) []scoped {
-	for i := range list {
-		if list[i].parent == parent {
-			list[i].name = name
-			return list
-		}
-	}
-	return append(list, scoped{parent, name})
-}
-
-// lookupScoped finds the entry for parent, falling back to the unscoped one.
-func lookupScoped(list []scoped, parent []byte) (string, bool) {
-	any := -1
-	for i := range list {
-		switch {
-		case list[i].parent == "":
-			any = i
-		case list[i].parent == string(parent):
-			return list[i].name, true
-		}
-	}
-	if any >= 0 {
-		return list[any].name, true
-	}
-	return "", false
-}
-
-var (
-	registryMu sync.Mutex
-	registry   atomic.Pointer[tables]
-)
-
-func init() {
-	// Nothing is registered here: the OData envelope and annotations are the
-	// same in both dialects, and model packages own their tables.
-	registry.Store(newTables())
-}
-
-// isEnum reports whether the property name within parent holds enum values.
-func (t *tables) isEnum(parent, name []byte) bool {
-	if !t.enumNames.mayHave(name) {
-		return false
-	}
-	ps, ok := t.enumParents[string(name)]
-	if !ok {
-		return false
-	}
-	for _, p := range ps {
-		if p == "" || p == string(parent) {
-			return true
-		}
-	}
-	return false
-}
-
-func toV2Key(t *tables, parent, name string) string {
-	if v, ok := lookupScoped(t.renameToV2[name], []byte(parent)); ok {
-		return v
-	}
-	return upperFirst(name)
-}
-
-func toV2Enum(t *tables, v string) string {
-	if s, ok := t.enumToV2[v]; ok {
-		return s
-	}
-	return upperFirst(v)
+// v2Segments are the path segments (entity sets, navigation properties and
+// actions) whose documented Outlook REST v2.0 spelling is not the Graph
+// one. Segments not listed are sent unchanged: both services resolve path
+// segments case-insensitively, and these keep requests as the v2.0
+// reference writes them. They are a fact of the dialect, not of a model.
+var v2Segments = map[string]string{
+	"mailFolders":             "MailFolders",
+	"childFolders":            "childfolders",
+	"sendMail":                "sendmail",
+	"replyAll":                "replyall",
+	"createReply":             "createreply",
+	"createReplyAll":          "createreplyall",
+	"createForward":           "createforward",
+	"mailboxSettings":         "MailboxSettings",
+	"automaticRepliesSetting": "AutomaticRepliesSetting",
+	"inferenceClassification": "InferenceClassification",
+	"overrides":               "Overrides",
+	"calendarView":            "calendarview",
+	"calendarGroups":          "calendargroups",
+	"tentativelyAccept":       "tentativelyaccept",
+	"dismissReminder":         "DismissReminder",
+	"snoozeReminder":          "SnoozeReminder",
+	"reminderView":            "ReminderView",
+	"findMeetingTimes":        "findmeetingtimes",
+	"contactFolders":          "contactfolders",
 }
 
 // pathSegment returns the wire spelling of a fixed Graph path segment.
@@ -285,7 +131,7 @@ func (d *Dialect) pathSegment(seg string) string {
 	if !d.v2 {
 		return seg
 	}
-	if v, ok := registry.Load().segToV2[seg]; ok {
+	if v, ok := v2Segments[seg]; ok {
 		return v
 	}
 	return seg

@@ -8,7 +8,8 @@
 // 2019 servers serve under /api/v2.0. The model packages (mail, calendar,
 // contacts) describe their data once, with Graph names; the dialect respells
 // paths, query options, JSON property names, enum values and @odata.type
-// names for v2.0 in one place, from tables the model packages [Register].
+// names for v2.0 in one place, from the table each model type carries
+// ([Mapped]): its [Schema] spells every property in Graph, v2.0 and EWS.
 //
 // # Requests
 //
@@ -39,6 +40,17 @@
 // [NextPage] expose the links, so a long listing can resume after a crash.
 // [Sync] runs change tracking (Graph /delta, v2.0 odata.track-changes) with
 // one opaque, resumable state string.
+//
+// # Decoding and its limits
+//
+// Answers are decoded as they stream in, a page one item at a time, so that
+// memory follows the bytes received rather than what they would decode
+// into. A response is refused with a [*LimitError] (matching
+// [ErrResponseTooLarge]) past 256 MiB, 2000 items in a page (twice the most
+// Exchange sends), 262,144 array elements in all or 1000 levels of nesting;
+// a body declared larger than the limit is refused before it is read. A
+// list answer without its collection, and an entity answer without the id
+// its [Schema] has, are [ErrEmptyResponse].
 //
 // # Batching
 //

@@ -26,7 +26,7 @@ func ExampleQuery_Encode() {
 		Top:     25,
 	}
 	for _, d := range []*odata.Dialect{odata.Graph, odata.OutlookV2} {
-		s, err := q.Encode(d)
+		s, err := q.Encode(d, nil) // nil: the default rules; real code passes the items' WireSchema
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -295,27 +295,34 @@ func join(op string, fs []Filter) Filter {
 	return Filter{&node{op: op, kids: kids}}
 }
 
-// Render returns the filter's text in dialect d, not yet percent-encoded.
-func (f Filter) Render(d *Dialect) string {
+// Render returns the filter's text in dialect d, not yet percent-encoded,
+// for a collection of items described by s (the model's WireSchema; nil
+// applies the default rules).
+func (f Filter) Render(d *Dialect, s *Schema) string {
 	if f.n == nil {
 		return ""
 	}
 	var b strings.Builder
-	r := renderer{d: d, b: &b}
+	r := renderer{d: d, s: s, b: &b}
 	r.node(f.n, 0)
 	return b.String()
 }
 
 // String returns the filter in the Graph dialect.
-func (f Filter) String() string { return f.Render(Graph) }
+func (f Filter) String() string { return f.Render(Graph, nil) }
 
 type renderer struct {
 	d    *Dialect
+	s    *Schema // the items filtered
 	b    *strings.Builder
 	vars []varScope // lambda variables in scope, innermost last
 }
 
-type varScope struct{ name, collection string }
+// varScope is a lambda variable and the collection it ranges over.
+type varScope struct {
+	name string
+	coll *Prop // nil when the tables do not know the collection
+}
 
 func (r *renderer) node(n *node, depth int) {
 	switch n.op {
@@ -337,29 +344,25 @@ func (r *renderer) node(n *node, depth int) {
 	case "startswith", "endswith", "contains":
 		r.b.WriteString(n.op)
 		r.b.WriteString("(")
-		r.path(n.path)
+		p := r.path(n.path)
 		r.b.WriteString(",")
-		r.lit(n.lit)
+		r.lit(n.lit, p)
 		r.b.WriteString(")")
 	case "any":
-		r.path(n.path)
+		coll := r.path(n.path)
 		v := "x"
 		if depth > 0 {
 			v = "x" + strconv.Itoa(depth)
 		}
-		last := n.path
-		if i := strings.LastIndexByte(last, '/'); i >= 0 {
-			last = last[i+1:]
-		}
-		r.vars = append(r.vars, varScope{v, last})
+		r.vars = append(r.vars, varScope{v, coll})
 		r.b.WriteString("/any(" + v + ":")
 		r.node(n.kids[0], depth+1)
 		r.b.WriteString(")")
 		r.vars = r.vars[:len(r.vars)-1]
 	default:
-		r.path(n.path)
+		p := r.path(n.path)
 		r.b.WriteString(" " + n.op + " ")
-		r.lit(n.lit)
+		r.lit(n.lit, p)
 	}
 }
 
@@ -374,36 +377,53 @@ func (r *renderer) group(n *node, parentOp string, depth int) {
 	r.node(n, depth)
 }
 
-// path writes a property path in the dialect's spelling; the first segment
-// may be a lambda variable.
-func (r *renderer) path(p string) {
-	parent := ""
-	wrote := false
-	for i, seg := range strings.Split(p, "/") {
-		if i == 0 && seg == lambdaVar && len(r.vars) > 0 {
-			// The lambda variable, or nothing inside an $expand's own
-			// $filter, whose paths are relative to the expanded property.
-			v := r.vars[len(r.vars)-1]
-			r.b.WriteString(v.name)
-			wrote = v.name != ""
-			parent = v.collection
-			continue
+// path writes a property path in the dialect's spelling and returns the
+// property it ends at (nil when the tables do not know it). The first
+// segment may be a lambda variable: the element of its collection.
+func (r *renderer) path(p string) *Prop {
+	s := r.s
+	var prop *Prop
+	first, rest := p, ""
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		first, rest = p[:i], p[i+1:]
+	}
+	if first == lambdaVar && len(r.vars) > 0 {
+		v := r.vars[len(r.vars)-1]
+		r.b.WriteString(v.name)
+		prop, s = v.coll, nil
+		if prop != nil {
+			s = prop.Elem
 		}
-		if wrote {
+		if rest == "" {
+			return prop
+		}
+		r.b.WriteByte('/')
+		p = rest
+	}
+	for i, seg := range strings.Split(p, "/") {
+		if i > 0 {
 			r.b.WriteByte('/')
 		}
-		r.b.WriteString(r.d.PropertyName(parent, seg))
-		wrote = true
-		parent = seg
+		prop, s = r.d.segment(r.b, s, seg)
 	}
+	return prop
 }
 
-func (r *renderer) lit(l literal) {
+// lit writes a literal compared with the property p.
+func (r *renderer) lit(l literal, p *Prop) {
 	switch l.kind {
 	case litString:
 		r.b.WriteString(quoteString(l.s))
 	case litEnum:
-		r.b.WriteString(quoteString(r.d.EnumValue(l.s)))
+		v := l.s
+		if r.d.v2 {
+			var e *EnumType
+			if p != nil {
+				e = p.Enum
+			}
+			v = e.V2Value(v)
+		}
+		r.b.WriteString(quoteString(v))
 	default:
 		r.b.WriteString(l.s)
 	}

@@ -78,16 +78,19 @@ func Action(ctx context.Context, c *Client, p Path, params any) error {
 // Call sends r and decodes the entity in the answer, or returns nil and no
 // error when the answer has no body.
 func Call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
-	return call[T](ctx, c, r)
+	rr := *r // the caller's request is not changed
+	return call[T](ctx, c, &rr)
 }
 
-// call decodes the whole answer of r; a read whose body breaks off mid-way
-// is sent again and decoded from the start (Client.read).
+// call sends r, a request of the package's own making, and decodes its
+// whole answer into a T; a read whose body breaks off mid-way is sent again
+// and decoded from the start (Client.read).
 func call[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
+	r.result = schemaOf[T]()
 	var v *T
-	err := c.read(ctx, withResult[T](c, r), func(resp *http.Response, t *target) error {
+	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
 		v = new(T)
-		ok, err := decode(t.dialect, resp, v)
+		ok, err := decode(t.dialect, resp, v, c.lim)
 		if !ok {
 			v = nil
 		}
@@ -128,11 +131,17 @@ func NextPage[T any](ctx context.Context, c *Client, link string) (*Page[T], err
 // the page that failed, and yield nothing twice, since a page is yielded
 // only once decoded whole.
 func fetchPage[T any](ctx context.Context, c *Client, r *Request) (*Page[T], error) {
+	return fetchPageOf[T](ctx, c, r, schemaOf[T]())
+}
+
+// fetchPageOf is fetchPage for items described by s (change tracking reads
+// raw items it decodes later).
+func fetchPageOf[T any](ctx context.Context, c *Client, r *Request, s *Schema) (*Page[T], error) {
+	r.result = s
 	var pg *Page[T]
-	err := c.read(ctx, withResult[T](c, r), func(resp *http.Response, t *target) error {
+	err := c.read(ctx, r, func(resp *http.Response, t *target) error {
 		pg = new(Page[T])
-		_, err := decode(t.dialect, resp, pg)
-		return err
+		return decodePage(t.dialect, resp, pg, s, c.lim, r.trackChanges, pageSizeHint(r))
 	})
 	if err != nil {
 		return nil, err

@@ -198,18 +198,19 @@ func (q *Query) validate() error {
 }
 
 // Encode returns the query string ("$select=...&$filter=...", without "?")
-// for dialect d: property names in the dialect's spelling, values
-// percent-encoded once.
-func (q *Query) Encode(d *Dialect) (string, error) {
+// for dialect d over a collection of items described by s (the model's
+// WireSchema; nil applies the default rules): property names in the
+// dialect's spelling, values percent-encoded once.
+func (q *Query) Encode(d *Dialect, s *Schema) (string, error) {
 	if err := q.validate(); err != nil {
 		return "", err
 	}
 	b := make([]byte, 0, 64)
-	b = q.appendTo(b, d)
+	b = q.appendTo(b, d, s)
 	return string(b), nil
 }
 
-func (q *Query) appendTo(b []byte, d *Dialect) []byte {
+func (q *Query) appendTo(b []byte, d *Dialect, s *Schema) []byte {
 	if q == nil {
 		return b
 	}
@@ -224,23 +225,23 @@ func (q *Query) appendTo(b []byte, d *Dialect) []byte {
 		b = appendEscaped(b, value)
 	}
 	if len(q.Select) > 0 {
-		opt("$select", propList(d, q.Select))
+		opt("$select", propList(d, s, q.Select))
 	}
 	if !q.Filter.IsZero() {
-		opt("$filter", q.Filter.Render(d))
+		opt("$filter", q.Filter.Render(d, s))
 	}
 	if len(q.OrderBy) > 0 {
-		var s strings.Builder
+		var o strings.Builder
 		for i, k := range q.OrderBy {
 			if i > 0 {
-				s.WriteByte(',')
+				o.WriteByte(',')
 			}
-			s.WriteString(propPath(d, k.Property.Path()))
+			o.WriteString(d.PropertyPath(s, k.Property.Path()))
 			if k.Desc {
-				s.WriteString(" desc")
+				o.WriteString(" desc")
 			}
 		}
-		opt("$orderby", s.String())
+		opt("$orderby", o.String())
 	}
 	if q.Top > 0 {
 		opt("$top", strconv.Itoa(q.Top))
@@ -249,24 +250,29 @@ func (q *Query) appendTo(b []byte, d *Dialect) []byte {
 		opt("$skip", strconv.Itoa(q.Skip))
 	}
 	if len(q.Expand) > 0 {
-		var s strings.Builder
+		var x strings.Builder
 		for i, e := range q.Expand {
 			if i > 0 {
-				s.WriteByte(',')
+				x.WriteByte(',')
 			}
-			s.WriteString(propPath(d, e.Property.Path()))
+			x.WriteString(d.PropertyPath(s, e.Property.Path()))
+			// The expanded property's own options name its items' properties.
+			var within *Schema
+			if p := s.PropAt(castFree(e.Property.Path())); p != nil {
+				within = p.Elem
+			}
 			var inner []string
 			if len(e.Select) > 0 {
-				inner = append(inner, "$select="+propList(d, e.Select))
+				inner = append(inner, "$select="+propList(d, within, e.Select))
 			}
 			if !e.Filter.IsZero() {
-				inner = append(inner, "$filter="+renderWithin(d, e.Property.Path(), e.Filter))
+				inner = append(inner, "$filter="+e.Filter.Render(d, within))
 			}
 			if len(inner) > 0 {
-				s.WriteString("(" + strings.Join(inner, ";") + ")")
+				x.WriteString("(" + strings.Join(inner, ";") + ")")
 			}
 		}
-		opt("$expand", s.String())
+		opt("$expand", x.String())
 	}
 	if q.Search != "" {
 		opt("$search", quoteSearch(q.Search))
@@ -277,63 +283,30 @@ func (q *Query) appendTo(b []byte, d *Dialect) []byte {
 	return b
 }
 
-// renderWithin renders a filter on the items of the navigation property nav,
-// whose properties are scoped by it (an extended property's "id" is
-// "PropertyId" in v2.0).
-func renderWithin(d *Dialect, nav string, f Filter) string {
+func propList(d *Dialect, s *Schema, ps []Property) string {
 	var b strings.Builder
-	last := nav
-	if i := strings.LastIndexByte(last, '/'); i >= 0 {
-		last = last[i+1:]
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(d.PropertyPath(s, p.Path()))
 	}
-	r := renderer{d: d, b: &b, vars: []varScope{{name: "", collection: last}}}
-	r.node(withScope(f.n), 0)
 	return b.String()
 }
 
-// withScope marks the top-level paths of n as relative to the expanded
-// property, so the renderer resolves names within it.
-func withScope(n *node) *node {
-	c := *n
-	switch c.op {
-	case "and", "or", "not":
-		c.kids = make([]*node, len(n.kids))
-		for i, k := range n.kids {
-			c.kids[i] = withScope(k)
+// castFree drops the type cast segments of a path ("microsoft.graph.
+// itemAttachment/item" is "item"): the models flatten derived types.
+func castFree(path string) string {
+	if !strings.Contains(path, ".") {
+		return path
+	}
+	var segs []string
+	for seg := range strings.SplitSeq(path, "/") {
+		if !strings.Contains(seg, ".") {
+			segs = append(segs, seg)
 		}
-	case "raw", "any":
-	default:
-		c.path = lambdaVar + "/" + c.path
 	}
-	return &c
-}
-
-func propList(d *Dialect, ps []Property) string {
-	var s strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			s.WriteByte(',')
-		}
-		s.WriteString(propPath(d, p.Path()))
-	}
-	return s.String()
-}
-
-// propPath spells a Graph property path in dialect d.
-func propPath(d *Dialect, p string) string {
-	if !d.v2 {
-		return p
-	}
-	var s strings.Builder
-	parent := ""
-	for i, seg := range strings.Split(p, "/") {
-		if i > 0 {
-			s.WriteByte('/')
-		}
-		s.WriteString(d.PropertyName(parent, seg))
-		parent = seg
-	}
-	return s.String()
+	return strings.Join(segs, "/")
 }
 
 // quoteSearch wraps a KQL query in double quotes, escaping quotes and

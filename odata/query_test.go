@@ -85,7 +85,7 @@ func TestQueryEncode(t *testing.T) {
 				d    *odata.Dialect
 				want string
 			}{{odata.Graph, c.graph}, {odata.OutlookV2, c.v2}} {
-				got, err := c.q.Encode(d.d)
+				got, err := c.q.Encode(d.d, odata.FixtureSchema)
 				if err != nil || got != d.want {
 					t.Errorf("Encode(%s) =\n %s, %v\nwant\n %s", d.d, got, err, d.want)
 				}
@@ -109,7 +109,7 @@ func TestQueryInvalid(t *testing.T) {
 		"nil select":         {Select: []odata.Property{nil}},
 	}
 	for name, q := range cases {
-		if _, err := q.Encode(odata.Graph); !errors.Is(err, odata.ErrInvalidQuery) {
+		if _, err := q.Encode(odata.Graph, nil); !errors.Is(err, odata.ErrInvalidQuery) {
 			t.Errorf("%s: Encode error = %v, want ErrInvalidQuery", name, err)
 		}
 	}
@@ -125,7 +125,7 @@ func FuzzFilterLiteral(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, d := range []*odata.Dialect{odata.Graph, odata.OutlookV2} {
 			q := &odata.Query{Filter: subject.Eq(s).And(isRead.Eq(true))}
-			enc, err := q.Encode(d)
+			enc, err := q.Encode(d, odata.FixtureSchema)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func FuzzFilterLiteral(f *testing.F) {
 				t.Fatalf("value %q added query options: %v", s, vals)
 			}
 			expr := vals["$filter"][0]
-			name := d.PropertyName("", "subject")
+			name := d.PropertyPath(odata.FixtureSchema, "subject")
 			prefix := name + " eq '"
 			if !strings.HasPrefix(expr, prefix) {
 				t.Fatalf("filter %q lost its shape", expr)
@@ -146,7 +146,7 @@ func FuzzFilterLiteral(f *testing.F) {
 			if !ok || lit != s {
 				t.Fatalf("literal read back as %q (ok=%v), want %q", lit, ok, s)
 			}
-			if want := " and " + d.PropertyName("", "isRead") + " eq true"; rest != want {
+			if want := " and " + d.PropertyPath(odata.FixtureSchema, "isRead") + " eq true"; rest != want {
 				t.Fatalf("after the literal: %q, want %q", rest, want)
 			}
 		}

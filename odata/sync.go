@@ -75,7 +75,7 @@ func SyncRequest[T any](ctx context.Context, c *Client, first *Request, state st
 		}
 		guard := newLinkGuard(c.firstURL(r))
 		for {
-			pg, err := fetchPage[jsontext.Value](ctx, c, r)
+			pg, err := fetchPageOf[jsontext.Value](ctx, c, r, schemaOf[T]())
 			if err != nil {
 				yield(Change[T]{}, err)
 				return

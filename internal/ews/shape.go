@@ -61,6 +61,25 @@ func (s *shape) needsGetItem() bool {
 // itemFieldURIs are the FieldURIs of the implicit id, never asked for.
 var implicitFields = map[string]bool{"item:ItemId": true, "folder:FolderId": true}
 
+// derivedOnly reports whether the FieldURI uri, a property of schema s,
+// belongs to a derived type only: the meeting fields of a message (which
+// only meeting messages have) or the search parameters of a folder (only
+// search folders). Exchange answers ErrorInvalidPropertyRequest ("Property
+// is not valid for this object type") when an item or folder of another
+// type is asked for one, as exchangelib's issues #100 and #909 and
+// thunderbird/ews-rs #41 record, so the default property set leaves them
+// out; a $select may still name them.
+func derivedOnly(s *odata.Schema, uri string) bool {
+	prefix, _, _ := strings.Cut(uri, ":")
+	switch s.Name {
+	case "message":
+		return prefix != "item" && prefix != "message"
+	case "mailFolder":
+		return uri == "folder:SearchParameters"
+	}
+	return false
+}
+
 // shapeOf builds the property set of q for entities of schema s. An
 // unsupported $select or $expand fails with odata.ErrNotSupported.
 func shapeOf(q *odata.Query, s *odata.Schema, prefer odata.Prefer) (*shape, error) {
@@ -82,7 +101,7 @@ func shapeOf(q *odata.Query, s *odata.Schema, prefer odata.Prefer) (*shape, erro
 	if q == nil || len(q.Select) == 0 {
 		for i := range s.Props {
 			p := &s.Props[i]
-			if p.EWS != "" && !selectOnly[p.Graph] && !expandOnly[p.Graph] {
+			if p.EWS != "" && !selectOnly[p.Graph] && !expandOnly[p.Graph] && !derivedOnly(s, p.EWS) {
 				add(field{URI: p.EWS})
 			}
 		}

@@ -24,7 +24,7 @@ import (
 // indented; anything else as its content type and first bytes in hex).
 type Recorder struct {
 	// Answer gives the status and JSON body answering r; nil answers
-	// every request with 201 {"id":"new"}.
+	// every request with 201 {"id":"new","value":[]}: an entity for an entity, an empty page for a list.
 	Answer func(r *http.Request) (status int, body string)
 
 	mu  sync.Mutex
@@ -60,7 +60,7 @@ func (rec *Recorder) Do(r *http.Request) (*http.Response, error) {
 			rec.out.WriteString("\n")
 		}
 	}
-	status, body := http.StatusCreated, `{"id":"new"}`
+	status, body := http.StatusCreated, `{"id":"new","value":[]}`
 	if rec.Answer != nil {
 		status, body = rec.Answer(r)
 	}
@@ -91,7 +91,7 @@ type Op[S any] struct {
 }
 
 // CheckRequests runs each op on a service (made by newService) of a client
-// whose doer is a Recorder answering with answer (nil: 201 {"id":"new"}),
+// whose doer is a Recorder answering with answer (nil: 201 {"id":"new","value":[]}),
 // once in each dialect, and compares what was sent with the golden file
 // testdata/requests/<graph|v2>/<name>.txt; update rewrites the files.
 func CheckRequests[S any](t *testing.T, newService func(*odata.Client) S, ops []Op[S], answer func(*http.Request) (int, string), update bool) {

@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/schematest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
 
-// A Graph-shaped body is sent in each dialect's spelling: the tables this
-// package registers are what make the v2.0 form right.
+// A Graph-shaped body is sent in each dialect's spelling: the tables of
+// this package's types are what make the v2.0 form right.
 func TestBodiesInBothDialects(t *testing.T) {
 	draft := testItem{
 		OutlookItem:                   item.OutlookItem{Categories: []string{"Red"}, CreatedDateTime: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
@@ -39,7 +40,11 @@ func TestBodiesInBothDialects(t *testing.T) {
 			`"MultiValueExtendedProperties":[{"PropertyId":"StringArray {66f5a359-4659-4830-9070-00050ec6ac6e} Name Recreation","Value":["Food","Hiking"]}]}`,
 	}
 	for d, w := range want {
-		c, doer := newClient(t, d, []byte(w)) // the server echoes the item
+		id := `{"id":"A1",`
+		if d == odata.OutlookV2 {
+			id = `{"Id":"A1",`
+		}
+		c, doer := newClient(t, d, []byte(id+w[1:])) // the server echoes the item
 		got, err := odata.Create[testItem](t.Context(), c, odata.PathOf("messages"), draft)
 		if err != nil {
 			t.Fatalf("%s: %v", d, err)
@@ -72,10 +77,10 @@ func TestTimestampAliases(t *testing.T) {
 		!it.LastModifiedDateTime.Equal(time.Date(2015, 4, 10, 17, 54, 49, 303853800, time.UTC)) {
 		t.Errorf("decoded %+v", it.OutlookItem)
 	}
-	if got := odata.OutlookV2.PropertyName("", "createdDateTime"); got != "CreatedDateTime" {
+	if got := odata.OutlookV2.PropertyPath(testItemSchema, "createdDateTime"); got != "CreatedDateTime" {
 		t.Errorf("createdDateTime is written %q in v2.0", got)
 	}
-	if got := odata.OutlookV2.PropertyName("", "lastModifiedDateTime"); got != "LastModifiedDateTime" {
+	if got := odata.OutlookV2.PropertyPath(testItemSchema, "lastModifiedDateTime"); got != "LastModifiedDateTime" {
 		t.Errorf("lastModifiedDateTime is written %q in v2.0", got)
 	}
 }
@@ -121,7 +126,7 @@ func TestFieldsRender(t *testing.T) {
 			"&$expand=SingleValueExtendedProperties($filter=PropertyId eq '" + pid + "'),MultiValueExtendedProperties($filter=PropertyId eq '" + pid + "')",
 	}
 	for d, w := range want {
-		s, err := q.Encode(d)
+		s, err := q.Encode(d, testItemSchema)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,4 +142,36 @@ func TestFieldsRender(t *testing.T) {
 // unescape undoes the query's percent-encoding for readable comparisons.
 func unescape(s string) string {
 	return strings.NewReplacer("%20", " ", "%27", "'", "%7B", "{", "%7D", "}", "%24", "$", "%28", "(", "%29", ")", "%2C", ",", "%3A", ":", "%2F", "/", "%3D", "=", "%3B", ";", "%40", "@").Replace(s)
+}
+
+// Each type's table and its Go type agree, and the tables agree with the
+// Graph v1.0 schema and EWS's FieldURIs.
+func TestSchemas(t *testing.T) {
+	models := []odata.Mapped{item.EmailAddress{}, item.Recipient{}, item.ItemBody{}, item.InternetMessageHeader{},
+		item.DateTimeTimeZone{}, item.FollowupFlag{}, item.TimeSlot{}, item.PhysicalAddress{}, item.GeoCoordinates{},
+		item.Location{}, item.SingleValueExtendedProperty{}, item.MultiValueExtendedProperty{}, testItem{}}
+	var roots []*odata.Schema
+	for _, v := range models[:len(models)-1] {
+		schematest.Type(t, v)
+		roots = append(roots, v.WireSchema())
+	}
+	schematest.Type(t, testItem{}) // the OutlookItem rows, as the models embed them
+	schematest.Graph(t, nil, roots...)
+	schematest.Covered(t, ".", "OutlookItem", "EmailAddress", "Recipient", "ItemBody", "InternetMessageHeader",
+		"DateTimeTimeZone", "FollowupFlag", "TimeSlot", "PhysicalAddress", "GeoCoordinates", "Location",
+		"SingleValueExtendedProperty", "MultiValueExtendedProperty")
+}
+
+// OutlookItemProp hands out the rows of the OutlookItem table, and refuses
+// a name OutlookItem does not have.
+func TestOutlookItemProp(t *testing.T) {
+	if p := item.OutlookItemProp("createdDateTime"); p.EWS != "item:DateTimeCreated" || p.V2Aliases[0] != "DateTimeCreated" {
+		t.Errorf("createdDateTime = %+v", p)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("OutlookItemProp(\"subject\") did not panic")
+		}
+	}()
+	item.OutlookItemProp("subject")
 }
