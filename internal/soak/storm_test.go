@@ -29,7 +29,11 @@ type location struct {
 	name  string
 	place outlooktest.Location // where the case's mailboxes live
 	host  string               // the host serving them, which the storm hits
-	opts  []outlook.Option     // what a client needs to reach them this way
+	// server are the fake's options the location needs, client the
+	// client's (on top of the case's app-only credential, HTTP client and
+	// retry policy); nil when none.
+	server []outlooktest.Option
+	client func(srv *outlooktest.Server) []outlook.Option
 }
 
 // locations are the SDK's locations, one row each; every case runs in
@@ -37,11 +41,12 @@ type location struct {
 var locations = []location{
 	{name: "graph", place: outlooktest.Cloud, host: "graph.microsoft.com"},
 	{name: "restv2", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com"},
-	// EWS: one row here when the client's EWS backend (internal/ews) and the
-	// fake's EWS host land: the outlooktest.Location of an EWS mailbox, its
-	// host, and the client option choosing EWS if it is not the default for
-	// on-premises mailboxes. The storm is scoped by host alone, so it reaches
-	// /EWS/Exchange.asmx as it reaches the REST paths.
+	// EWS: one row here once the client's EWS backend and the fake's EWS
+	// host are both on main: the on-premises Location, its host, the fake's
+	// options (EWS served there, the credential it accepts) and the client's
+	// (the on-premises credential, EWS chosen if it is not the default).
+	// The storm is scoped by host alone, so it reaches /EWS/Exchange.asmx
+	// as it reaches the REST paths.
 }
 
 // cases are the suite's cases; TestSoak runs each in every location.
@@ -155,13 +160,16 @@ const appID = "5f1d5a5e-16a1-4b7e-9c1a-16a16a16a16a"
 func newEnv(t *testing.T, loc location, addrs ...string) *env {
 	t.Helper()
 	seed := seedOf(t)
-	srv := outlooktest.NewServer(outlooktest.WithFaultSeed(seed))
+	srv := outlooktest.NewServer(append([]outlooktest.Option{outlooktest.WithFaultSeed(seed)}, loc.server...)...)
 	t.Cleanup(srv.Close)
 	for _, a := range addrs {
 		srv.AddMailbox(a, loc.place)
 	}
 	lost := &lostAnswers{next: srv.Transport(), host: loc.host, seed: seed, draws: map[string]int{}}
-	opts := append([]outlook.Option{outlook.WithHTTPClient(&http.Client{Transport: lost}), outlook.WithRetry(retry)}, loc.opts...)
+	opts := []outlook.Option{outlook.WithHTTPClient(&http.Client{Transport: lost}), outlook.WithRetry(retry)}
+	if loc.client != nil {
+		opts = append(opts, loc.client(srv)...)
+	}
 	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "s"), opts...)
 	if err != nil {
 		t.Fatal(err)
