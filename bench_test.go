@@ -54,7 +54,7 @@ func TestColdMailboxesOneDiscoveryEach(t *testing.T) {
 	for _, size := range []int{outlook.DefaultMailboxCacheSize, 10} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			t.Parallel()
-			srv := outlooktest.NewServer()
+			srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 			t.Cleanup(srv.Close)
 			for i := range 100 {
 				srv.AddMailbox(fmt.Sprintf("user%d@fabrikam.com", i), outlooktest.Cloud)

@@ -36,7 +36,7 @@ const (
 // each with a message in its inbox.
 func hybrid(t testing.TB) *outlooktest.Server {
 	t.Helper()
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).
 		Add("messages", outlooktest.Object{"subject": "Hello from the cloud", "parentFolderId": "inbox"})
@@ -416,7 +416,7 @@ func (s tokenFromIssuer) Token() (*oauth2.Token, error) {
 }
 
 func TestAuthorizationCodeWithPKCE(t *testing.T) {
-	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})
@@ -474,7 +474,7 @@ func TestTokensRefreshedAheadOfExpiry(t *testing.T) {
 		lifetime time.Duration
 		want     int
 	}{{4 * time.Minute, 3}, {time.Hour, 1}} {
-		srv := outlooktest.NewServer(outlooktest.WithTokenLifetime(tc.lifetime))
+		srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithTokenLifetime(tc.lifetime))
 		t.Cleanup(srv.Close)
 		srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 		c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
@@ -496,7 +496,7 @@ func TestTokensRefreshedAheadOfExpiry(t *testing.T) {
 // A middle-tier API holding a user's token reaches that user's mailboxes on
 // both hosts through the on-behalf-of exchange.
 func TestOnBehalfOf(t *testing.T) {
-	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})

@@ -14,7 +14,7 @@ import (
 // The root's errors, and those it passes through, name each layer once and
 // the operation once, in one line.
 func TestErrorsReadOnce(t *testing.T) {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	signIn := newClient(t, srv, outlook.AuthorizationCode("contoso.com", appID, secret, "https://app.contoso.com/callback", "Mail.Read"))

@@ -16,7 +16,7 @@ import (
 func ExampleClient_Mailbox() {
 	// A fake hybrid tenant, in process; a real program leaves out the
 	// HTTP client option and talks to Microsoft's hosts.
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).
 		Add("messages", outlooktest.Object{"subject": "Quarterly numbers", "parentFolderId": "inbox"})
@@ -61,7 +61,7 @@ func printInbox(ctx context.Context, mb *outlook.Mailbox) error {
 // and which code to type. Tokens for the mailbox's other hosts then come
 // without asking again.
 func ExampleDeviceCode() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 

@@ -15,7 +15,7 @@ import (
 // handles: the cache keeps its size, and the handles it let go of are
 // forgotten once nobody holds them.
 func TestMailboxCacheIsBounded(t *testing.T) {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	const n, size = 40, 8
 	for i := range n {
@@ -73,7 +73,7 @@ func TestEvictedHandleKeepsWorking(t *testing.T) {
 // The cached lookup stays under a microsecond with a full cache (design.md
 // section 10): the CLOCK bit costs it no lock.
 func BenchmarkMailboxCachedFullCache(b *testing.B) {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	b.Cleanup(srv.Close)
 	const n = 64
 	for i := range n {

@@ -20,7 +20,7 @@ var exampleMailbox = servicetest.Mailbox
 
 // A week's agenda, recurring meetings expanded into their occurrences.
 func ExampleService_View() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("events", outlooktest.Object{"subject": "Stand-up",
@@ -51,7 +51,7 @@ func ExampleService_View() {
 // A meeting on the second Tuesday of every month, six times, in an
 // on-premises mailbox: the call is the same for Exchange Online.
 func ExampleService_CreateEvent() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	mb := exampleMailbox(srv, "bob@contoso.com")
@@ -77,7 +77,7 @@ func ExampleService_CreateEvent() {
 
 // An attendee accepts an invitation waiting in their calendar.
 func ExampleService_Accept() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	id := alice.Add("events", outlooktest.Object{"subject": "Budget", "isOrganizer": false,
@@ -102,7 +102,7 @@ func ExampleService_Accept() {
 // round reports everything, later rounds what changed. Store the state of
 // each checkpoint.
 func ExampleService_SyncView() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("events", outlooktest.Object{"subject": "Lunch",
@@ -147,7 +147,7 @@ func ExampleService_SyncView() {
 // Calendars live in calendar groups; a new calendar goes to the default
 // group unless a group is named.
 func ExampleService_CreateCalendar() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	mb := exampleMailbox(srv, "alice@contoso.com")

@@ -20,7 +20,7 @@ import (
 var exampleMailbox = servicetest.Mailbox
 
 func ExampleService_ListContacts() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort", "surname": "Fort",
@@ -46,7 +46,7 @@ func ExampleService_ListContacts() {
 // The same call creates a contact in an on-premises mailbox: the SDK
 // speaks Outlook REST v2.0 there (MobilePhone1 on the wire).
 func ExampleService_CreateContact() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 
@@ -66,7 +66,7 @@ func ExampleService_CreateContact() {
 }
 
 func ExampleService_UpdateContact() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	id := alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort", "jobTitle": "Engineer", "spouseName": "Jo"})
@@ -90,7 +90,7 @@ func ExampleService_UpdateContact() {
 }
 
 func ExampleService_WalkFolders() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 
@@ -115,7 +115,7 @@ func ExampleService_WalkFolders() {
 }
 
 func ExampleService_SyncContacts() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})
@@ -149,7 +149,7 @@ func ExampleService_SyncContacts() {
 // SetPhoto sniffs the image type and refuses what the services would
 // refuse, before any request.
 func ExampleService_SetPhoto() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	id := alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})

@@ -22,7 +22,7 @@ import (
 var exampleMailbox = servicetest.Mailbox
 
 func ExampleService_ListMessages() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("messages", outlooktest.Object{"subject": "Quarterly numbers", "receivedDateTime": "2026-03-02T09:00:00Z"})
@@ -46,7 +46,7 @@ func ExampleService_ListMessages() {
 // Mail sent from an Exchange Online mailbox to an on-premises one of the
 // same hybrid tenant: the caller does not branch on where either lives.
 func ExampleService_SendMail() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
@@ -78,7 +78,7 @@ func ExampleService_SendMail() {
 }
 
 func ExampleService_UpdateMessage() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	id := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).Add("messages", outlooktest.Object{"subject": "Invoice 42"})
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -106,7 +106,7 @@ func ExampleService_UpdateMessage() {
 }
 
 func ExampleService_CreateReply() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	id := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).Add("messages", outlooktest.Object{
 		"subject": "Lunch on Friday?",
@@ -127,7 +127,7 @@ func ExampleService_CreateReply() {
 }
 
 func ExampleService_UploadAttachment() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	mb := exampleMailbox(srv, "bob@contoso.com")
@@ -160,7 +160,7 @@ func ExampleService_UploadAttachment() {
 }
 
 func ExampleService_WalkFolders() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -187,7 +187,7 @@ func ExampleService_WalkFolders() {
 // A replica of the Inbox kept up to date by change tracking: store each
 // checkpoint's state, and a crash costs at most a repeat.
 func ExampleService_SyncMessages() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("messages", outlooktest.Object{"subject": "first"})
@@ -219,7 +219,7 @@ func ExampleService_SyncMessages() {
 }
 
 func ExampleService_SetAutomaticReplies() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -244,7 +244,7 @@ func ExampleService_SetAutomaticReplies() {
 }
 
 func ExampleService_SetClassificationOverride() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	mb := exampleMailbox(srv, "bob@contoso.com")
@@ -259,7 +259,7 @@ func ExampleService_SetClassificationOverride() {
 }
 
 func ExampleService_CreateRule() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))

@@ -857,7 +857,7 @@ func fuzzBatchAnswer(t *testing.T, body []byte, v2 bool) {
 // outlooktestMailbox binds a mailbox of a fresh outlooktest server.
 func outlooktestMailbox(t *testing.T, onPrem bool) (*outlooktest.Server, *outlooktest.Mailbox, *odata.Client) {
 	t.Helper()
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	addr, loc := "alice@contoso.com", outlooktest.Cloud
 	if onPrem {

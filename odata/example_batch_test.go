@@ -18,7 +18,7 @@ import (
 // own answer or error, in the order the requests were added. The same code
 // works against an on-premises mailbox, whose server may lack $batch.
 func ExampleBatch() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	box := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	hello := box.Add("messages", outlooktest.Object{"subject": "Hello", "parentFolderId": "inbox"})

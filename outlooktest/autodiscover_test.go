@@ -151,7 +151,7 @@ func TestAutodiscoverFollowsHybridRedirect(t *testing.T) {
 func TestAutodiscoverMatchesSample(t *testing.T) {
 	t.Parallel()
 	s := readSample(t, "autodiscover-samples/exchange-hma-autodiscover-v2-activesync-success.json")
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("test@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	a := get(t, srv.Client(), s.URL, "")

@@ -2,7 +2,8 @@
 // talks to, for tests of code that reads and writes mailboxes: the Entra ID
 // token issuer, Exchange Online's Autodiscover v2, Microsoft Graph v1.0 for
 // cloud mailboxes, and any number of on-premises Exchange servers speaking
-// Outlook REST v2.0 with their own Autodiscover. It is shaped like
+// EWS and Outlook REST v2.0 over the same mailboxes, with their own
+// Autodiscover. It is shaped like
 // net/http/httptest: NewServer starts it, Close stops it, and Client returns
 // an *http.Client that already reaches and trusts it.
 //
@@ -53,9 +54,135 @@
 // Bearer challenge (client_id of Exchange, trusted_issuers naming the
 // tenant, authorization_uri of login.windows.net) and Basic, adding
 // error="invalid_token" and x-ms-diagnostics when a token was refused.
-// SetModernAuthDisabled makes a server offer only Negotiate, NTLM and Basic;
-// SetRESTDisabled makes its /api answer IIS's 404 page, as a server whose
-// REST preview is gone.
+// An on-premises server also refuses app-only tokens (client credentials)
+// with that 401 and x-ms-diagnostics "This token profile is not applicable
+// for the current protocol.", as Exchange Server does: Microsoft never
+// supported app-only access there. WithAppOnlyOnPremises makes every
+// on-premises host accept them, as a server an administrator reconfigured
+// (unsupported) does. SetModernAuthDisabled makes a server offer only
+// Negotiate, NTLM and Basic.
+//
+// # On-premises protocols
+//
+// Each on-premises host serves EWS (SOAP at /EWS/Exchange.asmx) and the
+// Outlook REST API v2.0 (/api/v2.0) over the same mailboxes, unless
+// SetProtocols says otherwise (SetRESTDisabled takes REST away alone): an
+// API a host does not serve answers IIS's 404 page, as a server whose REST
+// preview is gone, while its Autodiscover keeps answering the API's URL.
+//
+// # EWS
+//
+// An on-premises host's EWS signs in callers by any of the schemes the
+// Exchange virtual directory takes: a bearer token minted for the host
+// (hybrid modern authentication; delegated only, as above), NTLMv2 (bound
+// to the connection, as IIS binds it: the connection stays signed in, and
+// an AUTHENTICATE message is good once, on the connection whose challenge
+// it answers; Negotiate carrying NTLM works the same, Kerberos does not),
+// and Basic over TLS (plain HTTP to /EWS answers IIS's 403.4, credentials
+// unread). Its 401 offers Bearer (unless SetModernAuthDisabled), Negotiate,
+// NTLM and Basic. The accounts are test data: AddAccount adds a service
+// account (CONTOSO\svc-ews) or a mailbox's user (bob@contoso.com),
+// GrantImpersonation gives an account the ApplicationImpersonation right on
+// some or all mailboxes, GrantFullAccess makes a user a delegate of a
+// mailbox. A request acts as the caller's own mailbox, as the mailbox its
+// ExchangeImpersonation header names (ConnectingSID by PrimarySmtpAddress,
+// SmtpAddress or PrincipalName) when the caller holds the right (else the
+// faults ErrorImpersonateUserDenied, or ErrorImpersonationDenied when it
+// holds the right nowhere; ErrorNonExistentMailbox for a mailbox the host
+// does not serve), and on another mailbox named by a DistinguishedFolderId's
+// Mailbox element or by an item's id when its user is a delegate
+// (ErrorAccessDenied otherwise). X-AnchorMailbox is accepted and counts the
+// request in MaxInFlight for that mailbox from its arrival.
+//
+//	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
+//		Add("messages", outlooktest.Object{"subject": "Hello over EWS"})
+//	srv.AddAccount(`CONTOSO\svc-ews`, "P@ssw0rd")
+//	srv.GrantImpersonation(`CONTOSO\svc-ews`, "bob@contoso.com")
+//	// POST https://mail.contoso.com/EWS/Exchange.asmx, Basic or NTLM as
+//	// CONTOSO\svc-ews, with <t:ExchangeImpersonation> naming bob and an
+//	// <m:FindItem> on <t:DistinguishedFolderId Id="inbox"/>: the answer's
+//	// t:Message holds "Hello over EWS" (see the example of AddAccount).
+//
+// EWS serves mail, with Exchange's element names, namespaces, element
+// order, ResponseClass, ResponseCode and MessageText, and SOAP faults where
+// Exchange answers with one (schema violations and XML that is not
+// well-formed: ErrorSchemaValidation with the line and position; an empty
+// body: ErrorInvalidRequest; an unknown RequestServerVersion; the
+// impersonation checks; throttling):
+//
+//   - FindItem: IndexedPageItemView (Offset from the Beginning or the End,
+//     MaxEntriesReturned, IndexedPagingOffset, TotalItemsInView,
+//     IncludesLastItemInRange), FractionalPageItemView, GroupBy; Restriction
+//     with IsEqualTo, IsNotEqualTo, IsGreaterThan(OrEqualTo),
+//     IsLessThan(OrEqualTo), And, Or, Not, Contains (every ContainmentMode
+//     and ContainmentComparison), Excludes and Exists, over FieldURIs and
+//     ExtendedFieldURIs, strings compared without regard to case as Exchange
+//     collates; SortOrder; QueryString (the same KQL subset as $search);
+//     at most 1000 items an answer (EWSFindCountLimit). Summaries, as
+//     Exchange's: no body, recipient list or attachment whatever is asked,
+//     and a sender who has a mailbox on the server written with the X.500
+//     address (RoutingType EX) Exchange's FindItem writes.
+//   - GetItem: BaseShape IdOnly, Default and AllProperties (Microsoft's
+//     tables of each), AdditionalProperties (FieldURI, ExtendedFieldURI:
+//     InternetHeaders, named and tagged properties, PR_MESSAGE_FLAGS),
+//     IncludeMimeContent, BodyType Best, HTML and Text.
+//   - CreateItem: MessageDisposition SaveOnly, SendOnly and SendAndSaveCopy
+//     (required, ErrorMessageDispositionRequired), SavedItemFolderId,
+//     MimeContent (import), file and item attachments, extended properties;
+//     ReplyToItem, ReplyAllToItem and ForwardItem with ReferenceItemId,
+//     NewBodyContent and their own recipients, composed as Graph's reply
+//     and forward are. A message over 10 MB (MaxSendSize) is not sent
+//     (ErrorMessageSizeExceeded).
+//   - UpdateItem: SetItemField, AppendToItemField (recipients, body),
+//     DeleteItemField; ConflictResolution NeverOverwrite, AutoResolve (a
+//     stale change key refused only when a property it sets changed since)
+//     and AlwaysOverwrite, ErrorIrresolvableConflict; recipients of a sent
+//     message are read only (ErrorInvalidPropertyUpdateSentMessage).
+//   - DeleteItem (HardDelete, SoftDelete to Recoverable Items,
+//     MoveToDeletedItems), MoveItem and CopyItem (new ids answered, across
+//     mailboxes a user is a delegate of), SendItem (SaveItemToFolder,
+//     SavedItemFolderId; a stale change key: ErrorStaleObject).
+//   - FindFolder (Shallow, Deep, paged, restricted, hidden folders and
+//     PR_ATTR_HIDDEN), GetFolder, CreateFolder, UpdateFolder, DeleteFolder,
+//     MoveFolder, CopyFolder, with the distinguished folder ids the
+//     mailboxes have (root, msgfolderroot, inbox, drafts, sentitems,
+//     deleteditems, junkemail, outbox, archive, conversationhistory,
+//     scheduled, searchfolders, syncissues and its children,
+//     recoverableitemsdeletions, and calendar and contacts, shown as
+//     CalendarFolder and ContactsFolder), with or without a Mailbox element.
+//   - CreateAttachment (file and item attachments, each answered with the
+//     item's change key as it left it), GetAttachment, DeleteAttachment. A
+//     request over the virtual directory's 64 MiB limit is refused by IIS
+//     (404.13) before sign-in.
+//   - SyncFolderItems (SyncState, MaxChangesReturned up to 512, Ignore,
+//     IncludesLastItemInRange; Create, Update, Delete, and ReadFlagChange
+//     for a change of the read flag alone) and SyncFolderHierarchy, over
+//     the change tracking Graph delta uses; a garbled state, or one made
+//     for another folder, is ErrorInvalidSyncStateData.
+//   - GetUserOofSettings and SetUserOofSettings, over the mailbox settings
+//     Graph shows; GetInboxRules and UpdateInboxRules (create, set, delete
+//     as one batch that a refused operation leaves undone, with
+//     ErrorInboxRulesValidationError naming it), over Graph's messageRules.
+//
+// Ids are the store's, written in standard base64 (the same id Graph and
+// REST v2.0 give, in Office.js's REST alphabet: '-' for '/', '_' for '+'),
+// and change keys, which every write changes, are the ones in the REST
+// hosts' ETags. Unknown ids are ErrorItemNotFound or ErrorFolderNotFound,
+// ids that are not Exchange ids ErrorInvalidIdMalformed.
+//
+// Injected faults act on EWS as on the other hosts; a fault's Status on
+// /EWS/ answers Exchange's throttling SOAP fault (ErrorServerBusy by
+// default, HTTP 500, the back-off in BackOffMilliseconds), see Fault.
+//
+// Not served over EWS, and answered 501 with a SOAP fault naming what is
+// missing: calendar items, contacts and tasks are not served over EWS yet: calendar
+// items, calendar views and occurrence ids, meeting messages and
+// responses, contacts and distribution lists, tasks, search folders,
+// public folders and archive mailboxes, and the other EWS operations
+// (ResolveNames, GetUserAvailability, Subscribe and notifications,
+// ConvertId, ExportItems and UploadItems, delegates, user configuration,
+// ...). FindItem on a calendar or contacts folder answers 501 too; those
+// folders are shown read-only. SOAP 1.2 envelopes answer VersionMismatch.
 //
 // # Autodiscover
 //
@@ -199,10 +326,20 @@
 //     of its redirect for an unknown address is unknown; the fake keeps
 //     redirecting, so only a client that detects the loop stops early.
 //   - The retired cloud Outlook REST API (outlook.office.com/api) answers
-//     404; EWS, ActiveSync and classic (POX) Autodiscover answer 501.
+//     404; Exchange Online's EWS, ActiveSync and classic (POX) Autodiscover
+//     answer 501.
 //   - x-ms-diagnostics codes other than 2000003 (invalid audience) are
 //     approximations.
 //   - Only HTTP/1.1 is served, so that faults can drop connections.
+//   - EWS: answers claim Exchange Server 2019 (15.2.1544, schema
+//     V2017_07_11) whatever RequestServerVersion asked; TimeZoneContext
+//     and DateTimePrecision are accepted and ignored (times are UTC, to the
+//     second); ItemClass and Sensitivity of messages are kept for EWS only,
+//     folder permissions not at all; In-Reply-To and References headers are
+//     not kept; Size is an estimate. The directory has no SIDs (a SID in
+//     ConnectingSID names nobody), and Basic is enabled on every host.
+//     GetAttachment writes an attachment's AttachmentType properties,
+//     which Microsoft's shortened examples leave out.
 //   - Deleting a message moves it to Deleted Items (as Exchange does;
 //     deleting it there removes it). Message ids change on every move,
 //     and Prefer: IdType="ImmutableId" is ignored.

@@ -16,7 +16,7 @@ import (
 // the host it lives on and reads its inbox there, with the real host names
 // and nothing but the server's client.
 func ExampleNewServer() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).
 		Add("messages", outlooktest.Object{"subject": "Hello from the cloud"})

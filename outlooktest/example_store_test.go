@@ -14,7 +14,7 @@ import (
 // way client code would: through Graph, with the real host names, over the
 // server's own client.
 func ExampleMailbox_Add() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 
@@ -79,7 +79,7 @@ func ExampleMailbox_Add() {
 // Tests that check what code under test did to a mailbox's settings read
 // them back with Settings, in Graph names, without a request.
 func ExampleMailbox_Settings() {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 

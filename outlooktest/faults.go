@@ -31,6 +31,15 @@ import (
 // TruncateBody or ShortBody: of the fault's answer when Status is set, else
 // of the real one). A fault with only Latency delays the real answer.
 //
+// On an on-premises host's EWS (Path "/EWS/") the answer is the SOAP fault
+// Exchange throttles with: Code is the EWS response code (default
+// ErrorServerBusy for 500, 503 and 429), RetryAfter goes in the fault's
+// BackOffMilliseconds to the millisecond, and no Retry-After header is
+// sent, as Exchange sends none. Every EWS request has the same path, so
+// EWS faults are scoped by host, count and rate:
+//
+//	{Host: "mail.contoso.com", Path: "/EWS/", Status: 500, RetryAfter: 200 * time.Millisecond, Rate: 0.2}
+//
 // The bad networks a client must survive, as faults:
 //
 //	{Status: 429, RetryAfter: time.Second, Rate: 0.2} // throttling
@@ -56,9 +65,9 @@ type Fault struct {
 	Rate  float64 // probability of acting on each eligible request, 0..1; 0 means 1
 
 	Status     int           // answer this status (e.g. 429, 503) instead of the real answer
-	Code       string        // error code in the body; default by status, e.g. "ApplicationThrottled" for 429
+	Code       string        // error code in the body; default by status, e.g. "ApplicationThrottled" for 429, or "ErrorServerBusy" on EWS
 	Message    string        // error message in the body; a default names the fault
-	RetryAfter time.Duration // sent as Retry-After, in whole seconds rounded up
+	RetryAfter time.Duration // sent as Retry-After, in whole seconds rounded up; on EWS, as BackOffMilliseconds
 
 	Latency        time.Duration // wait before answering (or before failing)
 	DropBeforeBody bool          // close the connection without reading the request body or answering

@@ -17,7 +17,7 @@ import (
 
 // The whole front door, with any request line: it answers or drops, never panics.
 func FuzzServeHTTP(f *testing.F) {
-	srv := NewServer()
+	srv := NewServer(WithAppOnlyOnPremises())
 	f.Cleanup(srv.Close)
 	srv.AddMailbox("alice@contoso.com", Cloud)
 	srv.AddMailbox("bob@contoso.com", OnPremises("mail.contoso.com"))

@@ -11,15 +11,13 @@ package outlooktest
 //	outlook.office.com             internal/rest          upload session URLs (Uploads)
 //	<on-premises server>           internal/rest          Outlook REST v2.0 (/api/v2.0)
 //	                               internal/autodiscover  the domain's Autodiscover v2
+//	<on-premises server>/EWS       internal/ews           EWS (SOAP at /EWS/Exchange.asmx)
+//	                               internal/winauth       its NTLM and Basic sign-in
 //	<domain>, autodiscover.<domain>, SRV targets: internal/autodiscover
 //
-// An EWS front end (SOAP at https://<host>/EWS/Exchange.asmx) plugs in here:
-// a package internal/ews serving the same *store.Store, mounted by
-// serveOnPrem for the /EWS/ paths of an on-premises host (where it answers
-// 501 today) and authenticated by that host's rules, the way serveGraph and
-// serveOnPrem mount internal/rest. It reads and writes mailboxes through
-// store's typed operations (Mailbox.Create, Update, Move, Send, Changes...),
-// never through package rest, so that mail sent through one protocol
+// Each front end reads and writes mailboxes through the store's typed
+// operations (Mailbox.Create, Update, Move, Send, Reply, Changes...),
+// never through another front end, so that mail sent through one protocol
 // arrives in a mailbox read through the other.
 
 import (
@@ -28,10 +26,13 @@ import (
 	"strings"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/autodiscover"
+	"github.com/exchangekit/outlook/outlooktest/internal/ews"
 	"github.com/exchangekit/outlook/outlooktest/internal/faults"
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
+	"github.com/exchangekit/outlook/outlooktest/internal/ntlm"
 	"github.com/exchangekit/outlook/outlooktest/internal/rest"
+	"github.com/exchangekit/outlook/outlooktest/internal/winauth"
 )
 
 // hostKind is what a host name is to the fake.
@@ -136,7 +137,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	leave := func() {}
 	if kind == hostGraph || kind == hostOnPrem {
-		if addr := s.mailboxNamed(r.URL.Path, user); addr != "" {
+		addr := s.mailboxNamed(r.URL.Path, user)
+		if kind == hostOnPrem && ews.IsPath(r.URL.Path) {
+			addr = s.ewsMailbox(r, user)
+		}
+		if addr != "" {
 			leave = s.inflight.enter(addr)
 			defer leave()
 		}
@@ -151,6 +156,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			shape = faults.OAuth
 		case autodiscover.IsPath(r.URL.Path):
 			shape = faults.Autodiscover
+		case kind == hostOnPrem && ews.IsPath(r.URL.Path):
+			shape = faults.EWS
 		}
 		// Apply records before it drops a connection: the request ends there.
 		if faults.Apply(sw, r, f, shape, next, func() { record(); leave() }) {
@@ -203,11 +210,17 @@ func (s *Server) router(kind hostKind, host string, custom http.Handler, plain b
 }
 
 // servePlain answers the plain-HTTP listener: only the Autodiscover redirect
-// probe is served there, as on a real domain.
+// probe is served there, as on a real domain. Exchange's virtual
+// directories require TLS: EWS over plain HTTP answers IIS's 403.4, so no
+// credential sent in clear (Basic) is ever looked at.
 func (s *Server) servePlain(w http.ResponseWriter, r *http.Request, kind hostKind, host string) {
 	if (kind == hostDomainAutodiscover || kind == hostOnPrem) && r.Method == http.MethodGet &&
 		strings.EqualFold(r.URL.Path, "/autodiscover/autodiscover.xml") {
 		s.autodiscover.ServeRedirectProbe(w, r, host)
+		return
+	}
+	if kind == hostOnPrem && ews.IsPath(r.URL.Path) {
+		ews.WriteSSLRequired(w)
 		return
 	}
 	http.Error(w, "outlooktest: plain HTTP serves only the Autodiscover redirect probe (GET /autodiscover/autodiscover.xml on a domain's hosts)", http.StatusForbidden)
@@ -250,17 +263,20 @@ func (s *Server) serveOnPrem(w http.ResponseWriter, r *http.Request, host string
 	case autodiscover.IsPath(r.URL.Path):
 		s.autodiscover.ServeDomain(w, r, host)
 		return
+	case ews.IsPath(r.URL.Path):
+		s.serveEWS(w, r, host)
+		return
 	case hasPathPrefixFold(r.URL.Path, "/api"):
 	default:
-		http.Error(w, fmt.Sprintf("outlooktest: %s serves only /api/v2.0 and Autodiscover v2 (EWS, OWA and ActiveSync are not implemented)", host), http.StatusNotImplemented)
+		http.Error(w, fmt.Sprintf("outlooktest: %s serves only /api/v2.0, /EWS/Exchange.asmx and Autodiscover v2 (OWA and ActiveSync are not implemented)", host), http.StatusNotImplemented)
 		return
 	}
 	s.mu.RLock()
 	h := s.onprem[host]
-	disabled, noModern, domain := h.restDisabled, h.modernAuthDisabled, h.domain
+	served, noModern, domain := h.protocols, h.modernAuthDisabled, h.domain
 	tenant := s.domains[domain].tenantID
 	s.mu.RUnlock()
-	if disabled {
+	if served&RESTv2 == 0 {
 		rest.WriteIIS404(w)
 		return
 	}
@@ -273,11 +289,87 @@ func (s *Server) serveOnPrem(w http.ResponseWriter, r *http.Request, host string
 			fmt.Sprintf("outlooktest: only /api/v2.0 is served on %s, not %q", host, r.URL.Path))
 		return
 	}
-	p, ok := rest.Authenticate(w, r, host, s.issuer, s.now(), &rest.Challenge{Host: host, TenantID: tenant})
+	p, ok := rest.Authenticate(w, r, host, s.issuer, s.now(), &rest.Challenge{Host: host, TenantID: tenant, AppOnly: s.cfg.appOnlyOnPrem})
 	if !ok {
 		return
 	}
 	h.rest.Serve(w, r, p)
+}
+
+// serveEWS answers EWS on an on-premises server: IIS's checks first (the
+// virtual directory, the request's length), then sign-in by any scheme the
+// directory takes (a bearer token for the host, NTLM or Negotiate-wrapped
+// NTLM, Basic), then the SOAP front end.
+func (s *Server) serveEWS(w http.ResponseWriter, r *http.Request, host string) {
+	s.mu.RLock()
+	h := s.onprem[host]
+	served, noModern, domain := h.protocols, h.modernAuthDisabled, h.domain
+	tenant := s.domains[domain].tenantID
+	s.mu.RUnlock()
+	if served&EWS == 0 {
+		ews.WriteIIS404(w)
+		return
+	}
+	if r.ContentLength > ews.MaxRequestBytes {
+		ews.WriteRequestTooLarge(w)
+		return
+	}
+	ch := &rest.Challenge{Host: host, TenantID: tenant, AppOnly: s.cfg.appOnlyOnPrem, Windows: true}
+	challenge := func(w http.ResponseWriter) {
+		if noModern {
+			rest.WriteLegacyAuthChallenge(w, host)
+		} else {
+			rest.WriteExchangeChallenge(w, ch)
+		}
+	}
+	first, _, _ := strings.Cut(host, ".")
+	target := ntlm.Target{
+		NetBIOSDomain: winauth.NetBIOSOf(domain), DNSDomain: domain,
+		NetBIOSComputer: strings.ToUpper(first), DNSComputer: host,
+	}
+	acct, outcome := s.directory.Authenticate(w, r, target, true, s.now(), challenge)
+	var caller ews.Caller
+	switch outcome {
+	case winauth.Answered:
+		return
+	case winauth.SignedIn:
+		caller = ews.Caller{Name: acct.DownLevel()}
+		if upn := s.directory.UPN(acct); upn != "" {
+			if _, ok := s.store.Mailbox(upn); ok {
+				caller.Mailbox = upn
+			}
+		}
+	default:
+		if noModern {
+			challenge(w)
+			return
+		}
+		p, ok := rest.Authenticate(w, r, host, s.issuer, s.now(), ch)
+		if !ok {
+			return
+		}
+		caller = ews.Caller{Name: p.User, Mailbox: p.User, AppOnly: p.AppOnly, TenantID: p.TenantID}
+	}
+	h.ews.Serve(w, r, caller)
+}
+
+// ewsMailbox returns the mailbox an EWS request is counted for on
+// arrival: the one X-AnchorMailbox names (Microsoft asks clients to send
+// it, with the mailbox they act on), else the bearer token's user. The
+// EWS front end counts the mailbox the request turns out to act on once it
+// has read it.
+func (s *Server) ewsMailbox(r *http.Request, user string) string {
+	if anchor := strings.TrimSpace(r.Header.Get("X-AnchorMailbox")); anchor != "" {
+		if m, ok := s.store.Mailbox(anchor); ok {
+			return m.Address()
+		}
+	}
+	if user != "" {
+		if m, ok := s.store.Mailbox(user); ok {
+			return m.Address()
+		}
+	}
+	return ""
 }
 
 func hasPathPrefixFold(p, prefix string) bool {

@@ -15,9 +15,13 @@ import (
 // connection is dropped.
 // The requests counted are those of the REST hosts (Graph and the
 // on-premises Outlook REST v2.0) whose path names the mailbox (/users/{id or
-// address}/... or, with a token for its user, /me/...); a Graph $batch
-// counts once for each mailbox its parts name while its parts run. It
-// returns 0 for a mailbox no request named.
+// address}/... or, with a token for its user, /me/...), and those of EWS
+// for the mailbox X-AnchorMailbox names (or the bearer token's user) from
+// their arrival, and for the mailbox they act on (impersonated, reached
+// through a Mailbox element, or the caller's own) from the moment the
+// front end has read them; a Graph $batch counts once for each mailbox its
+// parts name while its parts run. It returns 0 for a mailbox no request
+// named.
 func (s *Server) MaxInFlight(smtp string) int { return s.inflight.max(strings.ToLower(smtp)) }
 
 // inflight counts the requests in flight per mailbox and the most there

@@ -27,7 +27,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // every spelling of the mailbox in the path, faulted ones included.
 func TestMaxInFlight(t *testing.T) {
 	const alice, bob = "alice@contoso.com", "bob@contoso.com"
-	srv := NewServer()
+	srv := NewServer(WithAppOnlyOnPremises())
 	t.Cleanup(srv.Close)
 	srv.AddMailbox(alice, Cloud)
 	srv.AddMailbox(bob, OnPremises("mail.contoso.com"))

@@ -9,7 +9,7 @@ import (
 
 func newTestMailbox(t *testing.T) *Mailbox {
 	t.Helper()
-	srv := NewServer(WithClock(func() time.Time { return time.Date(2024, 5, 2, 9, 0, 0, 0, time.UTC) }))
+	srv := NewServer(WithAppOnlyOnPremises(), WithClock(func() time.Time { return time.Date(2024, 5, 2, 9, 0, 0, 0, time.UTC) }))
 	t.Cleanup(srv.Close)
 	return srv.AddMailbox("Alice@Contoso.com", Cloud)
 }

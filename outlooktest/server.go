@@ -16,6 +16,7 @@ import (
 
 	"github.com/exchangekit/outlook/outlooktest/internal/autodiscover"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/ews"
 	"github.com/exchangekit/outlook/outlooktest/internal/faults"
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
@@ -23,6 +24,7 @@ import (
 	"github.com/exchangekit/outlook/outlooktest/internal/rest"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 	"github.com/exchangekit/outlook/outlooktest/internal/tlsca"
+	"github.com/exchangekit/outlook/outlooktest/internal/winauth"
 )
 
 const (
@@ -49,6 +51,7 @@ type config struct {
 	autoApprove   string
 	faultSeed     uint64
 	apps          []App
+	appOnlyOnPrem bool
 }
 
 // WithPageSize sets the server-driven page size of lists when the client sets
@@ -107,6 +110,20 @@ func WithFaultSeed(seed uint64) Option {
 	return func(c *config) { c.faultSeed = seed }
 }
 
+// WithAppOnlyOnPremises makes every on-premises host accept app-only
+// tokens (client credentials) minted for it, on /api and on /EWS, as a
+// server does after its administrator adds V1S2SAppOnly to the OAuth
+// profiles of those virtual directories' web.config and gives Graph's
+// partner application AppOnlyPermissions: an edit Microsoft does not
+// support. By default an on-premises host refuses app-only tokens as
+// Exchange Server does: 401 with the Bearer challenge, error="invalid_token"
+// and x-ms-diagnostics "This token profile is not applicable for the current
+// protocol.". Over EWS an accepted app-only token may act as any mailbox of
+// its tenant through the ExchangeImpersonation header, which it must send.
+func WithAppOnlyOnPremises() Option {
+	return func(c *config) { c.appOnlyOnPrem = true }
+}
+
 // WithApp registers an application with the issuer, as RegisterApp does.
 func WithApp(a App) Option {
 	return func(c *config) { c.apps = append(c.apps, a) }
@@ -136,6 +153,7 @@ type Server struct {
 	faults       *faults.Set
 	log          requestLog
 	inflight     inflight
+	directory    *winauth.Directory // on-premises accounts and their rights
 
 	mu        sync.RWMutex
 	boxes     map[*store.Mailbox]*Mailbox // the handle Mailbox and AddMailbox return
@@ -157,7 +175,8 @@ type onpremHost struct {
 	name               string
 	domain             string // the mail domain whose tenant the host belongs to
 	rest               *rest.Handler
-	restDisabled       bool
+	ews                *ews.Handler
+	protocols          Protocols // the client APIs it serves (SetProtocols)
 	modernAuthDisabled bool
 }
 
@@ -215,6 +234,7 @@ func NewServer(opts ...Option) *Server {
 	s.graphREST = rest.New(s.store, s.restEnv(dialect.Graph, hosts.Graph))
 	s.issuer = issuer.New(issuer.Config{Now: s.now, TokenLifetime: cfg.tokenLifetime, AutoApprove: cfg.autoApprove, Directory: issuerDirectory{s}})
 	s.autodiscover = autodiscover.New(autodiscoverDirectory{s})
+	s.directory = &winauth.Directory{Domains: s.domainNames}
 	for _, a := range cfg.apps {
 		s.RegisterApp(a)
 	}
@@ -227,7 +247,10 @@ func NewServer(opts ...Option) *Server {
 		IdleConnTimeout:     30 * time.Second,
 	}
 	base := func(net.Listener) context.Context { return ctx }
-	s.https = &http.Server{Handler: s, BaseContext: base, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slogErrorLog(s.logger)}
+	// Each TLS connection carries its Windows sign-in state: IIS binds an
+	// NTLM handshake to the connection it happened on.
+	conn := func(ctx context.Context, _ net.Conn) context.Context { return winauth.WithConn(ctx) }
+	s.https = &http.Server{Handler: s, BaseContext: base, ConnContext: conn, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slogErrorLog(s.logger)}
 	s.http = &http.Server{Handler: s, BaseContext: base, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slogErrorLog(s.logger)}
 	go func() { _ = s.https.Serve(s.tlsLn) }()
 	go func() { _ = s.http.Serve(s.plainLn) }()
@@ -399,17 +422,66 @@ func (s *Server) Move(smtp string, loc Location) {
 	s.locations[addr] = loc
 }
 
-// SetRESTDisabled makes the on-premises host answer /api with the 404 page
-// IIS gives when the virtual directory is gone, as servers whose REST preview
-// ended do; Autodiscover still returns the /api URL. It panics if host is not
-// an on-premises host of the server.
-func (s *Server) SetRESTDisabled(host string, disabled bool) {
-	s.onpremFor("SetRESTDisabled", host, func(h *onpremHost) { h.restDisabled = disabled })
+// Protocols is a set of the client APIs an on-premises Exchange server
+// serves, for SetProtocols: EWS, RESTv2, both (EWS|RESTv2, what a new host
+// serves) or neither (0).
+type Protocols uint8
+
+const (
+	// EWS is Exchange Web Services: SOAP 1.1 at https://<host>/EWS/Exchange.asmx,
+	// the API every supported Exchange Server version serves.
+	EWS Protocols = 1 << iota
+	// RESTv2 is the Outlook REST API v2.0 at https://<host>/api/v2.0, which
+	// Exchange 2016 and 2019 served as a preview that ended in 2022.
+	RESTv2
+)
+
+// String returns "EWS", "RESTv2", "EWS|RESTv2" or "none".
+func (p Protocols) String() string {
+	var names []string
+	if p&EWS != 0 {
+		names = append(names, "EWS")
+	}
+	if p&RESTv2 != 0 {
+		names = append(names, "RESTv2")
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "|")
 }
 
-// SetModernAuthDisabled makes the on-premises host answer /api with a 401
-// offering only Negotiate, NTLM and Basic (no Bearer challenge), as a server
-// without hybrid modern authentication does. It panics if host is not an
+// SetProtocols sets the client APIs the on-premises host serves; a host
+// serves both EWS and RESTv2 until told otherwise. An API the host does not
+// serve answers every request with the 404 page IIS gives for a virtual
+// directory that is not there. Autodiscover is not affected: the host's own
+// Autodiscover keeps answering Protocol=Rest with https://<host>/api and
+// Protocol=Ews with https://<host>/EWS/Exchange.asmx, because Exchange builds
+// those answers from its configured URLs, not from what the virtual
+// directories serve, so a client learns that REST is gone only from the 404.
+// It panics if host is not an on-premises host of the server.
+func (s *Server) SetProtocols(host string, p Protocols) {
+	s.onpremFor("SetProtocols", host, func(h *onpremHost) { h.protocols = p & (EWS | RESTv2) })
+}
+
+// SetRESTDisabled takes RESTv2 out of the host's protocols (disabled) or
+// puts it back, as SetProtocols does: /api answers the 404 page IIS gives
+// when the virtual directory is gone, as servers whose REST preview ended
+// do, and Autodiscover still returns the /api URL. It panics if host is not
+// an on-premises host of the server.
+func (s *Server) SetRESTDisabled(host string, disabled bool) {
+	s.onpremFor("SetRESTDisabled", host, func(h *onpremHost) {
+		if disabled {
+			h.protocols &^= RESTv2
+		} else {
+			h.protocols |= RESTv2
+		}
+	})
+}
+
+// SetModernAuthDisabled makes the on-premises host refuse bearer tokens and
+// answer /api with a 401 offering only Negotiate, NTLM and Basic (no Bearer
+// challenge), as a server without hybrid modern authentication does. It panics if host is not an
 // on-premises host of the server.
 func (s *Server) SetModernAuthDisabled(host string, disabled bool) {
 	s.onpremFor("SetModernAuthDisabled", host, func(h *onpremHost) { h.modernAuthDisabled = disabled })
@@ -470,9 +542,95 @@ func (s *Server) ensureOnPremLocked(host, domain string) *onpremHost {
 	if h, ok := s.onprem[host]; ok {
 		return h
 	}
-	h := &onpremHost{name: host, domain: domain, rest: rest.New(s.store, s.restEnv(dialect.V2, host))}
+	h := &onpremHost{name: host, domain: domain, rest: rest.New(s.store, s.restEnv(dialect.V2, host)), protocols: EWS | RESTv2}
+	h.ews = ews.New(s.store, ews.Env{
+		Host:      host,
+		Locate:    s.locateHost,
+		Tenant:    s.tenantOf,
+		Now:       s.now,
+		Track:     s.inflight.enter,
+		Directory: ewsDirectory{s},
+	})
 	s.onprem[host] = h
 	return h
+}
+
+// domainNames returns the mail domains of the server.
+func (s *Server) domainNames() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.domains))
+	for d := range s.domains {
+		out = append(out, d)
+	}
+	return out
+}
+
+// AddAccount adds an account to the on-premises Active Directory the
+// test domains share, for signing in to the on-premises hosts' EWS with
+// NTLM or Basic: a service account (CONTOSO\svc-ews, whose NetBIOS domain
+// is a test domain's first label in capitals) or a mailbox user, whose
+// user principal name is the mailbox's address (bob@contoso.com). An
+// account signed in acts as its own mailbox, if it has one, and as others
+// through the rights GrantImpersonation and GrantFullAccess give it.
+// Adding an account that exists sets its password. It panics on a name
+// that is neither DOMAIN\user nor user@domain: that is a bug in the test.
+func (s *Server) AddAccount(name, password string) {
+	if _, err := s.directory.Add(name, password); err != nil {
+		panic("outlooktest: AddAccount: " + err.Error())
+	}
+}
+
+// GrantImpersonation gives an account (DOMAIN\user or its UPN, added with
+// AddAccount) the ApplicationImpersonation role, as
+// New-ManagementRoleAssignment does: on the mailboxes given, or on every
+// mailbox when none is (an assignment without a scope). With it the
+// account acts as those mailboxes through EWS's ExchangeImpersonation
+// header; without it EWS answers ErrorImpersonateUserDenied (the role,
+// but not on that mailbox) or ErrorImpersonationDenied (no role at all).
+// It panics if the account does not exist.
+func (s *Server) GrantImpersonation(account string, mailboxes ...string) {
+	a := s.directory.Lookup(account)
+	if a == nil {
+		panic(fmt.Sprintf("outlooktest: GrantImpersonation(%q): no such account (AddAccount it first)", account))
+	}
+	s.directory.GrantImpersonation(a, mailboxes)
+}
+
+// GrantFullAccess lets user (an account added with AddAccount, or the
+// address of a mailbox whose user signs in with a token) open mailbox as
+// a delegate, as Add-MailboxPermission -AccessRights FullAccess does: EWS
+// then serves requests that name mailbox in a DistinguishedFolderId's
+// Mailbox element, or ids of its items, and answers ErrorAccessDenied
+// without the grant.
+func (s *Server) GrantFullAccess(mailbox, user string) {
+	s.directory.GrantFullAccess(mailbox, user)
+	if a := s.directory.Lookup(user); a != nil {
+		s.directory.GrantFullAccess(mailbox, a.DownLevel())
+		if upn := s.directory.UPN(a); upn != "" {
+			s.directory.GrantFullAccess(mailbox, upn)
+		}
+	}
+}
+
+// ewsDirectory answers the EWS front end's rights questions from the
+// server's directory.
+type ewsDirectory struct{ s *Server }
+
+func (d ewsDirectory) CanImpersonate(c ews.Caller, mailbox string) (bool, bool) {
+	for _, name := range []string{c.Name, c.Mailbox} {
+		if a := d.s.directory.Lookup(name); a != nil {
+			return d.s.directory.CanImpersonate(a, mailbox)
+		}
+	}
+	return false, false
+}
+
+func (d ewsDirectory) FullAccess(c ews.Caller, mailbox string) bool {
+	if c.Mailbox != "" && strings.EqualFold(c.Mailbox, mailbox) {
+		return true
+	}
+	return d.s.directory.FullAccess(mailbox, c.Name, c.Mailbox)
 }
 
 // slogErrorLog routes net/http's own complaints (TLS handshake errors from

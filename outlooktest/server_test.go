@@ -29,7 +29,9 @@ const (
 // contoso.com and closes it when the test ends.
 func newHybrid(t testing.TB, opts ...outlooktest.Option) *outlooktest.Server {
 	t.Helper()
-	srv := outlooktest.NewServer(opts...)
+	// Most tests here sign in app-only, which Exchange Server refuses unless
+	// reconfigured; TestOnPremRefusesAppOnly checks the default.
+	srv := outlooktest.NewServer(append([]outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}, opts...)...)
 	t.Cleanup(srv.Close)
 	srv.AddMailbox(cloudUser, outlooktest.Cloud)
 	srv.AddMailbox(onpremUser, outlooktest.OnPremises(onpremHost))
@@ -384,6 +386,33 @@ func TestOnPremAuthentication(t *testing.T) {
 	}
 }
 
+// An on-premises server refuses app-only tokens, over REST v2.0 as over EWS,
+// unless reconfigured (WithAppOnlyOnPremises), and says why in
+// x-ms-diagnostics; Graph takes them.
+func TestOnPremRefusesAppOnly(t *testing.T) {
+	t.Parallel()
+	srv := outlooktest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.AddMailbox(cloudUser, outlooktest.Cloud)
+	srv.AddMailbox(onpremUser, outlooktest.OnPremises(onpremHost))
+	onprem := appToken(t, srv, "https://mail.contoso.com")
+	a := get(t, srv.Client(), "https://mail.contoso.com/api/v2.0/users/"+onpremUser+"/messages", "Bearer "+onprem)
+	if a.status != http.StatusUnauthorized || len(a.body) != 0 {
+		t.Fatalf("app-only token on /api: %d %q; want 401 with an empty body", a.status, a.body)
+	}
+	if got := challenge(a.header)["Bearer"]["error"]; got != "invalid_token" {
+		t.Errorf("Bearer challenge error %q; want invalid_token", got)
+	}
+	const diag = `2000001;reason="This token profile is not applicable for the current protocol.";error_category="invalid_token"`
+	if d := a.header.Get("x-ms-diagnostics"); d != diag {
+		t.Errorf("x-ms-diagnostics %q; want %q", d, diag)
+	}
+	graph := appToken(t, srv, "https://graph.microsoft.com")
+	if a := get(t, srv.Client(), "https://graph.microsoft.com/v1.0/users/"+cloudUser+"/messages", "Bearer "+graph); a.status != http.StatusOK {
+		t.Errorf("app-only token on Graph: %d %s; want 200", a.status, a.body)
+	}
+}
+
 // The challenge of the real sample has the same parameters, in the same order.
 func TestOnPremChallengeMatchesSample(t *testing.T) {
 	t.Parallel()
@@ -474,7 +503,9 @@ func TestOtherPaths(t *testing.T) {
 		{"https://graph.microsoft.com/beta/me", 501},
 		{"https://outlook.office.com/api/v2.0/me/messages", 404},
 		{"https://outlook.office365.com/EWS/Exchange.asmx", 501},
-		{"https://mail.contoso.com/EWS/Exchange.asmx", 501},
+		{"https://mail.contoso.com/EWS/Exchange.asmx", 401},
+		{"http://mail.contoso.com/EWS/Exchange.asmx", 403},
+		{"https://mail.contoso.com/EWS/Services.wsdl", 401},
 		{"https://mail.contoso.com/api/v1.0/me", 404},
 		{"https://autodiscover.contoso.com/owa", 404},
 		{"http://graph.microsoft.com/v1.0/me", 403},

@@ -61,7 +61,7 @@ var errUsage = errors.New("with -tenant, give -client-id and -mailbox (one or tw
 
 // runFake starts the fake Exchange with a hybrid tenant and tours it.
 func runFake(ctx context.Context, w io.Writer) error {
-	srv := outlooktest.NewServer()
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	bob := srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))

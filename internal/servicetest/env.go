@@ -78,7 +78,9 @@ func Mailbox(srv *outlooktest.Server, addr string) *outlook.Mailbox {
 }
 
 func tenant(opts ...outlooktest.Option) *outlooktest.Server {
-	srv := outlooktest.NewServer(opts...)
+	// The client signs in app-only, which Exchange Server refuses unless
+	// reconfigured (unsupported); the fake is told to accept it.
+	srv := outlooktest.NewServer(append([]outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}, opts...)...)
 	srv.AddMailbox(CloudAddr, outlooktest.Cloud)
 	srv.AddMailbox(OnPremAddr, outlooktest.OnPremises(OnPremHost))
 	return srv

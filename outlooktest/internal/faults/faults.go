@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/ews"
 )
 
 // Rule is one misbehaviour, as outlooktest.Fault describes it field by
@@ -212,6 +214,10 @@ const (
 	OData        Shape = iota // {"error": {"code", "message"}}: the REST hosts
 	OAuth                     // {"error", "error_description"}: the token issuer
 	Autodiscover              // {"ErrorCode", "ErrorMessage"}: Autodiscover v2
+	// EWS is a SOAP fault: EWS answers throttling (ErrorServerBusy) with
+	// HTTP 500 and the time to wait in the fault's BackOffMilliseconds,
+	// not in Retry-After.
+	EWS
 )
 
 // Apply makes the rule act on a request. It reports whether the request
@@ -301,6 +307,10 @@ var codes = map[int]string{
 }
 
 func writeAnswer(w http.ResponseWriter, r *http.Request, f Rule, shape Shape) {
+	if shape == EWS {
+		writeEWSAnswer(w, f)
+		return
+	}
 	code := f.Code
 	if code == "" {
 		code = codes[f.Status]
@@ -332,6 +342,29 @@ func writeAnswer(w http.ResponseWriter, r *http.Request, f Rule, shape Shape) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(f.Status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// writeEWSAnswer answers as EWS does: a SOAP fault whose code is the
+// rule's (ErrorServerBusy by default, with Exchange's message), and the
+// rule's RetryAfter as BackOffMilliseconds.
+func writeEWSAnswer(w http.ResponseWriter, f Rule) {
+	code, msg := f.Code, f.Message
+	if code == "" {
+		code = "ErrorServerBusy"
+		if f.Status != http.StatusInternalServerError && f.Status != http.StatusServiceUnavailable && f.Status != http.StatusTooManyRequests {
+			code = "ErrorInternalServerError"
+		}
+	}
+	if msg == "" {
+		msg = fmt.Sprintf("outlooktest: injected fault: %d %s", f.Status, code)
+		if code == "ErrorServerBusy" {
+			msg = "The server cannot service this request right now. Try again later."
+		}
+	}
+	body := ews.Fault(code, msg, f.RetryAfter)
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(f.Status)
+	_, _ = w.Write(body)
 }
 
 // Sleep waits d or until ctx ends; it reports whether d elapsed. Every

@@ -11,10 +11,49 @@ import (
 	"strings"
 )
 
-// Item returns an Exchange-looking REST id: "AAMkAG" and URL-safe base64 of
-// random bytes. Ids are case-sensitive.
+// itemBytes is the length of the binary ids Item mints: in base64, 52
+// characters ending in one "=", as Exchange's ids end in padding.
+const itemBytes = 38
+
+// Item returns an Exchange-looking id in its REST form: the standard base64
+// of binary bytes that start as Exchange's store ids do (00 03 24 00 6x,
+// "AAMkAG" in base64), padding kept, written with the REST alphabet of
+// EWSToREST. EWSFromREST gives the same id as EWS writes it. Ids are
+// case-sensitive.
 func Item() string {
-	return "AAMkAG" + base64.RawURLEncoding.EncodeToString(Random(33))
+	b := Random(itemBytes)
+	b[0], b[1], b[2], b[3] = 0x00, 0x03, 0x24, 0x00
+	b[4] = 0x60 | b[4]&0x0f
+	return EWSToREST(base64.StdEncoding.EncodeToString(b))
+}
+
+// EWSToREST returns the REST form (Outlook REST v2.0, and the id Graph
+// and the fake hand out) of an id as EWS writes it: the same characters
+// with '/' written '-' and '+' written '_', as Office.js's convertToRestId
+// does. (Not RFC 4648's URL alphabet, which swaps the two.)
+func EWSToREST(ewsID string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '/':
+			return '-'
+		case '+':
+			return '_'
+		}
+		return r
+	}, ewsID)
+}
+
+// EWSFromREST returns the EWS form of a REST id, undoing EWSToREST.
+func EWSFromREST(restID string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '-':
+			return '/'
+		case '_':
+			return '+'
+		}
+		return r
+	}, restID)
 }
 
 // GUID returns a random version-4 UUID string.

@@ -1,18 +1,23 @@
 package ids
 
 import (
+	"encoding/base64"
 	"regexp"
 	"testing"
 )
 
 func TestIDs(t *testing.T) {
-	item := regexp.MustCompile(`^AAMkAG[A-Za-z0-9_-]{44}$`)
+	item := regexp.MustCompile(`^AAMkAG[A-Za-z0-9_-]{45}=$`)
 	guid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 100 {
 		id, g := Item(), GUID()
 		if !item.MatchString(id) || seen[id] {
 			t.Fatalf("Item() = %q: not a fresh URL-safe Exchange id", id)
+		}
+		ews := EWSFromREST(id)
+		if b, err := base64.StdEncoding.DecodeString(ews); err != nil || len(b) != itemBytes || EWSToREST(ews) != id {
+			t.Fatalf("Item() = %q: its EWS form %q is not standard base64 of %d bytes that maps back (%v)", id, ews, itemBytes, err)
 		}
 		if m := guid.FindStringSubmatch(g); m == nil || m[1] != "4" || seen[g] {
 			t.Fatalf("GUID() = %q: not a fresh version-4 GUID", g)
@@ -28,5 +33,16 @@ func TestIDs(t *testing.T) {
 	}
 	if tok := Token(32); len(tok) != 43 || tok == Token(32) {
 		t.Errorf("Token(32) = %q: want 43 fresh base64url characters", tok)
+	}
+}
+
+// The REST alphabet is Office.js's: '/' is written '-' and '+' '_'.
+func TestRESTAlphabet(t *testing.T) {
+	const ews = "AAMk+/8="
+	if got := EWSToREST(ews); got != "AAMk_-8=" {
+		t.Errorf("EWSToREST(%q) = %q; want AAMk_-8=", ews, got)
+	}
+	if got := EWSFromREST("AAMk_-8="); got != ews {
+		t.Errorf("EWSFromREST = %q; want %q", got, ews)
 	}
 }

@@ -39,6 +39,12 @@ func BearerToken(r *http.Request) (token string, sent bool) {
 type Challenge struct {
 	Host     string
 	TenantID string
+	// AppOnly makes the server accept app-only tokens (an unsupported
+	// configuration, see Authenticate).
+	AppOnly bool
+	// Windows adds the Negotiate and NTLM schemes the virtual directory
+	// also takes (EWS), before Basic.
+	Windows bool
 }
 
 // authFailure is why a token was refused.
@@ -49,6 +55,7 @@ const (
 	authUnknownToken
 	authExpired
 	authWrongAudience
+	authAppOnly
 )
 
 // Authenticate checks the bearer token of a REST request to host against
@@ -56,6 +63,13 @@ const (
 // On success it returns the token's principal; otherwise it has answered the
 // 401 the real host gives (Graph's JSON error, or Exchange's Bearer
 // challenge when ch is set).
+//
+// An on-premises server (ch set) also refuses app-only tokens: Exchange
+// Server's OAuth module accepts only the token profiles its virtual
+// directory's web.config lists (OAuthHttpModule.Profiles), and app-only
+// (V1S2SAppOnly) is not among them unless an administrator adds it, which
+// Microsoft does not support. The module then fails the token with
+// TokenProfileNotApplicable, a 401 like any refused token.
 func Authenticate(w http.ResponseWriter, r *http.Request, host string, tokens *issuer.Issuer, now time.Time, ch *Challenge) (issuer.Principal, bool) {
 	want := "https://" + host
 	token, _ := BearerToken(r)
@@ -69,6 +83,9 @@ func Authenticate(w http.ResponseWriter, r *http.Request, host string, tokens *i
 		fail = authExpired
 	} else if t.Audience != want {
 		fail = authWrongAudience
+		ti = t
+	} else if ch != nil && t.AppOnly && !ch.AppOnly {
+		fail = authAppOnly
 		ti = t
 	} else {
 		ti = t
@@ -95,14 +112,23 @@ func writeExchangeChallenge(w http.ResponseWriter, ch *Challenge, fail authFailu
 	}
 	h := w.Header()
 	h.Add("WWW-Authenticate", bearer)
+	if ch.Windows {
+		h.Add("WWW-Authenticate", "Negotiate")
+		h.Add("WWW-Authenticate", "NTLM")
+	}
 	h.Add("WWW-Authenticate", fmt.Sprintf("Basic realm=%q", ch.Host))
 	h.Set("Server", "Microsoft-IIS/10.0")
 	h.Set("X-Powered-By", "ASP.NET")
+	// x-ms-diagnostics is "<category>;reason=...;error_category=...", the
+	// category numbered from 2000000 (InvalidSignature), 2000001
+	// (InvalidToken), 2000002 (TokenExpired), 2000003 (InvalidResource) on.
 	switch fail {
 	case authUnknownToken:
 		h.Set("x-ms-diagnostics", `2000001;reason="The token is not a valid token issued by the trusted issuer.";error_category="invalid_token"`)
 	case authExpired:
-		h.Set("x-ms-diagnostics", `2000008;reason="The token has expired.";error_category="invalid_token"`)
+		h.Set("x-ms-diagnostics", `2000002;reason="The token has expired.";error_category="token_expired"`)
+	case authAppOnly:
+		h.Set("x-ms-diagnostics", `2000001;reason="This token profile is not applicable for the current protocol.";error_category="invalid_token"`)
 	case authWrongAudience:
 		h.Set("x-ms-diagnostics", fmt.Sprintf(`2000003;reason="The audience claim value is invalid '%s'. Expected audience is '%s'.";error_category="invalid_resource"`, gotAud, wantAud))
 	}
@@ -121,6 +147,13 @@ func WriteLegacyAuthChallenge(w http.ResponseWriter, host string) {
 	h.Set("X-Powered-By", "ASP.NET")
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusUnauthorized)
+}
+
+// WriteExchangeChallenge answers a request without acceptable credentials
+// as an on-premises server with hybrid modern auth does, for a host that
+// checked the credentials itself (a Windows sign-in that failed).
+func WriteExchangeChallenge(w http.ResponseWriter, ch *Challenge) {
+	writeExchangeChallenge(w, ch, authNoToken, "", "")
 }
 
 // writeGraphAuthError answers as Graph does to a missing or refused token.

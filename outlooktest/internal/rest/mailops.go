@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -347,68 +346,17 @@ func (c *call) reply(t *target, name string, unlock func()) *apiError {
 	if create && comment != "" && msg != nil && msg["body"] != nil {
 		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Give either comment or message.body, not both.")
 	}
-	subj, _ := orig.Object()["subject"].(string)
 	draft := Object{}
 	for k, v := range msg {
 		draft[k] = v
 	}
 	var to []any
-	switch kind {
-	case "forward":
-		subj = "FW: " + subj
-		if rs, ok := params["toRecipients"].([]any); ok {
-			to = rs
-		}
-	default:
-		subj = "RE: " + subj
-		if rt, _ := orig.Object()["replyTo"].([]any); len(rt) > 0 {
-			to = schema.DeepCopy(rt).([]any)
-		} else if from := orig.Object()["from"]; from != nil {
-			to = []any{schema.DeepCopy(from)}
-		}
-		if kind == "replyall" {
-			rs, _ := orig.Object()["toRecipients"].([]any)
-			for _, r := range rs {
-				ro, _ := r.(map[string]any)
-				ea, _ := ro["emailAddress"].(map[string]any)
-				if a, _ := ea["address"].(string); !strings.EqualFold(a, c.m.Address()) {
-					to = append(to, schema.DeepCopy(r))
-				}
-			}
-			if cc, ok := orig.Object()["ccRecipients"].([]any); ok && draft["ccRecipients"] == nil {
-				draft["ccRecipients"] = schema.DeepCopy(cc)
-			}
-		}
+	if rs, ok := params["toRecipients"].([]any); ok {
+		to = rs
 	}
-	if draft["toRecipients"] == nil {
-		if to == nil {
-			to = []any{}
-		}
-		draft["toRecipients"] = to
-	}
-	if draft["subject"] == nil {
-		draft["subject"] = subj
-	}
-	if draft["body"] == nil {
-		ob, _ := orig.Object()["body"].(map[string]any)
-		quoted, _ := ob["content"].(string)
-		draft["body"] = Object{"contentType": "html", "content": html.EscapeString(comment) + "<hr>" + quoted}
-	}
-	if rs, _ := draft["toRecipients"].([]any); !create && len(rs) == 0 {
-		return errorf(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient is required.")
-	}
-	e, cerr := c.m.Create("messages", c.m.WellKnown("drafts"), draft, true)
+	e, cerr := c.m.Reply(orig, store.Response{Kind: kind, Draft: draft, Comment: comment, To: to, Send: !create})
 	if cerr != nil {
 		return inputError(cerr)
-	}
-	if kind == "forward" {
-		for _, a := range c.m.List("attachments", func(a *store.Entity) bool { return a.Parent() == orig.ID() }) {
-			ao := schema.DeepCopy(a.Object()).(map[string]any)
-			delete(ao, "id")
-			if _, err := c.m.AddAttachment(e.ID(), ao, false); err != nil {
-				return inputError(err)
-			}
-		}
 	}
 	if create {
 		return c.answerEntity(e, unlock)

@@ -12,7 +12,8 @@ type Entity struct {
 	modSeq    uint64
 	transient bool // an occurrence computed from its series master
 
-	memos []memo // what front ends keep with it (Memo)
+	propSeq map[string]uint64 // property -> sequence number of its last write, after creation
+	memos   []memo            // what front ends keep with it (Memo)
 }
 
 type memo struct{ key, v any }
@@ -35,6 +36,30 @@ func (e *Entity) Parent() string { return e.parent }
 
 // ModSeq returns the change sequence number of the entity's last write.
 func (e *Entity) ModSeq() uint64 { return e.modSeq }
+
+// ChangedSince returns the properties whose last write came after seq, as
+// recorded by property writes (Update, Apply, Write); a write that names
+// no property (an attachment added) shows only in ModSeq.
+func (e *Entity) ChangedSince(seq uint64) []string {
+	var out []string
+	for k, s := range e.propSeq {
+		if s > seq {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// PropSeq returns the change sequence number of the last write of one
+// property: its creation's, if no write since changed it. EWS's
+// conflict resolution reads it to tell whether a write made since a
+// client's change key touched what the client now sets.
+func (e *Entity) PropSeq(prop string) uint64 {
+	if s, ok := e.propSeq[prop]; ok {
+		return s
+	}
+	return e.createSeq
+}
 
 // Transient reports whether the entity is an occurrence computed from its
 // series master (Mailbox.Occurrence): it can be read, not changed.

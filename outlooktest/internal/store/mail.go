@@ -4,6 +4,8 @@ package store
 
 import (
 	"encoding/hex"
+	"html"
+	"strings"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
@@ -61,6 +63,16 @@ func (m *Mailbox) CopyMessage(src *Mailbox, msg *Entity, folder string, extra Ob
 // this server (whichever host serves it) and moved to Sent Items, or
 // removed when save is false.
 func (m *Mailbox) Send(draft *Entity, save bool) {
+	folder := ""
+	if save {
+		folder = m.wellKnown["sentitems"]
+	}
+	m.SendTo(draft, folder)
+}
+
+// SendTo sends a draft as Send does and keeps the sent copy in folder
+// ("" keeps none): Sent Items, or the folder an EWS client names.
+func (m *Mailbox) SendTo(draft *Entity, folder string) {
 	now := datetime.Format(m.st.now())
 	me := Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
 	if draft.obj["from"] == nil {
@@ -90,9 +102,108 @@ func (m *Mailbox) Send(draft *Entity, save bool) {
 			to.CopyMessage(m, draft, to.wellKnown["inbox"], extra)
 		}
 	}
-	if save {
-		m.Move(draft, m.wellKnown["sentitems"])
+	if folder != "" {
+		m.Move(draft, folder)
 	} else {
 		m.Purge(draft)
 	}
+}
+
+// Response is what a reply, reply-all or forward says beyond the message
+// it answers.
+type Response struct {
+	// Kind is "reply", "replyall" or "forward".
+	Kind string
+	// Draft holds the properties the client set on the response itself
+	// (Graph form, the store's from now on); those it leaves out come from
+	// the original message.
+	Draft Object
+	// Comment is put above the quoted original when Draft has no body:
+	// text, or HTML when CommentHTML.
+	Comment     string
+	CommentHTML bool
+	// To are the recipients of a forward, when Draft names none.
+	To []any
+	// Send says the response is to be sent at once: one that would go to
+	// nobody is refused (ErrorInvalidRecipients) before anything is stored.
+	Send bool
+}
+
+// Reply creates the draft of a response to orig in Drafts, as Exchange
+// composes it whichever protocol asks: the subject prefixed "RE: " or
+// "FW: ", a reply addressed to the original's Reply-To or sender (and, for
+// reply-all, its other recipients but this mailbox, and its Cc line), the
+// comment above the quoted original, and a forward's copies of the
+// attachments.
+func (m *Mailbox) Reply(orig *Entity, r Response) (*Entity, error) {
+	draft := r.Draft
+	if draft == nil {
+		draft = Object{}
+	}
+	subj, _ := orig.obj["subject"].(string)
+	var to []any
+	switch r.Kind {
+	case "forward":
+		subj = "FW: " + subj
+		to = r.To
+	default:
+		subj = "RE: " + subj
+		if rt, _ := orig.obj["replyTo"].([]any); len(rt) > 0 {
+			to = schema.DeepCopy(rt).([]any)
+		} else if from := orig.obj["from"]; from != nil {
+			to = []any{schema.DeepCopy(from)}
+		}
+		if r.Kind == "replyall" {
+			rs, _ := orig.obj["toRecipients"].([]any)
+			for _, rc := range rs {
+				ro, _ := rc.(map[string]any)
+				ea, _ := ro["emailAddress"].(map[string]any)
+				if a, _ := ea["address"].(string); !strings.EqualFold(a, m.addr) {
+					to = append(to, schema.DeepCopy(rc))
+				}
+			}
+			if cc, ok := orig.obj["ccRecipients"].([]any); ok && draft["ccRecipients"] == nil {
+				draft["ccRecipients"] = schema.DeepCopy(cc)
+			}
+		}
+	}
+	if draft["toRecipients"] == nil {
+		if to == nil {
+			to = []any{}
+		}
+		draft["toRecipients"] = to
+	}
+	if rs, _ := draft["toRecipients"].([]any); r.Send && len(rs) == 0 {
+		return nil, badInput("ErrorInvalidRecipients", "At least one recipient is required.")
+	}
+	if draft["subject"] == nil {
+		draft["subject"] = subj
+	}
+	if draft["body"] == nil {
+		ob, _ := orig.obj["body"].(map[string]any)
+		quoted, _ := ob["content"].(string)
+		if ob["contentType"] == "text" {
+			quoted = html.EscapeString(quoted)
+		}
+		comment := r.Comment
+		if !r.CommentHTML {
+			comment = html.EscapeString(comment)
+		}
+		draft["body"] = Object{"contentType": "html", "content": comment + "<hr>" + quoted}
+	}
+	e, err := m.Create("messages", m.wellKnown["drafts"], draft, true)
+	if err != nil {
+		return nil, err
+	}
+	if r.Kind == "forward" {
+		for _, a := range m.List("attachments", func(a *Entity) bool { return a.parent == orig.id }) {
+			ao := schema.DeepCopy(a.obj).(map[string]any)
+			delete(ao, "id")
+			if _, err := m.AddAttachment(e.id, ao, false); err != nil {
+				m.Purge(e)
+				return nil, err
+			}
+		}
+	}
+	return e, nil
 }

@@ -120,6 +120,22 @@ func (st *Store) Mailbox(smtp string) (*Mailbox, bool) {
 	return st.lookup(smtp)
 }
 
+// Lookup is Mailbox for a caller that holds the lock.
+func (st *Store) Lookup(key string) (*Mailbox, bool) { return st.lookup(key) }
+
+// Holder returns the mailbox holding the entity of set with that id, and
+// the entity, or nils: ids are unique across the store, and protocols
+// whose ids do not name their mailbox (EWS's, as the fake mints them) find
+// it this way. It requires the lock.
+func (st *Store) Holder(set, id string) (*Mailbox, *Entity) {
+	for _, m := range st.boxes {
+		if e := m.ents[set][id]; e != nil {
+			return m, e
+		}
+	}
+	return nil, nil
+}
+
 func (st *Store) lookup(key string) (*Mailbox, bool) {
 	if m, ok := st.boxes[strings.ToLower(key)]; ok {
 		return m, true

@@ -226,6 +226,28 @@ func (m *Mailbox) Write(e *Entity, props Object) {
 		e.obj[k] = v
 	}
 	m.stamp(e)
+	m.wrote(e, props)
+}
+
+// wrote records which properties the last write of e changed.
+func (m *Mailbox) wrote(e *Entity, props Object) {
+	if e.propSeq == nil {
+		e.propSeq = map[string]uint64{}
+	}
+	for k := range props {
+		e.propSeq[k] = e.modSeq
+	}
+}
+
+// ChangeKeySeq returns the change sequence number a change key of this
+// mailbox stands for (the sequence number of the write that made it);
+// ok is false for anything that is not one of this mailbox's change keys.
+func (m *Mailbox) ChangeKeySeq(ck string) (seq uint64, ok bool) {
+	b, err := base64.StdEncoding.DecodeString(ck)
+	if err != nil || len(b) != 20 || string(b[:12]) != string(m.ckPfx[:]) {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b[12:]), true
 }
 
 // stamp records a write of e: the next change sequence number, a new change
@@ -344,6 +366,15 @@ func (m *Mailbox) Update(e *Entity, patch Object) error {
 			}
 		}
 	}
+	return m.Apply(e, patch)
+}
+
+// Apply writes a Graph-form patch to e with the type checks of Update but
+// not its access rules, for a protocol whose rules differ from Graph's
+// (EWS lets a received message's subject and body change, say), which it
+// checks itself.
+func (m *Mailbox) Apply(e *Entity, patch Object) error {
+	es := schema.Sets()[e.set]
 	if err := schema.CheckObject("", es.Type, patch); err != nil {
 		return badInput("RequestBodyRead", "%v", err)
 	}
@@ -357,6 +388,7 @@ func (m *Mailbox) Update(e *Entity, patch Object) error {
 		}
 	}
 	m.stamp(e)
+	m.wrote(e, patch)
 	return nil
 }
 
