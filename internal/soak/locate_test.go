@@ -24,7 +24,7 @@ func TestLocateStorm(t *testing.T) {
 		t.Run(faultName(f), func(t *testing.T) {
 			t.Parallel()
 			const addr = "onprem@contoso.com"
-			srv := outlooktest.NewServer()
+			srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises()) // the client signs in app-only
 			t.Cleanup(srv.Close)
 			srv.AddMailbox(addr, outlooktest.OnPremises("mail.contoso.com"))
 			f.Host, f.Path, f.Times = "mail.contoso.com", "/api/v2.0/me", 1

@@ -40,7 +40,10 @@ type location struct {
 // each.
 var locations = []location{
 	{name: "graph", place: outlooktest.Cloud, host: "graph.microsoft.com"},
-	{name: "restv2", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com"},
+	// The cases sign in app-only, which Exchange Server refuses unless its
+	// administrator reconfigures it (unsupported): the fake is told to.
+	{name: "restv2", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com",
+		server: []outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}},
 	// EWS: one row here once the client's EWS backend and the fake's EWS
 	// host are both on main: the on-premises Location, its host, the fake's
 	// options (EWS served there, the credential it accepts) and the client's
