@@ -115,6 +115,8 @@ func TestEWSCrossProtocol(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err := c.Do(req); err != nil || resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("Graph sendMail: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	a := postEWS(t, c, ewsURL, "Bearer "+onprem, soapBody("", findInboxAll))
 	if a.status != http.StatusOK || first(a.body, "Subject") != "From the cloud" || first(a.body, "IsRead") != "false" {
@@ -155,6 +157,8 @@ func TestEWSCrossProtocol(t *testing.T) {
 	patch.Header.Set("Content-Type", "application/json")
 	if resp, err := c.Do(patch); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("REST PATCH: %v %v", resp, err)
+	} else {
+		resp.Body.Close() // an answer left unread holds its connection's reader forever
 	}
 	m = readREST()
 	a = postEWS(t, c, ewsURL, "Bearer "+onprem, soapBody("", `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="message:IsRead"/></t:AdditionalProperties></m:ItemShape><m:ItemIds><t:ItemId Id="`+ewsID+`"/></m:ItemIds></m:GetItem>`))
