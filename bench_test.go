@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ import (
 // no allocation.
 func BenchmarkMailboxCached(b *testing.B) {
 	srv := hybrid(b)
-	c := newClient(b, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	c := hybridClient(b, srv, outlook.EWS)
 	ctx := context.Background()
 	if _, err := c.Mailbox(ctx, "bob@contoso.com"); err != nil {
 		b.Fatal(err)
@@ -43,6 +44,16 @@ func TestMailboxCachedDoesNotAllocate(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(200, func() { c.Mailbox(ctx, "alice@contoso.com") }); n != 0 {
 		t.Errorf("cached Mailbox allocates %v times", n)
+	}
+	// An on-premises mailbox served through EWS, signed in as an account.
+	srv.AddMailbox(carol, outlooktest.OnPremises(ewsFab))
+	newEWSHost(t, srv, ewsFab, "NTLM")
+	c = newClient(t, srv, outlook.OnPremisesAccount(svcUser, svcPass))
+	if _, err := c.Mailbox(ctx, carol); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(200, func() { c.Mailbox(ctx, carol) }); n != 0 {
+		t.Errorf("cached Mailbox of an EWS mailbox allocates %v times", n)
 	}
 }
 
@@ -94,6 +105,56 @@ func TestColdMailboxesOneDiscoveryEach(t *testing.T) {
 				t.Errorf("%d handles cached, more than %d", cached, size)
 			}
 		})
+	}
+}
+
+// 1000 concurrent Mailbox calls for 100 on-premises mailboxes of one
+// server, routed to EWS: each mailbox is discovered once (Exchange
+// Online's redirect, then the server's own answer) and the server is
+// probed once, however many callers wait.
+func TestColdOnPremisesMailboxesOneDiscoveryEach(t *testing.T) {
+	srv := outlooktest.NewServer()
+	t.Cleanup(srv.Close)
+	for i := range 100 {
+		srv.AddMailbox(fmt.Sprintf("user%d@fabrikam.com", i), outlooktest.OnPremises(ewsFab))
+	}
+	h := newEWSHost(t, srv, ewsFab, "Negotiate", "NTLM")
+	srv.ResetRequests()
+	c := newClient(t, srv, outlook.OnPremisesAccount(svcUser, svcPass))
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for i := range 1000 {
+		wg.Go(func() {
+			mb, err := c.Mailbox(t.Context(), fmt.Sprintf("user%d@fabrikam.com", i%100))
+			if err == nil && mb.Route().API != outlook.EWS {
+				err = fmt.Errorf("route %v", mb.Route())
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	per := map[string]int{}
+	for _, r := range srv.Requests() {
+		if strings.HasPrefix(r.Host, "autodiscover") {
+			per[r.Host+r.Path+"?"+r.RawQuery]++
+		}
+	}
+	if len(per) != 200 {
+		t.Errorf("%d distinct Autodiscover requests, want 200 (Exchange Online's and the domain's, for each mailbox)", len(per))
+	}
+	for k, n := range per {
+		if n != 1 {
+			t.Errorf("%s asked %d times", k, n)
+		}
+	}
+	if got := len(h.requests()); got != 1 {
+		t.Errorf("the EWS host was probed %d times, want once", got)
 	}
 }
 

@@ -1,12 +1,12 @@
 package outlook
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -21,17 +21,21 @@ import (
 )
 
 // Client reaches the mailboxes of one organisation (or several) with one
-// credential. It locates each mailbox through Autodiscover, keeps one
-// connection pool for all of them, and hands out a Mailbox per address. A
-// Client is immutable once built and safe for concurrent use.
+// credential, or one for the cloud and one for on-premises servers
+// (WithOnPremisesCredential). It locates each mailbox through Autodiscover,
+// routes it to its API (Microsoft Graph in the cloud, EWS or the REST API
+// v2.0 on premises: see Mailbox.Route), keeps one connection pool for all of
+// them, and hands out a Mailbox per address. A Client is immutable once
+// built and safe for concurrent use.
 type Client struct {
 	cfg      config
-	cred     boundCredential
+	cred     boundCredential // for cloud mailboxes, and on-premises ones without onPrem's
+	onPrem   boundCredential // for on-premises mailboxes (WithOnPremisesCredential, else cred)
 	resolver *autodiscover.Resolver
 
 	mu      sync.RWMutex
 	handles handles           // mailbox handles, by lower-cased address
-	probes  map[string]*probe // on-premises REST/auth probes, by host
+	probes  map[string]*probe // on-premises server probes, by API and host
 }
 
 // config holds the options; every zero field means the default.
@@ -49,6 +53,8 @@ type config struct {
 	tokenCache    TokenCache
 	now           func() time.Time
 	skipProbe     bool
+	onPremAPI     API        // WithOnPremisesAPI; 0 means EWS by default
+	onPremCred    Credential // WithOnPremisesCredential
 }
 
 // Option configures a Client. Later options override earlier ones.
@@ -177,11 +183,14 @@ func WithCloud(cloud autodiscover.Cloud) Option {
 
 // WithAutodiscover passes options to the Autodiscover resolver: its cache
 // (autodiscover.WithCache, to share one across a fleet), TTLs, allowed
-// hosts, approval hook, SRV resolver, candidates. The resolver's HTTP
-// client, cloud, logger and clock are the client's own (WithHTTPClient,
-// WithCloud, WithLogger, WithClock), so that Autodiscover, sign-in and REST
-// share one connection pool and one clock: autodiscover.WithHTTPClient,
-// WithCloud, WithLogger and WithClock given here are overridden.
+// hosts, approval hook, SRV resolver, candidates, and
+// autodiscover.WithDomainFirst for an organisation whose on-premises
+// mailboxes have empty duplicates in Exchange Online. The resolver's HTTP
+// client, cloud, logger, clock and on-premises API are the client's own
+// (WithHTTPClient, WithCloud, WithLogger, WithClock, WithOnPremisesAPI), so
+// that Autodiscover, sign-in and the mailboxes share one connection pool and
+// one clock: autodiscover.WithHTTPClient, WithCloud, WithLogger, WithClock
+// and WithOnPremisesAPI given here are overridden.
 func WithAutodiscover(opts ...autodiscover.Option) Option {
 	return func(c *config) error {
 		c.adOptions = append(c.adOptions, opts...)
@@ -245,10 +254,23 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 		hc = transport.DefaultHTTPClient()
 	}
 	// Sign-in follows the REST client's redirect rule: a token request is
-	// never resent, with its secret, where a redirect points.
-	bound, err := cred.bind(credEnv{httpClient: transport.Guard(hc), authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now})
+	// never resent, with its secret, where a redirect points; nor is an
+	// on-premises account's handshake.
+	env := credEnv{httpClient: transport.Guard(hc), authorityHost: cfg.cloud.AuthorityHost, graphURL: cfg.cloud.GraphURL, cache: cfg.tokenCache, now: cfg.now}
+	bound, err := cred.bind(env)
 	if err != nil {
 		return nil, err
+	}
+	onPrem := bound
+	if cfg.onPremCred != nil {
+		if onPrem, err = cfg.onPremCred.bind(env); err != nil {
+			return nil, &prefixedError{prefix: "outlook: WithOnPremisesCredential: ", err: err}
+		}
+		if onPrem.kind() == kindAppOnly {
+			return nil, &sentinelError{is: []error{ErrAppOnlyOnPremises, ErrNoUsableCredential},
+				msg: "outlook: WithOnPremisesCredential: an app-only Entra ID credential cannot sign in to on-premises Exchange, " +
+					"where Microsoft supports no app-only access; use " + useDelegated + ", or " + useAccount}
+		}
 	}
 	// The client's own settings come last, so they win (see WithAutodiscover).
 	adOpts := append(slices.Clip(cfg.adOptions),
@@ -256,6 +278,7 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 		autodiscover.WithCloud(cfg.cloud),
 		autodiscover.WithLogger(cfg.logger),
 		autodiscover.WithClock(cfg.now),
+		autodiscover.WithOnPremisesAPI(cmp.Or(cfg.onPremAPI, EWS)),
 	)
 	resolver, err := autodiscover.New(adOpts...)
 	if err != nil {
@@ -264,7 +287,7 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 	if _, err := newTransport(cfg); err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, cred: bound, resolver: resolver, handles: newHandles(cfg.mailboxCache), probes: map[string]*probe{}}, nil
+	return &Client{cfg: cfg, cred: bound, onPrem: onPrem, resolver: resolver, handles: newHandles(cfg.mailboxCache), probes: map[string]*probe{}}, nil
 }
 
 func newTransport(cfg config) (*transport.Client, error) {
@@ -293,20 +316,34 @@ func (c *Client) Resolver() *autodiscover.Resolver { return c.resolver }
 // Autodiscover (cached: a mailbox already located costs no request and no
 // allocation). A mailbox that cannot be located gives the resolver's error,
 // which names the address: an *autodiscover.Error summing up what was
-// tried, or one matching autodiscover.ErrInvalidAddress. For an
-// on-premises mailbox it also checks, once per server, that the server
-// serves the REST API with OAuth: if not, the error matches
-// ErrRESTUnavailable and says what the administrator must enable.
+// tried, or one matching autodiscover.ErrInvalidAddress.
+//
+// An on-premises mailbox is served through EWS, or through the REST API
+// v2.0 when WithOnPremisesAPI chooses it. Before any request goes to the
+// mailbox, the client's credential is checked against that API (an app-only
+// Entra ID credential on premises gives an error matching
+// ErrAppOnlyOnPremises, and any other mismatch ErrNoUsableCredential), and
+// the server, once per server and API, for the API and a sign-in the
+// credential can use: if it lacks them the error matches ErrEWSUnavailable
+// or ErrRESTUnavailable (and ErrNoOnPremisesAPI when it serves neither API)
+// and says what to enable or use instead.
 func (c *Client) Mailbox(ctx context.Context, address string) (*Mailbox, error) {
 	ep, err := c.resolver.Resolve(ctx, address)
 	if err != nil {
+		if c.cfg.onPremAPI == RESTv2 && errors.Is(err, autodiscover.ErrAPINotNamed) {
+			return nil, &RESTUnavailableError{Mailbox: strings.ToLower(address), NotNamed: true, Err: err}
+		}
 		return nil, err
 	}
-	return c.mailbox(ctx, ep)
+	return c.mailbox(ctx, ep, false)
 }
 
 // MailboxAt returns the handle of the mailbox at address served by ep,
-// skipping Autodiscover (for callers that store endpoints themselves).
+// skipping Autodiscover (for callers that store endpoints themselves). The
+// endpoint's API is the mailbox's, whatever WithOnPremisesAPI says: an
+// on-premises mailbox can take the REST API v2.0 (or EWS) alone this way.
+// Its Route's reason says so; when the mailbox moves, it is located again
+// and routed as Client.Mailbox routes it.
 func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
 	var missing []string
 	for _, f := range []struct {
@@ -321,12 +358,19 @@ func (c *Client) MailboxAt(ctx context.Context, ep autodiscover.Endpoint) (*Mail
 		return nil, fmt.Errorf("outlook: MailboxAt: the endpoint has no %s", strings.Join(missing, ", "))
 	}
 	ep.Mailbox = strings.ToLower(ep.Mailbox)
-	return c.mailbox(ctx, ep)
+	if ep.Location == 0 {
+		// The API says where: Graph serves Exchange Online alone.
+		ep.Location = autodiscover.LocationOnPremises
+		if ep.API == Graph {
+			ep.Location = autodiscover.LocationExchangeOnline
+		}
+	}
+	return c.mailbox(ctx, ep, true)
 }
 
 // mailbox returns the handle bound to ep: the cached one on the fast path,
-// else one made or re-pointed.
-func (c *Client) mailbox(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
+// else one made or re-pointed. given says the caller handed ep to MailboxAt.
+func (c *Client) mailbox(ctx context.Context, ep autodiscover.Endpoint, given bool) (*Mailbox, error) {
 	c.mu.RLock()
 	mb := c.handles.get(ep.Mailbox)
 	c.mu.RUnlock()
@@ -336,39 +380,42 @@ func (c *Client) mailbox(ctx context.Context, ep autodiscover.Endpoint) (*Mailbo
 		}
 		return mb, nil
 	}
-	return c.bindMailbox(ctx, ep)
+	return c.bindMailbox(ctx, ep, given)
 }
 
 // bindMailbox makes the handle for ep, or re-points the one cached or still
 // held for its address.
-func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint) (*Mailbox, error) {
+func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, given bool) (*Mailbox, error) {
 	c.mu.Lock()
 	old := c.handles.find(c, ep.Mailbox)
 	c.mu.Unlock()
 	if old != nil && old.Endpoint() == ep {
 		return old, nil
 	}
-	t, err := c.target(ctx, ep)
-	if err != nil {
-		return nil, err
-	}
+	rt := c.route(ep, given)
 	if old != nil {
-		if err := old.od.Retarget(*t); err != nil {
+		if err := c.rebind(ctx, old, ep, rt); err != nil {
 			return nil, err
 		}
-		old.setEndpoint(ep)
 		return old, nil
 	}
 	tr, err := newTransport(c.cfg)
 	if err != nil {
 		return nil, err
 	}
-	mb := &Mailbox{client: c, address: ep.Mailbox}
-	mb.setEndpoint(ep)
-	od, err := odata.NewClient(t.ServiceRoot, t.Dialect, t.TokenSource,
-		odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
+	mb := &Mailbox{client: c, address: ep.Mailbox, tr: tr}
+	t, err := c.target(ctx, mb, ep, rt)
+	if err != nil {
+		return nil, err
+	}
+	mb.bind(ep, rt)
+	opts := []odata.ClientOption{odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
 		odata.WithRelocator(mb.relocate), odata.WithClock(c.cfg.now),
-		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...))
+		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...)}
+	if t.Backend != nil {
+		opts = append(opts, odata.WithBackend(t.Backend))
+	}
+	od, err := odata.NewClient(t.ServiceRoot, t.Dialect, t.TokenSource, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("outlook: %w", err)
 	}
@@ -377,42 +424,32 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint) (*Ma
 	mb.Calendar = calendar.NewService(od)
 	mb.Contacts = contacts.NewService(od)
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cur := c.handles.find(c, ep.Mailbox); cur != nil {
-		// Another goroutine bound it first: keep one handle per mailbox.
-		if cur.Endpoint() != ep {
-			if err := cur.od.Retarget(*t); err != nil {
-				return nil, err
-			}
-			cur.setEndpoint(ep)
-		}
-		return cur, nil
+	cur := c.handles.find(c, ep.Mailbox)
+	if cur == nil {
+		c.handles.put(c, mb)
 	}
-	c.handles.put(c, mb)
-	return mb, nil
-}
-
-// target checks an endpoint and returns where its requests go.
-func (c *Client) target(ctx context.Context, ep autodiscover.Endpoint) (*odata.Target, error) {
-	u, err := url.Parse(ep.URL)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("outlook: mailbox %s: endpoint URL %q is not an https URL", ep.Mailbox, ep.URL)
+	c.mu.Unlock()
+	if cur == nil {
+		return mb, nil
 	}
-	res, err := url.Parse(ep.Resource)
-	if err != nil || !strings.EqualFold(res.Host, u.Host) {
-		// A token is only ever sent to the host it is minted for.
-		return nil, fmt.Errorf("outlook: mailbox %s: endpoint %s is not on the host of its token resource %s", ep.Mailbox, ep.URL, ep.Resource)
-	}
-	d := odata.Graph
-	if ep.API == autodiscover.APIOutlookV2 {
-		d = odata.OutlookV2
-		if err := c.checkOnPremises(ctx, ep); err != nil {
+	// Another goroutine bound it first: keep one handle per mailbox.
+	if cur.Endpoint() != ep {
+		if err := c.rebind(ctx, cur, ep, rt); err != nil {
 			return nil, err
 		}
 	}
-	ts, err := c.cred.tokenSource(ep.Resource)
+	return cur, nil
+}
+
+// rebind points an existing handle at ep.
+func (c *Client) rebind(ctx context.Context, mb *Mailbox, ep autodiscover.Endpoint, rt Route) error {
+	t, err := c.target(ctx, mb, ep, rt)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &odata.Target{ServiceRoot: ep.URL, Dialect: d, TokenSource: ts}, nil
+	if err := mb.od.Retarget(*t); err != nil {
+		return err
+	}
+	mb.bind(ep, rt)
+	return nil
 }

@@ -33,16 +33,32 @@ const (
 )
 
 // hybrid starts a fake tenant with one cloud and one on-premises mailbox,
-// each with a message in its inbox.
+// each with a message in its inbox. Bob, whose mailbox is on premises,
+// signs in at once wherever a person would act.
 func hybrid(t testing.TB) *outlooktest.Server {
 	t.Helper()
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).
 		Add("messages", outlooktest.Object{"subject": "Hello from the cloud", "parentFolderId": "inbox"})
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hello from on-premises", "parentFolderId": "inbox"})
 	return srv
+}
+
+// bobSignsIn is a delegated credential of bob's (a device code the fake
+// approves at once): what an on-premises mailbox takes from Entra ID.
+func bobSignsIn() outlook.Credential {
+	return outlook.DeviceCode("contoso.com", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
+}
+
+// hybridClient is a client of the hybrid tenant as a daemon runs it: an
+// app-only credential for Exchange Online and bob's delegated one for his
+// on-premises server, whose mailboxes are served through api.
+func hybridClient(t testing.TB, srv *outlooktest.Server, api outlook.API, opts ...outlook.Option) *outlook.Client {
+	t.Helper()
+	return newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret),
+		append([]outlook.Option{outlook.WithOnPremisesCredential(bobSignsIn()), outlook.WithOnPremisesAPI(api)}, opts...)...)
 }
 
 func newClient(t testing.TB, srv *outlooktest.Server, cred outlook.Credential, opts ...outlook.Option) *outlook.Client {
@@ -72,25 +88,31 @@ func inboxSubjects(ctx context.Context, mb *outlook.Mailbox) ([]string, error) {
 	return out, nil
 }
 
+// The same code reads a mailbox in each of the three locations: Exchange
+// Online (Graph), on premises through EWS (the default) and on premises
+// through REST v2.0 (chosen).
 func TestSameCodeCloudAndOnPremises(t *testing.T) {
 	srv := hybrid(t)
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	ews := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithOnPremisesCredential(bobSignsIn()))
+	rest := hybridClient(t, srv, outlook.RESTv2)
 	ctx := t.Context()
 	for _, tc := range []struct {
+		c       *outlook.Client
 		addr    string
-		loc     outlook.Location
+		route   string
 		subject string
 		url     string
 	}{
-		{"alice@contoso.com", outlook.Cloud, "Hello from the cloud", "https://graph.microsoft.com/v1.0"},
-		{"Bob@Contoso.com", outlook.OnPremises, "Hello from on-premises", "https://mail.contoso.com/api/v2.0"},
+		{ews, "alice@contoso.com", "cloud, Microsoft Graph (the API of Exchange Online)", "Hello from the cloud", "https://graph.microsoft.com/v1.0"},
+		{ews, "Bob@Contoso.com", "on-premises, EWS (default for on-premises)", "Hello from on-premises", "https://mail.contoso.com/EWS/Exchange.asmx"},
+		{rest, "Bob@Contoso.com", "on-premises, REST v2.0 (chosen by WithOnPremisesAPI)", "Hello from on-premises", "https://mail.contoso.com/api/v2.0"},
 	} {
-		mb, err := c.Mailbox(ctx, tc.addr)
+		mb, err := tc.c.Mailbox(ctx, tc.addr)
 		if err != nil {
 			t.Fatalf("Mailbox(%s): %v", tc.addr, err)
 		}
-		if mb.Location() != tc.loc || mb.Endpoint().URL != tc.url || mb.Address() != strings.ToLower(tc.addr) {
-			t.Errorf("%s: location %v, endpoint %+v", tc.addr, mb.Location(), mb.Endpoint())
+		if mb.Route().String() != tc.route || mb.Endpoint().URL != tc.url || mb.Address() != strings.ToLower(tc.addr) {
+			t.Errorf("%s: route %v, endpoint %+v", tc.addr, mb.Route(), mb.Endpoint())
 		}
 		got, err := inboxSubjects(ctx, mb)
 		if err != nil {
@@ -125,7 +147,7 @@ func assertTokensStayHome(t *testing.T, srv *outlooktest.Server) {
 
 func TestTokensCachedUnderConcurrency(t *testing.T) {
 	srv := hybrid(t)
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	c := hybridClient(t, srv, outlook.EWS)
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make(chan error, 40)
@@ -152,6 +174,9 @@ func TestTokensCachedUnderConcurrency(t *testing.T) {
 			t.Errorf("%d token requests for %s, want 1 (all: %v)", n, res, got)
 		}
 	}
+	if len(got) != 2 {
+		t.Errorf("token requests %v, want one for each resource", got)
+	}
 }
 
 func TestMailboxHandleIsShared(t *testing.T) {
@@ -169,7 +194,7 @@ func TestMailboxHandleIsShared(t *testing.T) {
 
 func TestMailboxMovedIsFoundAgain(t *testing.T) {
 	srv := hybrid(t)
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithOnPremisesCredential(bobSignsIn()))
 	ctx := t.Context()
 	mb, err := c.Mailbox(ctx, "bob@contoso.com")
 	if err != nil {
@@ -183,8 +208,8 @@ func TestMailboxMovedIsFoundAgain(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after the move: %v", err)
 	}
-	if !slices.Equal(got, []string{"Hello from on-premises"}) || mb.Location() != outlook.Cloud {
-		t.Errorf("after the move: inbox %q, location %v", got, mb.Location())
+	if !slices.Equal(got, []string{"Hello from on-premises"}) || mb.Location() != outlook.Cloud || mb.Route().API != outlook.Graph {
+		t.Errorf("after the move: inbox %q, route %v", got, mb.Route())
 	}
 	// And back again, through a fresh lookup.
 	srv.Move("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
@@ -207,7 +232,7 @@ func TestOnPremisesWithoutREST(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := hybrid(t)
 			tc.setup(srv)
-			c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+			c := hybridClient(t, srv, outlook.RESTv2)
 			_, err := c.Mailbox(t.Context(), "bob@contoso.com")
 			if !errors.Is(err, outlook.ErrRESTUnavailable) {
 				t.Fatalf("err = %v, want ErrRESTUnavailable", err)
@@ -226,7 +251,7 @@ func TestOnPremisesWithoutREST(t *testing.T) {
 
 func TestRESTDisappearsAfterDiscovery(t *testing.T) {
 	srv := hybrid(t)
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	c := hybridClient(t, srv, outlook.RESTv2)
 	mb, err := c.Mailbox(t.Context(), "bob@contoso.com")
 	if err != nil {
 		t.Fatal(err)
@@ -339,6 +364,9 @@ func TestBadConfiguration(t *testing.T) {
 		"nil token source":     outlook.FromTokenSource(nil),
 		"empty OBO assertion":  outlook.OnBehalfOf("contoso.com", appID, secret, " "),
 		"device code bad user": outlook.DeviceCode("", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }),
+		"account without name": outlook.OnPremisesAccount("", "pw"),
+		"account without pass": outlook.OnPremisesAccount(`CONTOSO\svc`, ""),
+		"Basic name w/ colon":  outlook.OnPremisesAccountBasic("a:b", "pw"),
 	} {
 		_, err := outlook.NewClient(cred)
 		if !errors.Is(err, outlook.ErrInvalidCredential) {
@@ -348,11 +376,22 @@ func TestBadConfiguration(t *testing.T) {
 	if _, err := outlook.NewClient(nil); err == nil {
 		t.Error("nil credential accepted")
 	}
+	// An app-only credential for on-premises mailboxes is refused when the
+	// client is made, a bad one reported as such.
+	if _, err := outlook.NewClient(outlook.StaticToken("x"), outlook.WithOnPremisesCredential(outlook.ClientSecret("contoso.com", appID, secret))); !errors.Is(err, outlook.ErrAppOnlyOnPremises) {
+		t.Errorf("app-only on-premises credential: %v", err)
+	}
+	if _, err := outlook.NewClient(outlook.StaticToken("x"), outlook.WithOnPremisesCredential(outlook.OnPremisesAccount("", "pw"))); !errors.Is(err, outlook.ErrInvalidCredential) {
+		t.Errorf("bad on-premises credential: %v", err)
+	}
 	for name, opt := range map[string]outlook.Option{
-		"nil http client":  outlook.WithHTTPClient(nil),
-		"zero per-mailbox": outlook.WithMaxConcurrentPerMailbox(0),
-		"negative retry":   outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: -1}),
-		"empty cloud":      outlook.WithCloud(autodiscover.Cloud{}),
+		"nil http client":   outlook.WithHTTPClient(nil),
+		"zero per-mailbox":  outlook.WithMaxConcurrentPerMailbox(0),
+		"negative retry":    outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: -1}),
+		"empty cloud":       outlook.WithCloud(autodiscover.Cloud{}),
+		"nil on-prem cred":  outlook.WithOnPremisesCredential(nil),
+		"Graph on premises": outlook.WithOnPremisesAPI(outlook.Graph),
+		"unknown API":       outlook.WithOnPremisesAPI(0),
 	} {
 		if _, err := outlook.NewClient(outlook.StaticToken("x"), opt); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -360,8 +399,14 @@ func TestBadConfiguration(t *testing.T) {
 	}
 }
 
+// A token source of the caller's is asked once per resource, and its tokens
+// are the servers' to judge: here app-only tokens, which an on-premises
+// server an administrator reconfigured accepts.
 func TestFromTokenSourcePerResource(t *testing.T) {
-	srv := hybrid(t)
+	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	t.Cleanup(srv.Close)
+	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 	var asked []string
 	var mu sync.Mutex
 	cred := outlook.FromTokenSource(func(resource string) oauth2.TokenSource {
@@ -370,7 +415,7 @@ func TestFromTokenSourcePerResource(t *testing.T) {
 		mu.Unlock()
 		return tokenFromIssuer{srv: srv, resource: resource}
 	})
-	c := newClient(t, srv, cred)
+	c := newClient(t, srv, cred, outlook.WithOnPremisesAPI(outlook.RESTv2))
 	for _, addr := range []string{"alice@contoso.com", "bob@contoso.com"} {
 		mb, err := c.Mailbox(t.Context(), addr)
 		if err != nil {
@@ -416,7 +461,7 @@ func (s tokenFromIssuer) Token() (*oauth2.Token, error) {
 }
 
 func TestAuthorizationCodeWithPKCE(t *testing.T) {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithAutoApprove("bob@contoso.com"))
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})
@@ -474,7 +519,7 @@ func TestTokensRefreshedAheadOfExpiry(t *testing.T) {
 		lifetime time.Duration
 		want     int
 	}{{4 * time.Minute, 3}, {time.Hour, 1}} {
-		srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithTokenLifetime(tc.lifetime))
+		srv := outlooktest.NewServer(outlooktest.WithTokenLifetime(tc.lifetime))
 		t.Cleanup(srv.Close)
 		srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 		c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
@@ -496,7 +541,7 @@ func TestTokensRefreshedAheadOfExpiry(t *testing.T) {
 // A middle-tier API holding a user's token reaches that user's mailboxes on
 // both hosts through the on-behalf-of exchange.
 func TestOnBehalfOf(t *testing.T) {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises(), outlooktest.WithAutoApprove("bob@contoso.com"))
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 		Add("messages", outlooktest.Object{"subject": "Hi Bob", "parentFolderId": "inbox"})

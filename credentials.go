@@ -23,23 +23,61 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Credential authenticates a Client: for each resource (token audience, such
-// as https://graph.microsoft.com or https://mail.contoso.com) it hands out a
-// token source whose tokens are cached and refreshed ahead of expiry. Make
-// one with ClientSecret, ClientCertificate, DeviceCode, AuthorizationCode,
-// OnBehalfOf, FromTokenSource or StaticToken. The configuration is checked by
-// NewClient, which fails on an empty tenant, a malformed client id or an
-// unreadable certificate before any request.
+// Credential authenticates a Client. An Entra ID credential hands out, for
+// each resource (token audience, such as https://graph.microsoft.com or
+// https://mail.contoso.com), a token source whose tokens are cached and
+// refreshed ahead of expiry: make one with ClientSecret, ClientCertificate,
+// DeviceCode, AuthorizationCode, OnBehalfOf, FromTokenSource or StaticToken.
+// An on-premises service account (OnPremisesAccount,
+// OnPremisesAccountBasic) signs in to on-premises EWS hosts with its
+// password instead. The configuration is checked by NewClient, which fails
+// on an empty tenant, a malformed client id or an unreadable certificate
+// before any request.
 type Credential interface {
 	// bind checks the configuration and prepares the credential for one
 	// client's environment (HTTP client, authority host, token cache).
 	bind(env credEnv) (boundCredential, error)
 }
 
-// boundCredential gives out one token source per resource.
+// credKind is what a credential proves, which decides the mailboxes and
+// APIs it may sign in to.
+type credKind uint8
+
+const (
+	// kindToken is a token source of the caller's (FromTokenSource,
+	// StaticToken): whether its tokens are delegated or app-only is the
+	// caller's to know, so the server judges them.
+	kindToken credKind = iota
+	// kindDelegated is an Entra ID sign-in of a user.
+	kindDelegated
+	// kindAppOnly is an Entra ID app signing in as itself (client
+	// credentials), which on-premises Exchange does not accept.
+	kindAppOnly
+	// kindAccount is an on-premises service account with a password.
+	kindAccount
+)
+
+// boundCredential gives out one token source per audience (Entra ID
+// credentials), or signs requests to on-premises hosts in (kindAccount).
 type boundCredential interface {
-	tokenSource(resource string) (*tokenSource, error)
+	kind() credKind
+	tokenSource(aud audience) (*tokenSource, error)
 }
+
+// audience is what a token is for: the resource (the host's origin, or
+// Graph's root) and, for an on-premises EWS host, the EWS permission, which
+// is its own scope.
+type audience struct {
+	resource string
+	ews      bool
+}
+
+// ewsScope is the delegated permission of EWS, as a scope of the server's
+// resource: Exchange Online documents https://outlook.office365.com/EWS.AccessAsUser.All,
+// and a hybrid server takes the same permission under its own origin, which
+// the hybrid configuration registers as a name of Exchange's service
+// principal.
+const ewsScope = "EWS.AccessAsUser.All"
 
 // credEnv is what a credential needs from the client it serves.
 type credEnv struct {
@@ -149,30 +187,50 @@ func (s *tokenSource) invalidate() {
 	}
 }
 
-// perResource keeps one token source per resource for a bound credential.
+// perResource keeps one token source per audience for a bound Entra ID
+// credential.
 type perResource struct {
+	what    credKind
 	mu      sync.Mutex
-	sources map[string]*tokenSource
-	make    func(resource string) (*tokenSource, error)
+	sources map[audience]*tokenSource
+	make    func(aud audience) (*tokenSource, error)
 	refuse  func(accessToken string) // the credential cache's, if it keeps one
+	// byResource keeps one source per resource whatever the API, for token
+	// sources of the caller's, which are asked once per resource.
+	byResource bool
 }
 
-func (p *perResource) tokenSource(resource string) (*tokenSource, error) {
+func (p *perResource) kind() credKind { return p.what }
+
+func (p *perResource) tokenSource(aud audience) (*tokenSource, error) {
+	if p.byResource {
+		aud.ews = false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s, ok := p.sources[resource]; ok {
+	if s, ok := p.sources[aud]; ok {
 		return s, nil
 	}
-	s, err := p.make(resource)
+	s, err := p.make(aud)
 	if err != nil {
 		return nil, err
 	}
 	s.refuse = p.refuse
 	if p.sources == nil {
-		p.sources = map[string]*tokenSource{}
+		p.sources = map[audience]*tokenSource{}
 	}
-	p.sources[resource] = s
+	p.sources[aud] = s
 	return s, nil
+}
+
+// scopes returns the delegated scopes of a sign-in for aud: the EWS
+// permission for an EWS host, else the credential's scopes qualified for
+// the resource.
+func (aud audience) scopes(graphForm []string) []string {
+	if aud.ews {
+		return []string{strings.TrimRight(aud.resource, "/") + "/" + ewsScope}
+	}
+	return qualify(aud.resource, graphForm)
 }
 
 // fromAuthResult converts an MSAL result.
@@ -339,16 +397,20 @@ func (c *confidentialCred) bind(env credEnv) (boundCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
-	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
-		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
+	what := kindAppOnly
+	if delegated {
+		what = kindDelegated
+	}
+	return &perResource{what: what, refuse: mc.refuse, make: func(aud audience) (*tokenSource, error) {
+		return newTokenSource(aud.resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
 			if delegated {
-				r, err := app.AcquireTokenOnBehalfOf(ctx, c.oboAssertion, qualify(resource, c.oboScopes))
+				r, err := app.AcquireTokenOnBehalfOf(ctx, c.oboAssertion, aud.scopes(c.oboScopes))
 				if err != nil {
 					return nil, err
 				}
 				return fromAuthResult(confResult(r)), nil
 			}
-			r, err := app.AcquireTokenByCredential(ctx, []string{defaultScope(resource)})
+			r, err := app.AcquireTokenByCredential(ctx, []string{defaultScope(aud.resource)})
 			if err != nil {
 				return nil, err
 			}
@@ -398,9 +460,9 @@ func (c *deviceCodeCred) bind(env credEnv) (boundCredential, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
-		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
-			scopes := qualify(resource, c.scopes)
+	return &perResource{what: kindDelegated, refuse: mc.refuse, make: func(aud audience) (*tokenSource, error) {
+		return newTokenSource(aud.resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
+			scopes := aud.scopes(c.scopes)
 			if tok, ok := silentPublic(ctx, app, scopes); ok {
 				return tok, nil
 			}
@@ -453,8 +515,10 @@ type sourceCred struct {
 
 // FromTokenSource uses tokens from fn, asked once per resource (audience:
 // "https://graph.microsoft.com" for Exchange Online, "https://<host>" for an
-// on-premises server). The SDK caches the returned source's tokens and
-// refreshes them five minutes before they expire.
+// on-premises server, whose EWS takes delegated tokens with the scope
+// https://<host>/EWS.AccessAsUser.All). The SDK caches the returned
+// source's tokens and refreshes them five minutes before they expire.
+// Whether the tokens are delegated or app-only is for the servers to judge.
 func FromTokenSource(fn func(resource string) oauth2.TokenSource) Credential {
 	return &sourceCred{fn: fn}
 }
@@ -463,12 +527,12 @@ func (c *sourceCred) bind(env credEnv) (boundCredential, error) {
 	if c.fn == nil {
 		return nil, fmt.Errorf("%w: FromTokenSource(nil)", ErrInvalidCredential)
 	}
-	return &perResource{make: func(resource string) (*tokenSource, error) {
-		ts := c.fn(resource)
+	return &perResource{what: kindToken, byResource: true, make: func(aud audience) (*tokenSource, error) {
+		ts := c.fn(aud.resource)
 		if ts == nil {
-			return nil, fmt.Errorf("%w: no token source for %s", ErrInvalidCredential, resource)
+			return nil, fmt.Errorf("%w: no token source for %s", ErrInvalidCredential, aud.resource)
 		}
-		return newTokenSource(resource, env.now, func(context.Context) (*oauth2.Token, error) { return ts.Token() }), nil
+		return newTokenSource(aud.resource, env.now, func(context.Context) (*oauth2.Token, error) { return ts.Token() }), nil
 	}}, nil
 }
 
@@ -710,15 +774,15 @@ func (a *AuthCodeCredential) bind(env credEnv) (boundCredential, error) {
 	a.mu.Lock()
 	a.env, a.app = env, &app
 	a.mu.Unlock()
-	return &perResource{refuse: mc.refuse, make: func(resource string) (*tokenSource, error) {
-		return newTokenSource(resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
+	return &perResource{what: kindDelegated, refuse: mc.refuse, make: func(aud audience) (*tokenSource, error) {
+		return newTokenSource(aud.resource, env.now, func(ctx context.Context) (*oauth2.Token, error) {
 			a.mu.Lock()
 			acct := a.account
 			a.mu.Unlock()
 			if acct == nil {
 				return nil, ErrSignInRequired
 			}
-			r, err := app.AcquireTokenSilent(ctx, qualify(resource, a.scopes), confidential.WithSilentAccount(*acct))
+			r, err := app.AcquireTokenSilent(ctx, aud.scopes(a.scopes), confidential.WithSilentAccount(*acct))
 			if err != nil {
 				return nil, err
 			}

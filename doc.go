@@ -2,13 +2,14 @@
 // contacts, wherever the mailbox lives.
 //
 // Exchange Online mailboxes are served through Microsoft Graph v1.0;
-// mailboxes on on-premises Exchange 2016/2019 servers in a hybrid deployment
-// are served by the server's own Outlook REST API v2.0. Each mailbox is
-// located through Autodiscover, and one API speaks the right dialect for it,
-// so callers never branch on where a mailbox lives:
+// mailboxes on on-premises Exchange servers (2016, 2019, Subscription
+// Edition) through the server's EWS, or its Outlook REST API v2.0 when the
+// caller chooses it. Each mailbox is located through Autodiscover, and one
+// API speaks the right protocol for it, so callers never branch on where a
+// mailbox lives:
 //
 //	cred := outlook.ClientSecret(tenantID, clientID, secret)
-//	c, err := outlook.NewClient(cred)
+//	c, err := outlook.NewClient(cred, outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(user, password)))
 //	...
 //	mb, err := c.Mailbox(ctx, "alice@contoso.com") // Exchange Online or on premises
 //	...
@@ -39,20 +40,32 @@
 //
 //   - App-only (daemons, migrations): [ClientSecret], [ClientCertificate],
 //     [ClientCertificateFile]. The app's application permissions apply to
-//     every mailbox of the tenant.
+//     every Exchange Online mailbox of the tenant. Microsoft supports no
+//     app-only access to on-premises Exchange (neither its REST API v2.0 nor
+//     EWS with hybrid modern authentication): such a mailbox fails before
+//     any request with an error matching [ErrAppOnlyOnPremises] that says
+//     what to use instead.
 //   - Delegated (a user signs in): [DeviceCode] for programs without a
 //     browser, [AuthorizationCode] (with PKCE) for web apps, [OnBehalfOf] for
 //     middle-tier APIs. Scopes are given once in Graph form ("Mail.ReadWrite")
-//     and qualified for each host; after the first sign-in, tokens for other
-//     hosts come silently.
+//     and qualified for each host (an on-premises EWS host takes
+//     https://<host>/EWS.AccessAsUser.All); after the first sign-in, tokens
+//     for other hosts come silently.
+//   - On-premises service account (daemons on premises):
+//     [OnPremisesAccount] signs in to EWS with NTLM,
+//     [OnPremisesAccountBasic] with Basic over TLS, and acts as each mailbox
+//     through EWS impersonation. Its password goes only to the EWS hosts
+//     Autodiscover names for the mailbox, never to Microsoft.
 //   - Your own: [FromTokenSource] takes any golang.org/x/oauth2 token source
 //     per resource; [StaticToken] is for tests.
 //
-// The first two groups use MSAL for Go. [WithTokenCache] persists its cache
-// ([FileTokenCache]) so a restart does not sign in again. Bad configuration
-// (an empty tenant, a malformed client id, an unreadable certificate) makes
-// [NewClient] fail, before any request, with an error matching
-// [ErrInvalidCredential].
+// One client may hold two: [WithOnPremisesCredential] signs in to
+// on-premises mailboxes with its own credential, the one given to
+// [NewClient] serving the cloud. The MSAL-backed credentials' cache can be
+// persisted ([WithTokenCache], [FileTokenCache]) so a restart does not sign
+// in again. Bad configuration (an empty tenant, a malformed client id, an
+// unreadable certificate, an empty password) makes [NewClient] fail, before
+// any request, with an error matching [ErrInvalidCredential].
 //
 // # Mailboxes and dialects
 //
@@ -68,16 +81,28 @@
 // ([WithMailboxCacheSize]).
 //
 // A cloud mailbox is always reached through Graph (Microsoft decommissioned
-// the cloud Outlook REST endpoint). An on-premises mailbox is reached through
-// its server's /api/v2.0, which Microsoft shipped as a preview and stopped
-// supporting in 2022: some servers no longer serve it, or have no OAuth
-// (hybrid modern authentication) set up. [Client.Mailbox] checks this once
-// per server and fails with an error matching [ErrRESTUnavailable] that says
-// which it is and what the administrator must enable; it never guesses.
+// the cloud Outlook REST endpoint). An on-premises mailbox is reached
+// through its server's EWS, the API Microsoft supports on premises (its
+// retirement applies to Exchange Online only), or through the server's
+// /api/v2.0 when [WithOnPremisesAPI] chooses [RESTv2]: Microsoft shipped
+// that API as a preview and stopped supporting it in 2022, and some servers
+// no longer serve it. [Mailbox.Route] says which API serves a mailbox and
+// why ("on-premises, EWS (default for on-premises)"). [Client.Mailbox]
+// checks each server once per API, for the API and a sign-in the
+// credential can use, and fails with an error matching [ErrEWSUnavailable]
+// or [ErrRESTUnavailable] (and [ErrNoOnPremisesAPI] when the server serves
+// neither) that says what is missing and what the administrator must
+// enable; it never switches API on its own.
 //
 // When a mailbox moves (say, migrated to Exchange Online), the service's
-// answer says so (Graph's 404 MailboxNotEnabledForRESTAPI, for instance);
-// the mailbox is located again once and the call sent to its new home.
+// answer says so (Graph's 404 MailboxNotEnabledForRESTAPI, EWS's
+// ErrorNonExistentMailbox, for instance); the mailbox is located again once
+// and the call sent to its new home. When Exchange Online's Autodiscover
+// names a cloud mailbox that Graph says is not there, the domain's own
+// Autodiscover is asked. An organisation whose on-premises users have empty
+// duplicates in Exchange Online (Graph serves those without an error to
+// react to) asks its domain first: [WithAutodiscover] with
+// autodiscover.WithDomainFirst.
 //
 // # Errors
 //
@@ -94,7 +119,8 @@
 // # Testing
 //
 // Package [github.com/exchangekit/outlook/outlooktest] is an in-process fake
-// Exchange: token issuer, Autodiscover, a Graph host and on-premises hosts.
+// Exchange: token issuer, Autodiscover, a Graph host and on-premises hosts
+// (EWS and REST v2.0).
 // Point a client at it with [WithHTTPClient](srv.Client()) and your code runs
 // against the SDK's real default URLs without leaving the process.
 package outlook

@@ -14,10 +14,11 @@ import (
 // The root's errors, and those it passes through, name each layer once and
 // the operation once, in one line.
 func TestErrorsReadOnce(t *testing.T) {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	t.Cleanup(srv.Close)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
-	signIn := newClient(t, srv, outlook.AuthorizationCode("contoso.com", appID, secret, "https://app.contoso.com/callback", "Mail.Read"))
+	signIn := newClient(t, srv, outlook.AuthorizationCode("contoso.com", appID, secret, "https://app.contoso.com/callback", "Mail.Read"),
+		outlook.WithOnPremisesAPI(outlook.RESTv2))
 	mb, err := signIn.Mailbox(t.Context(), "bob@contoso.com")
 	if err != nil {
 		t.Fatal(err)
@@ -36,9 +37,15 @@ func TestErrorsReadOnce(t *testing.T) {
 	_, err = c.MailboxAt(t.Context(), autodiscover.Endpoint{})
 	servicetest.ReadsOnce(t, err, "outlook: MailboxAt: the endpoint has no Mailbox, URL, API, Resource")
 
-	srv.SetRESTDisabled("mail.contoso.com", true)
 	_, err = c.Mailbox(t.Context(), "bob@contoso.com")
+	servicetest.ReadsOnce(t, err, "outlook: mailbox bob@contoso.com (on-premises, EWS (default for on-premises)): Microsoft does not support app-only")
+
+	srv.SetRESTDisabled("mail.contoso.com", true)
+	_, err = hybridClient(t, srv, outlook.RESTv2).Mailbox(t.Context(), "bob@contoso.com")
 	servicetest.ReadsOnce(t, err, "outlook: mailbox bob@contoso.com is on the on-premises server mail.contoso.com, ")
+	srv.SetProtocols("mail.contoso.com", 0)
+	_, err = hybridClient(t, srv, outlook.EWS).Mailbox(t.Context(), "bob@contoso.com")
+	servicetest.ReadsOnce(t, err, "outlook: mailbox bob@contoso.com is on the on-premises server mail.contoso.com, which serves neither EWS")
 
 	for _, tc := range []struct {
 		opt  outlook.Option
@@ -47,6 +54,8 @@ func TestErrorsReadOnce(t *testing.T) {
 		{outlook.WithRetry(outlook.RetryPolicy{MaxBackoff: -time.Second}), "outlook: WithRetry: "},
 		{outlook.WithMailboxCacheSize(0), "outlook: WithMailboxCacheSize(0): "},
 		{outlook.WithAutodiscover(autodiscover.WithTTL(0)), "outlook: WithAutodiscover: autodiscover: WithTTL: "},
+		{outlook.WithOnPremisesCredential(outlook.ClientSecret("contoso.com", appID, secret)), "outlook: WithOnPremisesCredential: an app-only"},
+		{outlook.WithOnPremisesCredential(outlook.OnPremisesAccount("", "pw")), "outlook: WithOnPremisesCredential: invalid credential: empty on-premises account name"},
 	} {
 		_, err := outlook.NewClient(outlook.StaticToken("x"), tc.opt)
 		servicetest.ReadsOnce(t, err, tc.want)

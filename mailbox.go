@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,7 +25,8 @@ const (
 	// Cloud is an Exchange Online mailbox, served through Microsoft Graph v1.0.
 	Cloud Location = iota + 1
 	// OnPremises is a mailbox on an on-premises Exchange server, served by
-	// that server's Outlook REST API v2.0.
+	// that server's EWS, or its Outlook REST API v2.0 when the caller
+	// chooses it (WithOnPremisesAPI).
 	OnPremises
 )
 
@@ -50,10 +50,11 @@ func (l Location) String() string {
 type Mailbox struct {
 	client  *Client
 	address string
-	ep      atomic.Pointer[autodiscover.Endpoint]
+	b       atomic.Pointer[binding]
 	od      *odata.Client
-	used    atomic.Bool // looked up since the cache's hand last passed
-	cleanup bool        // a cleanup forgets it once collected; guarded by client.mu
+	tr      *transport.Client // the mailbox's requests: its limit, retries and log
+	used    atomic.Bool       // looked up since the cache's hand last passed
+	cleanup bool              // a cleanup forgets it once collected; guarded by client.mu
 
 	// Mail is the mailbox's mail: messages, folders, attachments, sending,
 	// change tracking and mail settings, in whichever dialect the mailbox
@@ -70,29 +71,56 @@ type Mailbox struct {
 
 	relocMu    sync.Mutex
 	lastFutile time.Time // when a rediscovery last found the mailbox where it was
+
+	acctMu   sync.Mutex
+	acctHost string            // the EWS host acctTr signs in to
+	acctTr   *transport.Client // the mailbox's requests signed in as an on-premises account
+}
+
+// binding is where a mailbox is served and why.
+type binding struct {
+	ep    autodiscover.Endpoint
+	route Route
 }
 
 // Address returns the mailbox's SMTP address, lower-cased.
 func (m *Mailbox) Address() string { return m.address }
 
 // Location says whether the mailbox is in Exchange Online or on premises.
-func (m *Mailbox) Location() Location {
-	if m.ep.Load().Location == autodiscover.LocationOnPremises {
-		return OnPremises
-	}
-	return Cloud
-}
+func (m *Mailbox) Location() Location { return m.b.Load().route.Location }
 
-// Endpoint returns where the mailbox is served: REST base URL, dialect,
-// token resource and how it was found.
-func (m *Mailbox) Endpoint() autodiscover.Endpoint { return *m.ep.Load() }
+// Route says how the mailbox is served: where it lives, through which API
+// and why that one. Print it to tell a user ("on-premises, EWS (default for
+// on-premises)"); it changes when the mailbox moves.
+func (m *Mailbox) Route() Route { return m.b.Load().route }
+
+// Endpoint returns where the mailbox is served: the API's URL, the API,
+// the token resource and how Autodiscover found it.
+func (m *Mailbox) Endpoint() autodiscover.Endpoint { return m.b.Load().ep }
 
 // OData returns the mailbox's OData client, bound to its endpoint, dialect
 // and token resource: the seam the services use, open for operations the
 // typed services do not cover yet.
 func (m *Mailbox) OData() *odata.Client { return m.od }
 
-func (m *Mailbox) setEndpoint(ep autodiscover.Endpoint) { m.ep.Store(&ep) }
+func (m *Mailbox) bind(ep autodiscover.Endpoint, rt Route) { m.b.Store(&binding{ep: ep, route: rt}) }
+
+// accountTransport returns the mailbox's transport signed in as the
+// on-premises account to host, made by make when the mailbox has none for
+// that host yet.
+func (m *Mailbox) accountTransport(host string, make func() (*transport.Client, error)) (*transport.Client, error) {
+	m.acctMu.Lock()
+	defer m.acctMu.Unlock()
+	if m.acctTr != nil && m.acctHost == host {
+		return m.acctTr, nil
+	}
+	tr, err := make()
+	if err != nil {
+		return nil, err
+	}
+	m.acctTr, m.acctHost = tr, host
+	return tr, nil
+}
 
 // relocationSignals are the error codes by which a server says the mailbox
 // is not (or no longer) served there.
@@ -112,6 +140,12 @@ const minRelocateInterval = 30 * time.Second
 // relocate is the odata Relocator of the mailbox's client: on a sign that
 // the mailbox is not where the client points, it rediscovers the mailbox
 // once and returns the new target, or explains why the server cannot serve it.
+//
+// When Exchange Online's Autodiscover named a cloud mailbox that Graph says
+// is not there, asking Exchange Online again would give the same answer:
+// the domain's own Autodiscover is asked instead (Resolver.ResolveFromDomain),
+// which finds an on-premises mailbox Exchange Online knows nothing or
+// something wrong about.
 func (m *Mailbox) relocate(ctx context.Context, cause *odata.Error) (*odata.Target, error) {
 	cur := m.Endpoint()
 	signal := cause.StatusCode == 401
@@ -120,55 +154,66 @@ func (m *Mailbox) relocate(ctx context.Context, cause *odata.Error) (*odata.Targ
 			signal = true
 		}
 	}
-	restGone := cur.API == autodiscover.APIOutlookV2 && cause.StatusCode == 404 && cause.Code == ""
-	if !signal && !restGone {
+	// A 404 without an error body is IIS's: the API's virtual directory is gone.
+	apiGone := cur.Location == autodiscover.LocationOnPremises && cause.StatusCode == 404 && cause.Code == ""
+	if !signal && !apiGone {
 		return nil, nil
 	}
 	m.relocMu.Lock()
 	defer m.relocMu.Unlock()
-	now := m.client.cfg.now()
+	c := m.client
+	now := c.cfg.now()
 	if now.Sub(m.lastFutile) < minRelocateInterval && m.Endpoint() == cur {
 		return nil, nil
 	}
-	if err := m.client.resolver.Invalidate(ctx, m.address); err != nil {
+	if err := c.resolver.Invalidate(ctx, m.address); err != nil {
 		return nil, err
 	}
-	ep, err := m.client.resolver.Resolve(ctx, m.address)
+	ep, err := c.resolver.Resolve(ctx, m.address)
 	if err != nil {
 		return nil, fmt.Errorf("outlook: %s answered %d %s; locating the mailbox again failed: %w", cur.URL, cause.StatusCode, cause.Code, err)
 	}
+	if ep == cur && cur.API == Graph && cause.StatusCode == 404 && signal &&
+		cur.Source.Candidate == autodiscover.CandidateExchangeOnline {
+		if dep, derr := c.resolver.ResolveFromDomain(ctx, m.address); derr == nil {
+			ep = dep
+		} else {
+			c.cfg.logger.DebugContext(ctx, "mailbox not found through the domain's Autodiscover", "mailbox", m.address, "error", derr)
+		}
+	}
 	if ep == cur {
 		m.lastFutile = now
-		if restGone {
-			m.client.forgetProbe(cur)
-			return nil, m.client.checkOnPremises(ctx, cur)
-		}
-		if cause.StatusCode == 401 {
+		switch {
+		case apiGone:
+			c.forgetProbe(cur)
+			if err := c.checkServer(ctx, cur, c.credFor(cur)); err != nil {
+				return nil, err
+			}
+			return nil, nil
+		case cause.StatusCode == 401 && c.credFor(cur).kind() != kindAccount:
 			// Same place: the token was refused; fetch a fresh one once.
-			if ts, err := m.client.cred.tokenSource(cur.Resource); err == nil {
+			if ts, err := c.credFor(cur).tokenSource(audience{resource: cur.Resource, ews: cur.API == EWS}); err == nil {
 				ts.invalidate()
-				d := odata.Graph
-				if cur.API == autodiscover.APIOutlookV2 {
-					d = odata.OutlookV2
-				}
-				return &odata.Target{ServiceRoot: cur.URL, Dialect: d, TokenSource: ts}, nil
+				return c.target(ctx, m, cur, m.Route())
 			}
 		}
 		return nil, nil
 	}
-	t, err := m.client.target(ctx, ep)
+	rt := c.route(ep, false)
+	t, err := c.target(ctx, m, ep, rt)
 	if err != nil {
 		return nil, err
 	}
-	m.setEndpoint(ep)
-	m.client.cfg.logger.InfoContext(ctx, "mailbox moved", "mailbox", m.address, "from", cur.URL, "to", ep.URL)
+	m.bind(ep, rt)
+	c.cfg.logger.InfoContext(ctx, "mailbox moved", "mailbox", m.address, "from", cur.URL, "to", ep.URL, "route", rt.String())
 	return t, nil
 }
 
-// ErrRESTUnavailable is matched (errors.Is) by the error of a mailbox whose
-// on-premises server cannot serve this SDK: the server does not serve the
-// Outlook REST API (/api/v2.0) or does not accept OAuth tokens. The error is
-// a *RESTUnavailableError saying which and what to enable.
+// ErrRESTUnavailable is matched (errors.Is) by the error of a mailbox routed
+// to the Outlook REST API v2.0 (WithOnPremisesAPI(RESTv2)) whose
+// on-premises server cannot serve it: the server does not serve /api/v2.0,
+// or does not accept OAuth tokens. The error is a *RESTUnavailableError
+// saying which and what to enable.
 var ErrRESTUnavailable = errors.New("outlook: the mailbox's server does not serve the REST API with OAuth")
 
 // RESTUnavailableError explains why an on-premises server cannot be used.
@@ -178,136 +223,46 @@ type RESTUnavailableError struct {
 	// NoModernAuth is true when the server serves /api but accepts no OAuth
 	// token (no Bearer challenge); false when it does not serve /api at all.
 	NoModernAuth bool
-	Status       int   // the HTTP status of the probe
-	Err          error // what the probe found, an *autodiscover.AuthError
+	Status       int // the HTTP status of the probe
+	// EWSServed is true when the server, not serving /api, serves EWS,
+	// which the client uses when WithOnPremisesAPI is left out.
+	EWSServed bool
+	// NotNamed is true when the server's Autodiscover named no REST URL for
+	// the mailbox, only its EWS URL; Host and Status are then unknown, and
+	// Err is the *autodiscover.Error.
+	NotNamed bool
+	Err      error // what the probe found, an *autodiscover.AuthError
 }
 
 // Error says what is missing and what the administrator can do.
 func (e *RESTUnavailableError) Error() string {
+	if e.NotNamed {
+		return fmt.Sprintf("outlook: mailbox %s: its server's Autodiscover names no Outlook REST API URL, only an EWS one "+
+			"(Microsoft ended the REST preview for on-premises mailboxes in 2022): leave WithOnPremisesAPI(RESTv2) out to use EWS", e.Mailbox)
+	}
 	if e.NoModernAuth {
 		return fmt.Sprintf("outlook: mailbox %s is on the on-premises server %s, which does not accept OAuth tokens "+
 			"(its 401 answer has no Bearer challenge): the Exchange administrator must enable hybrid modern "+
 			"authentication (OAuth between Exchange and Microsoft Entra ID) for that server", e.Mailbox, e.Host)
 	}
-	return fmt.Sprintf("outlook: mailbox %s is on the on-premises server %s, which does not serve the Outlook REST API "+
-		"(/api/v2.0 answered %d): Microsoft ended the REST preview for on-premises mailboxes in 2022, so the server "+
-		"must still publish the /api virtual directory (Exchange 2016 CU3 or later) for this SDK to reach it; "+
-		"otherwise the mailbox is reachable only through EWS", e.Mailbox, e.Host, e.Status)
+	head := fmt.Sprintf("outlook: mailbox %s is on the on-premises server %s, which does not serve the Outlook REST API "+
+		"(/api/v2.0 answered %d): Microsoft ended the REST preview for on-premises mailboxes in 2022, and ", e.Mailbox, e.Host, e.Status)
+	if e.EWSServed {
+		return head + "the server serves EWS, which the client uses when WithOnPremisesAPI(RESTv2) is left out"
+	}
+	return head + "the server serves no EWS either: the Exchange administrator must publish the EWS virtual directory " +
+		"(or /api, Exchange 2016 CU3 or later)"
 }
 
-// Unwrap returns ErrRESTUnavailable and the probe's error.
-func (e *RESTUnavailableError) Unwrap() []error { return []error{ErrRESTUnavailable, e.Err} }
-
-// probe is the cached result of checking one on-premises server.
-type probe struct {
-	done chan struct{}
-	err  error
-	at   time.Time
-}
-
-const (
-	// probeFailureTTL is how long a failed probe is believed.
-	probeFailureTTL = 5 * time.Minute
-	// probeTimeout bounds one probe.
-	probeTimeout = 30 * time.Second
-)
-
-// checkOnPremises checks, once per server, that an on-premises endpoint
-// serves REST and asks for OAuth tokens.
-func (c *Client) checkOnPremises(ctx context.Context, ep autodiscover.Endpoint) error {
-	if c.cfg.skipProbe {
-		return nil
+// Unwrap returns ErrRESTUnavailable, ErrNoOnPremisesAPI when the server
+// serves EWS neither, and the probe's error.
+func (e *RESTUnavailableError) Unwrap() []error {
+	errs := []error{ErrRESTUnavailable}
+	if !e.NoModernAuth && !e.EWSServed && !e.NotNamed {
+		errs = append(errs, ErrNoOnPremisesAPI)
 	}
-	host := hostOf(ep.URL)
-	c.mu.Lock()
-	p := c.probes[host]
-	if p != nil {
-		select {
-		case <-p.done:
-			if p.err != nil && c.cfg.now().Sub(p.at) > probeFailureTTL {
-				p = nil
-			}
-		default:
-		}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
 	}
-	if p == nil {
-		p = &probe{done: make(chan struct{})}
-		c.probes[host] = p
-		c.mu.Unlock()
-		// The probe serves every caller waiting on it, so it does not end
-		// with the first caller's context; it has its own bound.
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
-		p.err = c.probe(pctx, ep)
-		cancel()
-		p.at = c.cfg.now()
-		if _, ok := errors.AsType[*RESTUnavailableError](p.err); p.err != nil && !ok {
-			c.forgetProbe(ep) // a network failure says nothing about the server: ask again next time
-		}
-		close(p.done)
-	} else {
-		c.mu.Unlock()
-	}
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if p.err == nil {
-		return nil
-	}
-	var rerr *RESTUnavailableError
-	if errors.As(p.err, &rerr) {
-		cp := *rerr
-		cp.Mailbox = ep.Mailbox
-		return &cp
-	}
-	return p.err
-}
-
-func (c *Client) probe(ctx context.Context, ep autodiscover.Endpoint) error {
-	var retrier *transport.Client
-	for tries := 1; ; tries++ {
-		_, err := c.resolver.DiscoverAuth(ctx, ep)
-		if err == nil {
-			return nil
-		}
-		ae, isAuth := errors.AsType[*autodiscover.AuthError](err)
-		if isAuth && !busy(ae.Status) {
-			return &RESTUnavailableError{Mailbox: ep.Mailbox, Host: hostOf(ep.URL),
-				NoModernAuth: errors.Is(err, autodiscover.ErrModernAuthNotConfigured), Status: ae.Status, Err: err}
-		}
-		// A server too busy to answer, or a connection lost, says nothing
-		// about what the server serves: try again within the retry policy.
-		if retrier == nil {
-			retrier, _ = newTransport(c.cfg) // the config was checked by NewClient
-		}
-		if ctx.Err() == nil && !errors.Is(err, autodiscover.ErrRefused) {
-			if again, _ := retrier.Retry(ctx, tries, 0, false); again {
-				continue
-			}
-		}
-		return fmt.Errorf("outlook: checking the on-premises server of %s: %w", ep.Mailbox, err)
-	}
-}
-
-// busy reports the statuses by which a server says it cannot answer now.
-func busy(status int) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-func (c *Client) forgetProbe(ep autodiscover.Endpoint) {
-	c.mu.Lock()
-	delete(c.probes, hostOf(ep.URL))
-	c.mu.Unlock()
-}
-
-func hostOf(u string) string {
-	rest, _ := strings.CutPrefix(u, "https://")
-	host, _, _ := strings.Cut(rest, "/")
-	return strings.ToLower(host)
+	return errs
 }

@@ -47,7 +47,7 @@ func TestMailboxCacheIsBounded(t *testing.T) {
 // while it is held.
 func TestEvictedHandleKeepsWorking(t *testing.T) {
 	srv := hybrid(t)
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithMailboxCacheSize(1))
+	c := hybridClient(t, srv, outlook.EWS, outlook.WithMailboxCacheSize(1))
 	ctx := t.Context()
 	alice, err := c.Mailbox(ctx, "alice@contoso.com")
 	if err != nil {

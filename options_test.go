@@ -81,10 +81,7 @@ func TestWithUserAgent(t *testing.T) {
 	} {
 		srv := hybrid(t)
 		hc, log := recordingClient(srv)
-		c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, secret), append(tc.opts, outlook.WithHTTPClient(hc))...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := hybridClient(t, srv, outlook.EWS, append(tc.opts, outlook.WithHTTPClient(hc))...)
 		readInboxes(t, c)
 		uas := log.values("User-Agent")
 		if len(uas) == 0 || slices.ContainsFunc(uas, func(ua string) bool { return !tc.want(ua) }) {
@@ -96,11 +93,9 @@ func TestWithUserAgent(t *testing.T) {
 func TestWithPrefer(t *testing.T) {
 	srv := hybrid(t)
 	hc, log := recordingClient(srv)
-	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, secret), outlook.WithHTTPClient(hc),
+	// Prefer is an HTTP header of the OData APIs; EWS says the same in SOAP.
+	c := hybridClient(t, srv, outlook.RESTv2, outlook.WithHTTPClient(hc),
 		outlook.WithPrefer(odata.Prefer{TimeZone: "Pacific Standard Time", BodyType: odata.BodyTypeText}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	readInboxes(t, c)
 	prefs := log.values("Prefer")
 	if len(prefs) == 0 {
@@ -118,7 +113,7 @@ func TestWithLogger(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret), outlook.WithLogger(logger))
+	c := hybridClient(t, srv, outlook.EWS, outlook.WithLogger(logger))
 	readInboxes(t, c)
 	mu.Lock()
 	logged := buf.String()
@@ -286,7 +281,7 @@ func TestTokenRefetchedAfter401(t *testing.T) {
 // host, is refused.
 func TestMailboxAt(t *testing.T) {
 	srv := hybrid(t)
-	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()))
+	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()), autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,22 +290,24 @@ func TestMailboxAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.ResetRequests()
-	c := newClient(t, srv, outlook.ClientSecret("contoso.com", appID, secret))
+	c := hybridClient(t, srv, outlook.EWS) // the endpoint's API wins
 	mb, err := c.MailboxAt(t.Context(), ep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := inboxSubjects(t.Context(), mb)
-	if err != nil || !slices.Equal(got, []string{"Hello from on-premises"}) || mb.Location() != outlook.OnPremises {
-		t.Fatalf("inbox %q, %v, location %v", got, err, mb.Location())
+	if err != nil || !slices.Equal(got, []string{"Hello from on-premises"}) || mb.Route().String() != "on-premises, REST v2.0 (given to MailboxAt)" {
+		t.Fatalf("inbox %q, %v, route %v", got, err, mb.Route())
 	}
 	for _, req := range srv.Requests() {
 		if strings.HasPrefix(req.Host, "autodiscover") {
 			t.Errorf("MailboxAt asked Autodiscover: %s %s", req.Host, req.Path)
 		}
 	}
-	if again, err := c.Mailbox(t.Context(), "bob@contoso.com"); err != nil || again != mb {
-		t.Errorf("Mailbox after MailboxAt = %p, %v; want the same handle %p", again, err, mb)
+	// Client.Mailbox routes bob as the client does, through EWS, on the
+	// same handle.
+	if again, err := c.Mailbox(t.Context(), "bob@contoso.com"); err != nil || again != mb || again.Route().String() != "on-premises, EWS (chosen by WithOnPremisesAPI)" {
+		t.Errorf("Mailbox after MailboxAt = %p (%v), %v; want the same handle %p, on EWS", again, again.Route(), err, mb)
 	}
 	for name, bad := range map[string]func(*autodiscover.Endpoint){
 		"no URL":          func(e *autodiscover.Endpoint) { e.URL = "" },
@@ -319,6 +316,11 @@ func TestMailboxAt(t *testing.T) {
 		"http":            func(e *autodiscover.Endpoint) { e.URL = "http://mail.contoso.com/api/v2.0" },
 		"foreign token":   func(e *autodiscover.Endpoint) { e.Resource = "https://evil.example" },
 		"foreign service": func(e *autodiscover.Endpoint) { e.URL = "https://evil.example/api/v2.0" },
+		"EWS of Exchange Online": func(e *autodiscover.Endpoint) {
+			e.URL, e.Resource, e.API = "https://outlook.office365.com/EWS/Exchange.asmx", "https://outlook.office365.com", autodiscover.APIEWS
+		},
+		"REST v2.0 in the cloud": func(e *autodiscover.Endpoint) { e.Location = autodiscover.LocationExchangeOnline },
+		"unknown API":            func(e *autodiscover.Endpoint) { e.API = 9 },
 	} {
 		e := ep
 		e.Mailbox = "carol@contoso.com"
@@ -327,5 +329,11 @@ func TestMailboxAt(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "outlook: ") {
 			t.Errorf("%s: MailboxAt = %v, want a refusal", name, err)
 		}
+	}
+	// An endpoint stored without its location takes the one its API says.
+	ews := autodiscover.Endpoint{Mailbox: "Bob@Contoso.com", URL: "https://mail.contoso.com/EWS/Exchange.asmx",
+		API: autodiscover.APIEWS, Resource: "https://mail.contoso.com"}
+	if mb, err := c.MailboxAt(t.Context(), ews); err != nil || mb.Route().String() != "on-premises, EWS (given to MailboxAt)" {
+		t.Errorf("EWS endpoint without a location: %v, %v", mb, err)
 	}
 }

@@ -33,11 +33,15 @@ type AuthInfo struct {
 	TokenTypes []string
 	// TrustedIssuers are the issuers the server trusts, as sent.
 	TrustedIssuers []string
+	// Schemes are every authentication scheme the server offered, Bearer
+	// included ("Bearer", "Negotiate", "NTLM", "Basic").
+	Schemes []string
 }
 
-// DiscoverAuth probes ep anonymously (GET <URL>/me with an empty Bearer
-// credential, which tells Exchange the client supports modern auth) and reads
-// the Bearer challenge of the 401 answer.
+// DiscoverAuth probes ep anonymously (GET <URL>/me for a REST endpoint, GET
+// of the EWS URL itself for EWS, with an empty Bearer credential, which
+// tells Exchange the client supports modern auth) and reads the Bearer
+// challenge of the 401 answer.
 //
 // When the server answers 401 without a Bearer challenge, or with one
 // lacking authorization_uri (hybrid modern auth not enabled on-premises), the
@@ -52,6 +56,9 @@ func (r *Resolver) DiscoverAuth(ctx context.Context, ep Endpoint) (AuthInfo, err
 		return AuthInfo{}, fmt.Errorf("autodiscover: DiscoverAuth: endpoint URL %q is not an https URL", ep.URL)
 	}
 	probe := strings.TrimSuffix(ep.URL, "/") + "/me"
+	if ep.API == APIEWS {
+		probe = ep.URL
+	}
 	rctx, cancel := context.WithTimeout(ctx, r.reqTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, probe, nil)
@@ -120,6 +127,7 @@ func (r *Resolver) authFromHeaders(probe string, ep Endpoint, headers []string) 
 		AuthorizationURI: au,
 		TokenTypes:       bearer.TokenTypes(),
 		TrustedIssuers:   bearer.TrustedIssuers(),
+		Schemes:          schemes,
 	}
 	for _, iss := range info.TrustedIssuers {
 		if t, ok := strings.CutPrefix(iss, stsPrincipal+"@"); ok && t != "*" && t != "" {

@@ -48,12 +48,42 @@ func TestDiscoverAuthOnPremRealSample(t *testing.T) {
 			"00000001-0000-0000-c000-000000000000@5de110f8-2e0f-4d45-891d-bcf2218e253d",
 			"00000004-0000-0ff1-ce00-000000000000@contoso.com",
 		},
+		Schemes: []string{"Bearer", "Basic"},
 	}
 	if !reflect.DeepEqual(info, want) {
 		t.Errorf("DiscoverAuth =\n%+v\nwant\n%+v", info, want)
 	}
 	if len(seen) != 1 || seen[0] != "GET /api/v2.0/me auth=Bearer" {
 		t.Errorf("probe = %q, want one GET /api/v2.0/me with an empty Bearer", seen)
+	}
+}
+
+// An EWS endpoint is probed at its own URL: Exchange.asmx answers the
+// anonymous request with the challenges of every scheme the virtual
+// directory accepts.
+func TestDiscoverAuthEWS(t *testing.T) {
+	t.Parallel()
+	n := newFakeNet(t)
+	var seen []string
+	n.handle("mail.contoso.com", challenge(&seen, append(sampleHeaders(t), "Negotiate", "NTLM")...))
+	ep := Endpoint{Mailbox: "bob@contoso.com", URL: "https://mail.contoso.com/EWS/Exchange.asmx", API: APIEWS,
+		Resource: "https://mail.contoso.com", Location: LocationOnPremises}
+	info, err := newTestResolver(t, n).DiscoverAuth(t.Context(), ep)
+	if err != nil {
+		t.Fatalf("DiscoverAuth: %v", err)
+	}
+	if !reflect.DeepEqual(info.Schemes, []string{"Bearer", "Basic", "Negotiate", "NTLM"}) || info.Resource != ep.Resource {
+		t.Errorf("DiscoverAuth = %+v", info)
+	}
+	if len(seen) != 1 || seen[0] != "GET /EWS/Exchange.asmx auth=Bearer" {
+		t.Errorf("probe = %q, want one GET /EWS/Exchange.asmx with an empty Bearer", seen)
+	}
+	// Without hybrid modern authentication the schemes are in the error.
+	n.handle("mail.contoso.com", challenge(&seen, "Negotiate", "NTLM"))
+	_, err = newTestResolver(t, n).DiscoverAuth(t.Context(), ep)
+	ae, ok := errors.AsType[*AuthError](err)
+	if !ok || !errors.Is(err, ErrModernAuthNotConfigured) || !reflect.DeepEqual(ae.Schemes, []string{"Negotiate", "NTLM"}) {
+		t.Errorf("err = %#v", err)
 	}
 }
 

@@ -16,44 +16,65 @@ import (
 // Microsoft's captures use.
 const jsonPath = "/autodiscover/autodiscover.json"
 
-// pathURL is the path form: /autodiscover/autodiscover.json/v1.0/{smtp}?Protocol=Rest.
+// pathURL is the path form: /autodiscover/autodiscover.json/v1.0/{smtp}?Protocol=EWS.
 func pathURL(host, addr string) *url.URL {
 	return &url.URL{
 		Scheme:   "https",
 		Host:     host,
 		Path:     jsonPath + "/v1.0/" + addr,
 		RawPath:  jsonPath + "/v1.0/" + url.PathEscape(addr),
-		RawQuery: "Protocol=" + protocolRest,
+		RawQuery: "Protocol=" + protocolEWS,
 	}
 }
 
-// queryURL is the query form: /autodiscover/autodiscover.json?Email={smtp}&Protocol=Rest&RedirectCount=1,
+// queryURL is the query form: /autodiscover/autodiscover.json?Email={smtp}&Protocol=EWS&RedirectCount=1,
 // as Outlook sends it.
 func queryURL(host, addr string) *url.URL {
 	return &url.URL{
 		Scheme:   "https",
 		Host:     host,
 		Path:     jsonPath,
-		RawQuery: "Email=" + url.QueryEscape(addr) + "&Protocol=" + protocolRest + "&RedirectCount=1",
+		RawQuery: "Email=" + url.QueryEscape(addr) + "&Protocol=" + protocolEWS + "&RedirectCount=1",
 	}
+}
+
+// withProtocol returns u asking for protocol instead: its Protocol query
+// value replaced, the other values as they were, in their order.
+func withProtocol(u *url.URL, protocol string) *url.URL {
+	cp := *u
+	parts := strings.Split(u.RawQuery, "&")
+	found := false
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		if strings.EqualFold(k, "Protocol") {
+			parts[i] = k + "=" + protocol
+			found = true
+		}
+	}
+	if !found {
+		parts = append(parts, "Protocol="+protocol)
+	}
+	cp.RawQuery = strings.TrimPrefix(strings.Join(parts, "&"), "&")
+	return &cp
 }
 
 // host asks one Autodiscover host: the path form first, then, if the host
 // says it has no such resource (404, 405), the query form, which some
 // servers alone understand. redirects counts the hops already taken.
 func (d *discovery) host(ctx context.Context, c Candidate, host string, redirects int) outcome {
-	o, missing := d.chain(ctx, c, pathURL(host, d.addr), redirects)
-	if o.ok || !missing || ctx.Err() != nil {
+	o, missing := d.chain(ctx, c, pathURL(host, d.addr), redirects, protocolEWS)
+	if o.ok || o.stop || !missing || ctx.Err() != nil {
 		return o
 	}
-	o2, _ := d.chain(ctx, c, queryURL(host, d.addr), redirects)
+	o2, _ := d.chain(ctx, c, queryURL(host, d.addr), redirects, protocolEWS)
 	o2.attempts = append(o.attempts, o2.attempts...)
 	return o2
 }
 
-// chain requests u and follows its redirects, checking each. It reports
-// whether the first request found no Autodiscover resource at all.
-func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirects int) (o outcome, missing bool) {
+// chain requests u, which asks for protocol, and follows its redirects,
+// checking each. It reports whether the first request found no
+// Autodiscover resource at all.
+func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirects int, protocol string) (o outcome, missing bool) {
 	visited := make(map[string]bool)
 	for first := true; ; first = false {
 		k := loopKey(u)
@@ -97,7 +118,7 @@ func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirect
 			redirects++
 			u = next
 		case res.status == http.StatusOK:
-			ep, err := d.endpoint(ctx, c, u, redirects, res)
+			ep, err := d.endpoint(ctx, c, u, redirects, res, protocol)
 			if err != nil {
 				a.Err = err
 				a.Refused = errors.Is(err, ErrRefused)
@@ -105,6 +126,9 @@ func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirect
 				return o, false
 			}
 			o.attempts = append(o.attempts, a)
+			if protocol == protocolEWS && ep.Location == LocationOnPremises && d.r.onPremAPI == APIOutlookV2 {
+				return d.withREST(ctx, c, u, redirects, ep, o.attempts), false
+			}
 			return outcome{ep: ep, attempts: o.attempts, ok: true}, false
 		default:
 			a.Err = statusError(res)
@@ -178,14 +202,47 @@ func (d *discovery) check(ctx context.Context, u *url.URL) error {
 	return fmt.Errorf("%w: host %s is neither Microsoft's nor in %s (allow it with WithAllowedHosts or WithApprove)", ErrRefused, host, d.domain)
 }
 
-// endpoint turns a 200 answer into an Endpoint: the body must be JSON naming
-// an https REST URL on a trusted host. An Exchange Online (or any Microsoft)
-// host means a cloud mailbox, always served by Graph.
-func (d *discovery) endpoint(ctx context.Context, c Candidate, from *url.URL, redirects int, res fetched) (Endpoint, error) {
+// withREST asks the Autodiscover URL from, which named ep's EWS URL, for the
+// mailbox's REST v2.0 URL too, and returns ep serving REST v2.0. When no
+// REST URL comes back the discovery stops: the mailbox's server is found,
+// and every other candidate would lead to it again.
+func (d *discovery) withREST(ctx context.Context, c Candidate, from *url.URL, redirects int, ep Endpoint, attempts []Attempt) outcome {
+	ro, _ := d.chain(ctx, c, withProtocol(from, protocolRest), redirects, protocolRest)
+	attempts = append(attempts, ro.attempts...)
+	if !ro.ok {
+		if n := len(attempts) - 1; n >= 0 && attempts[n].Err != nil {
+			attempts[n].Err = &notNamedError{what: "REST v2.0", err: attempts[n].Err}
+		}
+		return outcome{attempts: attempts, stop: ctx.Err() == nil}
+	}
+	ep.URL, ep.API, ep.Resource, ep.RESTURL = ro.ep.URL, APIOutlookV2, ro.ep.Resource, ro.ep.URL
+	return outcome{ep: ep, attempts: attempts, ok: true}
+}
+
+// notNamedError is the failure of the request that was to name the API
+// asked for; it matches ErrAPINotNamed and what the request met.
+type notNamedError struct {
+	what string
+	err  error
+}
+
+func (e *notNamedError) Error() string {
+	return "autodiscover: no " + e.what + " URL: " + strings.TrimPrefix(e.err.Error(), "autodiscover: ")
+}
+
+func (e *notNamedError) Unwrap() []error { return []error{ErrAPINotNamed, e.err} }
+
+// endpoint turns a 200 answer to a question for protocol into an Endpoint:
+// the body must be JSON naming an https URL on a trusted host. For EWS, an
+// Exchange Online (or any Microsoft) host means a cloud mailbox, always
+// served by Graph, and any other host an on-premises one served by EWS at
+// that URL. For REST, only an on-premises URL is an answer: Exchange
+// Online's REST v2.0 is decommissioned.
+func (d *discovery) endpoint(ctx context.Context, c Candidate, from *url.URL, redirects int, res fetched, protocol string) (Endpoint, error) {
 	if err := checkJSONType(res.contentType); err != nil {
 		return Endpoint{}, err
 	}
-	resp, err := parseResponse(res.body, protocolRest)
+	resp, err := parseResponse(res.body, protocol)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -200,7 +257,11 @@ func (d *discovery) endpoint(ctx context.Context, c Candidate, from *url.URL, re
 		Mailbox: d.addr,
 		Source:  Source{Candidate: c, URL: from.String(), Redirects: redirects},
 	}
-	if d.r.cloud.IsMicrosoftHost(u.Hostname()) {
+	microsoft := d.r.cloud.IsMicrosoftHost(u.Hostname())
+	switch {
+	case microsoft && protocol == protocolRest:
+		return Endpoint{}, fmt.Errorf("%w: the REST answer %s is an Exchange Online URL, whose REST v2.0 API is decommissioned", errMalformed, u.Redacted())
+	case microsoft:
 		ep.URL = strings.TrimSuffix(d.r.cloud.GraphURL, "/") + "/v1.0"
 		ep.Resource = strings.TrimSuffix(d.r.cloud.GraphURL, "/")
 		ep.API = APIGraph
@@ -208,14 +269,21 @@ func (d *discovery) endpoint(ctx context.Context, c Candidate, from *url.URL, re
 		return ep, nil
 	}
 	origin := "https://" + strings.ToLower(strings.TrimSuffix(u.Host, ":443"))
+	ep.Resource = origin
+	ep.Location = LocationOnPremises
+	if protocol == protocolEWS {
+		ep.URL = origin + strings.TrimRight(u.EscapedPath(), "/")
+		ep.API = APIEWS
+		ep.EWSURL = ep.URL
+		return ep, nil
+	}
 	base := strings.TrimRight(u.EscapedPath(), "/")
 	if !strings.HasSuffix(strings.ToLower(base), "/v2.0") {
 		base += "/v2.0"
 	}
 	ep.URL = origin + base
-	ep.Resource = origin
 	ep.API = APIOutlookV2
-	ep.Location = LocationOnPremises
+	ep.RESTURL = ep.URL
 	return ep, nil
 }
 
@@ -250,7 +318,8 @@ func (d *discovery) httpRedirect(ctx context.Context) outcome {
 	}
 	var more outcome
 	if strings.HasPrefix(strings.ToLower(next.Path), jsonPath) {
-		more, _ = d.chain(ctx, c, next, 1) // already an Autodiscover v2 URL: ask it verbatim
+		// Already an Autodiscover v2 URL: ask it as given, for EWS.
+		more, _ = d.chain(ctx, c, withProtocol(next, protocolEWS), 1, protocolEWS)
 	} else {
 		more = d.host(ctx, c, next.Host, 1) // a classic (.xml) URL: ask its host the v2 way
 	}
@@ -290,7 +359,7 @@ func (d *discovery) srv(ctx context.Context) outcome {
 		}
 		more := d.host(ctx, c, t.host, 0)
 		o.attempts = append(o.attempts, more.attempts...)
-		if more.ok {
+		if more.ok || more.stop {
 			more.attempts = o.attempts
 			return more
 		}

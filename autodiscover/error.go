@@ -29,6 +29,12 @@ var (
 	// challenge: OAuth (hybrid modern auth, for an on-premises server) is not
 	// enabled there, so no token can be obtained for it.
 	ErrModernAuthNotConfigured = errors.New("autodiscover: modern auth is not configured")
+	// ErrAPINotNamed means Autodiscover located the mailbox on an
+	// on-premises server but named no URL for the API the resolver was
+	// asked for (REST v2.0, see WithOnPremisesAPI): the server no longer
+	// serves it, or its Autodiscover does not say so. The mailbox's EWS URL
+	// was named.
+	ErrAPINotNamed = errors.New("autodiscover: no URL for the API asked for")
 )
 
 // errRedirectLoop marks an attempt that came back to a URL already asked:
@@ -103,7 +109,7 @@ func (a Attempt) String() string {
 			msg = strings.Replace(msg, ue.Error(), ue.Err.Error(), 1)
 		}
 	}
-	if a.Status != 0 && !strings.HasPrefix(msg, "status ") {
+	if a.Status != 0 && !strings.Contains(msg, "status ") {
 		fmt.Fprintf(&b, ": %d", a.Status)
 	}
 	if a.Location != "" && a.Err == nil {
@@ -140,8 +146,8 @@ type Error struct {
 }
 
 // Error summarises the failure in one line: the mailbox, the requests made
-// and the hosts they went to, and the most telling attempt. That is a
-// refusal by policy (the caller can allow the host), else an answer that
+// and the hosts they went to, and the most telling attempt. That is the
+// missing URL of the API asked for, else a refusal by policy (the caller can allow the host), else an answer that
 // was no Autodiscover answer, a timeout, an error status other than 404,
 // Exchange Online's redirect loop (it does not know the address), a 404,
 // a network failure, and last a missing SRV record; the earliest of equals.
@@ -174,6 +180,8 @@ func (e *Error) Error() string {
 // telling ranks how much an attempt explains a failed discovery.
 func (a Attempt) telling() int {
 	switch {
+	case errors.Is(a.Err, ErrAPINotNamed):
+		return 9 // the mailbox was found, but not its API
 	case a.Refused || errors.Is(a.Err, ErrRefused):
 		return 8
 	case a.Err == nil:

@@ -11,7 +11,8 @@ import (
 )
 
 // One call resolves a cloud mailbox and an on-premises (hybrid) one: the
-// caller never branches on where a mailbox lives.
+// caller never branches on where a mailbox lives. An on-premises mailbox is
+// served by its server's EWS.
 func ExampleResolver_Resolve() {
 	srv := outlooktest.NewServer()
 	defer srv.Close()
@@ -34,7 +35,35 @@ func ExampleResolver_Resolve() {
 	}
 	// Output:
 	// alice@contoso.com: exchange-online, graph-v1.0 at https://graph.microsoft.com/v1.0, token for https://graph.microsoft.com
-	// bob@contoso.com: on-premises, outlook-v2.0 at https://mail.contoso.com/api/v2.0, token for https://mail.contoso.com
+	// bob@contoso.com: on-premises, ews at https://mail.contoso.com/EWS/Exchange.asmx, token for https://mail.contoso.com
+}
+
+// A program that reaches on-premises mailboxes through the Outlook REST API
+// v2.0 asks for its URL: the EWS one is named as well.
+func ExampleWithOnPremisesAPI() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+
+	r, err := autodiscover.New(
+		autodiscover.WithHTTPClient(srv.Client()),
+		autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ep, err := r.Resolve(context.Background(), "bob@contoso.com")
+	if errors.Is(err, autodiscover.ErrAPINotNamed) {
+		log.Fatal("the server names no REST URL: leave the option out and use EWS")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ep.API, ep.URL)
+	fmt.Println("EWS:", ep.EWSURL)
+	// Output:
+	// outlook-v2.0 https://mail.contoso.com/api/v2.0
+	// EWS: https://mail.contoso.com/EWS/Exchange.asmx
 }
 
 // DiscoverAuth tells which authority issues tokens for an endpoint, or that
@@ -46,7 +75,8 @@ func ExampleResolver_DiscoverAuth() {
 	srv.AddMailbox("carol@fabrikam.com", outlooktest.OnPremises("mail.fabrikam.com"))
 	srv.SetModernAuthDisabled("mail.fabrikam.com", true)
 
-	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()), autodiscover.WithSRVResolver(srv.LookupSRV))
+	r, err := autodiscover.New(autodiscover.WithHTTPClient(srv.Client()), autodiscover.WithSRVResolver(srv.LookupSRV),
+		autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -197,12 +197,39 @@ func (n *fakeNet) count(host string) int {
 	return c
 }
 
-// answer serves an Autodiscover success naming restURL.
-func answer(restURL string) http.HandlerFunc {
+// answer serves an Autodiscover success naming u, whatever the protocol asked.
+func answer(u string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		json.NewEncoder(w).Encode(map[string]string{"Protocol": "Rest", "Url": restURL})
+		json.NewEncoder(w).Encode(map[string]string{"Protocol": protocolOf(r), "Url": u})
 	}
+}
+
+// answerEach serves an Autodiscover success naming the URL urls holds for
+// the protocol asked (keys in lower case), and 400 InvalidProtocol, as
+// Exchange answers a protocol it does not know, for any other.
+func answerEach(urls map[string]string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		u, ok := urls[strings.ToLower(protocolOf(r))]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"ErrorCode": "InvalidProtocol", "ErrorMessage": "The given protocol value is invalid."})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"Protocol": protocolOf(r), "Url": u})
+	}
+}
+
+// protocolOf returns the Protocol an Autodiscover request asks for.
+func protocolOf(r *http.Request) string {
+	for k, v := range r.URL.Query() {
+		if strings.EqualFold(k, "Protocol") && len(v) > 0 {
+			p, _, _ := strings.Cut(v[0], "?") // a redirect test's target appends its own query
+			return p
+		}
+	}
+	return ""
 }
 
 // stall never answers: it holds the request until the client gives up, then

@@ -68,8 +68,8 @@ func TestOutlooktestMailboxes(t *testing.T) {
 				srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
 			},
 			mailbox: "bob@contoso.com",
-			want: autodiscover.Endpoint{URL: "https://mail.contoso.com/api/v2.0", API: autodiscover.APIOutlookV2,
-				Resource: "https://mail.contoso.com", Location: autodiscover.LocationOnPremises},
+			want: autodiscover.Endpoint{URL: "https://mail.contoso.com/EWS/Exchange.asmx", API: autodiscover.APIEWS,
+				Resource: "https://mail.contoso.com", Location: autodiscover.LocationOnPremises, EWSURL: "https://mail.contoso.com/EWS/Exchange.asmx"},
 			candidate: autodiscover.CandidateExchangeOnline,
 			hosts:     []string{"autodiscover-s.outlook.com", "autodiscover.contoso.com"},
 		},
@@ -80,8 +80,8 @@ func TestOutlooktestMailboxes(t *testing.T) {
 				srv.SetAutodiscoverBehavior("fabrikam.com", outlooktest.AutodiscoverBehavior{NoHybrid: true})
 			},
 			mailbox: "pat@fabrikam.com",
-			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/api/v2.0", API: autodiscover.APIOutlookV2,
-				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises},
+			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/EWS/Exchange.asmx", API: autodiscover.APIEWS,
+				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises, EWSURL: "https://exch.fabrikam.com/EWS/Exchange.asmx"},
 			candidate: autodiscover.CandidateDomain,
 		},
 		{
@@ -91,8 +91,8 @@ func TestOutlooktestMailboxes(t *testing.T) {
 				srv.SetAutodiscoverBehavior("fabrikam.com", outlooktest.AutodiscoverBehavior{NoHybrid: true, RootUnavailable: true})
 			},
 			mailbox: "pat@fabrikam.com",
-			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/api/v2.0", API: autodiscover.APIOutlookV2,
-				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises},
+			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/EWS/Exchange.asmx", API: autodiscover.APIEWS,
+				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises, EWSURL: "https://exch.fabrikam.com/EWS/Exchange.asmx"},
 			candidate: autodiscover.CandidateAutodiscoverHost,
 		},
 		{
@@ -103,8 +103,8 @@ func TestOutlooktestMailboxes(t *testing.T) {
 			},
 			mailbox: "pat@fabrikam.com",
 			opts:    []autodiscover.Option{autodiscover.WithCandidates(autodiscover.CandidateSRV)},
-			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/api/v2.0", API: autodiscover.APIOutlookV2,
-				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises},
+			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/EWS/Exchange.asmx", API: autodiscover.APIEWS,
+				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises, EWSURL: "https://exch.fabrikam.com/EWS/Exchange.asmx"},
 			candidate: autodiscover.CandidateSRV,
 			hosts:     []string{"adsrv.fabrikam.com"},
 		},
@@ -115,8 +115,8 @@ func TestOutlooktestMailboxes(t *testing.T) {
 			},
 			mailbox: "pat@fabrikam.com",
 			opts:    []autodiscover.Option{autodiscover.WithCandidates(autodiscover.CandidateHTTPRedirect)},
-			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/api/v2.0", API: autodiscover.APIOutlookV2,
-				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises},
+			want: autodiscover.Endpoint{URL: "https://exch.fabrikam.com/EWS/Exchange.asmx", API: autodiscover.APIEWS,
+				Resource: "https://exch.fabrikam.com", Location: autodiscover.LocationOnPremises, EWSURL: "https://exch.fabrikam.com/EWS/Exchange.asmx"},
 			candidate: autodiscover.CandidateHTTPRedirect,
 			hosts:     []string{"autodiscover.fabrikam.com", "autodiscover.fabrikam.com"},
 		},
@@ -223,7 +223,8 @@ func TestOutlooktestDiscoverAuth(t *testing.T) {
 	srv.SetModernAuthDisabled("mail.fabrikam.com", true)
 	srv.AddMailbox("dave@northwind.com", outlooktest.OnPremises("mail.northwind.com"))
 	srv.SetRESTDisabled("mail.northwind.com", true)
-	r := newResolver(t, srv)
+	// The REST v2.0 endpoints: the probe of their /me.
+	r := newResolver(t, srv, autodiscover.WithOnPremisesAPI(autodiscover.APIOutlookV2))
 	for _, tt := range []struct {
 		mailbox, authority, resource string
 		notConfigured                bool

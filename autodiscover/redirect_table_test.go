@@ -21,7 +21,7 @@ import (
 // credentials (the fake network has nothing on that port).
 func TestRedirectTable(t *testing.T) {
 	t.Parallel()
-	const path = "/autodiscover/autodiscover.json/v1.0/eve@contoso.com?Protocol=Rest"
+	const path = "/autodiscover/autodiscover.json/v1.0/eve@contoso.com?Protocol=EWS"
 	for _, status := range transporttest.RedirectStatuses {
 		for _, target := range transporttest.Targets("https://"+exo, path) {
 			t.Run(fmt.Sprintf("%d %s", status, target.Kind), func(t *testing.T) {
@@ -31,7 +31,7 @@ func TestRedirectTable(t *testing.T) {
 				n.handle(exo, func(w http.ResponseWriter, r *http.Request) {
 					hits++
 					if hits > 1 {
-						answer("https://outlook.office365.com/api")(w, r)
+						answer("https://outlook.office365.com/EWS/Exchange.asmx")(w, r)
 						return
 					}
 					w.Header().Set("Location", target.Location)
@@ -47,8 +47,8 @@ func TestRedirectTable(t *testing.T) {
 				}
 				foreignHost := strings.ToLower(to.Hostname())
 				if target.Foreign && foreignHost != exo {
-					n.handle(foreignHost, answer("https://mail.evil.example/api"))
-					n.handlePlain(foreignHost, answer("https://mail.evil.example/api"))
+					n.handle(foreignHost, answer("https://mail.evil.example/EWS/Exchange.asmx"))
+					n.handlePlain(foreignHost, answer("https://mail.evil.example/EWS/Exchange.asmx"))
 				}
 				ep, err := newTestResolver(t, n, WithCandidates(CandidateExchangeOnline)).Resolve(t.Context(), "eve@contoso.com")
 				if !target.Foreign {

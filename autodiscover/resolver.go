@@ -1,6 +1,7 @@
-// Package autodiscover maps an SMTP address to the REST endpoint serving
+// Package autodiscover maps an SMTP address to the API endpoint serving
 // that mailbox: Microsoft Graph v1.0 for every Exchange Online mailbox, the
-// server's own Outlook REST v2.0 API for an on-premises (hybrid) one.
+// server's EWS (or, when asked, its Outlook REST v2.0 API) for an
+// on-premises one.
 //
 // Most programs never call it: [github.com/exchangekit/outlook.Client.Mailbox]
 // locates each mailbox through a Resolver the client builds, and
@@ -24,7 +25,17 @@
 // asked first: it answers cloud mailboxes and redirects hybrid ones to their
 // own Autodiscover host. Then come the domain's own candidates: the domain
 // itself, autodiscover.<domain>, the plain-http redirect probe and the DNS SRV
-// record. Redirects are followed by hand, at most 10, https only, loops
+// record ([WithDomainFirst] asks them before Exchange Online, as Outlook does
+// with its ExcludeExplicitO365Endpoint policy).
+//
+// Autodiscover v2 names one service per request, and the question asked is
+// Protocol=EWS: every supported on-premises Exchange (2016, 2019,
+// Subscription Edition) serves and names EWS, the API Microsoft supports
+// there, and Exchange Online's answer (its own EWS host) is as good a sign of
+// a cloud mailbox as any. The REST v2.0 URL is asked for only when a caller
+// wants that API ([WithOnPremisesAPI]): one more request, to the
+// Autodiscover URL that named the EWS one, so a cloud mailbox still costs
+// one request and an on-premises one no more than before. Redirects are followed by hand, at most 10, https only, loops
 // stopped, and only towards trusted hosts (Microsoft's, the mailbox's own
 // domain, those the caller allows or approves): a hostile answer could
 // otherwise point REST traffic, and later tokens, at an attacker.
@@ -68,29 +79,37 @@ const (
 )
 
 const (
+	// protocolEWS is the spelling of the EWS protocol in Microsoft's own
+	// Autodiscover v2 captures; servers match it case-insensitively.
+	protocolEWS     = "EWS"
 	protocolRest    = "Rest"
 	maxResponseBody = 64 << 10
 	parallelism     = 4 // domain candidates asked at once
 )
 
-// API is the REST dialect an endpoint speaks.
+// API is the API an endpoint serves a mailbox through.
 type API uint8
 
-// The dialects.
+// The APIs.
 const (
 	// APIGraph is Microsoft Graph v1.0 (camelCase JSON), for every cloud mailbox.
 	APIGraph API = iota + 1
 	// APIOutlookV2 is Outlook REST v2.0 (PascalCase JSON) on an on-premises server.
 	APIOutlookV2
+	// APIEWS is Exchange Web Services (SOAP) on an on-premises server, at
+	// https://<host>/EWS/Exchange.asmx.
+	APIEWS
 )
 
-// String returns "graph-v1.0" or "outlook-v2.0".
+// String returns "graph-v1.0", "outlook-v2.0" or "ews".
 func (a API) String() string {
 	switch a {
 	case APIGraph:
 		return "graph-v1.0"
 	case APIOutlookV2:
 		return "outlook-v2.0"
+	case APIEWS:
+		return "ews"
 	default:
 		return fmt.Sprintf("api(%d)", uint8(a))
 	}
@@ -120,14 +139,17 @@ func (l Location) String() string {
 	}
 }
 
-// Endpoint is where a mailbox's REST API lives and how to get a token for it.
+// Endpoint is where a mailbox's API lives and how to get a token for it.
 type Endpoint struct {
 	// Mailbox is the SMTP address, lower-cased.
 	Mailbox string
-	// URL is the REST base without a trailing slash:
-	// "https://graph.microsoft.com/v1.0" or "https://mail.contoso.com/api/v2.0".
+	// URL is the base URL of API, without a trailing slash:
+	// "https://graph.microsoft.com/v1.0", "https://mail.contoso.com/EWS/Exchange.asmx"
+	// or "https://mail.contoso.com/api/v2.0".
 	URL string
-	// API is the dialect URL speaks.
+	// API is the API URL serves: Graph for a cloud mailbox; for an
+	// on-premises one, EWS, or REST v2.0 when the resolver was asked for it
+	// ([WithOnPremisesAPI]).
 	API API
 	// Resource is the token audience: the Graph root for a cloud mailbox, the
 	// server's origin ("https://mail.contoso.com") for an on-premises one.
@@ -135,6 +157,13 @@ type Endpoint struct {
 	Resource string
 	// Location says where the mailbox lives.
 	Location Location
+	// EWSURL is the EWS URL Autodiscover named for an on-premises mailbox;
+	// "" for a cloud one, which is served through Graph.
+	EWSURL string
+	// RESTURL is the Outlook REST v2.0 base Autodiscover named for an
+	// on-premises mailbox, when the resolver asked for it
+	// ([WithOnPremisesAPI](APIOutlookV2)); "" otherwise.
+	RESTURL string
 	// Source says which candidate answered.
 	Source Source
 }
@@ -165,6 +194,8 @@ type Resolver struct {
 	logger     *slog.Logger
 	now        func() time.Time
 	candidates []Candidate
+	onPremAPI  API
+	domainNext bool // WithDomainFirst
 	group      singleflight.Group
 }
 
@@ -182,6 +213,8 @@ type config struct {
 	logger     *slog.Logger
 	now        func() time.Time
 	candidates []Candidate
+	onPremAPI  API
+	domainNext bool
 }
 
 // Option configures a [Resolver]. Later options override earlier ones.
@@ -346,6 +379,44 @@ func WithCandidates(cs ...Candidate) Option {
 	}
 }
 
+// WithOnPremisesAPI sets the API an on-premises mailbox's [Endpoint] names
+// in URL and API: [APIEWS] (the default), the API Microsoft supports on
+// Exchange 2016, 2019 and Subscription Edition, or [APIOutlookV2], the
+// Outlook REST v2.0 API of servers that still serve the preview Microsoft
+// ended in 2022. Either way EWS is what discovery asks for on its way to the
+// mailbox's server; REST v2.0 takes one more request, to the Autodiscover URL
+// that named EWS. When that server names no REST URL, Resolve fails with an
+// error matching [ErrAPINotNamed] rather than hand back the EWS endpoint the
+// caller did not ask for.
+//
+// Resolvers sharing a cache ([WithCache]) should ask for the same API: an
+// on-premises endpoint made for the other one is discovered again.
+func WithOnPremisesAPI(api API) Option {
+	return func(cfg *config) error {
+		if api != APIEWS && api != APIOutlookV2 {
+			return fmt.Errorf("autodiscover: WithOnPremisesAPI(%v): want APIEWS or APIOutlookV2", api)
+		}
+		cfg.onPremAPI = api
+		return nil
+	}
+}
+
+// WithDomainFirst asks the domain's own candidates before Exchange Online's
+// endpoint, as Outlook does under its ExcludeExplicitO365Endpoint policy.
+// Use it for an organisation whose mailboxes live on premises while Exchange
+// Online holds cloud mailboxes for the same addresses that are not theirs
+// (a license assigned before the on-premises mailbox was synchronised
+// makes Exchange Online create an empty duplicate): Exchange Online's
+// endpoint names its own mailbox, and Graph serves it, empty, without any
+// error to react to. Exchange Online is still asked when the domain's
+// candidates find nothing.
+func WithDomainFirst() Option {
+	return func(cfg *config) error {
+		cfg.domainNext = true
+		return nil
+	}
+}
+
 // New returns a Resolver. Without options it uses the global cloud, an
 // in-memory cache and the defaults named by each option.
 func New(opts ...Option) (*Resolver, error) {
@@ -367,6 +438,8 @@ func New(opts ...Option) (*Resolver, error) {
 		logger:     cfg.logger,
 		now:        cfg.now,
 		candidates: cfg.candidates,
+		onPremAPI:  cmp.Or(cfg.onPremAPI, APIEWS),
+		domainNext: cfg.domainNext,
 	}
 	if cfg.cloud != nil {
 		r.cloud = cfg.cloud.clone()
@@ -424,7 +497,7 @@ func (r *Resolver) Cloud() Cloud { return r.cloud.clone() }
 // those were why.
 func (r *Resolver) Resolve(ctx context.Context, smtp string) (Endpoint, error) {
 	key := lowerKey(smtp)
-	if e, ok := r.cache.Get(ctx, key); ok && r.now().Before(e.Expires) {
+	if e, ok := r.cache.Get(ctx, key); ok && r.fresh(e) {
 		if e.Failure != nil {
 			return Endpoint{}, e.Failure
 		}
@@ -433,13 +506,26 @@ func (r *Resolver) Resolve(ctx context.Context, smtp string) (Endpoint, error) {
 	return r.resolveSlow(ctx, key)
 }
 
+// fresh reports whether a cached entry answers this resolver: not expired,
+// and a failure or an endpoint it could have made.
+func (r *Resolver) fresh(e Entry) bool {
+	return r.now().Before(e.Expires) && (e.Failure != nil || r.fits(e.Endpoint))
+}
+
+// fits reports whether ep names the API this resolver asks for: a cache
+// shared with a resolver asking for the other on-premises API may hold
+// either.
+func (r *Resolver) fits(ep Endpoint) bool {
+	return ep.Location != LocationOnPremises || ep.API == r.onPremAPI
+}
+
 func (r *Resolver) resolveSlow(ctx context.Context, key string) (Endpoint, error) {
 	addr, domain, err := canonicalAddress(key)
 	if err != nil {
 		return Endpoint{}, err
 	}
 	for {
-		ch := r.group.DoChan(addr, func() (any, error) { return r.flight(ctx, addr, domain) })
+		ch := r.group.DoChan(addr, func() (any, error) { return r.flight(ctx, addr, domain, false) })
 		select {
 		case <-ctx.Done():
 			return Endpoint{}, &Error{Mailbox: addr, cause: ctx.Err()}
@@ -457,18 +543,19 @@ func (r *Resolver) resolveSlow(ctx context.Context, key string) (Endpoint, error
 	}
 }
 
-// flight runs one discovery for addr on behalf of every caller waiting for it.
-func (r *Resolver) flight(ctx context.Context, addr, domain string) (Endpoint, error) {
+// flight runs one discovery for addr on behalf of every caller waiting for
+// it; fromDomain leaves Exchange Online's endpoint out.
+func (r *Resolver) flight(ctx context.Context, addr, domain string, fromDomain bool) (Endpoint, error) {
 	// Another flight may have finished between the caller's cache miss and
 	// this one starting: check again rather than ask the network twice.
 	old, had := r.cache.Get(ctx, addr)
-	if had && r.now().Before(old.Expires) {
+	if had && r.fresh(old) && !fromDomain {
 		if old.Failure != nil {
 			return Endpoint{}, old.Failure
 		}
 		return old.Endpoint, nil
 	}
-	ep, err := r.discover(ctx, addr, domain)
+	ep, err := r.discover(ctx, addr, domain, fromDomain)
 	if err == nil {
 		r.cache.Put(ctx, addr, Entry{Endpoint: ep, Expires: r.now().Add(r.ttl)})
 		r.logger.DebugContext(ctx, "autodiscover: resolved", "mailbox", addr, "url", ep.URL, "api", ep.API.String(),
@@ -476,10 +563,12 @@ func (r *Resolver) flight(ctx context.Context, addr, domain string) (Endpoint, e
 		return ep, nil
 	}
 	e := err.(*Error)
-	if e.cause != nil || r.negTTL == 0 {
-		return Endpoint{}, err // the caller gave up: nothing was learnt
+	if e.cause != nil || r.negTTL == 0 || fromDomain {
+		// The caller gave up, and nothing was learnt; or the domain alone
+		// did not answer, which says nothing against the cached endpoint.
+		return Endpoint{}, err
 	}
-	if had && old.Failure == nil {
+	if had && old.Failure == nil && r.fits(old.Endpoint) && !fromDomain {
 		// Keep using what worked until the refresh succeeds (Microsoft's
 		// guidance); Invalidate drops it when it is known to be wrong.
 		r.logger.WarnContext(ctx, "autodiscover: refresh failed, keeping the previous endpoint",
@@ -505,6 +594,32 @@ func (r *Resolver) Invalidate(ctx context.Context, smtp string) error {
 	return nil
 }
 
+// ResolveFromDomain discovers the mailbox smtp again asking only the domain's
+// own candidates, not Exchange Online's endpoint, and caches what they find
+// in place of the cached endpoint. It is for a mailbox whose Exchange
+// Online answer proved wrong: Exchange Online named it a cloud mailbox and
+// Graph answered that it is not there (MailboxNotEnabledForRESTAPI,
+// ErrorInvalidUser), as it does for the on-premises mailbox of a hybrid
+// organisation whose directory Exchange Online knows only in part. Its
+// failure leaves the cache as it was. Concurrent calls for one mailbox share
+// one discovery.
+func (r *Resolver) ResolveFromDomain(ctx context.Context, smtp string) (Endpoint, error) {
+	addr, domain, err := canonicalAddress(lowerKey(smtp))
+	if err != nil {
+		return Endpoint{}, err
+	}
+	ch := r.group.DoChan("domain\x00"+addr, func() (any, error) { return r.flight(ctx, addr, domain, true) })
+	select {
+	case <-ctx.Done():
+		return Endpoint{}, &Error{Mailbox: addr, cause: ctx.Err()}
+	case res := <-ch:
+		if res.Err != nil {
+			return Endpoint{}, res.Err
+		}
+		return res.Val.(Endpoint), nil
+	}
+}
+
 // discovery is the state of one resolution of one mailbox.
 type discovery struct {
 	r      *Resolver
@@ -517,26 +632,25 @@ type outcome struct {
 	ep       Endpoint
 	attempts []Attempt
 	ok       bool
+	// stop ends the discovery without an endpoint: the mailbox was found,
+	// but not the API asked for, and other candidates would only find the
+	// same server again.
+	stop bool
 }
 
-func (r *Resolver) discover(ctx context.Context, addr, domain string) (Endpoint, error) {
+// discover runs the candidates. Exchange Online's endpoint is asked alone,
+// before the domain's candidates or, with WithDomainFirst, after them: it
+// answers nearly every mailbox, and asking the domain's hosts at the same
+// time would double the requests for all of them. fromDomain leaves it out.
+func (r *Resolver) discover(ctx context.Context, addr, domain string, fromDomain bool) (Endpoint, error) {
 	d := &discovery{r: r, addr: addr, domain: domain}
 	var attempts []Attempt
 	var stage []func(context.Context) outcome
+	exo := false
 	for _, c := range r.candidates {
 		switch c {
 		case CandidateExchangeOnline:
-			// Asked alone and first: it answers nearly every mailbox, and
-			// asking the domain's hosts at the same time would double the
-			// requests for all of them.
-			o := d.host(ctx, CandidateExchangeOnline, r.cloud.AutodiscoverHost, 0)
-			attempts = append(attempts, o.attempts...)
-			if o.ok {
-				return o.ep, nil
-			}
-			if ctx.Err() != nil {
-				return Endpoint{}, &Error{Mailbox: addr, Attempts: attempts, cause: ctx.Err()}
-			}
+			exo = !fromDomain
 		case CandidateDomain:
 			stage = append(stage, func(ctx context.Context) outcome { return d.host(ctx, CandidateDomain, domain, 0) })
 		case CandidateAutodiscoverHost:
@@ -549,20 +663,41 @@ func (r *Resolver) discover(ctx context.Context, addr, domain string) (Endpoint,
 			stage = append(stage, d.srv)
 		}
 	}
-	ep, more, ok := runInOrder(ctx, stage)
-	attempts = append(attempts, more...)
-	if ok {
-		return ep, nil
+	askEXO := func(ctx context.Context) outcome {
+		return d.host(ctx, CandidateExchangeOnline, r.cloud.AutodiscoverHost, 0)
+	}
+	var order [][]func(context.Context) outcome
+	switch {
+	case !exo:
+		order = append(order, stage)
+	case r.domainNext:
+		order = append(order, stage, []func(context.Context) outcome{askEXO})
+	default:
+		order = append(order, []func(context.Context) outcome{askEXO}, stage)
+	}
+	for _, fns := range order {
+		o := runInOrder(ctx, fns)
+		attempts = append(attempts, o.attempts...)
+		if o.ok {
+			return o.ep, nil
+		}
+		if o.stop || ctx.Err() != nil {
+			break
+		}
 	}
 	return Endpoint{}, &Error{Mailbox: addr, Attempts: attempts, cause: ctx.Err()}
 }
 
 // runInOrder runs the candidates with bounded parallelism and returns the
-// answer of the first one, in the given order, that found an endpoint:
-// a faster lower-priority answer waits for the higher ones to fail.
-func runInOrder(ctx context.Context, fns []func(context.Context) outcome) (Endpoint, []Attempt, bool) {
+// answer of the first one, in the given order, that found an endpoint (or
+// stopped the search), with the attempts of all before it: a faster
+// lower-priority answer waits for the higher ones to fail.
+func runInOrder(ctx context.Context, fns []func(context.Context) outcome) outcome {
 	if len(fns) == 0 {
-		return Endpoint{}, nil, false
+		return outcome{}
+	}
+	if len(fns) == 1 {
+		return fns[0](ctx)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	results := make([]chan outcome, len(fns))
@@ -589,9 +724,10 @@ func runInOrder(ctx context.Context, fns []func(context.Context) outcome) (Endpo
 	for i := range fns {
 		o := <-results[i]
 		attempts = append(attempts, o.attempts...)
-		if o.ok {
-			return o.ep, attempts, true
+		if o.ok || o.stop {
+			o.attempts = attempts
+			return o
 		}
 	}
-	return Endpoint{}, attempts, false
+	return outcome{attempts: attempts}
 }

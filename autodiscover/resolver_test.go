@@ -20,7 +20,7 @@ const exo = "autodiscover-s.outlook.com"
 func TestResolveCloudMailbox(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle(exo, answer("https://outlook.office365.com/api"))
+	n.handle(exo, answer("https://outlook.office365.com/EWS/Exchange.asmx"))
 	r := newTestResolver(t, n)
 
 	got, err := r.Resolve(t.Context(), "Alice@Contoso.com")
@@ -35,7 +35,7 @@ func TestResolveCloudMailbox(t *testing.T) {
 		Location: LocationExchangeOnline,
 		Source: Source{
 			Candidate: CandidateExchangeOnline,
-			URL:       "https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/alice@contoso.com?Protocol=Rest",
+			URL:       "https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/alice@contoso.com?Protocol=EWS",
 		},
 	}
 	if got != want {
@@ -57,7 +57,7 @@ func TestResolveCloudV2URLNeverReturned(t *testing.T) {
 	t.Parallel()
 	// Whatever Microsoft host and path the answer names, a cloud mailbox goes to Graph.
 	for _, u := range []string{
-		"https://outlook.office.com/api/v2.0",
+		"https://outlook.office.com/EWS/Exchange.asmx",
 		"https://outlook.office365.com/api",
 		"https://OUTLOOK.OFFICE365.COM:443/api/",
 		"https://autodiscover-s.outlook.com/autodiscover/autodiscover.xml",
@@ -80,12 +80,12 @@ func TestResolveCloudV2URLNeverReturned(t *testing.T) {
 func TestResolveHybridThroughRedirect(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=bob%40contoso.com&Protocol=Rest&RedirectCount=2"))
+	n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=bob%40contoso.com&Protocol=EWS&RedirectCount=2"))
 	n.handle("autodiscover.contoso.com", func(w http.ResponseWriter, r *http.Request) {
 		if got := mailboxOf(r); got != "bob@contoso.com" {
 			t.Errorf("on-prem asked about %q", got)
 		}
-		answer("https://mail.contoso.com/api")(w, r)
+		answer("https://mail.contoso.com/EWS/Exchange.asmx")(w, r)
 	})
 	ep, err := newTestResolver(t, n).Resolve(t.Context(), "bob@contoso.com")
 	if err != nil {
@@ -93,13 +93,14 @@ func TestResolveHybridThroughRedirect(t *testing.T) {
 	}
 	want := Endpoint{
 		Mailbox:  "bob@contoso.com",
-		URL:      "https://mail.contoso.com/api/v2.0",
-		API:      APIOutlookV2,
+		URL:      "https://mail.contoso.com/EWS/Exchange.asmx",
+		API:      APIEWS,
 		Resource: "https://mail.contoso.com",
 		Location: LocationOnPremises,
+		EWSURL:   "https://mail.contoso.com/EWS/Exchange.asmx",
 		Source: Source{
 			Candidate: CandidateExchangeOnline,
-			URL:       "https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=bob%40contoso.com&Protocol=Rest&RedirectCount=2",
+			URL:       "https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=bob%40contoso.com&Protocol=EWS&RedirectCount=2",
 			Redirects: 1,
 		},
 	}
@@ -115,26 +116,34 @@ func TestResolveHybridThroughRedirect(t *testing.T) {
 
 func TestOnPremURLForms(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ answer, url, resource string }{
-		{"https://mail.contoso.com/api", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
-		{"https://mail.contoso.com/api/", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
-		{"https://mail.contoso.com/api/v2.0", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
-		{"https://Mail.Contoso.com:443/api", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
-		{"https://mail.contoso.com:8443/api", "https://mail.contoso.com:8443/api/v2.0", "https://mail.contoso.com:8443"},
-		{"https://mail.contoso.com/api?x=1#f", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
+	tests := []struct {
+		api           API
+		answer        string
+		url, resource string
+	}{
+		{APIEWS, "https://mail.contoso.com/EWS/Exchange.asmx", "https://mail.contoso.com/EWS/Exchange.asmx", "https://mail.contoso.com"},
+		{APIEWS, "https://Mail.Contoso.com:443/EWS/Exchange.asmx", "https://mail.contoso.com/EWS/Exchange.asmx", "https://mail.contoso.com"},
+		{APIEWS, "https://mail.contoso.com:8443/ews/exchange.asmx/", "https://mail.contoso.com:8443/ews/exchange.asmx", "https://mail.contoso.com:8443"},
+		{APIEWS, "https://mail.contoso.com/EWS/Exchange.asmx?x=1#f", "https://mail.contoso.com/EWS/Exchange.asmx", "https://mail.contoso.com"},
+		{APIOutlookV2, "https://mail.contoso.com/api", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
+		{APIOutlookV2, "https://mail.contoso.com/api/", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
+		{APIOutlookV2, "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
+		{APIOutlookV2, "https://Mail.Contoso.com:443/api", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
+		{APIOutlookV2, "https://mail.contoso.com:8443/api", "https://mail.contoso.com:8443/api/v2.0", "https://mail.contoso.com:8443"},
+		{APIOutlookV2, "https://mail.contoso.com/api?x=1#f", "https://mail.contoso.com/api/v2.0", "https://mail.contoso.com"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.answer, func(t *testing.T) {
+		t.Run(tt.api.String()+" "+tt.answer, func(t *testing.T) {
 			t.Parallel()
 			n := newFakeNet(t)
 			n.handle(exo, status(404))
-			n.handle("contoso.com", answer(tt.answer))
-			ep, err := newTestResolver(t, n).Resolve(t.Context(), "bob@contoso.com")
+			n.handle("contoso.com", answerEach(map[string]string{"ews": tt.answer, "rest": tt.answer}))
+			ep, err := newTestResolver(t, n, WithOnPremisesAPI(tt.api)).Resolve(t.Context(), "bob@contoso.com")
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
-			if ep.URL != tt.url || ep.Resource != tt.resource || ep.API != APIOutlookV2 {
-				t.Errorf("answer %s: URL %q resource %q api %v; want %q %q outlook-v2.0", tt.answer, ep.URL, ep.Resource, ep.API, tt.url, tt.resource)
+			if ep.URL != tt.url || ep.Resource != tt.resource || ep.API != tt.api {
+				t.Errorf("answer %s: URL %q resource %q api %v; want %q %q %v", tt.answer, ep.URL, ep.Resource, ep.API, tt.url, tt.resource, tt.api)
 			}
 		})
 	}
@@ -142,7 +151,7 @@ func TestOnPremURLForms(t *testing.T) {
 
 func TestResolveDomainCandidates(t *testing.T) {
 	t.Parallel()
-	const onprem = "https://mail.fabrikam.com/api"
+	const onprem = "https://mail.fabrikam.com/EWS/Exchange.asmx"
 	tests := []struct {
 		name      string
 		setup     func(n *fakeNet)
@@ -156,7 +165,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 				n.handle("fabrikam.com", answer(onprem))
 			},
 			candidate: CandidateDomain,
-			source:    "https://fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=Rest",
+			source:    "https://fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=EWS",
 		},
 		{
 			name: "autodiscover host",
@@ -165,7 +174,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 				n.handle("autodiscover.fabrikam.com", answer(onprem))
 			},
 			candidate: CandidateAutodiscoverHost,
-			source:    "https://autodiscover.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=Rest",
+			source:    "https://autodiscover.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=EWS",
 		},
 		{
 			name: "query form when the path form is unknown",
@@ -179,7 +188,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 				})
 			},
 			candidate: CandidateAutodiscoverHost,
-			source:    "https://autodiscover.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=Rest&RedirectCount=1",
+			source:    "https://autodiscover.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=EWS&RedirectCount=1",
 		},
 		{
 			name: "plain-http redirect probe",
@@ -188,16 +197,16 @@ func TestResolveDomainCandidates(t *testing.T) {
 				n.handle("mail.fabrikam.com", answer(onprem))
 			},
 			candidate: CandidateHTTPRedirect,
-			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=Rest",
+			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=EWS",
 		},
 		{
 			name: "plain-http redirect to a v2 URL",
 			setup: func(n *fakeNet) {
-				n.handlePlain("autodiscover.fabrikam.com", redirect("https://mail.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=Rest"))
+				n.handlePlain("autodiscover.fabrikam.com", redirect("https://mail.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=EWS"))
 				n.handle("mail.fabrikam.com", answer(onprem))
 			},
 			candidate: CandidateHTTPRedirect,
-			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=Rest",
+			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=EWS",
 		},
 		{
 			name: "SRV record",
@@ -216,7 +225,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 				}, nil
 			},
 			candidate: CandidateSRV,
-			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=Rest",
+			source:    "https://mail.fabrikam.com/autodiscover/autodiscover.json/v1.0/pat@fabrikam.com?Protocol=EWS",
 		},
 	}
 	for _, tt := range tests {
@@ -224,7 +233,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 			t.Parallel()
 			n := newFakeNet(t)
 			// Exchange Online does not know the address: it redirects to itself, then loops.
-			n.handle(exo, redirect("https://autodiscover-s.outlook.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=Rest&RedirectCount=1"))
+			n.handle(exo, redirect("https://autodiscover-s.outlook.com/autodiscover/autodiscover.json?Email=pat%40fabrikam.com&Protocol=EWS&RedirectCount=1"))
 			tt.setup(n)
 			var opts []Option
 			if tt.srv != nil {
@@ -234,7 +243,7 @@ func TestResolveDomainCandidates(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
-			if ep.URL != "https://mail.fabrikam.com/api/v2.0" || ep.Location != LocationOnPremises {
+			if ep.URL != "https://mail.fabrikam.com/EWS/Exchange.asmx" || ep.Location != LocationOnPremises {
 				t.Errorf("endpoint = %+v, want the on-prem one", ep)
 			}
 			if ep.Source.Candidate != tt.candidate || ep.Source.URL != tt.source {
@@ -255,14 +264,14 @@ func TestPriorityOrderWinsOverSpeed(t *testing.T) {
 	n.handle(exo, status(404))
 	n.handle("fabrikam.com", func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(150 * time.Millisecond) // slower, but first in priority
-		answer("https://slow.fabrikam.com/api")(w, r)
+		answer("https://slow.fabrikam.com/EWS/Exchange.asmx")(w, r)
 	})
-	n.handle("autodiscover.fabrikam.com", answer("https://fast.fabrikam.com/api"))
+	n.handle("autodiscover.fabrikam.com", answer("https://fast.fabrikam.com/EWS/Exchange.asmx"))
 	ep, err := newTestResolver(t, n).Resolve(t.Context(), "pat@fabrikam.com")
 	if err != nil {
 		t.Fatalf("Resolve: %v", err)
 	}
-	if ep.URL != "https://slow.fabrikam.com/api/v2.0" {
+	if ep.URL != "https://slow.fabrikam.com/EWS/Exchange.asmx" {
 		t.Errorf("URL = %s, want the domain candidate's answer (higher priority)", ep.URL)
 	}
 	// Asked one after the other, the domain's answer would have ended the
@@ -281,12 +290,12 @@ func TestResolveHostile(t *testing.T) {
 			i := 0
 			fmt.Sscanf(r.URL.Query().Get("hop"), "%d", &i)
 			if i == hops {
-				answer("https://mail.contoso.com/api")(w, r)
+				answer("https://mail.contoso.com/EWS/Exchange.asmx")(w, r)
 				return
 			}
-			redirect(fmt.Sprintf("/autodiscover/autodiscover.json?Email=eve%%40contoso.com&Protocol=Rest&hop=%d", i+1))(w, r)
+			redirect(fmt.Sprintf("/autodiscover/autodiscover.json?Email=eve%%40contoso.com&Protocol=EWS&hop=%d", i+1))(w, r)
 		})
-		n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=Rest&hop=1"))
+		n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=EWS&hop=1"))
 	}
 	tests := []struct {
 		name    string
@@ -328,7 +337,7 @@ func TestResolveHostile(t *testing.T) {
 		},
 		{
 			name:   "endpoint on a foreign host",
-			setup:  func(n *fakeNet) { n.handle(exo, answer("https://mail.evil.example/api")) },
+			setup:  func(n *fakeNet) { n.handle(exo, answer("https://mail.evil.example/EWS/Exchange.asmx")) },
 			wantIs: []error{ErrNoEndpoint, ErrRefused},
 			wantIn: "host mail.evil.example",
 		},
@@ -347,22 +356,22 @@ func TestResolveHostile(t *testing.T) {
 		{
 			name: "foreign host allowed by the caller",
 			setup: func(n *fakeNet) {
-				n.handle(exo, redirect("https://ad.hoster.example/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=Rest"))
-				n.handle("ad.hoster.example", answer("https://mail.hoster.example/api"))
+				n.handle(exo, redirect("https://ad.hoster.example/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=EWS"))
+				n.handle("ad.hoster.example", answer("https://mail.hoster.example/EWS/Exchange.asmx"))
 			},
 			opts:    []Option{WithAllowedHosts("AD.Hoster.example", "mail.hoster.example")},
-			wantURL: "https://mail.hoster.example/api/v2.0",
+			wantURL: "https://mail.hoster.example/EWS/Exchange.asmx",
 		},
 		{
 			name: "foreign host approved by the hook",
 			setup: func(n *fakeNet) {
-				n.handle(exo, redirect("https://ad.hoster.example/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=Rest"))
-				n.handle("ad.hoster.example", answer("https://mail.hoster.example/api"))
+				n.handle(exo, redirect("https://ad.hoster.example/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=EWS"))
+				n.handle("ad.hoster.example", answer("https://mail.hoster.example/EWS/Exchange.asmx"))
 			},
 			opts: []Option{WithApprove(func(_ context.Context, smtp string, u *url.URL) bool {
 				return smtp == addr && strings.HasSuffix(u.Hostname(), ".hoster.example")
 			})},
-			wantURL: "https://mail.hoster.example/api/v2.0",
+			wantURL: "https://mail.hoster.example/EWS/Exchange.asmx",
 		},
 		{
 			name: "foreign host rejected by the hook",
@@ -376,12 +385,12 @@ func TestResolveHostile(t *testing.T) {
 		{
 			name: "redirect loop",
 			setup: func(n *fakeNet) {
-				n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=Rest&RedirectCount=2"))
+				n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%40contoso.com&Protocol=EWS&RedirectCount=2"))
 				n.handle("autodiscover.contoso.com", func(w http.ResponseWriter, r *http.Request) {
 					// Bumps RedirectCount each time: the same place all the same.
 					c := 0
 					fmt.Sscanf(r.URL.Query().Get("RedirectCount"), "%d", &c)
-					redirect(fmt.Sprintf("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%%40contoso.com&Protocol=Rest&RedirectCount=%d", c+1))(w, r)
+					redirect(fmt.Sprintf("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=eve%%40contoso.com&Protocol=EWS&RedirectCount=%d", c+1))(w, r)
 				})
 			},
 			wantIs:  []error{ErrNoEndpoint},
@@ -391,7 +400,7 @@ func TestResolveHostile(t *testing.T) {
 		{
 			name:    "10 redirects are followed",
 			setup:   func(n *fakeNet) { chain(n, 10) },
-			wantURL: "https://mail.contoso.com/api/v2.0",
+			wantURL: "https://mail.contoso.com/EWS/Exchange.asmx",
 		},
 		{
 			name:   "11 redirects are not",
@@ -404,7 +413,7 @@ func TestResolveHostile(t *testing.T) {
 			setup: func(n *fakeNet) {
 				n.handle(exo, func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "application/json")
-					w.Write([]byte(`{"Protocol":"Rest","Url":"https://outlook.office365.com/api","Pad":"`))
+					w.Write([]byte(`{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx","Pad":"`))
 					chunk := []byte(strings.Repeat("x", 1<<20))
 					for range 64 { // 64 MiB if anyone read it all
 						if _, err := w.Write(chunk); err != nil {
@@ -432,7 +441,7 @@ func TestResolveHostile(t *testing.T) {
 			setup: func(n *fakeNet) {
 				n.handle(exo, func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "text/html")
-					w.Write([]byte(`{"Protocol":"Rest","Url":"https://outlook.office365.com/api"}`))
+					w.Write([]byte(`{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}`))
 				})
 			},
 			wantIs: []error{ErrNoEndpoint},
@@ -452,10 +461,10 @@ func TestResolveHostile(t *testing.T) {
 			name: "slow candidate and the request timeout",
 			setup: func(n *fakeNet) {
 				n.handle(exo, stall)
-				n.handle("contoso.com", answer("https://mail.contoso.com/api"))
+				n.handle("contoso.com", answer("https://mail.contoso.com/EWS/Exchange.asmx"))
 			},
 			opts:    []Option{WithRequestTimeout(200 * time.Millisecond)},
-			wantURL: "https://mail.contoso.com/api/v2.0", // the next candidate answers
+			wantURL: "https://mail.contoso.com/EWS/Exchange.asmx", // the next candidate answers
 		},
 	}
 	for _, tt := range tests {
@@ -521,11 +530,11 @@ func TestErrorListsEveryAttempt(t *testing.T) {
 		refused bool
 	}
 	want := []row{
-		{CandidateExchangeOnline, "https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=Rest", 302, false},
+		{CandidateExchangeOnline, "https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=EWS", 302, false},
 		{CandidateExchangeOnline, "https://autodiscover.evil.example/x", 0, true},
-		{CandidateDomain, "https://contoso.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=Rest", 500, false},
-		{CandidateAutodiscoverHost, "https://autodiscover.contoso.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=Rest", 404, false},
-		{CandidateAutodiscoverHost, "https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=joe%40contoso.com&Protocol=Rest&RedirectCount=1", 404, false},
+		{CandidateDomain, "https://contoso.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=EWS", 500, false},
+		{CandidateAutodiscoverHost, "https://autodiscover.contoso.com/autodiscover/autodiscover.json/v1.0/joe@contoso.com?Protocol=EWS", 404, false},
+		{CandidateAutodiscoverHost, "https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=joe%40contoso.com&Protocol=EWS&RedirectCount=1", 404, false},
 		{CandidateHTTPRedirect, "http://autodiscover.contoso.com/autodiscover/autodiscover.xml", 404, false},
 		{CandidateSRV, "dns:_autodiscover._tcp.contoso.com", 0, false},
 	}
@@ -609,7 +618,7 @@ func attemptsText(as []Attempt) string {
 func TestInvalidAddressSendsNothing(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle(exo, answer("https://outlook.office365.com/api"))
+	n.handle(exo, answer("https://outlook.office365.com/EWS/Exchange.asmx"))
 	r := newTestResolver(t, n)
 	for _, s := range []string{
 		"", "alice", "@contoso.com", "alice@", "alice@@contoso.com", "a@b@contoso.com",
@@ -674,8 +683,8 @@ func TestNewOptions(t *testing.T) {
 func TestWithHTTPClientCopies(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=a%40contoso.com&Protocol=Rest"))
-	n.handle("autodiscover.contoso.com", answer("https://mail.contoso.com/api"))
+	n.handle(exo, redirect("https://autodiscover.contoso.com/autodiscover/autodiscover.json?Email=a%40contoso.com&Protocol=EWS"))
+	n.handle("autodiscover.contoso.com", answer("https://mail.contoso.com/EWS/Exchange.asmx"))
 	called := false
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -714,13 +723,13 @@ func TestCloudSelection(t *testing.T) {
 	n := newFakeNet(t)
 	n.handle("autodiscover-s.office365.us", func(w http.ResponseWriter, r *http.Request) {
 		if mailboxOf(r) == "x@agency.gov" {
-			answer("https://outlook.office365.us/api")(w, r)
+			answer("https://outlook.office365.us/EWS/Exchange.asmx")(w, r)
 			return
 		}
-		redirect("https://autodiscover.agency.gov/autodiscover/autodiscover.json?Email=y%40agency.gov&Protocol=Rest")(w, r)
+		redirect("https://autodiscover.agency.gov/autodiscover/autodiscover.json?Email=y%40agency.gov&Protocol=EWS")(w, r)
 	})
-	n.handle("autodiscover.agency.gov", answer("https://mail.agency.gov/api"))
-	n.handle(exo, answer("https://outlook.office365.com/api")) // must not be asked
+	n.handle("autodiscover.agency.gov", answer("https://mail.agency.gov/EWS/Exchange.asmx"))
+	n.handle(exo, answer("https://outlook.office365.com/EWS/Exchange.asmx")) // must not be asked
 	r := newTestResolver(t, n, WithCloud(USGovL4))
 	ep, err := r.Resolve(t.Context(), "x@agency.gov")
 	if err != nil {
@@ -730,7 +739,7 @@ func TestCloudSelection(t *testing.T) {
 		t.Errorf("GCC High cloud mailbox = %+v", ep)
 	}
 	ep, err = r.Resolve(t.Context(), "y@agency.gov")
-	if err != nil || ep.URL != "https://mail.agency.gov/api/v2.0" {
+	if err != nil || ep.URL != "https://mail.agency.gov/EWS/Exchange.asmx" {
 		t.Errorf("GCC High hybrid mailbox = %+v, %v", ep, err)
 	}
 	if n.count(exo) != 0 {
@@ -784,8 +793,8 @@ func TestCloudTable(t *testing.T) {
 func TestWithCandidatesOnPremOnly(t *testing.T) {
 	t.Parallel()
 	n := newFakeNet(t)
-	n.handle(exo, answer("https://outlook.office365.com/api"))
-	n.handle("autodiscover.contoso.com", answer("https://mail.contoso.com/api"))
+	n.handle(exo, answer("https://outlook.office365.com/EWS/Exchange.asmx"))
+	n.handle("autodiscover.contoso.com", answer("https://mail.contoso.com/EWS/Exchange.asmx"))
 	r := newTestResolver(t, n, WithCandidates(CandidateAutodiscoverHost))
 	ep, err := r.Resolve(t.Context(), "a@contoso.com")
 	if err != nil || ep.Location != LocationOnPremises {
@@ -799,7 +808,7 @@ func TestWithCandidatesOnPremOnly(t *testing.T) {
 func TestStringers(t *testing.T) {
 	t.Parallel()
 	for got, want := range map[string]string{
-		APIGraph.String(): "graph-v1.0", APIOutlookV2.String(): "outlook-v2.0", API(0).String(): "api(0)",
+		APIGraph.String(): "graph-v1.0", APIOutlookV2.String(): "outlook-v2.0", APIEWS.String(): "ews", API(0).String(): "api(0)",
 		LocationExchangeOnline.String(): "exchange-online", LocationOnPremises.String(): "on-premises", Location(7).String(): "location(7)",
 		CandidateSRV.String(): "srv", Candidate(0).String(): "candidate(0)", CandidateHTTPRedirect.String(): "http-redirect",
 	} {
@@ -845,7 +854,7 @@ func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if c.fail.Load() {
 		return &http.Response{StatusCode: 503, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 	}
-	body := `{"Protocol":"Rest","Url":"https://outlook.office365.com/api"}`
+	body := `{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}`
 	return &http.Response{
 		StatusCode: 200,
 		Header:     http.Header{"Content-Type": {"application/json; charset=utf-8"}},

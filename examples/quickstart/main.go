@@ -1,12 +1,14 @@
 // Command quickstart tours the SDK on two mailboxes of a hybrid Exchange
 // organisation: one in Exchange Online, one on an on-premises server. It
-// locates both through Autodiscover, lists each inbox, sends a message from
-// one to the other and waits for it to arrive, through one API that speaks
-// Microsoft Graph to the first and Outlook REST v2.0 to the second.
+// locates both through Autodiscover, says how each is served (which API and
+// why), lists each inbox, sends a message from one to the other and waits
+// for it to arrive, through one API that speaks Microsoft Graph to the
+// first and the on-premises server's API to the second: EWS by default, the
+// Outlook REST API v2.0 with -rest.
 //
 // With no flags it runs in process against outlooktest, the SDK's fake
 // Exchange, seeded with a small hybrid tenant, using the SDK's real default
-// URLs:
+// URLs (add -rest to serve the on-premises mailbox through REST v2.0):
 //
 //	go run ./examples/quickstart
 //
@@ -14,7 +16,7 @@
 // registration needs the delegated permissions Mail.ReadWrite and Mail.Send,
 // and "Allow public client flows"):
 //
-//	go run ./examples/quickstart -tenant contoso.com -client-id <app id> -mailbox you@contoso.com[,other@contoso.com]
+//	go run ./examples/quickstart -tenant contoso.com -client-id <app id> -mailbox you@contoso.com[,other@contoso.com] [-rest]
 package main
 
 import (
@@ -41,15 +43,16 @@ func main() {
 	tenant := flag.String("tenant", "", "Entra ID tenant (id or domain) of a real organisation; empty runs against the in-process fake")
 	clientID := flag.String("client-id", "", "application (client) id of a public client app registration")
 	mailboxes := flag.String("mailbox", "", "one or two mailbox addresses, comma-separated (one: it mails itself)")
+	rest := flag.Bool("rest", false, "serve on-premises mailboxes through the Outlook REST API v2.0 instead of EWS")
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var err error
 	if *tenant == "" {
-		err = runFake(ctx, os.Stdout)
+		err = runFake(ctx, os.Stdout, *rest)
 	} else {
-		err = runReal(ctx, os.Stdout, *tenant, *clientID, *mailboxes)
+		err = runReal(ctx, os.Stdout, *tenant, *clientID, *mailboxes, *rest)
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -59,9 +62,10 @@ func main() {
 // errUsage says what a run against a real tenant needs.
 var errUsage = errors.New("with -tenant, give -client-id and -mailbox (one or two addresses)")
 
-// runFake starts the fake Exchange with a hybrid tenant and tours it.
-func runFake(ctx context.Context, w io.Writer) error {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+// runFake starts the fake Exchange with a hybrid tenant and tours it; rest
+// serves the on-premises mailbox through the REST API v2.0 instead of EWS.
+func runFake(ctx context.Context, w io.Writer, rest bool) error {
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com"))
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	bob := srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
@@ -78,8 +82,17 @@ func runFake(ctx context.Context, w io.Writer) error {
 	seed(bob, "pat@contoso.com", "Server patching tonight", "Welcome to the team")
 
 	fmt.Fprintln(w, "Running against outlooktest, an in-process fake of Exchange Online and an on-premises Exchange server.")
-	cred := outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "demo-secret")
-	c, err := outlook.NewClient(cred, outlook.WithHTTPClient(srv.Client()))
+	// A daemon's credentials: app-only for Exchange Online; for the
+	// on-premises server, where Microsoft supports no app-only access,
+	// bob's own sign-in (the fake approves the device code at once).
+	const appID = "11111111-2222-3333-4444-555555555555"
+	cloud := outlook.ClientSecret("contoso.com", appID, "demo-secret")
+	bobSignsIn := outlook.DeviceCode("contoso.com", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite")
+	opts := []outlook.Option{outlook.WithOnPremisesCredential(bobSignsIn), outlook.WithHTTPClient(srv.Client())}
+	if rest {
+		opts = append(opts, outlook.WithOnPremisesAPI(outlook.RESTv2))
+	}
+	c, err := outlook.NewClient(cloud, opts...)
 	if err != nil {
 		return err
 	}
@@ -87,7 +100,7 @@ func runFake(ctx context.Context, w io.Writer) error {
 }
 
 // runReal tours a real tenant after a device-code sign-in.
-func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes string) error {
+func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes string, rest bool) error {
 	addrs := strings.Split(mailboxes, ",")
 	if clientID == "" || len(addrs) > 2 || slices.ContainsFunc(addrs, func(a string) bool { return strings.TrimSpace(a) == "" }) {
 		return errUsage
@@ -99,7 +112,11 @@ func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes strin
 		fmt.Fprintln(w, p.Message)
 		return nil
 	}
-	c, err := outlook.NewClient(outlook.DeviceCode(tenant, clientID, prompt, "Mail.ReadWrite", "Mail.Send"))
+	var opts []outlook.Option
+	if rest {
+		opts = append(opts, outlook.WithOnPremisesAPI(outlook.RESTv2))
+	}
+	c, err := outlook.NewClient(outlook.DeviceCode(tenant, clientID, prompt, "Mail.ReadWrite", "Mail.Send"), opts...)
 	if err != nil {
 		return err
 	}
@@ -119,7 +136,7 @@ func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) 
 		if ep.Source.Redirects > 0 {
 			via = fmt.Sprintf(" after %d redirect(s)", ep.Source.Redirects)
 		}
-		fmt.Fprintf(w, "\n%s: %s mailbox, found by %s%s, served at %s (%s)\n", mb.Address(), mb.Location(), ep.Source.Candidate, via, ep.URL, mb.OData().Dialect())
+		fmt.Fprintf(w, "\n%s: %s\n  found by %s%s, served at %s\n", mb.Address(), mb.Route(), ep.Source.Candidate, via, ep.URL)
 		if err := printInbox(ctx, w, mb); err != nil {
 			return err
 		}

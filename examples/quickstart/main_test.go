@@ -7,16 +7,30 @@ import (
 	"testing"
 )
 
+// The tour runs the same code on the cloud mailbox and on the on-premises
+// one, served through EWS (the default) or through REST v2.0 (-rest).
 func TestFakeTour(t *testing.T) {
-	var out strings.Builder
-	if err := runFake(t.Context(), &out); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		rest bool
+		bob  string
+	}{
+		{false, "bob@contoso.com: on-premises, EWS (default for on-premises)\n  found by exchange-online after 1 redirect(s), served at https://mail.contoso.com/EWS/Exchange.asmx\n"},
+		{true, "bob@contoso.com: on-premises, REST v2.0 (chosen by WithOnPremisesAPI)\n  found by exchange-online after 1 redirect(s), served at https://mail.contoso.com/api/v2.0\n"},
+	} {
+		var out strings.Builder
+		if err := runFake(t.Context(), &out, tc.rest); err != nil {
+			t.Fatalf("rest %v: %v", tc.rest, err)
+		}
+		checkTour(t, out.String(), tc.bob)
 	}
-	got := out.String()
+}
+
+func checkTour(t *testing.T, got, bob string) {
+	t.Helper()
 	for _, want := range []string{
-		"alice@contoso.com: cloud mailbox, found by exchange-online, served at https://graph.microsoft.com/v1.0 (graph-v1.0)",
+		"alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)\n  found by exchange-online, served at https://graph.microsoft.com/v1.0\n",
 		"  inbox: Q3 budget review\n  inbox: Team offsite: dates",
-		"bob@contoso.com: on-premises mailbox, found by exchange-online after 1 redirect(s), served at https://mail.contoso.com/api/v2.0 (outlook-v2.0)",
+		bob,
 		"  inbox: Server patching tonight\n  inbox: Welcome to the team",
 		`Sending "Hello from alice@contoso.com`,
 		`Arrived in bob@contoso.com's inbox: "Hello from alice@contoso.com`,
@@ -44,13 +58,13 @@ func TestRealNeedsFlags(t *testing.T) {
 		{"an empty mailbox", id, "a@contoso.com, "},
 	} {
 		var out strings.Builder
-		if err := runReal(ctx, &out, "contoso.com", tc.clientID, tc.mailboxes); !errors.Is(err, errUsage) {
+		if err := runReal(ctx, &out, "contoso.com", tc.clientID, tc.mailboxes, false); !errors.Is(err, errUsage) {
 			t.Errorf("%s: err = %v, want the usage error", tc.name, err)
 		}
 	}
 	// Good flags pass the check and stop at the cancelled context.
 	var out strings.Builder
-	if err := runReal(ctx, &out, "contoso.com", id, "a@contoso.com,b@contoso.com"); errors.Is(err, errUsage) || !errors.Is(err, context.Canceled) {
+	if err := runReal(ctx, &out, "contoso.com", id, "a@contoso.com,b@contoso.com", true); errors.Is(err, errUsage) || !errors.Is(err, context.Canceled) {
 		t.Errorf("good flags: err = %v, want the context's", err)
 	}
 }
