@@ -176,6 +176,9 @@ func (x *xmlReader) next() (tokenKind, error) {
 				}
 				continue
 			}
+			if x.cutShort("<![CDATA[", "<!--") {
+				return tokEOF, x.truncated()
+			}
 			return tokEOF, x.fail("a DTD or unknown declaration")
 		default:
 			return x.readStart()
@@ -188,7 +191,7 @@ func (x *xmlReader) atEOF() (tokenKind, error) {
 		return tokEOF, fmt.Errorf("ews: reading the response: %w", x.srcErr)
 	}
 	if !x.started {
-		return tokEOF, x.fail("no document element")
+		return tokEOF, x.fail("no document element (%w)", io.ErrUnexpectedEOF) // an answer cut before it
 	}
 	if !x.done {
 		return tokEOF, x.truncated()
@@ -204,7 +207,24 @@ func (x *xmlReader) truncated() error {
 	if x.err != nil {
 		return x.err
 	}
-	return x.fail("the document ends early")
+	// As a JSON decoder's does, the error matches io.ErrUnexpectedEOF, by
+	// which transport.Client.Read asks for an answer cut short again.
+	return x.fail("the document ends early (%w)", io.ErrUnexpectedEOF)
+}
+
+// cutShort reports whether the input ended inside what could have been
+// one of the prefixes ps: the unread data is all there is and begins one.
+func (x *xmlReader) cutShort(ps ...string) bool {
+	if x.more() {
+		return false
+	}
+	rest := x.buf[x.pos:x.end]
+	for _, p := range ps {
+		if len(rest) < len(p) && bytes.HasPrefix([]byte(p), rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPrefix reports whether the unread data starts with p, reading more
@@ -254,6 +274,9 @@ func (x *xmlReader) readText() error {
 			if !x.more() {
 				if x.err != nil {
 					return x.err
+				}
+				if x.started && !x.done {
+					return x.truncated() // the document element's text runs into the end
 				}
 				break
 			}
