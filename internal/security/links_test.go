@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/exchangekit/outlook/autodiscover"
@@ -279,7 +280,19 @@ var linkKinds = []linkKind{
 	{
 		name: "Autodiscover redirect", origin: adOrigin, path: "/autodiscover/autodiscover.json/v1.0/" + addr, statuses: redirects, follows: true, trusts: trustedByAutodiscover,
 		run: func(t *testing.T, tn *tenant, h hop) error {
-			tn.n.Handle(adOrigin, pages(h, "", `{"Protocol":"Rest","Url":"https://outlook.office365.com/api"}`))
+			redirect := pages(h, "", "")
+			var mu sync.Mutex
+			asked := "Rest" // what the request redirected asked for; the target's URL does not say
+			tn.n.Handle(adOrigin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				if !r.URL.Query().Has("moved") {
+					asked = protocolAsked(r)
+					redirect.ServeHTTP(w, r)
+					return
+				}
+				writeJSON(w, http.StatusOK, fmt.Sprintf(`{"Protocol":%q,"Url":"https://outlook.office365.com/api"}`, asked))
+			}))
 			tn.n.Handle(graphOrigin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusOK, `{"id":"m1","subject":"own"}`)
 			}))
@@ -409,13 +422,23 @@ func trustedByAutodiscover(target transporttest.Target) bool {
 	return autodiscover.Global.IsMicrosoftHost(host) || host == "contoso.com" || strings.HasSuffix(host, ".contoso.com")
 }
 
-// autodiscoverAnswer answers every Autodiscover request with the REST URL
-// u, as Exchange Online's endpoint answers for a mailbox.
+// autodiscoverAnswer answers every Autodiscover request with the URL u for
+// the protocol asked, as Exchange Online's endpoint answers for a mailbox.
 func autodiscoverAnswer(u string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := json.Marshal(map[string]string{"Protocol": "Rest", "Url": u})
+		b, _ := json.Marshal(map[string]string{"Protocol": protocolAsked(r), "Url": u})
 		writeJSON(w, http.StatusOK, string(b))
 	})
+}
+
+// protocolAsked is the Protocol an Autodiscover request names, as sent.
+func protocolAsked(r *http.Request) string {
+	for k, v := range r.URL.Query() {
+		if strings.EqualFold(k, "Protocol") && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return "Rest"
 }
 
 // onPremServer is an honest on-premises server at onPremOrigin: it answers

@@ -64,6 +64,9 @@ func newTenant(t *testing.T, opts ...outlook.Option) *tenant {
 		outlook.WithLogger(logger),
 		outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: 1}),
 		outlook.WithAutodiscover(autodiscover.WithCandidates(autodiscover.CandidateExchangeOnline)),
+		// On premises the REST URL is the link Autodiscover hands out that
+		// a token follows (EWS's is the same rule, on another path).
+		outlook.WithOnPremisesAPI(outlook.RESTv2),
 	}, opts...)
 	c, err := outlook.NewClient(cred, opts...)
 	if err != nil {

@@ -98,10 +98,7 @@ func tenant(opts ...outlooktest.Option) *outlooktest.Server {
 // REST API v2.0.
 func open(ctx context.Context, srv *outlooktest.Server, addr string) (*outlook.Client, *outlook.Mailbox, error) {
 	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "s"), outlook.WithHTTPClient(srv.Client()),
-		outlook.WithOnPremisesCredential(outlook.FromTokenSource(func(resource string) oauth2.TokenSource {
-			return appOnlyTokens{srv: srv, resource: resource}
-		})),
-		outlook.WithOnPremisesAPI(outlook.RESTv2))
+		outlook.WithOnPremisesCredential(AppOnlyOnPremises(srv)), outlook.WithOnPremisesAPI(outlook.RESTv2))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,6 +107,17 @@ func open(ctx context.Context, srv *outlooktest.Server, addr string) (*outlook.C
 		return nil, nil, fmt.Errorf("Mailbox(%s): %w", addr, err)
 	}
 	return c, mb, nil
+}
+
+// AppOnlyOnPremises is a credential of app-only tokens from srv's issuer,
+// for WithOnPremisesCredential: the SDK refuses to mint them for an
+// on-premises server itself (Microsoft does not support them there), and
+// the fake accepts them when told to (outlooktest.WithAppOnlyOnPremises).
+// Tests that sign in app-only everywhere use it, as the service tests do.
+func AppOnlyOnPremises(srv *outlooktest.Server) outlook.Credential {
+	return outlook.FromTokenSource(func(resource string) oauth2.TokenSource {
+		return appOnlyTokens{srv: srv, resource: resource}
+	})
 }
 
 // appOnlyTokens gets app-only tokens from the fake's issuer with a plain

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
@@ -29,27 +30,45 @@ type location struct {
 	name  string
 	place outlooktest.Location // where the case's mailboxes live
 	host  string               // the host serving them, which the storm hits
-	// server are the fake's options the location needs, client the
-	// client's (on top of the case's app-only credential, HTTP client and
-	// retry policy); nil when none.
+	// server are the fake's options the location needs; nil when none.
 	server []outlooktest.Option
-	client func(srv *outlooktest.Server) []outlook.Option
+	// signIn readies the fake for the client to reach the case's
+	// mailboxes there and returns the client's options for it (on top of
+	// the case's app-only credential, HTTP client and retry policy); nil
+	// when none.
+	signIn func(srv *outlooktest.Server, mailboxes []string) []outlook.Option
 }
 
 // locations are the SDK's locations, one row each; every case runs in
 // each.
 var locations = []location{
 	{name: "graph", place: outlooktest.Cloud, host: "graph.microsoft.com"},
-	// The cases sign in app-only, which Exchange Server refuses unless its
-	// administrator reconfigures it (unsupported): the fake is told to.
+	// On premises over REST v2.0 the cases sign in app-only too, with
+	// tokens the SDK would not mint there (Microsoft does not support them)
+	// and Exchange Server refuses unless reconfigured: the fake is told to
+	// accept them.
 	{name: "restv2", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com",
-		server: []outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}},
-	// EWS: one row here once the client's EWS backend and the fake's EWS
-	// host are both on main: the on-premises Location, its host, the fake's
-	// options (EWS served there, the credential it accepts) and the client's
-	// (the on-premises credential, EWS chosen if it is not the default).
-	// The storm is scoped by host alone, so it reaches /EWS/Exchange.asmx
-	// as it reaches the REST paths.
+		server: []outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}, signIn: appOnlyRESTv2},
+	// EWS, the default API of on-premises mailboxes, with a service account
+	// impersonating the mailboxes: uncomment to add it. The storm is scoped
+	// by host alone, so it reaches /EWS/Exchange.asmx as the REST paths.
+	// {name: "ews", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com", signIn: serviceAccount},
+}
+
+// appOnlyRESTv2 reaches on-premises mailboxes through REST v2.0 with
+// app-only tokens of the fake's issuer (servicetest.AppOnlyOnPremises).
+func appOnlyRESTv2(srv *outlooktest.Server, _ []string) []outlook.Option {
+	return []outlook.Option{outlook.WithOnPremisesCredential(servicetest.AppOnlyOnPremises(srv)), outlook.WithOnPremisesAPI(outlook.RESTv2)}
+}
+
+// serviceAccount reaches on-premises mailboxes through EWS (the default)
+// as a service account with the ApplicationImpersonation role on them,
+// as a daemon does on premises.
+func serviceAccount(srv *outlooktest.Server, mailboxes []string) []outlook.Option {
+	const user, password = `CONTOSO\svc-soak`, "soak-Passw0rd"
+	srv.AddAccount(user, password)
+	srv.GrantImpersonation(user, mailboxes...)
+	return []outlook.Option{outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(user, password))}
 }
 
 // cases are the suite's cases; TestSoak runs each in every location.
@@ -170,8 +189,8 @@ func newEnv(t *testing.T, loc location, addrs ...string) *env {
 	}
 	lost := &lostAnswers{next: srv.Transport(), host: loc.host, seed: seed, draws: map[string]int{}}
 	opts := []outlook.Option{outlook.WithHTTPClient(&http.Client{Transport: lost}), outlook.WithRetry(retry)}
-	if loc.client != nil {
-		opts = append(opts, loc.client(srv)...)
+	if loc.signIn != nil {
+		opts = append(opts, loc.signIn(srv, addrs)...)
 	}
 	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "s"), opts...)
 	if err != nil {
