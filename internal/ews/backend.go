@@ -360,12 +360,26 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 		if err != nil {
 			return err
 		}
+		if cut(resp, data) {
+			// Complete as HTTP sees it, yet cut: the transport sends it
+			// again, as it does a body whose connection broke.
+			return fmt.Errorf("ews: the answer ends before its envelope does: %w", io.ErrUnexpectedEOF)
+		}
 		cp := *resp
 		cp.Body = io.NopCloser(bytes.NewReader(data))
 		got = &cp
 		return nil
 	})
 	return got, err
+}
+
+// cut reports whether a SOAP answer's body stops before the envelope's end
+// tag: every answer EWS sends as XML, faults included, ends with it.
+func cut(resp *http.Response, data []byte) bool {
+	if !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml") {
+		return false
+	}
+	return !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte("Envelope>"))
 }
 
 // authorization returns the Authorization header value of a current token.

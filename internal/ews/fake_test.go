@@ -178,12 +178,13 @@ type fakeEWS struct {
 	// busyFault is the fault answered while busy; serverBusyFault when "".
 	busyFault string
 	// cut is how many answers to send half of, with the whole length
-	// declared, before the connection drops.
-	cut   int
-	oof   string   // the OofSettings element stored
-	rules []string // inbox rules (content after RuleId); "" for deleted ones
-	clock int      // change counter for SyncFolderItems
-	gone  []tombstone
+	// declared, before the connection drops; short, how many to send half
+	// of as if it were the whole (its own length declared).
+	cut, short int
+	oof        string   // the OofSettings element stored
+	rules      []string // inbox rules (content after RuleId); "" for deleted ones
+	clock      int      // change counter for SyncFolderItems
+	gone       []tombstone
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -336,11 +337,19 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	fmt.Fprintf(&out, `</m:ResponseMessages></m:%sResponse></s:Body></s:Envelope>`, op.local)
 	f.mu.Lock()
-	cut := f.cut > 0
+	cut, short := f.cut > 0, f.cut == 0 && f.short > 0
 	if cut {
 		f.cut--
 	}
+	if short {
+		f.short--
+	}
 	f.mu.Unlock()
+	if short {
+		body := out.String()
+		io.WriteString(w, body[:len(body)/2])
+		return
+	}
 	if cut {
 		body := out.String()
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))

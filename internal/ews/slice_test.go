@@ -400,13 +400,18 @@ func TestServerBusyRetriedByTransport(t *testing.T) {
 // policy and parsed from the start: a listing loses nothing and repeats
 // nothing.
 func TestReadCutMidBodyIsSentAgain(t *testing.T) {
+	t.Run("connection dropped", func(t *testing.T) { testReadCut(t, func(f *fakeEWS) { f.cut = 2 }) })
+	t.Run("short answer", func(t *testing.T) { testReadCut(t, func(f *fakeEWS) { f.short = 2 }) })
+}
+
+func testReadCut(t *testing.T, fault func(*fakeEWS)) {
 	f := newFakeEWS(t)
 	tr, err := transport.New(transport.Config{HTTPClient: f.srv.Client(), Retry: transport.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := mail.NewService(odataClient(t, Config{URL: f.url(), Doer: tr, Schemas: []*odata.Schema{messageSchema, mailFolderSchema}}))
-	f.cut = 2 // the FindItem, then the GetItem
+	fault(f) // the FindItem, then the GetItem
 	seen := map[string]int{}
 	for m, err := range svc.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 50}) {
 		if err != nil {
@@ -428,8 +433,8 @@ func TestReadCutMidBodyIsSentAgain(t *testing.T) {
 			t.Errorf("message %s listed %d times", id, n)
 		}
 	}
-	if f.cut != 0 {
-		t.Errorf("%d cuts left unused", f.cut)
+	if f.cut != 0 || f.short != 0 {
+		t.Errorf("%d cuts left unused", f.cut+f.short)
 	}
 }
 
