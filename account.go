@@ -3,6 +3,7 @@ package outlook
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -78,7 +79,6 @@ type boundAccount struct {
 	base *http.Client // the client's, guarded by transport.CheckRedirect
 
 	mu    sync.Mutex
-	ntlm  http.RoundTripper // base's transport, speaking HTTP/1.1 only; made once
 	hosts map[string]*http.Client
 }
 
@@ -111,10 +111,7 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 		next = http.DefaultTransport
 	}
 	if !b.cred.basic {
-		if b.ntlm == nil {
-			b.ntlm = http1Only(next)
-		}
-		next = ntlmssp.Negotiator{RoundTripper: b.ntlm}
+		next = newNTLMLanes(next, ntlmLanesPerHost)
 	}
 	cp := *b.base
 	cp.Transport = &accountTransport{host: host, isMicrosoft: isMicrosoft, cred: b.cred, next: next}
@@ -123,22 +120,85 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 	return &cp
 }
 
-// http1Only returns rt's own connection pool for NTLM: NTLM authenticates
-// a connection, which HTTP/2 would share between requests (IIS refuses
-// Windows authentication over HTTP/2), and connections signed in as the
-// account must not carry anyone else's requests. A RoundTripper that is not
-// an *http.Transport is used as it is.
-func http1Only(rt http.RoundTripper) http.RoundTripper {
+// ntlmLanesPerHost is how many NTLM-authenticated connections an account
+// keeps to one EWS host: as many requests at once as the per-mailbox limit
+// of four mailboxes; more wait for a free lane.
+const ntlmLanesPerHost = 16
+
+// ntlmLanes sends each request down one of several lanes, each its own
+// connection that no other request uses while it is in flight. NTLM
+// authenticates a connection over three legs (negotiate, challenge,
+// authenticate); in a shared pool the connection goes back to the pool
+// between legs, another request takes it, and the server answers the
+// interleaved legs with 401. A lane keeps its connection, so only its first
+// request pays for the handshake (go-ntlmssp tries anonymously first).
+// Lanes speak HTTP/1.1: IIS refuses Windows authentication over HTTP/2,
+// which would share the connection anyway. Connections signed in as the
+// account carry no one else's requests. A base RoundTripper that is not an
+// *http.Transport cannot be pinned and is used as it is, one handshake per
+// request.
+type ntlmLanes struct {
+	free chan http.RoundTripper
+}
+
+func newNTLMLanes(rt http.RoundTripper, n int) http.RoundTripper {
 	t, ok := rt.(*http.Transport)
 	if !ok {
-		return rt
+		return ntlmssp.Negotiator{RoundTripper: rt}
 	}
-	cp := t.Clone()
-	var p http.Protocols
-	p.SetHTTP1(true)
-	cp.Protocols = &p
-	cp.TLSNextProto = nil
-	return cp
+	l := &ntlmLanes{free: make(chan http.RoundTripper, n)}
+	for range n {
+		cp := t.Clone()
+		var p http.Protocols
+		p.SetHTTP1(true)
+		cp.Protocols = &p
+		cp.TLSNextProto = nil
+		cp.MaxConnsPerHost, cp.MaxIdleConnsPerHost = 1, 1
+		l.free <- ntlmssp.Negotiator{RoundTripper: cp}
+	}
+	return l
+}
+
+// RoundTrip waits for a free lane and holds it until the answer's body is
+// closed or read to its end: the connection is busy until then.
+func (l *ntlmLanes) RoundTrip(req *http.Request) (*http.Response, error) {
+	var lane http.RoundTripper
+	select {
+	case lane = <-l.free:
+	case <-req.Context().Done():
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, req.Context().Err()
+	}
+	resp, err := lane.RoundTrip(req)
+	if err != nil {
+		l.free <- lane
+		return nil, err
+	}
+	resp.Body = &laneBody{ReadCloser: resp.Body, release: func() { l.free <- lane }}
+	return resp, nil
+}
+
+// laneBody gives its lane back once, when the body ends or is closed.
+type laneBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *laneBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.once.Do(b.release)
+	}
+	return n, err
+}
+
+func (b *laneBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
 }
 
 // errAccountHost is wrapped by the refusal of a request the account's

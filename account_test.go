@@ -2,6 +2,7 @@ package outlook
 
 import (
 	"errors"
+	"github.com/Azure/go-ntlmssp"
 	"net/http"
 	"slices"
 	"strings"
@@ -74,19 +75,27 @@ func TestAccountTransportStaysOnItsHost(t *testing.T) {
 	}
 }
 
-// NTLM needs connections of its own, on HTTP/1.1.
-func TestHTTP1Only(t *testing.T) {
+// NTLM needs connections of its own, on HTTP/1.1, one per lane, and the
+// caller's transport is left as it was.
+func TestNTLMLanes(t *testing.T) {
 	base := &http.Transport{ForceAttemptHTTP2: true}
-	rt := http1Only(base).(*http.Transport)
-	if rt == base || rt.Protocols == nil || rt.Protocols.HTTP2() || !rt.Protocols.HTTP1() {
-		t.Errorf("protocols %v", rt.Protocols)
+	l, ok := newNTLMLanes(base, 3).(*ntlmLanes)
+	if !ok || len(l.free) != 3 {
+		t.Fatalf("lanes: %T", newNTLMLanes(base, 3))
 	}
-	if base.Protocols != nil {
+	for range 3 {
+		lane := (<-l.free).(ntlmssp.Negotiator)
+		rt := lane.RoundTripper.(*http.Transport)
+		if rt == base || rt.Protocols == nil || rt.Protocols.HTTP2() || !rt.Protocols.HTTP1() || rt.MaxConnsPerHost != 1 {
+			t.Errorf("lane transport: protocols %v, %d connections", rt.Protocols, rt.MaxConnsPerHost)
+		}
+	}
+	if base.Protocols != nil || base.MaxConnsPerHost != 0 {
 		t.Error("the shared transport was changed")
 	}
 	other := &recordingRT{}
-	if http1Only(other) != http.RoundTripper(other) {
-		t.Error("a RoundTripper of the caller's was replaced")
+	if _, ok := newNTLMLanes(other, 3).(ntlmssp.Negotiator); !ok {
+		t.Error("a RoundTripper of the caller's is not used as it is")
 	}
 }
 
