@@ -15,7 +15,7 @@ import (
 // Bad input is refused with a clear error before any request reaches the
 // mailbox's host.
 func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		svc := e.MB.Mail
 		big := bytes.Repeat([]byte{'x'}, mail.MaxInlineAttachmentSize+1)
@@ -126,7 +126,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			}, mail.ErrInvalidSetting, "important"},
 			{"DeleteClassificationOverride empty", func() error { return svc.DeleteClassificationOverride(ctx, "") }, odata.ErrInvalidPath, "override id"},
 		}
-		if !e.OnPrem {
+		if e.Loc == cloud {
 			cases = append(cases,
 				struct {
 					name string
@@ -165,7 +165,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 // What Outlook REST v2.0 lacks is refused on premises, before any request,
 // with an error that says what and why.
 func TestNotSupportedOnPremises(t *testing.T) {
-	e := newEnv(t, onPremAddr)
+	e := newEnv(t, rest)
 	ctx := t.Context()
 	svc := e.MB.Mail
 	cases := []struct {

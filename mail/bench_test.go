@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -93,12 +94,13 @@ func token(b *testing.B, hc *http.Client, resource string) string {
 // same fake server, in both dialects.
 func BenchmarkListMessages(b *testing.B) {
 	for _, d := range []struct {
-		name, addr, resource, first string
+		name, resource, first string
+		loc                   servicetest.Location
 	}{
-		{"graph", cloudAddr, "https://graph.microsoft.com", "https://graph.microsoft.com/v1.0/users/" + cloudAddr + "/mailFolders/inbox/messages?$top=100"},
-		{"v2", onPremAddr, "https://" + onPremHost, "https://" + onPremHost + "/api/v2.0/users/" + onPremAddr + "/MailFolders/inbox/messages?$top=100"},
+		{"graph", "https://graph.microsoft.com", "https://graph.microsoft.com/v1.0/users/" + cloudAddr + "/mailFolders/inbox/messages?$top=100", cloud},
+		{"v2", "https://" + onPremHost, "https://" + onPremHost + "/api/v2.0/users/" + onPremAddr + "/MailFolders/inbox/messages?$top=100", rest},
 	} {
-		e := newEnv(b, d.addr)
+		e := newEnv(b, d.loc)
 		seedInbox(e.Box, 1000)
 		q := &odata.Query{Top: 100}
 		b.Run(d.name+"/sdk", func(b *testing.B) {
