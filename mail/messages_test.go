@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
@@ -28,7 +29,7 @@ func TestListMessages(t *testing.T) {
 	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		seedInbox(e.Box, 23)
-		e.Box.Add("messages", outlooktest.Object{"subject": "archived", "parentFolderId": "archive"})
+		e.Box.Add("messages", outlooktest.Object{"subject": "archived", "parentFolderId": "archive", "receivedDateTime": base.Add(90 * time.Second).Format(time.RFC3339)})
 
 		cases := []struct {
 			name   string
@@ -39,6 +40,21 @@ func TestListMessages(t *testing.T) {
 		}{
 			{name: "inbox", folder: mail.Inbox, want: 23},
 			{name: "whole mailbox", folder: "", want: 24},
+			// Pages of the whole mailbox are one listing, newest first across
+			// the folders (EWS searches each folder on its own: the pages are
+			// merged), each message once.
+			{name: "whole mailbox in pages", folder: "", q: &odata.Query{Top: 4}, want: 24, check: func(t *testing.T, ms []*mail.Message) {
+				seen := map[string]bool{}
+				for i, m := range ms {
+					if seen[m.ID] {
+						t.Errorf("%s listed twice", m.Subject)
+					}
+					seen[m.ID] = true
+					if i > 0 && m.ReceivedDateTime.After(ms[i-1].ReceivedDateTime) {
+						t.Errorf("%s (%v) after %s (%v): not newest first", m.Subject, m.ReceivedDateTime, ms[i-1].Subject, ms[i-1].ReceivedDateTime)
+					}
+				}
+			}},
 			{name: "unread", folder: mail.Inbox, q: &odata.Query{Filter: mail.IsRead.Eq(false)}, want: 15},
 			{name: "high importance", folder: mail.Inbox, q: &odata.Query{Filter: mail.Importance.Eq(item.ImportanceHigh)}, want: 7,
 				check: func(t *testing.T, ms []*mail.Message) {

@@ -57,8 +57,13 @@
 //     marks "No" come from GetItem too, so a page that needs them takes one
 //     batched GetItem. FindItem traverses Shallow, SoftDeleted or Associated
 //     only (ref/finditem), so the whole mailbox is searched by giving
-//     FindItem every mail folder (ref/finditem-operation remarks searching
-//     multiple folders).
+//     FindItem every mail folder that holds items (ref/parentfolderids: "An
+//     unlimited number of folders can be defined for the search"). It
+//     answers one response message per folder, each paged on its own (the
+//     EWS Managed API reads as many as there are parent folders:
+//     Core/Requests/FindRequest.cs), so a page of the whole mailbox is a
+//     merge of the folders' sorted pages, and its next link keeps each
+//     folder's offset.
 //
 //   - Batches. EWS checks the caller's budget after each item of a batch
 //     and gives a batch one minute (ews/ews-throttling-in-exchange,

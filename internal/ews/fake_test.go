@@ -404,40 +404,43 @@ func (f *fakeEWS) findItem(out *strings.Builder, op *xnode) {
 			return
 		}
 	}
-	var msgs []*fakeMsg
+	// One response message per parent folder, each restricted, sorted and
+	// paged on its own, as Exchange answers (and the EWS Managed API
+	// expects: FindRequest.GetExpectedResponseMessageCount).
+	v := op.child("IndexedPageItemView")
+	offset, _ := strconv.Atoi(v.attr("Offset"))
+	max, _ := strconv.Atoi(v.attr("MaxEntriesReturned"))
 	for _, pf := range op.child("ParentFolderIds").kids {
 		fd := f.folderFor(pf)
 		if fd == nil {
 			errMsg(out, "FindItem", "ErrorFolderNotFound", "The specified folder could not be found in the store.")
-			return
+			continue
 		}
+		var msgs []*fakeMsg
 		for _, m := range f.msgs {
 			if m.folder == fd.id {
 				msgs = append(msgs, m)
 			}
 		}
-	}
-	// The fake honours one restriction, message:IsRead, to show it arrives.
-	if r := op.child("Restriction"); r != nil {
-		for _, eq := range r.find("IsEqualTo") {
-			if fu := eq.child("FieldURI"); fu != nil && fu.attr("FieldURI") == "message:IsRead" {
-				want := eq.find("Constant")[0].attr("Value") == "true"
-				msgs = slices.DeleteFunc(msgs, func(m *fakeMsg) bool { return m.read != want })
+		// The fake honours one restriction, message:IsRead, to show it arrives.
+		if r := op.child("Restriction"); r != nil {
+			for _, eq := range r.find("IsEqualTo") {
+				if fu := eq.child("FieldURI"); fu != nil && fu.attr("FieldURI") == "message:IsRead" {
+					want := eq.find("Constant")[0].attr("Value") == "true"
+					msgs = slices.DeleteFunc(msgs, func(m *fakeMsg) bool { return m.read != want })
+				}
 			}
 		}
+		slices.SortFunc(msgs, func(a, b *fakeMsg) int { return b.received.Compare(a.received) })
+		end := min(len(msgs), offset+max)
+		page := msgs[min(offset, len(msgs)):end]
+		fmt.Fprintf(out, `<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="%d" TotalItemsInView="%d" IncludesLastItemInRange="%v"><t:Items>`,
+			end, len(msgs), end == len(msgs))
+		for _, m := range page {
+			f.item(out, m, props)
+		}
+		out.WriteString(`</t:Items></m:RootFolder></m:FindItemResponseMessage>`)
 	}
-	slices.SortFunc(msgs, func(a, b *fakeMsg) int { return b.received.Compare(a.received) })
-	v := op.child("IndexedPageItemView")
-	offset, _ := strconv.Atoi(v.attr("Offset"))
-	max, _ := strconv.Atoi(v.attr("MaxEntriesReturned"))
-	end := min(len(msgs), offset+max)
-	page := msgs[min(offset, len(msgs)):end]
-	fmt.Fprintf(out, `<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="%d" TotalItemsInView="%d" IncludesLastItemInRange="%v"><t:Items>`,
-		end, len(msgs), end == len(msgs))
-	for _, m := range page {
-		f.item(out, m, props)
-	}
-	out.WriteString(`</t:Items></m:RootFolder></m:FindItemResponseMessage>`)
 }
 
 func (f *fakeEWS) getItem(out *strings.Builder, op *xnode) {

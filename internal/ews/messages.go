@@ -49,8 +49,9 @@ func listMessages(c *call) (*http.Response, error) {
 		}
 		st.Search = q.Search
 	}
-	if len(st.Sort) == 0 && st.Search == "" {
-		// Graph lists messages newest first.
+	if len(st.Sort) == 0 && (st.Search == "" || st.Folder == "") {
+		// Graph lists messages newest first; the whole mailbox is merged
+		// from its folders in an order, searched or not.
 		if p := indexOf(s).graph["receivedDateTime"]; p != nil && p.EWS != "" {
 			st.Sort = []sortKey{{Field: &field{URI: p.EWS}, Desc: true}}
 		}
@@ -83,19 +84,14 @@ func readRootFolder(x *xmlReader, pg *findPage) {
 
 // messagesPage serves one page of a message listing.
 func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, error) {
-	var parents []folderRef
 	if st.Folder == "" {
-		var err error
-		if parents, err = c.mailFolders(); err != nil {
-			return nil, err
-		}
-	} else {
-		f, err := c.folder(st.Folder)
-		if err != nil {
-			return nil, err
-		}
-		parents = []folderRef{f}
+		return c.mailboxPage(s, st)
 	}
+	f, err := c.folder(st.Folder)
+	if err != nil {
+		return nil, err
+	}
+	parents := []folderRef{f}
 	needGet := st.Shape.needsGetItem()
 	findShape := st.Shape
 	if needGet {
@@ -106,7 +102,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	cv := &converter{}
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
-	err := c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
+	err = c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
 		w.start("m:FindItem")
 		w.attr("Traversal", "Shallow")
 		w.gt()
@@ -325,7 +321,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 			w.start("m:FindFolder")
 			w.attr("Traversal", "Deep")
 			w.gt()
-			writeShape(w, "m:FolderShape", &shape{}, false)
+			writeShape(w, "m:FolderShape", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, false)
 			writeIndexedView(w, "m:IndexedPageFolderView", v)
 			w.open("m:Restriction")
 			writeRestriction(w, mailFolderRestriction(true))
@@ -345,14 +341,31 @@ func (c *call) mailFolders() ([]folderRef, error) {
 						return x.skip()
 					}
 					return x.children(func() error {
-						return x.children(func() error {
-							if x.is("FolderId") {
+						ref := folderRef{count: -1} // unknown until read
+						err := x.children(func() error {
+							switch {
+							case x.is("FolderId"):
 								if id, ok := x.attr("Id"); ok {
-									refs = append(refs, folderRef{id: string(id)})
+									ref.id = string(id)
 								}
+							case x.is("TotalCount"):
+								t, err := x.textInto(nil)
+								if err != nil {
+									return err
+								}
+								// A count that does not read is taken as
+								// "some": the folder is asked.
+								if ref.count, err = strconv.Atoi(string(bytes.TrimSpace(t))); err != nil || ref.count < 0 {
+									ref.count = 1
+								}
+								return nil
 							}
 							return x.skip()
 						})
+						if ref.id != "" {
+							refs = append(refs, ref)
+						}
+						return err
 					})
 				})
 			}, func(_ int, ms *status) error {
@@ -374,6 +387,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		v.Offset = pg.offset
 	}
 	if len(refs) == 0 {
+		root.count = -1
 		refs = append(refs, root)
 	}
 	return refs, nil

@@ -3,6 +3,7 @@ package ews
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -169,16 +170,83 @@ func TestListMessagesResumesFromALink(t *testing.T) {
 
 func TestListMailboxMessages(t *testing.T) {
 	svc, f := newMail(t, nil)
-	msgs := collect(t, svc.ListMessages(t.Context(), "", &odata.Query{Select: odata.Fields(mail.Subject), Top: 50}))
-	if len(msgs) != 8 || msgs[7].Subject != "Deep in Alpha" {
+	msgs := collect(t, svc.ListMessages(t.Context(), "", &odata.Query{Select: odata.Fields(mail.Subject, mail.ReceivedDateTime), Top: 50}))
+	if len(msgs) != 8 || msgs[7].Subject != "Deep in Alpha" || msgs[0].Subject != "Message 6" {
 		t.Fatalf("%d messages", len(msgs))
 	}
+	for i := 1; i < len(msgs); i++ {
+		if msgs[i].ReceivedDateTime.After(msgs[i-1].ReceivedDateTime) {
+			t.Errorf("message %d (%s) is newer than the one before: the mailbox is not listed newest first", i, msgs[i].Subject)
+		}
+	}
 	reqs := f.requests()
-	if ops(reqs) != "FindFolder,FindItem" || reqs[0].tree.find("FindFolder")[0].attr("Traversal") != "Deep" {
+	if ops(reqs) != "FindFolder,FindItem,GetItem" || reqs[0].tree.find("FindFolder")[0].attr("Traversal") != "Deep" {
 		t.Fatalf("requests %s", ops(reqs))
 	}
-	if parents := reqs[1].tree.find("ParentFolderIds")[0].kids; len(parents) != 7 {
-		t.Errorf("FindItem searched %d folders, want the 7 mail folders", len(parents))
+	// The folders holding messages (the counts FindFolder gives leave the
+	// empty ones out): the Inbox and Alpha.
+	if parents := reqs[1].tree.find("ParentFolderIds")[0].kids; len(parents) != 2 {
+		t.Errorf("FindItem searched %d folders, want the 2 mail folders that hold messages", len(parents))
+	}
+}
+
+// TestListMailboxMessagesInPages: FindItem pages each parent folder on its
+// own, so pages of the whole mailbox are merged from the folders and resume
+// at each folder's own offset: the pages, in any size, hold the listing in
+// one piece, each message once.
+func TestListMailboxMessagesInPages(t *testing.T) {
+	svc, f := newMail(t, nil)
+	f.mu.Lock()
+	base := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 5 { // interleaved with the Inbox's messages, in another folder
+		f.msgs = append(f.msgs, &fakeMsg{id: ewsIDOf("item", 100+i), ck: fmt.Sprintf("CQAAAA1%02d", i), folder: ewsIDOf("folder", 3),
+			subject: fmt.Sprintf("Sent %d", i), body: "x", from: fakeAddr{"Bob", "bob@contoso.com"},
+			received: base.Add(time.Duration(2*i)*time.Hour + 30*time.Minute), kind: "Message", importance: "Normal", ver: f.tick()})
+	}
+	f.mu.Unlock()
+	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.ReceivedDateTime)}
+	var all []string
+	for m, err := range svc.ListMessages(t.Context(), "", &odata.Query{Select: q.Select, Top: 100}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, m.Subject)
+	}
+	if len(all) != 13 || all[0] != "Sent 4" || all[1] != "Sent 3" || all[2] != "Message 6" || all[12] != "Deep in Alpha" {
+		t.Fatalf("the whole mailbox, newest first: %q", all)
+	}
+	for _, top := range []int{1, 2, 3, 5, 12} {
+		q.Top = top
+		p, err := svc.ListMessagesPage(t.Context(), "", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for pages := 1; ; pages++ {
+			if len(p.Value) == 0 || len(p.Value) > top {
+				t.Fatalf("top %d: page %d holds %d messages", top, pages, len(p.Value))
+			}
+			for _, m := range p.Value {
+				got = append(got, m.Subject)
+			}
+			if p.NextLink == "" {
+				break
+			}
+			if p, err = svc.NextMessagesPage(t.Context(), p.NextLink); err != nil {
+				t.Fatalf("top %d, page %d: %v", top, pages+1, err)
+			}
+		}
+		if !slices.Equal(got, all) {
+			t.Errorf("top %d: the pages hold\n%q\nwant\n%q", top, got, all)
+		}
+	}
+	// $skip applies to the whole listing.
+	p, err := svc.ListMessagesPage(t.Context(), "", &odata.Query{Select: q.Select, Top: 3, Skip: 2, Count: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Value) != 3 || p.Value[0].Subject != all[2] || p.Value[2].Subject != all[4] || p.Count == nil || *p.Count != 13 {
+		t.Errorf("skip 2 top 3: %d messages from %q, count %v", len(p.Value), p.Value[0].Subject, p.Count)
 	}
 }
 
