@@ -38,12 +38,12 @@ func TestListMessages(t *testing.T) {
 			want   int
 			check  func(t *testing.T, ms []*mail.Message)
 		}{
-			{name: "inbox", folder: mail.Inbox, want: 23},
-			{name: "whole mailbox", folder: "", want: 24},
+			{name: "inbox", folder: mail.Inbox, want: 24},
+			{name: "whole mailbox", folder: "", want: 25},
 			// Pages of the whole mailbox are one listing, newest first across
 			// the folders (EWS searches each folder on its own: the pages are
 			// merged), each message once.
-			{name: "whole mailbox in pages", folder: "", q: &odata.Query{Top: 4}, want: 24, check: func(t *testing.T, ms []*mail.Message) {
+			{name: "whole mailbox in pages", folder: "", q: &odata.Query{Top: 4}, want: 25, check: func(t *testing.T, ms []*mail.Message) {
 				seen := map[string]bool{}
 				for i, m := range ms {
 					if seen[m.ID] {
@@ -81,6 +81,25 @@ func TestListMessages(t *testing.T) {
 				}
 			}},
 		}
+		// A sender of the organisation: Exchange's FindItem writes them with
+		// their X.500 address (RoutingType EX); the client gives SMTP.
+		e.Box.Add("messages", outlooktest.Object{"subject": "from a colleague", "parentFolderId": "inbox", "isRead": true,
+			"receivedDateTime": base.Add(-time.Hour).Format(time.RFC3339),
+			"from":             outlooktest.Object{"emailAddress": outlooktest.Object{"name": "Colleague", "address": e.Other}},
+			"sender":           outlooktest.Object{"emailAddress": outlooktest.Object{"name": "Colleague", "address": e.Other}}})
+		cases = append(cases, struct {
+			name   string
+			folder mail.FolderID
+			q      *odata.Query
+			want   int
+			check  func(t *testing.T, ms []*mail.Message)
+		}{name: "internal sender, selected", folder: mail.Inbox, want: 1,
+			q: &odata.Query{Filter: mail.Subject.Eq("from a colleague"), Select: odata.Fields(mail.Subject, mail.From, mail.Sender)},
+			check: func(t *testing.T, ms []*mail.Message) {
+				if ms[0].From.EmailAddress.Address != e.Other || ms[0].Sender.EmailAddress.Address != e.Other || ms[0].From.EmailAddress.Name != "Colleague" {
+					t.Errorf("from %+v, sender %+v; want %s", ms[0].From.EmailAddress, ms[0].Sender.EmailAddress, e.Other)
+				}
+			}})
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				var ms []*mail.Message

@@ -184,6 +184,11 @@ type fakeEWS struct {
 	rules []string // inbox rules (content after RuleId); "" for deleted ones
 	clock int      // change counter for SyncFolderItems
 	gone  []tombstone
+	// org are the addresses of the organisation's mailboxes: FindItem and
+	// SyncFolderItems write them with their X.500 address (RoutingType EX),
+	// as Exchange does, GetItem with their SMTP address.
+	org map[string]bool
+	op  string // the operation being answered
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -315,6 +320,7 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 		`</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">`)
 	fmt.Fprintf(&out, `<m:%sResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>`, op.local)
 	f.mu.Lock()
+	f.op = op.local
 	switch op.local {
 	case "FindItem":
 		f.findItem(&out, op)
@@ -466,6 +472,17 @@ func mailbox(a fakeAddr) string {
 	return `<t:Mailbox><t:Name>` + esc(a.name) + `</t:Name><t:EmailAddress>` + esc(a.addr) + `</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`
 }
 
+// mailboxOf writes a as the operation being answered does: with the X.500
+// address for a mailbox of the organisation in FindItem and
+// SyncFolderItems answers.
+func (f *fakeEWS) mailboxOf(a fakeAddr) string {
+	if f.org[a.addr] && (f.op == "FindItem" || f.op == "SyncFolderItems") {
+		return `<t:Mailbox><t:Name>` + esc(a.name) + `</t:Name><t:EmailAddress>/O=CONTOSO/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=` +
+			esc(strings.ToUpper(a.name)) + `</t:EmailAddress><t:RoutingType>EX</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`
+	}
+	return mailbox(a)
+}
+
 // item writes a message with the properties asked for, in the XSD order
 // of MessageType.
 func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
@@ -548,7 +565,7 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 		out.WriteString(`<t:Preview>` + esc(strings.TrimSuffix(strings.TrimPrefix(m.body, "<html><body><p>"), "</p></body></html>")) + `</t:Preview>`)
 	}
 	if has("message:Sender") {
-		out.WriteString(`<t:Sender>` + mailbox(m.from) + `</t:Sender>`)
+		out.WriteString(`<t:Sender>` + f.mailboxOf(m.from) + `</t:Sender>`)
 	}
 	if has("message:ToRecipients") && len(m.to) > 0 {
 		out.WriteString(`<t:ToRecipients>`)
@@ -567,7 +584,7 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 		out.WriteString(`<t:ConversationIndex>` + base64.StdEncoding.EncodeToString(m.conversationIndexB) + `</t:ConversationIndex>`)
 	}
 	if has("message:From") {
-		out.WriteString(`<t:From>` + mailbox(m.from) + `</t:From>`)
+		out.WriteString(`<t:From>` + f.mailboxOf(m.from) + `</t:From>`)
 	}
 	if has("message:InternetMessageId") {
 		out.WriteString(`<t:InternetMessageId>` + esc(m.internetMessageID) + `</t:InternetMessageId>`)

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -99,6 +103,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	var pg findPage
 	var ids []string
+	var spans []exSpan
 	cv := &converter{}
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
@@ -141,8 +146,10 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 						return err
 					}
 					out = comma(out)
+					start := len(out)
 					var err error
 					out, err = cv.entity(out, s)
+					spans = cv.noteEX(spans, start, len(out))
 					return err
 				})
 			})
@@ -161,6 +168,15 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 			return nil, err
 		}
 	}
+	n := len(ids) // the items the page took from the folder
+	if !needGet {
+		n = countItems(out)
+	}
+	if len(spans) > 0 {
+		if out, err = c.resolveEX(out, s, st.Shape, spans); err != nil {
+			return nil, err
+		}
+	}
 	out = append(out, ']')
 	if st.View.Count {
 		out = member(out, "@odata.count")
@@ -168,10 +184,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	if !pg.last {
 		next := *st
-		next.View.Offset = st.View.Offset + len(ids)
-		if !needGet {
-			next.View.Offset = st.View.Offset + countItems(out)
-		}
+		next.View.Offset = st.View.Offset + n
 		if pg.hasOffset && pg.offset > st.View.Offset {
 			next.View.Offset = pg.offset
 		}
@@ -391,4 +404,70 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		refs = append(refs, root)
 	}
 	return refs, nil
+}
+
+// exSpan is an item of a page converted from a FindItem or SyncFolderItems
+// answer that names someone by X.500 address: its EWS id and where its
+// JSON lies in the page.
+type exSpan struct {
+	id         string
+	start, end int
+}
+
+// noteEX records the item just converted into out[start:end] when it
+// named someone by X.500 address.
+func (c *converter) noteEX(spans []exSpan, start, end int) []exSpan {
+	if !c.ex {
+		return spans
+	}
+	c.ex = false
+	return append(spans, exSpan{id: string(c.id), start: start, end: end})
+}
+
+// resolveEX replaces the items of spans in the page out (a JSON array not
+// yet closed) with what GetItem answers for them. FindItem and
+// SyncFolderItems write a sender or recipient who has a mailbox in the
+// organisation with the X.500 address Exchange keeps (RoutingType EX, a
+// legacyExchangeDN); GetItem writes their SMTP address, which is what
+// Graph and REST v2.0 give. An item gone meanwhile leaves the page.
+func (c *call) resolveEX(out []byte, s *odata.Schema, sh *shape, spans []exSpan) ([]byte, error) {
+	ids := make([]string, len(spans))
+	for i, sp := range spans {
+		ids[i] = sp.id
+	}
+	got, err := c.getItems(nil, s, sh, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	var items []jsontext.Value
+	dup := jsontext.AllowDuplicateNames(true) // as the page itself is read
+	if err := json.Unmarshal(append(append([]byte{'['}, got...), ']'), &items, dup); err != nil {
+		return nil, fmt.Errorf("%w: GetItem: %v", errXML, err)
+	}
+	byID := make(map[string]jsontext.Value, len(items))
+	for _, v := range items {
+		var e struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(v, &e, dup) == nil {
+			byID[e.ID] = v
+		}
+	}
+	// From the last span back, so the earlier ones keep their offsets.
+	for i := len(spans) - 1; i >= 0; i-- {
+		sp := spans[i]
+		if v, ok := byID[restID(sp.id)]; ok {
+			out = slices.Replace(out, sp.start, sp.end, v...)
+			continue
+		}
+		start, end := sp.start, sp.end
+		switch {
+		case start > 0 && out[start-1] == ',':
+			start--
+		case end < len(out) && out[end] == ',':
+			end++
+		}
+		out = slices.Delete(out, start, end)
+	}
+	return out, nil
 }

@@ -19,6 +19,12 @@ import (
 type converter struct {
 	x   *xmlReader
 	buf []byte // element text
+	// id is the EWS id of the last item converted.
+	id []byte
+	// ex is set when a Mailbox read names someone by X.500 address
+	// (RoutingType EX), as FindItem and SyncFolderItems do for the
+	// organisation's own mailboxes; the caller resets it.
+	ex bool
 	// atts are the file attachments read, for $expand=attachments to add
 	// their content to.
 	atts []attRef
@@ -77,6 +83,9 @@ func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 		name := c.x.local
 		switch string(name) {
 		case "ItemId", "FolderId":
+			if id, ok := c.x.attr("Id"); ok && string(name) == "ItemId" {
+				c.id = append(c.id[:0], id...)
+			}
 			out = c.idMembers(out)
 			return c.x.skip()
 		case "ExtendedProperty":

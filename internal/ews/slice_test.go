@@ -522,3 +522,65 @@ func TestUnservedRoute(t *testing.T) {
 		t.Error("an unserved route reached the server")
 	}
 }
+
+// TestOrganisationAddressesAreSMTP: FindItem and SyncFolderItems write a
+// sender who has a mailbox in the organisation with the X.500 address
+// Exchange keeps (RoutingType EX); the page gives the SMTP address, as
+// Graph does, by asking GetItem for those items only.
+func TestOrganisationAddressesAreSMTP(t *testing.T) {
+	svc, f := newMail(t, nil)
+	f.mu.Lock()
+	f.org = map[string]bool{"ana@contoso.com": true}
+	f.mu.Unlock()
+	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.From, mail.Sender), Top: 4}
+	p, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Value) != 4 || p.NextLink == "" {
+		t.Fatalf("%d messages, next %q", len(p.Value), p.NextLink)
+	}
+	for _, m := range p.Value {
+		if m.From.EmailAddress.Address != "ana@contoso.com" || m.Sender.EmailAddress.Address != "ana@contoso.com" || m.From.EmailAddress.Name != "Ana Ruiz" {
+			t.Errorf("%s: from %+v, sender %+v", m.Subject, m.From.EmailAddress, m.Sender.EmailAddress)
+		}
+	}
+	if got := ops(f.requests()); got != "FindItem,GetItem" {
+		t.Errorf("requests %s", got)
+	}
+	// The next page starts after the four FindItem gave, whatever GetItem
+	// answered.
+	next, err := svc.NextMessagesPage(t.Context(), p.NextLink)
+	if err != nil || len(next.Value) != 3 || next.Value[0].Subject == p.Value[3].Subject {
+		t.Fatalf("next page: %d messages, %v", len(next.Value), err)
+	}
+
+	// A sender outside the organisation needs no GetItem.
+	f.mu.Lock()
+	f.org = map[string]bool{}
+	f.reqs = nil
+	f.mu.Unlock()
+	if _, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q); err != nil {
+		t.Fatal(err)
+	}
+	if got := ops(f.requests()); got != "FindItem" {
+		t.Errorf("requests %s", got)
+	}
+
+	// Change tracking reads the same way.
+	f.mu.Lock()
+	f.org = map[string]bool{"ana@contoso.com": true}
+	f.mu.Unlock()
+	up, _, _, _, err := syncRound(t, svc, &odata.Query{Select: q.Select}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(up) != 7 {
+		t.Fatalf("%d upserted", len(up))
+	}
+	for _, m := range up {
+		if m.From.EmailAddress.Address != "ana@contoso.com" {
+			t.Errorf("synced %s: from %+v", m.Subject, m.From.EmailAddress)
+		}
+	}
+}

@@ -76,6 +76,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	var state []byte
 	last := false
 	var ids []string
+	var spans []exSpan
 	cv := &converter{}
 	out := append(make([]byte, 0, 4096), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderItems", idempotent: true, body: func(w *xmlWriter) {
@@ -124,8 +125,10 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 							return err
 						}
 						out = comma(out)
+						start := len(out)
 						var err error
 						out, err = cv.entity(out, s)
+						spans = cv.noteEX(spans, start, len(out))
 						return err
 					})
 				})
@@ -146,6 +149,11 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	}
 	if needGet && len(ids) > 0 {
 		if out, err = c.getItems(out, s, st.Shape, ids, true); err != nil {
+			return nil, err
+		}
+	}
+	if len(spans) > 0 {
+		if out, err = c.resolveEX(out, s, st.Shape, spans); err != nil {
 			return nil, err
 		}
 	}
