@@ -172,6 +172,13 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 	if r.Mailbox != "" && b.mailbox != "" && !strings.EqualFold(r.Mailbox, b.mailbox) {
 		return nil, fmt.Errorf("%w: the EWS backend serves %s, not %s", odata.ErrInvalidPath, b.mailbox, r.Mailbox)
 	}
+	if r.Prefer.ImmutableIDs {
+		// Immutable ids (Prefer: IdType="ImmutableId") are Exchange Online's;
+		// EWS on premises has none (IdFormatType: EwsId, EwsLegacyId,
+		// EntryId, HexEntryId, StoreId, OwaId): an id it gives changes when
+		// the item moves.
+		return nil, errNotSupported("immutable ids (Prefer IdType=\"ImmutableId\"; EWS ids change when an item moves)")
+	}
 	if r.Link != "" {
 		return b.follow(c)
 	}
