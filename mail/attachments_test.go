@@ -81,6 +81,39 @@ func TestAttachments(t *testing.T) {
 	})
 }
 
+// A file larger than Graph takes inline is attached in every location:
+// through an upload session on Graph; on premises, where there are none (the
+// service learns it from CreateUploadSession's ErrNotSupported, sent
+// nowhere), in one request, up to what the server takes.
+func TestUploadAttachmentEveryLocation(t *testing.T) {
+	eachLocation(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		d, err := e.MB.Mail.CreateDraft(ctx, &mail.Message{Subject: "big"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := bytes.Repeat([]byte("0123456789abcdef"), 5<<20/16+7)
+		e.Srv.ResetRequests()
+		a, err := e.MB.Mail.UploadAttachment(ctx, d.ID, "big.bin", "application/octet-stream", bytes.NewReader(file), int64(len(file)), nil)
+		if err != nil {
+			t.Fatalf("UploadAttachment: %v", err)
+		}
+		got, err := e.MB.Mail.GetAttachment(ctx, d.ID, a.ID)
+		if err != nil || !bytes.Equal(got.ContentBytes, file) || got.Name != "big.bin" {
+			t.Fatalf("GetAttachment: %d bytes, %v", len(got.ContentBytes), err)
+		}
+		sessions := 0
+		for _, r := range e.Srv.Requests() {
+			if r.Host == "outlook.office.com" {
+				sessions++
+			}
+		}
+		if (sessions > 0) != (e.Loc == cloud) {
+			t.Errorf("%d requests to the upload host; want some only in the cloud", sessions)
+		}
+	})
+}
+
 // A large file goes through an upload session in chunks, without the
 // mailbox's token, and survives failed chunks.
 func TestUploadLargeAttachment(t *testing.T) {

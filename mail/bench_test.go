@@ -187,7 +187,7 @@ const benchMessage = `{"@odata.etag":"W/\"CQAAABYAAAARn2vdzPFjSbaPPxzjlzOTAAASsK
 // returns the peak HeapInuse growth over the baseline, sampled every 100
 // messages, and the heap one decoded page takes.
 func peakHeap(tb testing.TB, total, page int) (peak, live, onePage uint64) {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddHost("graph.microsoft.com", newPageHost(total, page))
 	// The SDK's own transport (retries, limits, the response size cap), as
@@ -292,7 +292,7 @@ func TestIterationHeapIsBoundedByPages(t *testing.T) {
 // rendered once, so that the server's work (in the same process) does not
 // drown the client's: 1000 messages in pages of 100, Graph dialect.
 func BenchmarkListMessagesPrerendered(b *testing.B) {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddHost("graph.microsoft.com", newPageHost(1000, 100))
 	hc := srv.Client()

@@ -319,7 +319,15 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id")}
 		e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), b.now())
 		e.Message = http.StatusText(resp.StatusCode)
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxPeek))
+		peek, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
+		if resp.StatusCode == http.StatusNotFound && bytes.Contains(peek, []byte("404.13")) {
+			// IIS's request filtering refuses a request longer than the
+			// EWS virtual directory's maxAllowedContentLength (64 MB by
+			// default) with 404.13, before EWS sees it: the request was too
+			// large, the mailbox is not missing.
+			e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
+			e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", len(payload))
+		}
 		return e
 	}
 	x := newXMLReader(resp.Body, 0)

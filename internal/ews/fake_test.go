@@ -189,6 +189,9 @@ type fakeEWS struct {
 	// as Exchange does, GetItem with their SMTP address.
 	org map[string]bool
 	op  string // the operation being answered
+	// maxRequest, when set, is the virtual directory's request limit: a
+	// longer request is refused by IIS with 404.13.
+	maxRequest int
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -276,6 +279,15 @@ func (f *fakeEWS) requests() []fakeRequest {
 
 func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	limit := f.maxRequest
+	f.mu.Unlock()
+	if limit > 0 && len(body) > limit {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<html><head><title>IIS 10.0 Detailed Error - 404.13 - Not Found</title></head><body><h3>HTTP Error 404.13 - Not Found</h3></body></html>")
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/EWS/Exchange.asmx" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/xml") {
 		http.Error(w, "not EWS", http.StatusBadRequest)
 		return
