@@ -107,6 +107,9 @@ const (
 	// outlook.OnPremisesAccount: NTLM) acting as each mailbox through EWS
 	// impersonation. The REST API v2.0 does not take it.
 	ServiceAccount SignIn = "service account"
+	// ServiceAccountBasic is ServiceAccount signing in with Basic over TLS
+	// (outlook.OnPremisesAccountBasic).
+	ServiceAccountBasic SignIn = "service account, Basic"
 	// Delegated is the mailbox user's own Entra ID sign-in for the
 	// on-premises host (hybrid modern authentication): a device code the
 	// fake approves at once.
@@ -190,6 +193,8 @@ func NewClient(srv *outlooktest.Server, loc Location, s SignIn, opts ...outlook.
 	switch s {
 	case ServiceAccount:
 		onPrem = outlook.OnPremisesAccount(ServiceUser, ServicePassword)
+	case ServiceAccountBasic:
+		onPrem = outlook.OnPremisesAccountBasic(ServiceUser, ServicePassword)
 	case Delegated:
 		onPrem = outlook.DeviceCode("contoso.com", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil }, "Mail.ReadWrite", "Mail.Send")
 	default:
