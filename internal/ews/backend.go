@@ -309,6 +309,10 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 	// server ran nothing.
 	req = transport.WithThrottleSignal(req, ServerBusyBackOff)
 	resp, err := b.roundTrip(req, rq.idempotent)
+	if errors.Is(err, transport.ErrResponseTooLarge) {
+		// The sentinel callers match in every dialect.
+		return fmt.Errorf("ews: %s: %w: %w", rq.op, odata.ErrResponseTooLarge, err)
+	}
 	if err != nil {
 		return fmt.Errorf("ews: %s: %w", rq.op, err)
 	}

@@ -109,7 +109,9 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 					return x.skip()
 				}
 				return x.children(func() error {
-					n++
+					if n++; n > st.View.Top {
+						return tooMany("FindFolder", st.View.Top)
+					}
 					if _, ok := folderTypes[string(x.local)]; !ok {
 						return x.skip()
 					}
@@ -136,14 +138,11 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	}
 	if !pg.last {
 		next := *st
-		next.View.Offset = st.View.Offset + n
-		if pg.hasOffset && pg.offset > st.View.Offset {
-			next.View.Offset = pg.offset
+		if next.View.Offset, err = pg.next("FindFolder", st.View.Offset, n); err != nil {
+			return nil, err
 		}
-		if next.View.Offset > st.View.Offset {
-			out = member(out, "@odata.nextLink")
-			out = appendString(out, makeLink(c.b.root, &next))
-		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
 	}
 	out = append(out, '}')
 	return jsonResponse(http.StatusOK, out), nil

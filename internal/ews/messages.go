@@ -71,6 +71,28 @@ type findPage struct {
 	last      bool // IncludesLastItemInRange
 }
 
+// next returns where the page after one at offset that took n items
+// starts: where the server says, or after those items. A server that says
+// there is more but moves nowhere fails the listing with
+// odata.ErrPagingLoop: it must neither end as if complete nor be asked the
+// same page again.
+func (pg *findPage) next(op string, offset, n int) (int, error) {
+	next := offset + n
+	if pg.hasOffset && pg.offset > offset {
+		next = pg.offset
+	}
+	if next <= offset {
+		return 0, fmt.Errorf("ews: %s: %w: the server says there is more after item %d but neither gives an item nor moves on", op, odata.ErrPagingLoop, offset)
+	}
+	return next, nil
+}
+
+// tooMany is the error of an answer holding more items than the request
+// asked for.
+func tooMany(op string, max int) error {
+	return fmt.Errorf("%w: %s answered more than the %d items asked for", errXML, op, max)
+}
+
 // readRootFolder reads the attributes of a RootFolder element.
 func readRootFolder(x *xmlReader, pg *findPage) {
 	if v, ok := x.attr("IndexedPagingOffset"); ok {
@@ -104,6 +126,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	var pg findPage
 	var ids []string
 	var spans []exSpan
+	items := 0
 	cv := &converter{}
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
@@ -140,6 +163,9 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 					return x.skip()
 				}
 				return x.children(func() error {
+					if items++; items > st.View.Top {
+						return tooMany("FindItem", st.View.Top)
+					}
 					if needGet {
 						var err error
 						ids, err = appendItemID(x, ids)
@@ -184,14 +210,11 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	if !pg.last {
 		next := *st
-		next.View.Offset = st.View.Offset + n
-		if pg.hasOffset && pg.offset > st.View.Offset {
-			next.View.Offset = pg.offset
+		if next.View.Offset, err = pg.next("FindItem", st.View.Offset, n); err != nil {
+			return nil, err
 		}
-		if next.View.Offset > st.View.Offset {
-			out = member(out, "@odata.nextLink")
-			out = appendString(out, makeLink(c.b.root, &next))
-		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
 	}
 	out = append(out, '}')
 	return jsonResponse(http.StatusOK, out), nil
@@ -253,6 +276,7 @@ func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, sk
 		batch := ids[:min(len(ids), maxGetItemBatch)]
 		ids = ids[len(batch):]
 		cv.atts = cv.atts[:0]
+		got := 0
 		err := c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
 			w.open("m:GetItem")
 			writeShape(w, "m:ItemShape", sh, true)
@@ -269,6 +293,9 @@ func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, sk
 					return x.skip()
 				}
 				return x.children(func() error {
+					if got++; got > len(batch) {
+						return tooMany("GetItem", len(batch))
+					}
 					out = comma(out)
 					var err error
 					out, err = cv.entity(out, s)
@@ -330,6 +357,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 	v := view{Top: maxTop}
 	for {
 		var pg findPage
+		found := 0
 		err := c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
 			w.start("m:FindFolder")
 			w.attr("Traversal", "Deep")
@@ -354,6 +382,9 @@ func (c *call) mailFolders() ([]folderRef, error) {
 						return x.skip()
 					}
 					return x.children(func() error {
+						if found++; found > v.Top {
+							return tooMany("FindFolder", v.Top)
+						}
 						ref := folderRef{count: -1} // unknown until read
 						err := x.children(func() error {
 							switch {
@@ -394,10 +425,12 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		if len(refs) > maxMailFolders {
 			return nil, errNotSupported(fmt.Sprintf("listing the messages of a mailbox with more than %d mail folders (list them folder by folder)", maxMailFolders))
 		}
-		if pg.last || !pg.hasOffset || pg.offset <= v.Offset {
+		if pg.last {
 			break
 		}
-		v.Offset = pg.offset
+		if v.Offset, err = pg.next("FindFolder", v.Offset, found); err != nil {
+			return nil, err
+		}
 	}
 	if len(refs) == 0 {
 		root.count = -1

@@ -106,7 +106,11 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 				last = string(bytes.TrimSpace(t)) == "true"
 				return err
 			case "Changes":
+				changes := 0
 				return x.children(func() error {
+					if changes++; changes > st.View.Top {
+						return tooMany("SyncFolderItems", st.View.Top)
+					}
 					kind := string(x.local)
 					return x.children(func() error {
 						switch {
