@@ -3,7 +3,9 @@ package mail_test
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,6 +189,19 @@ func TestGetMessage(t *testing.T) {
 		}
 		if len(m.ToRecipients) != 1 || m.ToRecipients[0].EmailAddress.Address != e.Addr {
 			t.Errorf("toRecipients = %+v, want %s", m.ToRecipients, e.Addr)
+		}
+		// The message in Outlook on the web: Exchange Online's for Graph,
+		// the server's own OWA on premises (EWS gives the query string).
+		if u, err := url.Parse(m.WebLink); err != nil || u.Scheme != "https" || u.Host == "" || !strings.HasPrefix(strings.ToLower(u.Path), "/owa") || u.Query().Get("ItemID") == "" {
+			t.Errorf("webLink %q is not a link to the message in Outlook on the web", m.WebLink)
+		}
+		if e.Loc == ews {
+			// Its ItemID is the message's EWS id (the REST id in the standard
+			// base64 alphabet), URL-encoded.
+			ewsID := strings.NewReplacer("-", "/", "_", "+").Replace(m.ID)
+			if u, _ := url.Parse(m.WebLink); !strings.HasPrefix(m.WebLink, "https://"+onPremHost+"/owa/?") || u.Query().Get("ItemID") != ewsID {
+				t.Errorf("webLink %q is not the message's on its server (ItemID %s)", m.WebLink, ewsID)
+			}
 		}
 		// A message deleted (moved to Deleted Items, where it has a new id)
 		// is not found by its old id.

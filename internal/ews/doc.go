@@ -79,6 +79,14 @@
 //     Core/Responses/ServiceResponse.cs). [ServerBusyBackOff] recognises it
 //     for the transport's retry policy; errors carry it as RetryAfter.
 //
+//   - Links and addresses. An item's webLink is its
+//     WebClientReadFormQueryString, "a URL to concatenate to the Outlook
+//     Web App endpoint" (ref/webclientreadformquerystring), added to
+//     https://<EWS host>/owa/, where Outlook on the web lives beside EWS.
+//     FindItem and SyncFolderItems write the organisation's mailboxes with
+//     their X.500 address (RoutingType EX); the items that hold one are
+//     read again with GetItem, which gives SMTP addresses, as Graph does.
+//
 //   - Response codes and their meaning (ref/responsecode); how they map to
 //     odata's sentinels is in errors.go.
 //

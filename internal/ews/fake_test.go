@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -531,6 +532,10 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 			fmt.Fprintf(out, `<t:Size>%d</t:Size><t:LastModifiedTime>2024-05-01T08:00:00</t:LastModifiedTime><t:IsInline>false</t:IsInline></t:%s>`, len(a.content)+100, el)
 		}
 		out.WriteString(`</t:Attachments>`)
+	}
+	if has("item:WebClientReadFormQueryString") {
+		// As Exchange 2013 and later write it (the item's id, escaped).
+		out.WriteString(`<t:WebClientReadFormQueryString>?ItemID=` + esc(url.QueryEscape(m.id)) + `&amp;exvsurl=1&amp;viewmodel=ReadMessageItem</t:WebClientReadFormQueryString>`)
 	}
 	if has("item:DateTimeReceived") {
 		out.WriteString(`<t:DateTimeReceived>` + m.received.Format(time.RFC3339) + `</t:DateTimeReceived>`)

@@ -81,7 +81,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	}
 	var pg findPage
 	n := 0
-	cv := &converter{}
+	cv := c.converter()
 	out := make([]byte, 0, 2048)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
@@ -197,7 +197,7 @@ func getFolder(c *call) (*http.Response, error) {
 // getFolders fetches folders with one GetFolder and appends them as JSON
 // values.
 func (c *call) getFolders(out []byte, s *odata.Schema, sh *shape, refs []folderRef) ([]byte, error) {
-	cv := &converter{}
+	cv := c.converter()
 	err := c.send(request{op: "GetFolder", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:GetFolder")
 		writeShape(w, "m:FolderShape", sh, false)

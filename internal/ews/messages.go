@@ -127,7 +127,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	var ids []string
 	var spans []exSpan
 	items := 0
-	cv := &converter{}
+	cv := c.converter()
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
@@ -271,7 +271,7 @@ func appendItemID(x *xmlReader, ids []string) ([]string, error) {
 // them, in order, as JSON values; items deleted meanwhile are left out
 // when skipMissing is set (a listing), and are an error otherwise.
 func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, skipMissing bool) ([]byte, error) {
-	cv := &converter{}
+	cv := c.converter()
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), maxGetItemBatch)]
 		ids = ids[len(batch):]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -270,6 +271,11 @@ func TestGetMessage(t *testing.T) {
 	if got := ops(f.requests()); got != "GetItem,GetAttachment" {
 		t.Errorf("requests %s", got)
 	}
+	// EWS gives the query string of the Outlook on the web address; the
+	// link is under the server's /owa/.
+	if want := f.url()[:strings.Index(f.url(), "/EWS/")] + "/owa/?ItemID=" + url.QueryEscape(f.msgs[3].id) + "&exvsurl=1&viewmodel=ReadMessageItem"; m.WebLink != strings.Replace(want, "http://", "https://", 1) {
+		t.Errorf("webLink %q, want %q", m.WebLink, want)
+	}
 	sel, err := svc.GetMessage(t.Context(), id, &odata.Query{Select: odata.Fields(mail.Subject, mail.Flag)})
 	if err != nil || sel.Subject != "Message 3" || sel.Flag.FlagStatus != "flagged" || sel.Body.Content != "" {
 		t.Errorf("%+v %v", sel, err)
@@ -310,7 +316,7 @@ func TestListMessagesFilter(t *testing.T) {
 		{Filter: mail.Subject.EndsWith("x")},
 		{Filter: mail.ToRecipients.Any(func(r item.RecipientFields) odata.Filter { return r.EmailAddress.Address.Eq("a@b.c") })},
 		{Filter: odata.RawFilter("isRead eq true")},
-		{Select: odata.Fields(mail.WebLink)},
+		{Select: odata.Fields(mail.InferenceClassification)},
 		{Expand: []odata.Expand{{Property: mail.Extensions}}},
 	} {
 		_, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q)

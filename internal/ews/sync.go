@@ -77,7 +77,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	last := false
 	var ids []string
 	var spans []exSpan
-	cv := &converter{}
+	cv := c.converter()
 	out := append(make([]byte, 0, 4096), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderItems", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:SyncFolderItems")
@@ -237,7 +237,7 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 	}
 	var state []byte
 	last := false
-	cv := &converter{}
+	cv := c.converter()
 	out := append(make([]byte, 0, 2048), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderHierarchy", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:SyncFolderHierarchy")
