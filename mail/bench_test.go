@@ -69,24 +69,41 @@ type plainPage struct {
 	NextLink string         `json:"@odata.nextLink"`
 }
 
-// token gets an app-only token for resource from the fake issuer, as a
-// plain program would.
+// token gets a token for resource from the fake issuer, as a plain program
+// would: app-only for Graph; for an on-premises host, which takes delegated
+// tokens only, the user's, through a device code the fake approves at once.
 func token(b *testing.B, hc *http.Client, resource string) string {
-	resp, err := hc.PostForm("https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {"11111111-2222-3333-4444-555555555555"},
-		"client_secret": {"s"}, "scope": {resource + "/.default"},
-	})
+	const tokenURL = "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-2222-3333-4444-555555555555"},
+		"client_secret": {"s"}, "scope": {resource + "/.default"}}
+	if resource != "https://graph.microsoft.com" {
+		var dc struct {
+			DeviceCode string `json:"device_code"`
+		}
+		postJSON(b, hc, "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/devicecode",
+			url.Values{"client_id": {form.Get("client_id")}, "scope": {resource + "/.default"}}, &dc)
+		form = url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {form.Get("client_id")}, "device_code": {dc.DeviceCode}}
+	}
+	var t struct {
+		AccessToken string `json:"access_token"`
+	}
+	postJSON(b, hc, tokenURL, form, &t)
+	if t.AccessToken == "" {
+		b.Fatal("no token")
+	}
+	return t.AccessToken
+}
+
+// postJSON posts form and decodes the JSON answer into v.
+func postJSON(b *testing.B, hc *http.Client, u string, form url.Values, v any) {
+	resp, err := hc.PostForm(u, form)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var t struct {
-		AccessToken string `json:"access_token"`
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		b.Fatalf("%s: %v", u, err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&t); err != nil || t.AccessToken == "" {
-		b.Fatalf("token: %v", err)
-	}
-	return t.AccessToken
 }
 
 // BenchmarkListMessages lists a 1000-message folder in pages of 100

@@ -375,17 +375,33 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 	}
 	var got *http.Response
 	err := rr.Read(req, func(resp *http.Response) error {
-		data, err := io.ReadAll(resp.Body)
-		if err != nil {
+		// Sized by the declared length, within reason: the transport stops
+		// a body at its limit whatever the header says.
+		buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), maxPresize)+bytes.MinRead))
+		if _, err := buf.ReadFrom(resp.Body); err != nil {
 			return err
 		}
 		cp := *resp
-		cp.Body = io.NopCloser(bytes.NewReader(data))
+		cp.Body = &wholeBody{Reader: bytes.NewReader(buf.Bytes()), data: buf.Bytes()}
 		got = &cp
 		return nil
 	})
 	return got, err
 }
+
+// maxPresize bounds the buffer allocated ahead of a body for its declared
+// length.
+const maxPresize = 16 << 20
+
+// wholeBody is a response body read whole before it is parsed, which the
+// XML reader reads in place.
+type wholeBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (b *wholeBody) Close() error     { return nil }
+func (b *wholeBody) document() []byte { return b.data }
 
 // authorization returns the Authorization header value of a current token.
 func (b *Backend) authorization(ctx context.Context) (string, error) {

@@ -153,6 +153,9 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 		w.close("m:FindItem")
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
+		if !needGet {
+			out = slices.Grow(out, x.inMemory()*3/4)
+		}
 		return readMessages(x, buf, func(_ int, ms *status) error {
 			if !x.is("RootFolder") || !ms.ok() {
 				return x.skip()
@@ -288,6 +291,8 @@ func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, sk
 			w.close("m:GetItem")
 		}}, func(x *xmlReader, buf *[]byte) error {
 			cv.x = x
+			// Graph JSON is about three quarters of the SOAP it comes from.
+			out = slices.Grow(out, x.inMemory()*3/4)
 			return readMessages(x, buf, func(_ int, ms *status) error {
 				if !x.is("Items") || !ms.ok() {
 					return x.skip()

@@ -72,12 +72,35 @@ type xmlReader struct {
 	err        error
 }
 
-// newXMLReader reads r; maxToken bounds one token (0 for the default).
+// newXMLReader reads r; maxToken bounds one token (0 for the default). A
+// document r already holds in memory whole (a body the backend read before
+// parsing it) is read where it lies, without a copy: the token limit, which
+// bounds the reader's growth, has nothing to bound then.
 func newXMLReader(r io.Reader, maxToken int) *xmlReader {
 	if maxToken <= 0 {
 		maxToken = defaultMaxToken
 	}
+	if w, ok := r.(wholeDocument); ok {
+		doc := w.document()
+		return &xmlReader{max: maxToken, buf: doc[:len(doc):len(doc)], end: len(doc), eof: true}
+	}
 	return &xmlReader{src: r, max: maxToken, buf: make([]byte, 0, readChunk)}
+}
+
+// inMemory returns the length of a document read in place, 0 for one
+// read from a stream: what a caller may size its output by.
+func (x *xmlReader) inMemory() int {
+	if x.src == nil {
+		return x.end
+	}
+	return 0
+}
+
+// wholeDocument is a reader over a document held whole in memory, which
+// the xmlReader reads in place; the document must not change meanwhile.
+type wholeDocument interface {
+	io.Reader
+	document() []byte
 }
 
 func (x *xmlReader) fail(format string, args ...any) error {
@@ -482,7 +505,7 @@ func (x *xmlReader) tagEnd() (int, error) {
 				quote = 0
 				continue
 			}
-			j := bytes.IndexAny(data[i:], "\"'>")
+			j := indexTagByte(data[i:])
 			if j < 0 {
 				break
 			}
@@ -498,6 +521,18 @@ func (x *xmlReader) tagEnd() (int, error) {
 			return 0, x.truncated()
 		}
 	}
+}
+
+// indexTagByte returns the index of the first quote or '>' in b, or -1:
+// what bytes.IndexAny(b, "\"'>") returns, without building its set on every
+// call (tags are short, and there is one a property).
+func indexTagByte(b []byte) int {
+	for i, c := range b {
+		if c == '>' || c == '"' || c == '\'' {
+			return i
+		}
+	}
+	return -1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
