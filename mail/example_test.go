@@ -193,7 +193,7 @@ func ExampleService_UploadAttachment() {
 	b, _ := io.ReadAll(r)
 	fmt.Printf("%s: %q\n", a.Name, b)
 
-	scan := bytes.Repeat([]byte{0xff}, 5<<20) // more than Graph takes inline
+	scan := bytes.Repeat([]byte{0xff}, 4<<20) // more than Graph takes inline
 	big, err := mb.Mail.UploadAttachment(ctx, draft.ID, "scan.tif", "image/tiff", bytes.NewReader(scan), int64(len(scan)), nil)
 	if err != nil {
 		log.Fatal(err)
@@ -202,7 +202,7 @@ func ExampleService_UploadAttachment() {
 	// Output:
 	// sign in at https://microsoft.com/devicelogin
 	// q3.csv: "quarter,revenue\nQ3,42\n"
-	// scan.tif 5242880
+	// scan.tif 4194304
 }
 
 func ExampleService_WalkFolders() {

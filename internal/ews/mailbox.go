@@ -191,27 +191,12 @@ func (c *call) findCandidates(st *listState, folders []*mergeFolder, v view) (in
 	}
 	total := 0
 	var buf []byte
+	refs := make([]folderRef, len(folders))
+	for i, f := range folders {
+		refs[i] = f.ref
+	}
 	err := c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindItem")
-		w.attr("Traversal", "Shallow")
-		w.gt()
-		writeShape(w, "m:ItemShape", keys, true)
-		writeIndexedView(w, "m:IndexedPageItemView", v)
-		if st.Filter != nil {
-			w.open("m:Restriction")
-			writeRestriction(w, st.Filter)
-			w.close("m:Restriction")
-		}
-		writeSortOrder(w, st.Sort)
-		w.open("m:ParentFolderIds")
-		for _, f := range folders {
-			f.ref.write(w)
-		}
-		w.close("m:ParentFolderIds")
-		if st.Search != "" {
-			w.elem("m:QueryString", st.Search)
-		}
-		w.close("m:FindItem")
+		writeFindItem(w, st, keys, v, refs)
 	}}, func(x *xmlReader, _ *[]byte) error {
 		return readMessages(x, &buf, func(i int, ms *status) error {
 			if !x.is("RootFolder") || !ms.ok() || i >= len(folders) {
@@ -274,7 +259,7 @@ func readCandidate(x *xmlReader, keys []sortKey) (candidate, error) {
 		}
 		for i, k := range keys {
 			if k.Field.URI != "" && cd.vals[i] == nil && string(x.local) == elemName(k.Field.URI) {
-				t, err := deepText(x, nil)
+				t, err := x.deepTextInto(nil)
 				cd.vals[i] = bytes.TrimSpace(t)
 				return err
 			}
@@ -282,24 +267,6 @@ func readCandidate(x *xmlReader, keys []sortKey) (candidate, error) {
 		return x.skip()
 	})
 	return cd, err
-}
-
-// deepText appends the text of the current element and of everything in
-// it (a Mailbox's name and address, say), in document order.
-func deepText(x *xmlReader, dst []byte) ([]byte, error) {
-	d := x.depth() - 1
-	for {
-		k, err := x.next()
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case k == tokText:
-			dst = append(dst, x.text...)
-		case k == tokEnd && x.depth() == d:
-			return dst, nil
-		}
-	}
 }
 
 // sortKinds says how each sort key's values compare; the whole mailbox is

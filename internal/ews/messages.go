@@ -63,6 +63,31 @@ func listMessages(c *call) (*http.Response, error) {
 	return c.messagesPage(s, st)
 }
 
+// writeFindItem writes a FindItem of the listing st's restriction, order
+// and search over the folders, with the shape and view given.
+func writeFindItem(w *xmlWriter, st *listState, sh *shape, v view, folders []folderRef) {
+	w.start("m:FindItem")
+	w.attr("Traversal", "Shallow")
+	w.gt()
+	writeShape(w, "m:ItemShape", sh, true)
+	writeIndexedView(w, "m:IndexedPageItemView", v)
+	if st.Filter != nil {
+		w.open("m:Restriction")
+		writeRestriction(w, st.Filter)
+		w.close("m:Restriction")
+	}
+	writeSortOrder(w, st.Sort)
+	w.open("m:ParentFolderIds")
+	for _, f := range folders {
+		f.write(w)
+	}
+	w.close("m:ParentFolderIds")
+	if st.Search != "" {
+		w.elem("m:QueryString", st.Search)
+	}
+	w.close("m:FindItem")
+}
+
 // findPage is what a FindItem or FindFolder page says besides its items.
 type findPage struct {
 	offset    int  // IndexedPagingOffset: where the next page starts
@@ -131,26 +156,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindItem")
-		w.attr("Traversal", "Shallow")
-		w.gt()
-		writeShape(w, "m:ItemShape", findShape, true)
-		writeIndexedView(w, "m:IndexedPageItemView", st.View)
-		if st.Filter != nil {
-			w.open("m:Restriction")
-			writeRestriction(w, st.Filter)
-			w.close("m:Restriction")
-		}
-		writeSortOrder(w, st.Sort)
-		w.open("m:ParentFolderIds")
-		for _, f := range parents {
-			f.write(w)
-		}
-		w.close("m:ParentFolderIds")
-		if st.Search != "" {
-			w.elem("m:QueryString", st.Search)
-		}
-		w.close("m:FindItem")
+		writeFindItem(w, st, findShape, st.View, parents)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		if !needGet {

@@ -590,3 +590,37 @@ func TestOrganisationAddressesAreSMTP(t *testing.T) {
 		}
 	}
 }
+
+// The merge of the whole mailbox compares sort keys as EWS orders them.
+func TestCompareValues(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		kind keyKind
+		want int
+	}{
+		{"2024-05-01T09:00:00Z", "2024-05-01T10:00:00+02:00", keyTime, 1},
+		{"2024-05-01T09:00:00Z", "2024-05-01T09:00:00", keyTime, 0},
+		{"9", "10", keyNumber, -1},
+		{"false", "true", keyBool, -1},
+		{"High", "Low", keyEnum, 1},
+		{"Normal", "High", keyEnum, -1},
+		{"Confidential", "Private", keyEnum, 1},
+		{"apple", "Banana", keyText, -1},
+		{"Zed", "zed", keyText, 0},
+		{"", "x", keyText, -1}, // "" stands for a missing value: before every value
+	} {
+		var a, b []byte
+		if tc.a != "" {
+			a = []byte(tc.a)
+		}
+		if tc.b != "" {
+			b = []byte(tc.b)
+		}
+		if got := compareValues(a, b, tc.kind); got != tc.want {
+			t.Errorf("compareValues(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.kind, got, tc.want)
+		}
+		if got := compareValues(b, a, tc.kind); got != -tc.want {
+			t.Errorf("compareValues(%q, %q, %d) = %d, want %d", tc.b, tc.a, tc.kind, got, -tc.want)
+		}
+	}
+}

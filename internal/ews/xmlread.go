@@ -770,7 +770,13 @@ func (x *xmlReader) skip() error {
 // textInto reads the text of the element whose start tag was just read,
 // up to its end tag, appending it to dst; text of nested elements is
 // dropped with them.
-func (x *xmlReader) textInto(dst []byte) ([]byte, error) {
+func (x *xmlReader) textInto(dst []byte) ([]byte, error) { return x.elementText(dst, false) }
+
+// deepTextInto is textInto keeping the text of nested elements too, in
+// document order (a Mailbox's name, then its address).
+func (x *xmlReader) deepTextInto(dst []byte) ([]byte, error) { return x.elementText(dst, true) }
+
+func (x *xmlReader) elementText(dst []byte, deep bool) ([]byte, error) {
 	d := x.depth() - 1
 	for {
 		k, err := x.next()
@@ -778,9 +784,9 @@ func (x *xmlReader) textInto(dst []byte) ([]byte, error) {
 			return nil, err
 		}
 		switch {
-		case k == tokText && x.depth() == d+1:
+		case k == tokText && (deep || x.depth() == d+1):
 			dst = append(dst, x.text...)
-		case k == tokStart:
+		case k == tokStart && !deep:
 			if err := x.skip(); err != nil {
 				return nil, err
 			}
