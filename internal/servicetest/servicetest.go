@@ -1,6 +1,9 @@
 // Package servicetest is the one test harness of the service packages
-// (mail, calendar, contacts): the fake tenant a test runs against in both
-// dialects (Env, EachDialect), the request recorder behind the golden
+// (mail, calendar, contacts): the fake tenant a test runs against in each
+// location a mailbox can live in and be served from (Env, Location,
+// Locations.Each: Exchange Online through Graph, on premises through EWS,
+// on premises through REST v2.0), each signed in to as a deployment is,
+// the request recorder behind the golden
 // files of every request a service builds (Recorder, CheckRequests), the
 // comparison of sample entities with what the models send back (Entities,
 // Pruner, Diff, V2RoundTrip), a canned transport, and a count of the
