@@ -3,12 +3,11 @@ package outlook
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
 
-	"github.com/Azure/go-ntlmssp"
+	"github.com/exchangekit/outlook/internal/ntlmauth"
 )
 
 // accountCred is an on-premises service account: a Windows account of the
@@ -20,7 +19,7 @@ type accountCred struct {
 
 // OnPremisesAccount is an on-premises service account for daemons: an
 // Active Directory account ("CONTOSO\svc-mail" or "svc-mail@contoso.com")
-// that signs in to on-premises EWS with NTLM (github.com/Azure/go-ntlmssp;
+// that signs in to on-premises EWS with NTLM (messages by github.com/Azure/go-ntlmssp;
 // Exchange's EWS virtual directory accepts Windows authentication by
 // default) and acts as each mailbox through EWS impersonation, so it needs
 // the ApplicationImpersonation role:
@@ -111,7 +110,7 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 		next = http.DefaultTransport
 	}
 	if !b.cred.basic {
-		next = newNTLMLanes(next, ntlmLanesPerHost)
+		next = ntlmauth.New(next, b.cred.user, b.cred.password, ntlmLanesPerHost)
 	}
 	cp := *b.base
 	cp.Transport = &accountTransport{host: host, isMicrosoft: isMicrosoft, cred: b.cred, next: next}
@@ -125,89 +124,13 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 // of four mailboxes; more wait for a free lane.
 const ntlmLanesPerHost = 16
 
-// ntlmLanes sends each request down one of several lanes, each its own
-// connection that no other request uses while it is in flight. NTLM
-// authenticates a connection over three legs (negotiate, challenge,
-// authenticate); in a shared pool the connection goes back to the pool
-// between legs, another request takes it, and the server answers the
-// interleaved legs with 401. A lane keeps its connection, so only its first
-// request pays for the handshake (go-ntlmssp tries anonymously first).
-// Lanes speak HTTP/1.1: IIS refuses Windows authentication over HTTP/2,
-// which would share the connection anyway. Connections signed in as the
-// account carry no one else's requests. A base RoundTripper that is not an
-// *http.Transport cannot be pinned and is used as it is, one handshake per
-// request.
-type ntlmLanes struct {
-	free chan http.RoundTripper
-}
-
-func newNTLMLanes(rt http.RoundTripper, n int) http.RoundTripper {
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return ntlmssp.Negotiator{RoundTripper: rt}
-	}
-	l := &ntlmLanes{free: make(chan http.RoundTripper, n)}
-	for range n {
-		cp := t.Clone()
-		var p http.Protocols
-		p.SetHTTP1(true)
-		cp.Protocols = &p
-		cp.TLSNextProto = nil
-		cp.MaxConnsPerHost, cp.MaxIdleConnsPerHost = 1, 1
-		l.free <- ntlmssp.Negotiator{RoundTripper: cp}
-	}
-	return l
-}
-
-// RoundTrip waits for a free lane and holds it until the answer's body is
-// closed or read to its end: the connection is busy until then.
-func (l *ntlmLanes) RoundTrip(req *http.Request) (*http.Response, error) {
-	var lane http.RoundTripper
-	select {
-	case lane = <-l.free:
-	case <-req.Context().Done():
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, req.Context().Err()
-	}
-	resp, err := lane.RoundTrip(req)
-	if err != nil {
-		l.free <- lane
-		return nil, err
-	}
-	resp.Body = &laneBody{ReadCloser: resp.Body, release: func() { l.free <- lane }}
-	return resp, nil
-}
-
-// laneBody gives its lane back once, when the body ends or is closed.
-type laneBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *laneBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil {
-		b.once.Do(b.release)
-	}
-	return n, err
-}
-
-func (b *laneBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
-}
-
 // errAccountHost is wrapped by the refusal of a request the account's
 // secrets must not go with.
 var errAccountHost = errors.New("outlook: the on-premises account signs in only to its mailbox's EWS host, over https")
 
 // accountTransport sends requests to one EWS host signed in as the account:
-// the credentials ride on the request for go-ntlmssp's Negotiator to turn
-// into an NTLM handshake, or as Basic over TLS. Any other request (another
+// through an ntlmauth.Transport (NTLM, on connections of the account's
+// own), or as Basic over TLS. Any other request (another
 // host, plain http, a Microsoft host) is refused unsent.
 type accountTransport struct {
 	host        string
@@ -223,6 +146,9 @@ func (t *accountTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			req.Body.Close()
 		}
 		return nil, fmt.Errorf("%w: refused a request to %s://%s", errAccountHost, req.URL.Scheme, req.URL.Host)
+	}
+	if !t.cred.basic {
+		return t.next.RoundTrip(req) // ntlmauth signs it in
 	}
 	r := req.Clone(req.Context())
 	r.SetBasicAuth(t.cred.user, t.cred.password)

@@ -2,7 +2,6 @@ package outlook
 
 import (
 	"errors"
-	"github.com/Azure/go-ntlmssp"
 	"net/http"
 	"slices"
 	"strings"
@@ -67,35 +66,11 @@ func TestAccountTransportStaysOnItsHost(t *testing.T) {
 		switch {
 		case basic && got != "Basic Q09OVE9TT1xzdmM6cHc=":
 			t.Errorf("Basic: Authorization %q", got)
-		case !basic && got != "":
-			// NTLM starts anonymously: the password is never sent, and the
-			// handshake starts only when the server asks for it.
+		case !basic && (!strings.HasPrefix(got, "NTLM ") || strings.Contains(got, "Q09OVE9TT1xzdmM6cHc")):
+			// NTLM starts with its negotiate leg: the password never
+			// travels, in the clear or otherwise.
 			t.Errorf("NTLM: first request carried %q", got)
 		}
-	}
-}
-
-// NTLM needs connections of its own, on HTTP/1.1, one per lane, and the
-// caller's transport is left as it was.
-func TestNTLMLanes(t *testing.T) {
-	base := &http.Transport{ForceAttemptHTTP2: true}
-	l, ok := newNTLMLanes(base, 3).(*ntlmLanes)
-	if !ok || len(l.free) != 3 {
-		t.Fatalf("lanes: %T", newNTLMLanes(base, 3))
-	}
-	for range 3 {
-		lane := (<-l.free).(ntlmssp.Negotiator)
-		rt := lane.RoundTripper.(*http.Transport)
-		if rt == base || rt.Protocols == nil || rt.Protocols.HTTP2() || !rt.Protocols.HTTP1() || rt.MaxConnsPerHost != 1 {
-			t.Errorf("lane transport: protocols %v, %d connections", rt.Protocols, rt.MaxConnsPerHost)
-		}
-	}
-	if base.Protocols != nil || base.MaxConnsPerHost != 0 {
-		t.Error("the shared transport was changed")
-	}
-	other := &recordingRT{}
-	if _, ok := newNTLMLanes(other, 3).(ntlmssp.Negotiator); !ok {
-		t.Error("a RoundTripper of the caller's is not used as it is")
 	}
 }
 
