@@ -541,3 +541,23 @@ func TestEWSRequestLimit(t *testing.T) {
 		t.Errorf("64 MiB + 1 byte: %d %.80s", resp.StatusCode, b)
 	}
 }
+
+// An anchored request is counted once for its mailbox, though the front
+// end finds it acts on that mailbox too; the requests of a client that
+// waits for each answer are never two in flight.
+func TestEWSInFlightCountedOnce(t *testing.T) {
+	t.Parallel()
+	srv := ewsTenant(t)
+	srv.AddAccount(`CONTOSO\svc-ews`, "pw")
+	srv.GrantImpersonation(`CONTOSO\svc-ews`)
+	svc := "Basic " + base64.StdEncoding.EncodeToString([]byte(`CONTOSO\svc-ews:pw`))
+	imp := `<t:ExchangeImpersonation><t:ConnectingSID><t:PrimarySmtpAddress>` + ewsBob + `</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`
+	for range 20 {
+		if a := postEWS(t, srv.Client(), ewsURL, svc, soapBody(imp, findInboxAll), "X-AnchorMailbox", ewsBob); a.status != http.StatusOK {
+			t.Fatalf("status %d", a.status)
+		}
+	}
+	if got := srv.MaxInFlight(ewsBob); got != 1 {
+		t.Errorf("MaxInFlight(bob) = %d over one request at a time, want 1", got)
+	}
+}

@@ -45,10 +45,7 @@ type Transport struct {
 // lane is one connection's worth of transport. Its fields are used only by
 // the request holding the lane.
 type lane struct {
-	rt http.RoundTripper
-	// pinned reports whether rt keeps one connection, so that a lane
-	// signed in stays signed in.
-	pinned bool
+	rt     http.RoundTripper
 	authed bool
 	scheme string // what the server took last: "NTLM" or "Negotiate"
 }
@@ -56,11 +53,17 @@ type lane struct {
 // New returns a Transport of n lanes over base, signing in as user
 // ("DOMAIN\user" or "user@domain") with password. Each lane is a clone of
 // base limited to one HTTP/1.1 connection (IIS refuses Windows
-// authentication over HTTP/2); base is left as it is. A base that is not
-// an *http.Transport cannot be pinned to a connection and is shared by the
-// lanes as it is: every request then signs in anew.
+// authentication over HTTP/2); base is left as it is.
+//
+// A base that is not an *http.Transport (a caller's wrapper) cannot be
+// pinned to a connection: it gets one lane, so that requests go one at a
+// time and each finds the connection the last one signed in, as a
+// keep-alive pool hands back its one idle connection.
 func New(base http.RoundTripper, user, password string, n int) *Transport {
 	n = max(n, 1)
+	if _, ok := base.(*http.Transport); !ok {
+		n = 1
+	}
 	t := &Transport{user: user, password: password, tokens: make(chan struct{}, n)}
 	for range n {
 		l := &lane{rt: base}
@@ -72,7 +75,7 @@ func New(base http.RoundTripper, user, password string, n int) *Transport {
 			cp.TLSNextProto = nil
 			cp.ForceAttemptHTTP2 = false
 			cp.MaxConnsPerHost, cp.MaxIdleConnsPerHost = 1, 1
-			l.rt, l.pinned = cp, true
+			l.rt = cp
 		}
 		t.lanes = append(t.lanes, l)
 		t.idle = append(t.idle, l)
@@ -85,12 +88,7 @@ func New(base http.RoundTripper, user, password string, n int) *Transport {
 func (t *Transport) CloseIdleConnections() {
 	type closer interface{ CloseIdleConnections() }
 	for _, l := range t.lanes {
-		if c, ok := l.rt.(closer); ok && l.pinned {
-			c.CloseIdleConnections()
-		}
-	}
-	if len(t.lanes) > 0 && !t.lanes[0].pinned {
-		if c, ok := t.lanes[0].rt.(closer); ok {
+		if c, ok := l.rt.(closer); ok {
 			c.CloseIdleConnections()
 		}
 	}
@@ -213,7 +211,7 @@ func (t *Transport) handshake(l *lane, req *http.Request, body func() (io.ReadCl
 			continue
 		}
 		if resp.StatusCode != http.StatusUnauthorized {
-			l.authed, l.scheme = l.pinned, scheme
+			l.authed, l.scheme = true, scheme
 		}
 		return resp, nil
 	}

@@ -291,3 +291,36 @@ func FuzzChallenge(f *testing.F) {
 		}
 	})
 }
+
+// wrapper is a caller's RoundTripper around the fake's transport, as an
+// instrumented client has.
+type wrapper struct{ next http.RoundTripper }
+
+func (w wrapper) RoundTrip(req *http.Request) (*http.Response, error) { return w.next.RoundTrip(req) }
+
+// Over a RoundTripper that cannot be pinned to a connection, requests go
+// one at a time, so that concurrent callers never interleave legs, and
+// the connection signed in is reused from the pool.
+func TestWrappedTransport(t *testing.T) {
+	srv := newServer(t)
+	tr := ntlmauth.New(wrapper{srv.Transport()}, user, password, 8)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16*3)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 3 {
+				if st, err := post(t.Context(), tr, []byte(soap)); err != nil || st == http.StatusUnauthorized {
+					errs <- fmt.Errorf("goroutine %d, request %d: %d, %v", g, i, st, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n, all := challenges(srv); n != 1 || all != 16*3+1 {
+		t.Errorf("%d challenges in %d requests, want 1 in %d", n, all, 16*3+1)
+	}
+}

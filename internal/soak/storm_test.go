@@ -37,6 +37,11 @@ type location struct {
 	// the case's app-only credential, HTTP client and retry policy); nil
 	// when none.
 	signIn func(srv *outlooktest.Server, mailboxes []string) []outlook.Option
+	// connAuth is set where sign-in is by connection (NTLM): the SDK pins
+	// requests to connections only over an *http.Transport, so the client
+	// gets the fake's own and the answers lost after the server acted on
+	// them are lost there (a DropAfterHeaders share), not by lostAnswers.
+	connAuth bool
 }
 
 // locations are the SDK's locations, one row each; every case runs in
@@ -50,9 +55,10 @@ var locations = []location{
 	{name: "restv2", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com",
 		server: []outlooktest.Option{outlooktest.WithAppOnlyOnPremises()}, signIn: appOnlyRESTv2},
 	// EWS, the default API of on-premises mailboxes, with a service account
-	// impersonating the mailboxes: uncomment to add it. The storm is scoped
-	// by host alone, so it reaches /EWS/Exchange.asmx as the REST paths.
-	// {name: "ews", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com", signIn: serviceAccount},
+	// impersonating the mailboxes over NTLM. The storm is scoped by host
+	// alone, so it reaches /EWS/Exchange.asmx as the REST paths, and the
+	// handshakes' legs meet it too.
+	{name: "ews", place: outlooktest.OnPremises("mail.contoso.com"), host: "mail.contoso.com", signIn: serviceAccount, connAuth: true},
 }
 
 // appOnlyRESTv2 reaches on-premises mailboxes through REST v2.0 with
@@ -141,16 +147,19 @@ func seedOf(t *testing.T) uint64 {
 
 // The storm's shares of the requests at the mailboxes' host: each request
 // meets at most one of them.
-var storm = []struct {
-	fault outlooktest.Fault
-	share float64
-}{
+var storm = []stormFault{
 	{outlooktest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second}, 0.20}, // the smallest Retry-After HTTP can say
 	{outlooktest.Fault{Status: http.StatusServiceUnavailable}, 0.05},
 	{outlooktest.Fault{DropBeforeBody: true}, 0.01},
 	{outlooktest.Fault{DropAfterHeaders: true}, 0.01},
 	{outlooktest.Fault{TruncateBody: true}, 0.01},
 	{outlooktest.Fault{ShortBody: true}, 0.01},
+}
+
+// stormFault is a fault and the share of the requests it acts on.
+type stormFault struct {
+	fault outlooktest.Fault
+	share float64
 }
 
 // lostShare is the share of the requests that reach the server, are acted
@@ -188,7 +197,11 @@ func newEnv(t *testing.T, loc location, addrs ...string) *env {
 		srv.AddMailbox(a, loc.place)
 	}
 	lost := &lostAnswers{next: srv.Transport(), host: loc.host, seed: seed, draws: map[string]int{}}
-	opts := []outlook.Option{outlook.WithHTTPClient(&http.Client{Transport: lost}), outlook.WithRetry(retry)}
+	var rt http.RoundTripper = lost
+	if loc.connAuth {
+		rt = srv.Transport()
+	}
+	opts := []outlook.Option{outlook.WithHTTPClient(&http.Client{Transport: rt}), outlook.WithRetry(retry)}
 	if loc.signIn != nil {
 		opts = append(opts, loc.signIn(srv, addrs)...)
 	}
@@ -208,9 +221,13 @@ func (e *env) stormOn(methods ...string) {
 	if len(methods) == 0 {
 		methods = []string{""}
 	}
+	faults := storm
+	if e.loc.connAuth {
+		faults = append(slices.Clone(storm), stormFault{outlooktest.Fault{DropAfterHeaders: true}, lostShare})
+	}
 	for _, m := range methods {
 		left := 1.0
-		for _, s := range storm {
+		for _, s := range faults {
 			f := s.fault
 			f.Host, f.Method, f.Rate = e.loc.host, m, s.share/left // the share of what the faults before it spared
 			left -= s.share
@@ -219,6 +236,9 @@ func (e *env) stormOn(methods ...string) {
 	}
 	e.lost.methods = methods
 	share := lostShare
+	if e.loc.connAuth {
+		share = 0
+	}
 	e.lost.rate.Store(uint64(share * (1 << 53)))
 	e.srv.ResetRequests()
 	e.start = time.Now()
