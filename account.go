@@ -32,6 +32,13 @@ type accountCred struct {
 // error. An NTLM handshake is never replayed to a redirect target: EWS
 // requests follow no redirect.
 //
+// NTLM signs in a connection, not a request: the account keeps up to 16
+// connections of its own to each EWS host, each signed in once, and sends
+// requests in parallel over them when the client's HTTP transport (see
+// WithHTTPClient) is an *http.Transport. Over a RoundTripper of your own
+// wrapping one, requests to a host go one at a time, so that no two
+// handshakes share a connection.
+//
 // Exchange Online does not take it: give NewClient an Entra ID credential
 // for cloud mailboxes and this one with WithOnPremisesCredential. The REST
 // API v2.0 does not take it either: it accepts only Entra ID tokens.
