@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/Azure/go-ntlmssp"
+	"github.com/exchangekit/outlook/internal/ntlmauth"
 )
 
 // accountCred is an on-premises service account: a Windows account of the
@@ -19,7 +19,7 @@ type accountCred struct {
 
 // OnPremisesAccount is an on-premises service account for daemons: an
 // Active Directory account ("CONTOSO\svc-mail" or "svc-mail@contoso.com")
-// that signs in to on-premises EWS with NTLM (github.com/Azure/go-ntlmssp;
+// that signs in to on-premises EWS with NTLM (messages by github.com/Azure/go-ntlmssp;
 // Exchange's EWS virtual directory accepts Windows authentication by
 // default) and acts as each mailbox through EWS impersonation, so it needs
 // the ApplicationImpersonation role:
@@ -31,6 +31,13 @@ type accountCred struct {
 // over https, never to a Microsoft host and never in a log record or an
 // error. An NTLM handshake is never replayed to a redirect target: EWS
 // requests follow no redirect.
+//
+// NTLM signs in a connection, not a request: the account keeps up to 16
+// connections of its own to each EWS host, each signed in once, and sends
+// requests in parallel over them when the client's HTTP transport (see
+// WithHTTPClient) is an *http.Transport. Over a RoundTripper of your own
+// wrapping one, requests to a host go one at a time, so that no two
+// handshakes share a connection.
 //
 // Exchange Online does not take it: give NewClient an Entra ID credential
 // for cloud mailboxes and this one with WithOnPremisesCredential. The REST
@@ -78,7 +85,6 @@ type boundAccount struct {
 	base *http.Client // the client's, guarded by transport.CheckRedirect
 
 	mu    sync.Mutex
-	ntlm  http.RoundTripper // base's transport, speaking HTTP/1.1 only; made once
 	hosts map[string]*http.Client
 }
 
@@ -111,10 +117,7 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 		next = http.DefaultTransport
 	}
 	if !b.cred.basic {
-		if b.ntlm == nil {
-			b.ntlm = http1Only(next)
-		}
-		next = ntlmssp.Negotiator{RoundTripper: b.ntlm}
+		next = ntlmauth.New(next, b.cred.user, b.cred.password, ntlmLanesPerHost)
 	}
 	cp := *b.base
 	cp.Transport = &accountTransport{host: host, isMicrosoft: isMicrosoft, cred: b.cred, next: next}
@@ -123,31 +126,18 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 	return &cp
 }
 
-// http1Only returns rt's own connection pool for NTLM: NTLM authenticates
-// a connection, which HTTP/2 would share between requests (IIS refuses
-// Windows authentication over HTTP/2), and connections signed in as the
-// account must not carry anyone else's requests. A RoundTripper that is not
-// an *http.Transport is used as it is.
-func http1Only(rt http.RoundTripper) http.RoundTripper {
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return rt
-	}
-	cp := t.Clone()
-	var p http.Protocols
-	p.SetHTTP1(true)
-	cp.Protocols = &p
-	cp.TLSNextProto = nil
-	return cp
-}
+// ntlmLanesPerHost is how many NTLM-authenticated connections an account
+// keeps to one EWS host: as many requests at once as the per-mailbox limit
+// of four mailboxes; more wait for a free lane.
+const ntlmLanesPerHost = 16
 
 // errAccountHost is wrapped by the refusal of a request the account's
 // secrets must not go with.
 var errAccountHost = errors.New("outlook: the on-premises account signs in only to its mailbox's EWS host, over https")
 
 // accountTransport sends requests to one EWS host signed in as the account:
-// the credentials ride on the request for go-ntlmssp's Negotiator to turn
-// into an NTLM handshake, or as Basic over TLS. Any other request (another
+// through an ntlmauth.Transport (NTLM, on connections of the account's
+// own), or as Basic over TLS. Any other request (another
 // host, plain http, a Microsoft host) is refused unsent.
 type accountTransport struct {
 	host        string
@@ -163,6 +153,9 @@ func (t *accountTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			req.Body.Close()
 		}
 		return nil, fmt.Errorf("%w: refused a request to %s://%s", errAccountHost, req.URL.Scheme, req.URL.Host)
+	}
+	if !t.cred.basic {
+		return t.next.RoundTrip(req) // ntlmauth signs it in
 	}
 	r := req.Clone(req.Context())
 	r.SetBasicAuth(t.cred.user, t.cred.password)

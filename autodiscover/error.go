@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/exchangekit/outlook/internal/transport"
 )
 
 // Sentinels to branch on with [errors.Is]. A [*Error] matches ErrNoEndpoint
@@ -100,7 +102,7 @@ func (a Attempt) String() string {
 	var b strings.Builder
 	b.WriteString(a.Candidate.String())
 	b.WriteString(" ")
-	b.WriteString(a.URL)
+	b.WriteString(transport.RedactURLString(a.URL, true))
 	msg := ""
 	if a.Err != nil {
 		msg = strings.TrimPrefix(a.Err.Error(), "autodiscover: ")
@@ -113,8 +115,10 @@ func (a Attempt) String() string {
 		fmt.Fprintf(&b, ": %d", a.Status)
 	}
 	if a.Location != "" && a.Err == nil {
+		// A server's redirect target is hostile input: user info and
+		// credential-bearing query values never reach an error text.
 		b.WriteString(" -> ")
-		b.WriteString(a.Location)
+		b.WriteString(transport.RedactURLString(a.Location, true))
 	}
 	if msg != "" {
 		b.WriteString(": ")

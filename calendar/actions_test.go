@@ -54,7 +54,7 @@ func TestResponses(t *testing.T) {
 		}
 		slot := &item.TimeSlot{Start: item.FromTime(at(1, 12, 0)), End: item.FromTime(at(1, 13, 0))}
 		err = cal.Decline(ctx, id, &calendar.ResponseOptions{ProposedNewTime: slot, Silent: true})
-		if e.OnPrem && !errors.Is(err, odata.ErrNotSupported) || !e.OnPrem && !errors.Is(err, calendar.ErrInvalidEvent) {
+		if e.Loc == rest && !errors.Is(err, odata.ErrNotSupported) || e.Loc == cloud && !errors.Is(err, calendar.ErrInvalidEvent) {
 			t.Errorf("silent Decline with a proposal: %v", err)
 		}
 	})
@@ -70,7 +70,7 @@ func TestCancelForwardReminders(t *testing.T) {
 		e.Srv.ResetRequests()
 		errC := cal.Cancel(ctx, ev.ID, "Cancelled, sorry")
 		errF := cal.Forward(ctx, ev.ID, []item.Recipient{{EmailAddress: item.EmailAddress{Address: "kim@example.org"}}}, "FYI")
-		if e.OnPrem {
+		if e.Loc == rest {
 			if !errors.Is(errC, odata.ErrNotSupported) || !errors.Is(errF, odata.ErrNotSupported) {
 				t.Errorf("v2.0 Cancel, Forward: %v, %v; want ErrNotSupported", errC, errF)
 			}
@@ -115,7 +115,7 @@ func TestCancelForwardReminders(t *testing.T) {
 }
 
 func TestGetScheduleDialects(t *testing.T) {
-	e := newEnv(t, onPremAddr)
+	e := newEnv(t, rest)
 	e.Srv.ResetRequests()
 	_, err := e.MB.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{cloudAddr}, Start: day, End: day.AddDate(0, 0, 1)})
 	if !errors.Is(err, odata.ErrNotSupported) || servicetest.RESTRequests(e.Srv, onPremHost) != 0 {

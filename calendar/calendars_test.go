@@ -66,7 +66,7 @@ func TestCalendarsAndGroups(t *testing.T) {
 		}
 		def, err := cal.GetCalendar(ctx, calendar.DefaultCalendar)
 		noErr(t, "GetCalendar(default)", err)
-		if def.ID == "" || def.ID == c.ID || !e.OnPrem && !def.IsDefaultCalendar {
+		if def.ID == "" || def.ID == c.ID || e.Loc == cloud && !def.IsDefaultCalendar {
 			t.Errorf("default calendar = %+v", def)
 		}
 

@@ -146,7 +146,7 @@ func TestViewExpandsRecurrence(t *testing.T) {
 }
 
 func TestViewRejectsBadRange(t *testing.T) {
-	e := newEnv(t, cloudAddr)
+	e := newEnv(t, cloud)
 	e.Srv.ResetRequests()
 	for _, r := range []struct {
 		name       string

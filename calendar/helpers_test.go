@@ -20,9 +20,17 @@ const (
 	onPremHost = servicetest.OnPremHost
 )
 
+// The locations these tests run in: Exchange Online (Graph) and on
+// premises through the REST API v2.0. Calendars and contacts are not
+// served over EWS until issue 11.
+const (
+	cloud = servicetest.Cloud
+	rest  = servicetest.REST
+)
+
 var (
 	newEnv      = servicetest.NewEnv
-	eachDialect = servicetest.EachDialect
+	eachDialect = servicetest.Locations{cloud, rest}.Each
 )
 
 // noErr fails the test on err, naming a 501 of the fake as a regression.

@@ -139,7 +139,7 @@ func TestEventLenientDecode(t *testing.T) {
 
 // Every operation refuses bad input before any request.
 func TestBadInputSendsNothing(t *testing.T) {
-	e := newEnv(t, cloudAddr)
+	e := newEnv(t, cloud)
 	ctx, cal := t.Context(), e.MB.Calendar
 	e.Srv.ResetRequests()
 	valid := calendar.Event{Subject: "x"}

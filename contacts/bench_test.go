@@ -7,15 +7,16 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
 // BenchmarkListContacts lists 200 full contacts against the fake, in
 // both dialects (the v2.0 run includes the dialect translation).
 func BenchmarkListContacts(b *testing.B) {
-	for _, d := range []struct{ name, addr string }{{"cloud", cloudAddr}, {"onprem", onPremAddr}} {
-		b.Run(d.name, func(b *testing.B) {
-			e := newEnv(b, d.addr)
+	for _, loc := range []servicetest.Location{cloud, rest} {
+		b.Run(string(loc), func(b *testing.B) {
+			e := newEnv(b, loc)
 			raw, _ := json.Marshal(fullContact())
 			var obj outlooktest.Object
 			if err := json.Unmarshal(raw, &obj); err != nil {

@@ -111,7 +111,7 @@ func splitPath(p string) []string {
 
 // Bad input is refused before any request.
 func TestBadInput(t *testing.T) {
-	e := newEnv(t, cloudAddr)
+	e := newEnv(t, cloud)
 	ctx := t.Context()
 	s := e.MB.Contacts
 	for _, tc := range []struct {

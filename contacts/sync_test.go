@@ -153,7 +153,7 @@ func TestSyncFolders(t *testing.T) {
 				break
 			}
 		}
-		if e.OnPrem {
+		if e.Loc == rest {
 			if !errors.Is(serr, odata.ErrNotSupported) || servicetest.RESTRequests(e.Srv, onPremHost) != before {
 				t.Errorf("on-premises: %v after %d requests, want ErrNotSupported before any", serr, servicetest.RESTRequests(e.Srv, onPremHost)-before)
 			}

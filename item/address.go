@@ -17,9 +17,15 @@ type EmailAddress struct {
 
 // String formats the address as in a message header, quoting the name when
 // RFC 5322 needs it: "Ana Ruiz <ana@example.org>", or the bare address when
-// there is no name.
+// there is no name (in angle brackets, its local part quoted, when it needs
+// quoting: <" "@example.org>).
 func (a EmailAddress) String() string {
 	if a.Name == "" {
+		if _, err := mail.ParseAddress(a.Address); err != nil {
+			// A local part that must be quoted (`" "@example.org`): net/mail
+			// writes it so that it parses back.
+			return (&mail.Address{Address: a.Address}).String()
+		}
 		return a.Address
 	}
 	return (&mail.Address{Name: a.Name, Address: a.Address}).String()

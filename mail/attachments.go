@@ -94,6 +94,11 @@ func (s *Service) AddAttachment(ctx context.Context, messageID string, a *Attach
 	if err := checkInlineAttachment(a); err != nil {
 		return nil, fmt.Errorf("mail: AddAttachment: %w", err)
 	}
+	return s.createAttachment(ctx, messageID, a)
+}
+
+// createAttachment adds a to the message in one request.
+func (s *Service) createAttachment(ctx context.Context, messageID string, a *Attachment) (*Attachment, error) {
 	body := *a
 	if body.Kind == "" {
 		body.Kind = FileAttachment
@@ -101,6 +106,15 @@ func (s *Service) AddAttachment(ctx context.Context, messageID string, a *Attach
 	body.ID, body.Size, body.LastModifiedDateTime = "", 0, time.Time{}
 	return created(odata.Create[Attachment](ctx, s.c, attachmentsPath(messageID), &body))
 }
+
+// ErrAttachmentTooLarge is matched by the error of a file the mailbox's
+// service refused for its size (HTTP 413, or EWS's
+// ErrorAttachmentSizeLimitExceeded): a service without upload sessions
+// takes a file in one request, up to a size its administrator sets
+// (on-premises Exchange's EWS takes requests up to 64 MB by default,
+// about 48 MB of file once encoded). The error also wraps the server's
+// *odata.Error.
+var ErrAttachmentTooLarge = errors.New("attachment too large for the service")
 
 // DeleteAttachment removes an attachment from a message.
 func (s *Service) DeleteAttachment(ctx context.Context, messageID, attachmentID string) error {
@@ -152,20 +166,25 @@ type UploadOptions struct {
 	ContentID string
 }
 
-// UploadAttachment attaches a file of size bytes read from r to a message.
-// Files up to MaxInlineAttachmentSize go in one request, on both services.
-// Larger files (up to MaxUploadSize) go through an upload session on Graph,
-// in chunks sent to the session's pre-authenticated URL without the
-// mailbox's token. The URL must be https on one of the service's upload
-// hosts (outlook.office.com and its national-cloud kin); any other is
-// refused with odata.ErrUntrustedURL before a byte of the file is sent. A
-// chunk is retried as the client's retry policy says (the root package's
-// WithRetry); when the service expects another range than the one sent (a
-// chunk stored whose answer was lost, or one the service lost), the upload
-// resumes from the range the service says it expects, as often as that
-// policy allows (if that range lies before the chunk, r must be an
-// io.Seeker). On-premises servers have no upload sessions: larger files
-// fail there with odata.ErrNotSupported before any request.
+// UploadAttachment attaches a file of size bytes read from r to a message,
+// in every location. Files up to MaxInlineAttachmentSize go in one request.
+// Larger files (up to MaxUploadSize) go through an upload session where the
+// service has them (Graph), in chunks sent to the session's
+// pre-authenticated URL without the mailbox's token. The URL must be https
+// on one of the service's upload hosts (outlook.office.com and its
+// national-cloud kin); any other is refused with odata.ErrUntrustedURL
+// before a byte of the file is sent. A chunk is retried as the client's
+// retry policy says (the root package's WithRetry); when the service
+// expects another range than the one sent (a chunk stored whose answer was
+// lost, or one the service lost), the upload resumes from the range the
+// service says it expects, as often as that policy allows (if that range
+// lies before the chunk, r must be an io.Seeker).
+//
+// Where the service has no upload sessions (on-premises Exchange: it
+// answers CreateUploadSession with odata.ErrNotSupported, before any
+// request), the file is read into memory and goes in one request, which the
+// server takes up to the size its administrator allows; a file it refuses
+// for its size fails with an error matching ErrAttachmentTooLarge.
 //
 // r must hold exactly size bytes.
 func (s *Service) UploadAttachment(ctx context.Context, messageID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, error) {
@@ -199,11 +218,10 @@ func (s *Service) UploadAttachment(ctx context.Context, messageID, name, content
 		}
 		return s.AddAttachment(ctx, messageID, &Attachment{Kind: FileAttachment, Name: name, ContentType: contentType, ContentBytes: b, IsInline: o.IsInline, ContentID: o.ContentID})
 	}
-	if s.c.Dialect().IsOutlookV2() {
-		return nil, fmt.Errorf("mail: %s: %w by %s (on-premises Exchange): upload sessions are a Microsoft Graph feature; the largest attachment it takes is %d bytes, sent inline, and this one has %d",
-			op, odata.ErrNotSupported, s.c.Dialect(), MaxInlineAttachmentSize, size)
-	}
 	sess, err := s.CreateUploadSession(ctx, messageID, name, contentType, size, &o)
+	if errors.Is(err, odata.ErrNotSupported) {
+		return s.uploadWhole(ctx, messageID, name, contentType, r, size, &o)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -214,9 +232,26 @@ func (s *Service) UploadAttachment(ctx context.Context, messageID, name, content
 	return &Attachment{Kind: FileAttachment, ID: id, Name: name, ContentType: contentType, Size: size, IsInline: o.IsInline, ContentID: o.ContentID}, nil
 }
 
-// CreateUploadSession starts a large-attachment upload (Graph only), for
-// callers that drive the upload themselves; UploadAttachment does all of it.
-// opts may be nil.
+// uploadWhole attaches a file in one request, for a service without upload
+// sessions.
+func (s *Service) uploadWhole(ctx context.Context, messageID, name, contentType string, r io.Reader, size int64, o *UploadOptions) (*Attachment, error) {
+	const op = "UploadAttachment"
+	b, err := readExactly(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("mail: %s: %w", op, err)
+	}
+	a, err := s.createAttachment(ctx, messageID, &Attachment{Kind: FileAttachment, Name: name, ContentType: contentType, ContentBytes: b, IsInline: o.IsInline, ContentID: o.ContentID})
+	if oe, ok := errors.AsType[*odata.Error](err); ok && oe.StatusCode == http.StatusRequestEntityTooLarge {
+		return nil, fmt.Errorf("mail: %s: %w: %q has %d bytes, more than the service takes in one request (it has no upload sessions): %w",
+			op, ErrAttachmentTooLarge, name, size, err)
+	}
+	return a, err
+}
+
+// CreateUploadSession starts a large-attachment upload, for callers that
+// drive the upload themselves; UploadAttachment does all of it. Only Graph
+// has upload sessions: elsewhere it fails with odata.ErrNotSupported before
+// any request. opts may be nil.
 func (s *Service) CreateUploadSession(ctx context.Context, messageID, name, contentType string, size int64, opts *UploadOptions) (*UploadSession, error) {
 	const op = "CreateUploadSession"
 	if err := checkID(op, "message", messageID); err != nil {

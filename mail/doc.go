@@ -5,9 +5,10 @@
 //
 // A [Service] is reached through a mailbox handle (mb.Mail) and works the
 // same for Exchange Online mailboxes (Microsoft Graph v1.0) and on-premises
-// ones (Outlook REST v2.0); the few operations on-premises servers lack
-// fail there with an error matching odata.ErrNotSupported, before any
-// request:
+// ones (EWS, or Outlook REST v2.0 when the client chooses it); the few
+// operations an API lacks (Focused Inbox overrides over EWS, MIME and Inbox
+// rules over REST v2.0, upload sessions on premises) fail there with an
+// error matching odata.ErrNotSupported, before any request:
 //
 //	for msg, err := range mb.Mail.ListMessages(ctx, mail.Inbox, &odata.Query{
 //		Filter:  mail.ReceivedDateTime.Ge(since).And(mail.IsRead.Eq(false)),
@@ -31,7 +32,7 @@
 // Outlook REST v2.0 and the EWS backend finds each property. Enum values
 // the package does not know decode unchanged. Properties the models do
 // not know are kept in their Extra maps, so a message read and written
-// back loses nothing.
+// back loses nothing (EWS, whose schema is closed, has none to keep).
 //
 // Bad input (an empty id, an invalid address, a file too large to send
 // inline) is refused before any request with an error wrapping

@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
@@ -16,13 +18,18 @@ import (
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
-// exampleMailbox opens a mailbox of the fake tenant with the SDK's
-// defaults: outlook.NewClient with outlook.WithHTTPClient(srv.Client()),
+// exampleMailbox opens an Exchange Online mailbox of the fake tenant with
+// the SDK's defaults and an app-only credential:
+// outlook.NewClient(outlook.ClientSecret(...), outlook.WithHTTPClient(srv.Client())),
 // then Client.Mailbox. A real program leaves out the HTTP client option.
+// The examples with an on-premises mailbox show how to sign in there.
 var exampleMailbox = servicetest.Mailbox
 
+// appID is the examples' app registration.
+const appID = "11111111-2222-3333-4444-555555555555"
+
 func ExampleService_ListMessages() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("messages", outlooktest.Object{"subject": "Quarterly numbers", "receivedDateTime": "2026-03-02T09:00:00Z"})
@@ -44,16 +51,31 @@ func ExampleService_ListMessages() {
 }
 
 // Mail sent from an Exchange Online mailbox to an on-premises one of the
-// same hybrid tenant: the caller does not branch on where either lives.
+// same hybrid tenant: one client signs in to each where it lives (app-only
+// in the cloud, a service account acting through EWS impersonation on
+// premises), and the caller does not branch on where either lives.
 func ExampleService_SendMail() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	// The organisation's Active Directory: a service account with the
+	// ApplicationImpersonation role.
+	srv.AddAccount(`CONTOSO\svc-mail`, "password from your vault")
+	srv.GrantImpersonation(`CONTOSO\svc-mail`)
 	ctx := context.Background()
 
-	alice := exampleMailbox(srv, "alice@contoso.com")
-	err := alice.Mail.SendMail(ctx, &mail.Message{
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "secret"),
+		outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(`CONTOSO\svc-mail`, "password from your vault")),
+		outlook.WithHTTPClient(srv.Client())) // the fake; a real program leaves this out
+	if err != nil {
+		log.Fatal(err)
+	}
+	alice, err := c.Mailbox(ctx, "alice@contoso.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = alice.Mail.SendMail(ctx, &mail.Message{
 		Subject:      "Q3 figures",
 		Body:         item.TextBody("See the numbers below."),
 		ToRecipients: mail.To("Bob <bob@contoso.com>"),
@@ -61,24 +83,27 @@ func ExampleService_SendMail() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	bob := exampleMailbox(srv, "bob@contoso.com")
+	bob, err := c.Mailbox(ctx, "bob@contoso.com")
+	if err != nil {
+		log.Fatal(err)
+	}
 	for msg, err := range bob.Mail.ListMessages(ctx, mail.Inbox, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%s got %q from %s\n", bob.Location(), msg.Subject, msg.From.EmailAddress.Address)
+		fmt.Printf("%s got %q from %s\n", bob.Route(), msg.Subject, msg.From.EmailAddress.Address)
 	}
 
 	// Bad addresses never leave the process.
 	err = alice.Mail.SendMail(ctx, &mail.Message{Subject: "oops", ToRecipients: mail.To("bob at contoso")}, nil)
 	fmt.Println(errors.Is(err, item.ErrInvalidAddress))
 	// Output:
-	// on-premises got "Q3 figures" from alice@contoso.com
+	// on-premises, EWS (default for on-premises) got "Q3 figures" from alice@contoso.com
 	// true
 }
 
 func ExampleService_UpdateMessage() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	id := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).Add("messages", outlooktest.Object{"subject": "Invoice 42"})
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -106,7 +131,7 @@ func ExampleService_UpdateMessage() {
 }
 
 func ExampleService_CreateReply() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	id := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).Add("messages", outlooktest.Object{
 		"subject": "Lunch on Friday?",
@@ -126,13 +151,31 @@ func ExampleService_CreateReply() {
 	// Output: RE: Lunch on Friday? -> ana@example.org
 }
 
+// A file of any size up to what the mailbox's server takes: Graph takes
+// large ones through upload sessions, on-premises Exchange in one request
+// (up to its administrator's limit: 64 MB a request by default; above it
+// the error matches mail.ErrAttachmentTooLarge). Here bob signs in to his
+// on-premises mailbox himself, with a delegated Entra ID token for his
+// server (hybrid modern authentication).
 func ExampleService_UploadAttachment() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer(outlooktest.WithAutoApprove("bob@contoso.com")) // bob signs in when asked
 	defer srv.Close()
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
-	mb := exampleMailbox(srv, "bob@contoso.com")
 	ctx := context.Background()
 
+	signIn := func(ctx context.Context, p outlook.DeviceCodePrompt) error {
+		fmt.Println("sign in at", p.VerificationURL) // and type p.UserCode
+		return nil
+	}
+	c, err := outlook.NewClient(outlook.DeviceCode("contoso.com", appID, signIn, "Mail.ReadWrite"),
+		outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mb, err := c.Mailbox(ctx, "bob@contoso.com")
+	if err != nil {
+		log.Fatal(err)
+	}
 	draft, err := mb.Mail.CreateDraft(ctx, &mail.Message{Subject: "Report"})
 	if err != nil {
 		log.Fatal(err)
@@ -150,17 +193,20 @@ func ExampleService_UploadAttachment() {
 	b, _ := io.ReadAll(r)
 	fmt.Printf("%s: %q\n", a.Name, b)
 
-	// On premises there are no upload sessions: larger files are refused
-	// before any request.
-	_, err = mb.Mail.UploadAttachment(ctx, draft.ID, "big.iso", "", strings.NewReader(""), 10<<20, nil)
-	fmt.Println(errors.Is(err, odata.ErrNotSupported))
+	scan := bytes.Repeat([]byte{0xff}, 4<<20) // more than Graph takes inline
+	big, err := mb.Mail.UploadAttachment(ctx, draft.ID, "scan.tif", "image/tiff", bytes.NewReader(scan), int64(len(scan)), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(big.Name, big.Size)
 	// Output:
+	// sign in at https://microsoft.com/devicelogin
 	// q3.csv: "quarter,revenue\nQ3,42\n"
-	// true
+	// scan.tif 4194304
 }
 
 func ExampleService_WalkFolders() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -187,7 +233,7 @@ func ExampleService_WalkFolders() {
 // A replica of the Inbox kept up to date by change tracking: store each
 // checkpoint's state, and a crash costs at most a repeat.
 func ExampleService_SyncMessages() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	alice.Add("messages", outlooktest.Object{"subject": "first"})
@@ -219,7 +265,7 @@ func ExampleService_SyncMessages() {
 }
 
 func ExampleService_SetAutomaticReplies() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	mb := exampleMailbox(srv, "alice@contoso.com")
@@ -243,44 +289,80 @@ func ExampleService_SetAutomaticReplies() {
 	// Output: scheduled Back on 15 July.
 }
 
+// Focused Inbox overrides are Exchange Online's: on an on-premises
+// mailbox served by EWS, which has no such operation, the call fails with
+// odata.ErrNotSupported before any request.
 func ExampleService_SetClassificationOverride() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
-	defer srv.Close()
-	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
-	mb := exampleMailbox(srv, "bob@contoso.com")
-
-	o, err := mb.Mail.SetClassificationOverride(context.Background(),
-		item.EmailAddress{Name: "Payroll", Address: "payroll@contoso.com"}, mail.ClassificationFocused)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(o.SenderEmailAddress.Address, o.ClassifyAs)
-	// Output: payroll@contoso.com focused
-}
-
-func ExampleService_CreateRule() {
-	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+	srv := outlooktest.NewServer()
 	defer srv.Close()
 	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
 	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	srv.AddAccount(`CONTOSO\svc-mail`, "password from your vault")
+	srv.GrantImpersonation(`CONTOSO\svc-mail`)
 	ctx := context.Background()
 
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "secret"),
+		outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(`CONTOSO\svc-mail`, "password from your vault")),
+		outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	payroll := item.EmailAddress{Name: "Payroll", Address: "payroll@contoso.com"}
+	for _, addr := range []string{"alice@contoso.com", "bob@contoso.com"} {
+		mb, err := c.Mailbox(ctx, addr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		o, err := mb.Mail.SetClassificationOverride(ctx, payroll, mail.ClassificationFocused)
+		switch {
+		case errors.Is(err, odata.ErrNotSupported):
+			fmt.Println(addr, "has no Focused Inbox overrides")
+		case err != nil:
+			log.Fatal(err)
+		default:
+			fmt.Println(addr, o.SenderEmailAddress.Address, o.ClassifyAs)
+		}
+	}
+	// Output:
+	// alice@contoso.com payroll@contoso.com focused
+	// bob@contoso.com has no Focused Inbox overrides
+}
+
+// The same Inbox rule for a cloud mailbox (Graph) and an on-premises one
+// (EWS's UpdateInboxRules), signed in to with a service account there.
+func ExampleService_CreateRule() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	srv.AddAccount(`CONTOSO\svc-mail`, "password from your vault")
+	srv.GrantImpersonation(`CONTOSO\svc-mail`)
+	ctx := context.Background()
+
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "secret"),
+		outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(`CONTOSO\svc-mail`, "password from your vault")),
+		outlook.WithHTTPClient(srv.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
 	rule := &mail.MessageRule{
 		DisplayName: "Receipts",
 		IsEnabled:   true,
 		Conditions:  mail.MessageRulePredicates{SubjectContains: []string{"receipt"}},
-		Actions:     mail.MessageRuleActions{MoveToFolder: "archive", StopProcessingRules: true},
+		Actions:     mail.MessageRuleActions{MoveToFolder: "deleteditems", StopProcessingRules: true},
 	}
-	r, err := exampleMailbox(srv, "alice@contoso.com").Mail.CreateRule(ctx, rule)
-	if err != nil {
-		log.Fatal(err)
+	for _, addr := range []string{"alice@contoso.com", "bob@contoso.com"} {
+		mb, err := c.Mailbox(ctx, addr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		r, err := mb.Mail.CreateRule(ctx, rule)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %s %v\n", mb.Route(), r.DisplayName, r.IsEnabled)
 	}
-	fmt.Println(r.DisplayName, r.IsEnabled)
-
-	// Inbox rules are a Graph feature: on premises they are refused.
-	_, err = exampleMailbox(srv, "bob@contoso.com").Mail.CreateRule(ctx, rule)
-	fmt.Println(errors.Is(err, odata.ErrNotSupported))
 	// Output:
-	// Receipts true
-	// true
+	// cloud, Microsoft Graph (the API of Exchange Online): Receipts true
+	// on-premises, EWS (default for on-premises): Receipts true
 }

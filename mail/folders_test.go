@@ -11,7 +11,7 @@ import (
 )
 
 func TestFolders(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		svc := e.MB.Mail
 		inbox, err := svc.GetFolder(ctx, mail.Inbox, nil)
@@ -103,8 +103,23 @@ func TestFolders(t *testing.T) {
 		if err := svc.DeleteFolder(ctx, mail.FolderID(projects.ID)); err != nil {
 			t.Fatalf("DeleteFolder: %v", err)
 		}
-		if _, err := svc.GetFolder(ctx, mail.FolderID(projects.ID), nil); !errors.Is(err, odata.ErrNotFound) {
-			t.Errorf("GetFolder of a deleted folder: %v, want ErrNotFound", err)
+		// A deleted folder goes to Deleted Items (Graph, and EWS's
+		// MoveToDeletedItems) or is gone: either way it is no longer where
+		// it was.
+		deleted, err := svc.GetFolder(ctx, mail.DeletedItems, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err := svc.GetFolder(ctx, mail.FolderID(projects.ID), nil); !errors.Is(err, odata.ErrNotFound) && (err != nil || f.ParentFolderID != deleted.ID) {
+			t.Errorf("GetFolder of a deleted folder: %+v, %v; want ErrNotFound or the folder in Deleted Items", f, err)
+		}
+		for f, err := range svc.ListFolders(ctx, "", nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.ID == projects.ID {
+				t.Errorf("the deleted folder is still listed at the top level")
+			}
 		}
 	})
 }

@@ -19,9 +19,19 @@ const (
 	onPremHost = servicetest.OnPremHost
 )
 
+// The locations of the mailbox under test: Exchange Online through Graph,
+// on premises through EWS (the default route) and through the REST API
+// v2.0. Every mail test runs in all three with the same code, unless it is
+// about one API's own feature.
+const (
+	cloud = servicetest.Cloud
+	ews   = servicetest.EWS
+	rest  = servicetest.REST
+)
+
 var (
-	newEnv      = servicetest.NewEnv
-	eachDialect = servicetest.EachDialect
+	newEnv       = servicetest.NewEnv
+	eachLocation = servicetest.AllLocations.Each
 )
 
 // seedInbox adds n received messages to the mailbox's Inbox, the i-th

@@ -45,11 +45,11 @@ func TestOrderByMustLeadFilter(t *testing.T) {
 			Filter:  mail.ToRecipients.Any(func(r item.RecipientFields) odata.Filter { return r.EmailAddress.Address.Eq(onPremAddr) }).And(mail.ReceivedDateTime.Ge(since)),
 			OrderBy: odata.Desc(mail.ReceivedDateTime)}, true, "it names toRecipients, receivedDateTime"},
 	}
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		seedInbox(e.Box, 3)
 		ctx := t.Context()
 		for _, tc := range cases {
-			before := servicetest.RESTRequests(e.Srv, onPremHost)
+			before := e.Reads("")
 			var listErr error
 			for _, err := range e.MB.Mail.ListMessages(ctx, mail.Inbox, &tc.q) {
 				if err != nil {
@@ -58,7 +58,7 @@ func TestOrderByMustLeadFilter(t *testing.T) {
 				}
 			}
 			_, pageErr := e.MB.Mail.ListMessagesPage(ctx, mail.Inbox, &tc.q)
-			sent := servicetest.RESTRequests(e.Srv, onPremHost) - before
+			sent := e.Reads("") - before
 			// The same query, unchecked, straight to the fake.
 			var fakeErr error
 			for _, err := range odata.List[mail.Message](ctx, e.MB.OData(), odata.PathOf("mailFolders/{}/messages", string(mail.Inbox)), &tc.q) {
@@ -68,11 +68,19 @@ func TestOrderByMustLeadFilter(t *testing.T) {
 				}
 			}
 			oe, _ := errors.AsType[*odata.Error](fakeErr)
-			fakeRefused := oe != nil && oe.StatusCode == 400 && oe.Code == "InefficientFilter"
-			if fakeErr != nil && !fakeRefused {
+			switch fakeRefused := oe != nil && oe.StatusCode == 400 && oe.Code == "InefficientFilter"; {
+			case e.Loc == ews:
+				// EWS has no such rule: FindItem sorts whatever it
+				// restricts, and refuses only what a restriction cannot say
+				// (any() over recipients). The service refuses the same
+				// queries as in the other locations, so a program that runs
+				// against one runs against all.
+				if fakeErr != nil && !(tc.refused && errors.Is(fakeErr, odata.ErrNotSupported)) {
+					t.Errorf("%s: over EWS the query answered %v", tc.name, fakeErr)
+				}
+			case fakeErr != nil && !fakeRefused:
 				t.Fatalf("%s: the fake answered %v", tc.name, fakeErr)
-			}
-			if fakeRefused != tc.refused {
+			case fakeRefused != tc.refused:
 				t.Errorf("%s: the fake refused it: %v, want %v (the case is wrong)", tc.name, fakeRefused, tc.refused)
 			}
 			if !tc.refused {
@@ -96,7 +104,7 @@ func TestOrderByMustLeadFilter(t *testing.T) {
 
 // A RawFilter is the server's to judge: the service sends it.
 func TestOrderByRawFilterIsSent(t *testing.T) {
-	e := newEnv(t, cloudAddr)
+	e := newEnv(t, cloud)
 	q := &odata.Query{Filter: odata.RawFilter("isRead eq false"), OrderBy: odata.Desc(mail.ReceivedDateTime)}
 	_, err := e.MB.Mail.ListMessagesPage(t.Context(), mail.Inbox, q)
 	if oe, ok := errors.AsType[*odata.Error](err); !ok || oe.Code != "InefficientFilter" {

@@ -141,8 +141,8 @@ var messageSchema = &odata.Schema{Name: "message", Props: []odata.Prop{
 	// EWS tells meeting messages apart by element and ItemClass.
 	{Graph: "meetingMessageType", Kind: odata.KindEnum, Enum: meetingMessageTypeEnum, ReadOnly: true},
 	// EWS has item:WebClientReadFormQueryString, the query string of the
-	// Outlook on the web address.
-	{Graph: "webLink", ReadOnly: true},
+	// Outlook on the web address (the EWS backend makes the link of it).
+	{Graph: "webLink", EWS: "item:WebClientReadFormQueryString", ReadOnly: true},
 	// EWS has no Focused Inbox property.
 	{Graph: "inferenceClassification", Kind: odata.KindEnum, Enum: classificationEnum},
 	// Open extensions are REST only; EWS has extended properties, which it

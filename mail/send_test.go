@@ -35,7 +35,7 @@ func waitFor(t *testing.T, svc *mail.Service, folder mail.FolderID, subject stri
 // Mail sent from each dialect's mailbox arrives in the other's Inbox, and
 // a copy is kept in Sent Items unless asked otherwise.
 func TestSendMailAcrossDialects(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		other, err := e.Client.Mailbox(ctx, e.Other)
 		if err != nil {
@@ -78,7 +78,7 @@ func TestSendMailAcrossDialects(t *testing.T) {
 }
 
 func TestSendDraft(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		d, err := e.MB.Mail.CreateDraft(ctx, &mail.Message{Subject: "drafted", ToRecipients: mail.To(e.Other)})
 		if err != nil {
@@ -101,7 +101,7 @@ func TestSendDraft(t *testing.T) {
 }
 
 func TestReplyAndForward(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		svc := e.MB.Mail
 		other, _ := e.Client.Mailbox(ctx, e.Other)
@@ -152,11 +152,11 @@ func TestReplyAndForward(t *testing.T) {
 }
 
 func TestMIME(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		id := e.Box.Add("messages", map[string]any{"subject": "mime me", "body": map[string]any{"contentType": "text", "content": "plain words"}})
 		r, err := e.MB.Mail.GetMIME(ctx, id)
-		if e.OnPrem {
+		if e.Loc == rest {
 			if !errors.Is(err, odata.ErrNotSupported) {
 				t.Fatalf("GetMIME on premises: %v, want ErrNotSupported", err)
 			}

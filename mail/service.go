@@ -18,7 +18,7 @@ import (
 //
 // Every request goes through the odata client, which speaks the mailbox's
 // dialect: the same calls work for Exchange Online (Graph v1.0) and
-// on-premises (Outlook REST v2.0) mailboxes. An operation the mailbox's
+// on-premises (EWS or Outlook REST v2.0) mailboxes. An operation the mailbox's
 // service lacks fails with an error matching odata.ErrNotSupported before
 // any request; bad input (an empty id, an invalid address) fails with an
 // error matching odata.ErrInvalidPath or ErrInvalidMessage, also before any

@@ -1,6 +1,8 @@
 package mail_test
 
 import (
+	"errors"
+	"iter"
 	"testing"
 
 	"github.com/exchangekit/outlook/item"
@@ -9,14 +11,25 @@ import (
 )
 
 func TestMailboxSettings(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		svc := e.MB.Mail
+		// EWS has automatic replies (GetUserOofSettings) and none of the
+		// other mailbox settings (time zone, language, working hours): there
+		// the whole set is refused before any request, the automatic
+		// replies work as elsewhere.
+		before := e.Reads("")
 		s, err := svc.GetMailboxSettings(ctx)
-		if err != nil {
+		switch {
+		case e.Loc == ews:
+			if !errors.Is(err, odata.ErrNotSupported) || e.Reads("") != before {
+				t.Errorf("GetMailboxSettings over EWS: %v after %d requests; want ErrNotSupported before any", err, e.Reads("")-before)
+			}
+		case err != nil:
 			t.Fatalf("GetMailboxSettings: %v", err)
+		case s.TimeZone == "" || s.AutomaticRepliesSetting.Status != mail.AutomaticRepliesDisabled:
+			t.Errorf("GetMailboxSettings = %+v", s)
 		}
-		t.Logf("settings: %+v", s)
 		ar := mail.AutomaticRepliesSetting{
 			Status:                 mail.AutomaticRepliesScheduled,
 			ExternalAudience:       mail.ExternalAudienceContactsOnly,
@@ -38,20 +51,45 @@ func TestMailboxSettings(t *testing.T) {
 		if err != nil || st.Month() != 7 || st.Day() != 1 {
 			t.Errorf("schedule start %+v: %v, %v", got.ScheduledStartDateTime, st, err)
 		}
+		before = e.Reads("")
 		u, err := svc.UpdateMailboxSettings(ctx, mail.MailboxSettingsUpdate{TimeZone: odata.Set("W. Europe Standard Time")})
-		if err != nil {
+		switch {
+		case e.Loc == ews:
+			if !errors.Is(err, odata.ErrNotSupported) || e.Reads("") != before {
+				t.Errorf("UpdateMailboxSettings over EWS: %v after %d requests; want ErrNotSupported before any", err, e.Reads("")-before)
+			}
+		case err != nil:
 			t.Fatalf("UpdateMailboxSettings: %v", err)
-		}
-		if u.TimeZone != "W. Europe Standard Time" {
+		case u.TimeZone != "W. Europe Standard Time":
 			t.Errorf("UpdateMailboxSettings = %+v", u)
 		}
 	})
 }
 
 func TestClassificationOverrides(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		svc := e.MB.Mail
+		if e.Loc == ews {
+			// Focused Inbox overrides have no EWS operation: each call is
+			// refused before any request.
+			sender := item.EmailAddress{Address: "ana@example.org"}
+			before := e.Reads("")
+			for name, err := range map[string]error{
+				"Set":    second(svc.SetClassificationOverride(ctx, sender, mail.ClassificationFocused)),
+				"Update": second(svc.UpdateClassificationOverride(ctx, "o1", mail.ClassificationOther)),
+				"Delete": svc.DeleteClassificationOverride(ctx, "o1"),
+				"List":   firstErr(svc.ListClassificationOverrides(ctx)),
+			} {
+				if !errors.Is(err, odata.ErrNotSupported) {
+					t.Errorf("%sClassificationOverride over EWS: %v, want ErrNotSupported", name, err)
+				}
+			}
+			if n := e.Reads("") - before; n != 0 {
+				t.Errorf("%d requests sent, want none", n)
+			}
+			return
+		}
 		o, err := svc.SetClassificationOverride(ctx, item.EmailAddress{Name: "Ana", Address: "ana@example.org"}, mail.ClassificationFocused)
 		if err != nil {
 			t.Fatalf("SetClassificationOverride: %v", err)
@@ -89,7 +127,7 @@ func TestClassificationOverrides(t *testing.T) {
 }
 
 func TestRules(t *testing.T) {
-	e := newEnv(t, cloudAddr)
+	e := newEnv(t, cloud)
 	ctx := t.Context()
 	svc := e.MB.Mail
 	r, err := svc.CreateRule(ctx, &mail.MessageRule{
@@ -121,4 +159,17 @@ func TestRules(t *testing.T) {
 	if err := svc.DeleteRule(ctx, r.ID); err != nil {
 		t.Fatalf("DeleteRule: %v", err)
 	}
+}
+
+// second returns the error of a call's two results.
+func second[T any](_ T, err error) error { return err }
+
+// firstErr returns the first error a listing yields, or nil.
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
@@ -25,15 +27,11 @@ func (r *replica) String() string { return fmt.Sprint(slices.Sorted(maps.Values(
 // state after what came before it. With failAfter > 0 it injects a fault
 // on the mailbox's host after that many checkpoints, as a crash mid-round:
 // the round then stops with the fault's error, which run returns.
-func (r *replica) run(t *testing.T, e *env, failAfter int) (done bool, err error) {
+func (r *replica) run(t *testing.T, e *env, mb *outlook.Mailbox, failAfter int) (done bool, err error) {
 	t.Helper()
 	checkpoints := 0
-	host := "graph.microsoft.com"
-	if e.OnPrem {
-		host = onPremHost
-	}
 	defer e.Srv.ClearFaults()
-	for ch, err := range e.MB.Mail.SyncMessages(t.Context(), mail.Inbox, r.state) {
+	for ch, err := range mb.Mail.SyncMessages(t.Context(), mail.Inbox, r.state) {
 		if err != nil {
 			return false, err
 		}
@@ -41,8 +39,9 @@ func (r *replica) run(t *testing.T, e *env, failAfter int) (done bool, err error
 		case odata.Upserted:
 			if ch.Item.Subject != "" {
 				r.items[ch.ID] = fmt.Sprintf("%s/%v", ch.Item.Subject, ch.Item.IsRead)
-			} else if prev, ok := r.items[ch.ID]; ok { // a partial update
-				r.items[ch.ID] = prev[:len(prev)-len(fmt.Sprint(!ch.Item.IsRead))] + fmt.Sprint(ch.Item.IsRead)
+			} else if prev, ok := r.items[ch.ID]; ok { // a partial update: the read flag alone
+				subject := prev[:strings.LastIndexByte(prev, '/')]
+				r.items[ch.ID] = fmt.Sprintf("%s/%v", subject, ch.Item.IsRead)
 			}
 		case odata.Removed:
 			delete(r.items, ch.ID)
@@ -52,7 +51,9 @@ func (r *replica) run(t *testing.T, e *env, failAfter int) (done bool, err error
 				return true, nil
 			}
 			if checkpoints++; checkpoints == failAfter {
-				e.Srv.Inject(outlooktest.Fault{Host: host, Method: "GET", Status: 400, Code: "InjectedCrash"})
+				f := e.ReadFault("")
+				f.Status, f.Code = 400, "InjectedCrash"
+				e.Srv.Inject(f)
 			}
 		}
 	}
@@ -76,15 +77,18 @@ func inbox(t *testing.T, e *env) string {
 // state ends with the same replica as an uninterrupted run: nothing lost,
 // nothing applied twice in effect.
 func TestSyncMessagesResumesAfterFaults(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		ids := seedInbox(e.Box, 23)
 		e.Box.Add("messages", outlooktest.Object{"subject": "elsewhere", "parentFolderId": "archive"})
 		r := &replica{items: map[string]string{}}
+		// Rounds of several pages: five changes a page, asked for with
+		// odata.maxpagesize (Graph, REST v2.0) or MaxChangesReturned (EWS).
+		mb := e.Reopen(t, outlook.WithPrefer(odata.Prefer{MaxPageSize: 5}))
 
 		resume := func(round string) {
 			t.Helper()
-			done, err := r.run(t, e, 2)
+			done, err := r.run(t, e, mb, 2)
 			if done {
 				t.Fatalf("%s: the round finished before the injected fault", round)
 			}
@@ -95,7 +99,7 @@ func TestSyncMessagesResumesAfterFaults(t *testing.T) {
 				if attempt > 3 {
 					t.Fatalf("%s: no progress after resuming", round)
 				}
-				if done, err = r.run(t, e, 0); err != nil {
+				if done, err = r.run(t, e, mb, 0); err != nil {
 					t.Fatalf("%s: resuming: %v", round, err)
 				}
 			}
@@ -123,7 +127,7 @@ func TestSyncMessagesResumesAfterFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.MB.Mail.MoveMessage(ctx, ids[5], mail.Archive); err != nil {
+		if _, err := e.MB.Mail.MoveMessage(ctx, ids[5], mail.JunkEmail); err != nil {
 			t.Fatal(err)
 		}
 		resume("incremental round")
@@ -135,20 +139,20 @@ func TestSyncMessagesResumesAfterFaults(t *testing.T) {
 		r.state = roundStart
 		for done := false; !done; {
 			var err error
-			if done, err = r.run(t, e, 0); err != nil {
+			if done, err = r.run(t, e, mb, 0); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
 		}
 		if got, want := r.String(), inbox(t, e); got != want {
 			t.Fatalf("replay: replica\n%s\nserver\n%s", got, want)
 		}
-	}, outlooktest.WithPageSize(5))
+	})
 }
 
 func TestSyncFolders(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
+	eachLocation(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		if e.OnPrem {
+		if e.Loc == rest {
 			for _, err := range e.MB.Mail.SyncFolders(ctx, "") {
 				if !errors.Is(err, odata.ErrNotSupported) {
 					t.Fatalf("SyncFolders on premises: %v, want ErrNotSupported", err)
@@ -157,6 +161,7 @@ func TestSyncFolders(t *testing.T) {
 			return
 		}
 		names := map[string]string{}
+		parents := map[string]string{}
 		state := ""
 		apply := func() {
 			for ch, err := range e.MB.Mail.SyncFolders(ctx, state) {
@@ -166,6 +171,7 @@ func TestSyncFolders(t *testing.T) {
 				switch ch.Kind {
 				case odata.Upserted:
 					names[ch.ID] = ch.Item.DisplayName
+					parents[ch.ID] = ch.Item.ParentFolderID
 				case odata.Removed:
 					delete(names, ch.ID)
 				case odata.Checkpoint:
@@ -189,8 +195,14 @@ func TestSyncFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 		apply()
-		if _, ok := names[f.ID]; ok {
-			t.Errorf("the deleted folder was not reported removed")
+		// Deleted, the folder went to Deleted Items (reported as moved
+		// there) or is gone (reported removed).
+		deleted, err := e.MB.Mail.GetFolder(ctx, mail.DeletedItems, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := names[f.ID]; ok && parents[f.ID] != deleted.ID {
+			t.Errorf("the deleted folder was reported neither removed nor moved to Deleted Items (parent %q)", parents[f.ID])
 		}
 	})
 }

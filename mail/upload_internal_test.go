@@ -163,7 +163,7 @@ func TestUploadChunksAndResumes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
+			srv := outlooktest.NewServer()
 			t.Cleanup(srv.Close)
 			h := c.host
 			if h == nil {

@@ -599,7 +599,12 @@ func readPage[T any](dec *jsontext.Decoder, pg *Page[T]) (sawValue bool, err err
 		}
 		switch name.String() {
 		case "value":
-			if dec.PeekKind() != '[' {
+			switch dec.PeekKind() {
+			case '[':
+			case 0: // no value: the document ended or broke, as ReadToken says
+				_, err := dec.ReadToken()
+				return false, err
+			default:
 				return false, fmt.Errorf("%w: \"value\" is not an array", errMalformedJSON)
 			}
 			sawValue = true

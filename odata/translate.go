@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // This file holds the one place where JSON bodies change dialect. The models
@@ -24,6 +25,11 @@ import (
 
 // errMalformedJSON is returned by the translator for input that is not JSON.
 var errMalformedJSON = errors.New("odata: malformed JSON")
+
+// errTruncatedJSON is errMalformedJSON for input that ends before its value
+// does. It matches io.ErrUnexpectedEOF, as the JSON decoder's error does,
+// by which transport.Client.Read knows to ask for the document again.
+var errTruncatedJSON = fmt.Errorf("%w: %w", errMalformedJSON, io.ErrUnexpectedEOF)
 
 const (
 	graphTypePrefix = "#microsoft.graph."
@@ -272,7 +278,7 @@ func (t *translator) feed(src []byte, final bool) (int, error) {
 	t.copyTo(n)
 	if final {
 		if len(t.stack) != 0 || t.inStr || (!t.done && t.started()) {
-			return n, fmt.Errorf("%w: unexpected end of input", errMalformedJSON)
+			return n, errTruncatedJSON
 		}
 	}
 	return n, nil
@@ -366,7 +372,7 @@ func (t *translator) run(final bool) (int, error) {
 			end, esc, ok := scanString(src, i)
 			if !ok {
 				if final {
-					return i, fmt.Errorf("%w: unterminated string", errMalformedJSON)
+					return i, fmt.Errorf("%w in a string", errTruncatedJSON)
 				}
 				return t.rewind(i), nil
 			}
@@ -403,7 +409,7 @@ func (t *translator) run(final bool) (int, error) {
 				end, esc, ok := scanString(src, i)
 				if !ok {
 					if final {
-						return i, fmt.Errorf("%w: unterminated string", errMalformedJSON)
+						return i, fmt.Errorf("%w in a string", errTruncatedJSON)
 					}
 					t.uncount(top)
 					return i, nil

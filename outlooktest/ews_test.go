@@ -115,6 +115,8 @@ func TestEWSCrossProtocol(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err := c.Do(req); err != nil || resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("Graph sendMail: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	a := postEWS(t, c, ewsURL, "Bearer "+onprem, soapBody("", findInboxAll))
 	if a.status != http.StatusOK || first(a.body, "Subject") != "From the cloud" || first(a.body, "IsRead") != "false" {
@@ -155,6 +157,8 @@ func TestEWSCrossProtocol(t *testing.T) {
 	patch.Header.Set("Content-Type", "application/json")
 	if resp, err := c.Do(patch); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("REST PATCH: %v %v", resp, err)
+	} else {
+		resp.Body.Close() // an answer left unread holds its connection's reader forever
 	}
 	m = readREST()
 	a = postEWS(t, c, ewsURL, "Bearer "+onprem, soapBody("", `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="message:IsRead"/></t:AdditionalProperties></m:ItemShape><m:ItemIds><t:ItemId Id="`+ewsID+`"/></m:ItemIds></m:GetItem>`))
@@ -535,5 +539,25 @@ func TestEWSRequestLimit(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "404.13") {
 		t.Errorf("64 MiB + 1 byte: %d %.80s", resp.StatusCode, b)
+	}
+}
+
+// An anchored request is counted once for its mailbox, though the front
+// end finds it acts on that mailbox too; the requests of a client that
+// waits for each answer are never two in flight.
+func TestEWSInFlightCountedOnce(t *testing.T) {
+	t.Parallel()
+	srv := ewsTenant(t)
+	srv.AddAccount(`CONTOSO\svc-ews`, "pw")
+	srv.GrantImpersonation(`CONTOSO\svc-ews`)
+	svc := "Basic " + base64.StdEncoding.EncodeToString([]byte(`CONTOSO\svc-ews:pw`))
+	imp := `<t:ExchangeImpersonation><t:ConnectingSID><t:PrimarySmtpAddress>` + ewsBob + `</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`
+	for range 20 {
+		if a := postEWS(t, srv.Client(), ewsURL, svc, soapBody(imp, findInboxAll), "X-AnchorMailbox", ewsBob); a.status != http.StatusOK {
+			t.Fatalf("status %d", a.status)
+		}
+	}
+	if got := srv.MaxInFlight(ewsBob); got != 1 {
+		t.Errorf("MaxInFlight(bob) = %d over one request at a time, want 1", got)
 	}
 }

@@ -140,6 +140,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		addr := s.mailboxNamed(r.URL.Path, user)
 		if kind == hostOnPrem && ews.IsPath(r.URL.Path) {
 			addr = s.ewsMailbox(r, user)
+			// The front end counts the other mailboxes the request acts
+			// on, not this one again.
+			r = r.WithContext(ews.WithCounted(r.Context(), addr))
 		}
 		if addr != "" {
 			leave = s.inflight.enter(addr)

@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // The tour runs the same code on the cloud mailbox and on the on-premises
-// one, served through EWS (the default) or through REST v2.0 (-rest).
+// one, served through EWS (the default) or through REST v2.0 (-rest): the
+// on-premises mailbox's route says which, and the message crosses the
+// hybrid both ways, from the cloud mailbox into the on-premises one's inbox
+// and its reply back, each from the right sender.
 func TestFakeTour(t *testing.T) {
 	for _, tc := range []struct {
 		rest bool
@@ -25,8 +29,19 @@ func TestFakeTour(t *testing.T) {
 	}
 }
 
+// crossed matches the lines that show a message crossing the hybrid: the
+// subject sent, arrived in bob's inbox from alice, and the reply arrived in
+// alice's from bob.
+var crossed = regexp.MustCompile(`Sending "(Hello from alice@contoso\.com \(\d\d:\d\d:\d\d\))" from alice@contoso\.com to bob@contoso\.com\.\.\.\n` +
+	`Arrived in bob@contoso\.com's inbox: "(Hello from alice@contoso\.com \(\d\d:\d\d:\d\d\))" from alice@contoso\.com\n` +
+	`\nbob@contoso\.com replies\.\.\.\n` +
+	`Arrived in alice@contoso\.com's inbox: "RE: (Hello from alice@contoso\.com \(\d\d:\d\d:\d\d\))" from bob@contoso\.com\n`)
+
 func checkTour(t *testing.T, got, bob string) {
 	t.Helper()
+	if m := crossed.FindStringSubmatch(got); m == nil || m[1] != m[2] || m[1] != m[3] {
+		t.Errorf("the message did not cross the hybrid both ways, from the right senders:\n%s", got)
+	}
 	for _, want := range []string{
 		"alice@contoso.com: cloud, Microsoft Graph (the API of Exchange Online)\n  found by exchange-online, served at https://graph.microsoft.com/v1.0\n",
 		"  inbox: Q3 budget review\n  inbox: Team offsite: dates",

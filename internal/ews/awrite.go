@@ -44,7 +44,7 @@ func listAttachments(c *call) (*http.Response, error) {
 	if q := c.r.Query; q != nil && (!q.Filter.IsZero() || len(q.OrderBy) > 0 || q.Search != "" || len(q.Expand) > 0) {
 		return nil, errNotSupported("$filter, $orderby, $search or $expand on attachments")
 	}
-	cv := &converter{}
+	cv := c.converter()
 	out := []byte(`{"value":`)
 	found := false
 	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
@@ -106,7 +106,7 @@ func (c *call) fetchAttachment() ([]byte, error) {
 
 // fetchAttachmentID reads the attachment with the EWS id aid, as JSON.
 func (c *call) fetchAttachmentID(aid string) ([]byte, error) {
-	cv := &converter{}
+	cv := c.converter()
 	var out []byte
 	err := c.send(request{op: "GetAttachment", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:GetAttachment")

@@ -172,6 +172,13 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 	if r.Mailbox != "" && b.mailbox != "" && !strings.EqualFold(r.Mailbox, b.mailbox) {
 		return nil, fmt.Errorf("%w: the EWS backend serves %s, not %s", odata.ErrInvalidPath, b.mailbox, r.Mailbox)
 	}
+	if r.Prefer.ImmutableIDs {
+		// Immutable ids (Prefer: IdType="ImmutableId") are Exchange Online's;
+		// EWS on premises has none (IdFormatType: EwsId, EwsLegacyId,
+		// EntryId, HexEntryId, StoreId, OwaId): an id it gives changes when
+		// the item moves.
+		return nil, errNotSupported("immutable ids (Prefer IdType=\"ImmutableId\"; EWS ids change when an item moves)")
+	}
 	if r.Link != "" {
 		return b.follow(c)
 	}
@@ -305,6 +312,10 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 	// server ran nothing.
 	req = transport.WithThrottleSignal(req, ServerBusyBackOff)
 	resp, err := b.roundTrip(req, rq.idempotent)
+	if errors.Is(err, transport.ErrResponseTooLarge) {
+		// The sentinel callers match in every dialect.
+		return fmt.Errorf("ews: %s: %w: %w", rq.op, odata.ErrResponseTooLarge, err)
+	}
 	if err != nil {
 		return fmt.Errorf("ews: %s: %w", rq.op, err)
 	}
@@ -315,7 +326,15 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id")}
 		e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), b.now())
 		e.Message = http.StatusText(resp.StatusCode)
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxPeek))
+		peek, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
+		if resp.StatusCode == http.StatusNotFound && bytes.Contains(peek, []byte("404.13")) {
+			// IIS's request filtering refuses a request longer than the
+			// EWS virtual directory's maxAllowedContentLength (64 MB by
+			// default) with 404.13, before EWS sees it: the request was too
+			// large, the mailbox is not missing.
+			e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
+			e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", len(payload))
+		}
 		return e
 	}
 	x := newXMLReader(resp.Body, 0)
@@ -359,17 +378,47 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 	}
 	var got *http.Response
 	err := rr.Read(req, func(resp *http.Response) error {
-		data, err := io.ReadAll(resp.Body)
-		if err != nil {
+		// Sized by the declared length, within reason: the transport stops
+		// a body at its limit whatever the header says.
+		buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), maxPresize)+bytes.MinRead))
+		if _, err := buf.ReadFrom(resp.Body); err != nil {
 			return err
 		}
+		if cut(resp, buf.Bytes()) {
+			// Complete as HTTP sees it, yet cut: the transport sends it
+			// again, as it does a body whose connection broke.
+			return fmt.Errorf("%w: the answer ends before its envelope does: %w", errXML, io.ErrUnexpectedEOF)
+		}
 		cp := *resp
-		cp.Body = io.NopCloser(bytes.NewReader(data))
+		cp.Body = &wholeBody{Reader: bytes.NewReader(buf.Bytes()), data: buf.Bytes()}
 		got = &cp
 		return nil
 	})
 	return got, err
 }
+
+// cut reports whether a SOAP answer's body stops before the envelope's end
+// tag: every answer EWS sends as XML, faults included, ends with it.
+func cut(resp *http.Response, data []byte) bool {
+	if !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml") {
+		return false
+	}
+	return !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte("Envelope>"))
+}
+
+// maxPresize bounds the buffer allocated ahead of a body for its declared
+// length.
+const maxPresize = 16 << 20
+
+// wholeBody is a response body read whole before it is parsed, which the
+// XML reader reads in place.
+type wholeBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (b *wholeBody) Close() error     { return nil }
+func (b *wholeBody) document() []byte { return b.data }
 
 // authorization returns the Authorization header value of a current token.
 func (b *Backend) authorization(ctx context.Context) (string, error) {

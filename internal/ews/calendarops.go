@@ -453,7 +453,7 @@ func (c *call) calendarsPage(s *odata.Schema, st *listState) (*http.Response, er
 	}
 	var pg findPage
 	n := 0
-	cv := &converter{}
+	cv := c.converter()
 	out := append(make([]byte, 0, 1024), `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
 		w.start("m:FindFolder")

@@ -115,6 +115,12 @@ func (c *converter) mailbox(out []byte) ([]byte, error) {
 			t, err := c.text()
 			addr, hasAddr = append(addr[:0], t...), true
 			return err
+		case "RoutingType":
+			t, err := c.text()
+			if string(t) == "EX" {
+				c.ex = true
+			}
+			return err
 		}
 		return c.x.skip()
 	})

@@ -57,8 +57,13 @@
 //     marks "No" come from GetItem too, so a page that needs them takes one
 //     batched GetItem. FindItem traverses Shallow, SoftDeleted or Associated
 //     only (ref/finditem), so the whole mailbox is searched by giving
-//     FindItem every mail folder (ref/finditem-operation remarks searching
-//     multiple folders).
+//     FindItem every mail folder that holds items (ref/parentfolderids: "An
+//     unlimited number of folders can be defined for the search"). It
+//     answers one response message per folder, each paged on its own (the
+//     EWS Managed API reads as many as there are parent folders:
+//     Core/Requests/FindRequest.cs), so a page of the whole mailbox is a
+//     merge of the folders' sorted pages, and its next link keeps each
+//     folder's offset.
 //
 //   - Batches. EWS checks the caller's budget after each item of a batch
 //     and gives a batch one minute (ews/ews-throttling-in-exchange,
@@ -73,6 +78,14 @@
 //     (github.com/OfficeDev/ews-managed-api, Misc/SoapFaultDetails.cs and
 //     Core/Responses/ServiceResponse.cs). [ServerBusyBackOff] recognises it
 //     for the transport's retry policy; errors carry it as RetryAfter.
+//
+//   - Links and addresses. An item's webLink is its
+//     WebClientReadFormQueryString, "a URL to concatenate to the Outlook
+//     Web App endpoint" (ref/webclientreadformquerystring), added to
+//     https://<EWS host>/owa/, where Outlook on the web lives beside EWS.
+//     FindItem and SyncFolderItems write the organisation's mailboxes with
+//     their X.500 address (RoutingType EX); the items that hold one are
+//     read again with GetItem, which gives SMTP addresses, as Graph does.
 //
 //   - Response codes and their meaning (ref/responsecode); how they map to
 //     odata's sentinels is in errors.go.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,12 +179,21 @@ type fakeEWS struct {
 	// busyFault is the fault answered while busy; serverBusyFault when "".
 	busyFault string
 	// cut is how many answers to send half of, with the whole length
-	// declared, before the connection drops.
-	cut   int
-	oof   string   // the OofSettings element stored
-	rules []string // inbox rules (content after RuleId); "" for deleted ones
-	clock int      // change counter for SyncFolderItems
-	gone  []tombstone
+	// declared, before the connection drops; short, how many to send half
+	// of as if it were the whole (its own length declared).
+	cut, short int
+	oof        string   // the OofSettings element stored
+	rules      []string // inbox rules (content after RuleId); "" for deleted ones
+	clock      int      // change counter for SyncFolderItems
+	gone       []tombstone
+	// org are the addresses of the organisation's mailboxes: FindItem and
+	// SyncFolderItems write them with their X.500 address (RoutingType EX),
+	// as Exchange does, GetItem with their SMTP address.
+	org map[string]bool
+	op  string // the operation being answered
+	// maxRequest, when set, is the virtual directory's request limit: a
+	// longer request is refused by IIS with 404.13.
+	maxRequest int
 }
 
 // tombstone is a message that left a folder, for SyncFolderItems.
@@ -271,6 +281,15 @@ func (f *fakeEWS) requests() []fakeRequest {
 
 func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	limit := f.maxRequest
+	f.mu.Unlock()
+	if limit > 0 && len(body) > limit {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<html><head><title>IIS 10.0 Detailed Error - 404.13 - Not Found</title></head><body><h3>HTTP Error 404.13 - Not Found</h3></body></html>")
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/EWS/Exchange.asmx" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/xml") {
 		http.Error(w, "not EWS", http.StatusBadRequest)
 		return
@@ -315,6 +334,7 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 		`</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">`)
 	fmt.Fprintf(&out, `<m:%sResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>`, op.local)
 	f.mu.Lock()
+	f.op = op.local
 	switch op.local {
 	case "FindItem":
 		f.findItem(&out, op)
@@ -336,11 +356,19 @@ func (f *fakeEWS) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	fmt.Fprintf(&out, `</m:ResponseMessages></m:%sResponse></s:Body></s:Envelope>`, op.local)
 	f.mu.Lock()
-	cut := f.cut > 0
+	cut, short := f.cut > 0, f.cut == 0 && f.short > 0
 	if cut {
 		f.cut--
 	}
+	if short {
+		f.short--
+	}
 	f.mu.Unlock()
+	if short {
+		body := out.String()
+		io.WriteString(w, body[:len(body)/2])
+		return
+	}
 	if cut {
 		body := out.String()
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
@@ -404,40 +432,43 @@ func (f *fakeEWS) findItem(out *strings.Builder, op *xnode) {
 			return
 		}
 	}
-	var msgs []*fakeMsg
+	// One response message per parent folder, each restricted, sorted and
+	// paged on its own, as Exchange answers (and the EWS Managed API
+	// expects: FindRequest.GetExpectedResponseMessageCount).
+	v := op.child("IndexedPageItemView")
+	offset, _ := strconv.Atoi(v.attr("Offset"))
+	max, _ := strconv.Atoi(v.attr("MaxEntriesReturned"))
 	for _, pf := range op.child("ParentFolderIds").kids {
 		fd := f.folderFor(pf)
 		if fd == nil {
 			errMsg(out, "FindItem", "ErrorFolderNotFound", "The specified folder could not be found in the store.")
-			return
+			continue
 		}
+		var msgs []*fakeMsg
 		for _, m := range f.msgs {
 			if m.folder == fd.id {
 				msgs = append(msgs, m)
 			}
 		}
-	}
-	// The fake honours one restriction, message:IsRead, to show it arrives.
-	if r := op.child("Restriction"); r != nil {
-		for _, eq := range r.find("IsEqualTo") {
-			if fu := eq.child("FieldURI"); fu != nil && fu.attr("FieldURI") == "message:IsRead" {
-				want := eq.find("Constant")[0].attr("Value") == "true"
-				msgs = slices.DeleteFunc(msgs, func(m *fakeMsg) bool { return m.read != want })
+		// The fake honours one restriction, message:IsRead, to show it arrives.
+		if r := op.child("Restriction"); r != nil {
+			for _, eq := range r.find("IsEqualTo") {
+				if fu := eq.child("FieldURI"); fu != nil && fu.attr("FieldURI") == "message:IsRead" {
+					want := eq.find("Constant")[0].attr("Value") == "true"
+					msgs = slices.DeleteFunc(msgs, func(m *fakeMsg) bool { return m.read != want })
+				}
 			}
 		}
+		slices.SortFunc(msgs, func(a, b *fakeMsg) int { return b.received.Compare(a.received) })
+		end := min(len(msgs), offset+max)
+		page := msgs[min(offset, len(msgs)):end]
+		fmt.Fprintf(out, `<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="%d" TotalItemsInView="%d" IncludesLastItemInRange="%v"><t:Items>`,
+			end, len(msgs), end == len(msgs))
+		for _, m := range page {
+			f.item(out, m, props)
+		}
+		out.WriteString(`</t:Items></m:RootFolder></m:FindItemResponseMessage>`)
 	}
-	slices.SortFunc(msgs, func(a, b *fakeMsg) int { return b.received.Compare(a.received) })
-	v := op.child("IndexedPageItemView")
-	offset, _ := strconv.Atoi(v.attr("Offset"))
-	max, _ := strconv.Atoi(v.attr("MaxEntriesReturned"))
-	end := min(len(msgs), offset+max)
-	page := msgs[min(offset, len(msgs)):end]
-	fmt.Fprintf(out, `<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="%d" TotalItemsInView="%d" IncludesLastItemInRange="%v"><t:Items>`,
-		end, len(msgs), end == len(msgs))
-	for _, m := range page {
-		f.item(out, m, props)
-	}
-	out.WriteString(`</t:Items></m:RootFolder></m:FindItemResponseMessage>`)
 }
 
 func (f *fakeEWS) getItem(out *strings.Builder, op *xnode) {
@@ -461,6 +492,17 @@ func (f *fakeEWS) getItem(out *strings.Builder, op *xnode) {
 
 func mailbox(a fakeAddr) string {
 	return `<t:Mailbox><t:Name>` + esc(a.name) + `</t:Name><t:EmailAddress>` + esc(a.addr) + `</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`
+}
+
+// mailboxOf writes a as the operation being answered does: with the X.500
+// address for a mailbox of the organisation in FindItem and
+// SyncFolderItems answers.
+func (f *fakeEWS) mailboxOf(a fakeAddr) string {
+	if f.org[a.addr] && (f.op == "FindItem" || f.op == "SyncFolderItems") {
+		return `<t:Mailbox><t:Name>` + esc(a.name) + `</t:Name><t:EmailAddress>/O=CONTOSO/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=` +
+			esc(strings.ToUpper(a.name)) + `</t:EmailAddress><t:RoutingType>EX</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`
+	}
+	return mailbox(a)
 }
 
 // item writes a message with the properties asked for, in the XSD order
@@ -499,6 +541,10 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 			fmt.Fprintf(out, `<t:Size>%d</t:Size><t:LastModifiedTime>2024-05-01T08:00:00</t:LastModifiedTime><t:IsInline>false</t:IsInline></t:%s>`, len(a.content)+100, el)
 		}
 		out.WriteString(`</t:Attachments>`)
+	}
+	if has("item:WebClientReadFormQueryString") {
+		// As Exchange 2013 and later write it (the item's id, escaped).
+		out.WriteString(`<t:WebClientReadFormQueryString>?ItemID=` + esc(url.QueryEscape(m.id)) + `&amp;exvsurl=1&amp;viewmodel=ReadMessageItem</t:WebClientReadFormQueryString>`)
 	}
 	if has("item:DateTimeReceived") {
 		out.WriteString(`<t:DateTimeReceived>` + m.received.Format(time.RFC3339) + `</t:DateTimeReceived>`)
@@ -545,7 +591,7 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 		out.WriteString(`<t:Preview>` + esc(strings.TrimSuffix(strings.TrimPrefix(m.body, "<html><body><p>"), "</p></body></html>")) + `</t:Preview>`)
 	}
 	if has("message:Sender") {
-		out.WriteString(`<t:Sender>` + mailbox(m.from) + `</t:Sender>`)
+		out.WriteString(`<t:Sender>` + f.mailboxOf(m.from) + `</t:Sender>`)
 	}
 	if has("message:ToRecipients") && len(m.to) > 0 {
 		out.WriteString(`<t:ToRecipients>`)
@@ -564,7 +610,7 @@ func (f *fakeEWS) item(out *strings.Builder, m *fakeMsg, props []string) {
 		out.WriteString(`<t:ConversationIndex>` + base64.StdEncoding.EncodeToString(m.conversationIndexB) + `</t:ConversationIndex>`)
 	}
 	if has("message:From") {
-		out.WriteString(`<t:From>` + mailbox(m.from) + `</t:From>`)
+		out.WriteString(`<t:From>` + f.mailboxOf(m.from) + `</t:From>`)
 	}
 	if has("message:InternetMessageId") {
 		out.WriteString(`<t:InternetMessageId>` + esc(m.internetMessageID) + `</t:InternetMessageId>`)

@@ -93,7 +93,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	}
 	var pg findPage
 	n := 0
-	cv := &converter{}
+	cv := c.converter()
 	out := make([]byte, 0, 2048)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
@@ -121,7 +121,9 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 					return x.skip()
 				}
 				return x.children(func() error {
-					n++
+					if n++; n > st.View.Top {
+						return tooMany("FindFolder", st.View.Top)
+					}
 					if _, ok := types[string(x.local)]; !ok {
 						return x.skip()
 					}
@@ -148,14 +150,11 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	}
 	if !pg.last {
 		next := *st
-		next.View.Offset = st.View.Offset + n
-		if pg.hasOffset && pg.offset > st.View.Offset {
-			next.View.Offset = pg.offset
+		if next.View.Offset, err = pg.next("FindFolder", st.View.Offset, n); err != nil {
+			return nil, err
 		}
-		if next.View.Offset > st.View.Offset {
-			out = member(out, "@odata.nextLink")
-			out = appendString(out, makeLink(c.b.root, &next))
-		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
 	}
 	out = append(out, '}')
 	return jsonResponse(http.StatusOK, out), nil
@@ -213,7 +212,7 @@ func (c *call) getFolderAs(name string) (*http.Response, error) {
 // getFolders fetches folders with one GetFolder and appends them as JSON
 // values.
 func (c *call) getFolders(out []byte, s *odata.Schema, sh *shape, refs []folderRef) ([]byte, error) {
-	cv := &converter{}
+	cv := c.converter()
 	err := c.send(request{op: "GetFolder", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:GetFolder")
 		writeShape(w, "m:FolderShape", sh, false)

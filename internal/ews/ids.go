@@ -151,6 +151,7 @@ type folderRef struct {
 	id            string // EWS form
 	changeKey     string
 	mailbox       string // for a distinguished folder of another mailbox
+	count         int    // the items it holds, -1 when unknown (mailFolders)
 }
 
 // folderOf reads a folder the caller named, a well-known name or an id.

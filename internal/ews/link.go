@@ -26,7 +26,8 @@ var errBadLink = fmt.Errorf("%w: a link this EWS backend did not make", odata.Er
 
 // linkVersion changes when listState does, so links stored by an older
 // version are refused clearly instead of misread.
-const linkVersion = 1
+// (2: a listing of the whole mailbox keeps each folder's offset).
+const linkVersion = 2
 
 // maxLinkLen bounds the links the backend reads (a sync state is a few
 // kilobytes; nothing else comes near).
@@ -46,6 +47,9 @@ type listState struct {
 	Sync   string       `json:"y,omitempty"` // SyncState
 	// Cal is where a calendar view (or its change tracking) stands.
 	Cal *viewState `json:"c,omitempty"`
+	// Taken says, for a listing of the whole mailbox, how many items of
+	// each folder (by EWS id) the pages before took.
+	Taken map[string]int `json:"n,omitempty"`
 }
 
 // linkKinds are the listings links exist for.
@@ -95,6 +99,14 @@ func readLink(root, link string) (*listState, error) {
 	}
 	if st.View.Top < 1 || st.View.Top > maxTop || st.View.Offset < 0 || st.View.Offset > 1<<30 {
 		return nil, fmt.Errorf("%w: page %d at %d", errBadLink, st.View.Top, st.View.Offset)
+	}
+	if len(st.Taken) > maxMailFolders {
+		return nil, fmt.Errorf("%w: %d folders", errBadLink, len(st.Taken))
+	}
+	for id, n := range st.Taken {
+		if _, err := base64.StdEncoding.DecodeString(id); err != nil || id == "" || n < 0 || n > 1<<30 {
+			return nil, fmt.Errorf("%w: folder offset", errBadLink)
+		}
 	}
 	if st.Filter != nil {
 		if err := st.Filter.check(0); err != nil {

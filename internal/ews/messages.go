@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -49,13 +53,39 @@ func listMessages(c *call) (*http.Response, error) {
 		}
 		st.Search = q.Search
 	}
-	if len(st.Sort) == 0 && st.Search == "" {
-		// Graph lists messages newest first.
+	if len(st.Sort) == 0 && (st.Search == "" || st.Folder == "") {
+		// Graph lists messages newest first; the whole mailbox is merged
+		// from its folders in an order, searched or not.
 		if p := indexOf(s).graph["receivedDateTime"]; p != nil && p.EWS != "" {
 			st.Sort = []sortKey{{Field: &field{URI: p.EWS}, Desc: true}}
 		}
 	}
 	return c.messagesPage(s, st)
+}
+
+// writeFindItem writes a FindItem of the listing st's restriction, order
+// and search over the folders, with the shape and view given.
+func writeFindItem(w *xmlWriter, st *listState, sh *shape, v view, folders []folderRef) {
+	w.start("m:FindItem")
+	w.attr("Traversal", "Shallow")
+	w.gt()
+	writeShape(w, "m:ItemShape", sh, true)
+	writeIndexedView(w, "m:IndexedPageItemView", v)
+	if st.Filter != nil {
+		w.open("m:Restriction")
+		writeRestriction(w, st.Filter)
+		w.close("m:Restriction")
+	}
+	writeSortOrder(w, st.Sort)
+	w.open("m:ParentFolderIds")
+	for _, f := range folders {
+		f.write(w)
+	}
+	w.close("m:ParentFolderIds")
+	if st.Search != "" {
+		w.elem("m:QueryString", st.Search)
+	}
+	w.close("m:FindItem")
 }
 
 // findPage is what a FindItem or FindFolder page says besides its items.
@@ -64,6 +94,28 @@ type findPage struct {
 	hasOffset bool // the server said it
 	total     int  // TotalItemsInView
 	last      bool // IncludesLastItemInRange
+}
+
+// next returns where the page after one at offset that took n items
+// starts: where the server says, or after those items. A server that says
+// there is more but moves nowhere fails the listing with
+// odata.ErrPagingLoop: it must neither end as if complete nor be asked the
+// same page again.
+func (pg *findPage) next(op string, offset, n int) (int, error) {
+	next := offset + n
+	if pg.hasOffset && pg.offset > offset {
+		next = pg.offset
+	}
+	if next <= offset {
+		return 0, fmt.Errorf("ews: %s: %w: the server says there is more after item %d but neither gives an item nor moves on", op, odata.ErrPagingLoop, offset)
+	}
+	return next, nil
+}
+
+// tooMany is the error of an answer holding more items than the request
+// asked for.
+func tooMany(op string, max int) error {
+	return fmt.Errorf("%w: %s answered more than the %d items asked for", errXML, op, max)
 }
 
 // readRootFolder reads the attributes of a RootFolder element.
@@ -83,19 +135,14 @@ func readRootFolder(x *xmlReader, pg *findPage) {
 
 // messagesPage serves one page of a message listing.
 func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, error) {
-	var parents []folderRef
 	if st.Folder == "" {
-		var err error
-		if parents, err = c.mailFolders(); err != nil {
-			return nil, err
-		}
-	} else {
-		f, err := c.folder(st.Folder)
-		if err != nil {
-			return nil, err
-		}
-		parents = []folderRef{f}
+		return c.mailboxPage(s, st)
 	}
+	f, err := c.folder(st.Folder)
+	if err != nil {
+		return nil, err
+	}
+	parents := []folderRef{f}
 	needGet := st.Shape.needsGetItem()
 	findShape := st.Shape
 	if needGet {
@@ -103,32 +150,19 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	var pg findPage
 	var ids []string
-	cv := &converter{zone: st.Shape.Zone}
+	var spans []exSpan
+	items := 0
+	cv := c.converter()
+	cv.zone = st.Shape.Zone
 	out := make([]byte, 0, 4096)
 	out = append(out, `{"value":[`...)
-	err := c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindItem")
-		w.attr("Traversal", "Shallow")
-		w.gt()
-		writeShape(w, "m:ItemShape", findShape, true)
-		writeIndexedView(w, "m:IndexedPageItemView", st.View)
-		if st.Filter != nil {
-			w.open("m:Restriction")
-			writeRestriction(w, st.Filter)
-			w.close("m:Restriction")
-		}
-		writeSortOrder(w, st.Sort)
-		w.open("m:ParentFolderIds")
-		for _, f := range parents {
-			f.write(w)
-		}
-		w.close("m:ParentFolderIds")
-		if st.Search != "" {
-			w.elem("m:QueryString", st.Search)
-		}
-		w.close("m:FindItem")
+	err = c.send(request{op: "FindItem", idempotent: true, body: func(w *xmlWriter) {
+		writeFindItem(w, st, findShape, st.View, parents)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
+		if !needGet {
+			out = slices.Grow(out, x.inMemory()*3/4)
+		}
 		return readMessages(x, buf, func(_ int, ms *status) error {
 			if !x.is("RootFolder") || !ms.ok() {
 				return x.skip()
@@ -139,14 +173,19 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 					return x.skip()
 				}
 				return x.children(func() error {
+					if items++; items > st.View.Top {
+						return tooMany("FindItem", st.View.Top)
+					}
 					if needGet {
 						var err error
 						ids, err = appendItemID(x, ids)
 						return err
 					}
 					out = comma(out)
+					start := len(out)
 					var err error
 					out, err = cv.entity(out, s)
+					spans = cv.noteEX(spans, start, len(out))
 					return err
 				})
 			})
@@ -165,6 +204,15 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 			return nil, err
 		}
 	}
+	n := len(ids) // the items the page took from the folder
+	if !needGet {
+		n = countItems(out)
+	}
+	if len(spans) > 0 {
+		if out, err = c.resolveEX(out, s, st.Shape, spans); err != nil {
+			return nil, err
+		}
+	}
 	out = append(out, ']')
 	if st.View.Count {
 		out = member(out, "@odata.count")
@@ -172,17 +220,11 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 	}
 	if !pg.last {
 		next := *st
-		next.View.Offset = st.View.Offset + len(ids)
-		if !needGet {
-			next.View.Offset = st.View.Offset + countItems(out)
+		if next.View.Offset, err = pg.next("FindItem", st.View.Offset, n); err != nil {
+			return nil, err
 		}
-		if pg.hasOffset && pg.offset > st.View.Offset {
-			next.View.Offset = pg.offset
-		}
-		if next.View.Offset > st.View.Offset {
-			out = member(out, "@odata.nextLink")
-			out = appendString(out, makeLink(c.b.root, &next))
-		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
 	}
 	out = append(out, '}')
 	return jsonResponse(http.StatusOK, out), nil
@@ -245,11 +287,13 @@ func (c *call) getItems(out []byte, s *odata.Schema, sh *shape, ids []string, sk
 // getItemsWith is getItems for events whose series masters are known, by
 // UID.
 func (c *call) getItemsWith(out []byte, s *odata.Schema, sh *shape, ids []string, skipMissing bool, masters map[string]string) ([]byte, error) {
-	cv := &converter{zone: sh.Zone, seriesMasters: masters}
+	cv := c.converter()
+	cv.zone, cv.seriesMasters = sh.Zone, masters
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), maxGetItemBatch)]
 		ids = ids[len(batch):]
 		cv.atts = cv.atts[:0]
+		got := 0
 		err := c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
 			w.open("m:GetItem")
 			writeShape(w, "m:ItemShape", sh, true)
@@ -261,11 +305,16 @@ func (c *call) getItemsWith(out []byte, s *odata.Schema, sh *shape, ids []string
 			w.close("m:GetItem")
 		}}, func(x *xmlReader, buf *[]byte) error {
 			cv.x = x
+			// Graph JSON is about three quarters of the SOAP it comes from.
+			out = slices.Grow(out, x.inMemory()*3/4)
 			return readMessages(x, buf, func(_ int, ms *status) error {
 				if !x.is("Items") || !ms.ok() {
 					return x.skip()
 				}
 				return x.children(func() error {
+					if got++; got > len(batch) {
+						return tooMany("GetItem", len(batch))
+					}
 					out = comma(out)
 					var err error
 					out, err = cv.entity(out, s)
@@ -327,11 +376,12 @@ func (c *call) mailFolders() ([]folderRef, error) {
 	v := view{Top: maxTop}
 	for {
 		var pg findPage
+		found := 0
 		err := c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
 			w.start("m:FindFolder")
 			w.attr("Traversal", "Deep")
 			w.gt()
-			writeShape(w, "m:FolderShape", &shape{}, false)
+			writeShape(w, "m:FolderShape", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, false)
 			writeIndexedView(w, "m:IndexedPageFolderView", v)
 			w.open("m:Restriction")
 			writeRestriction(w, mailFolderRestriction(true))
@@ -351,14 +401,34 @@ func (c *call) mailFolders() ([]folderRef, error) {
 						return x.skip()
 					}
 					return x.children(func() error {
-						return x.children(func() error {
-							if x.is("FolderId") {
+						if found++; found > v.Top {
+							return tooMany("FindFolder", v.Top)
+						}
+						ref := folderRef{count: -1} // unknown until read
+						err := x.children(func() error {
+							switch {
+							case x.is("FolderId"):
 								if id, ok := x.attr("Id"); ok {
-									refs = append(refs, folderRef{id: string(id)})
+									ref.id = string(id)
 								}
+							case x.is("TotalCount"):
+								t, err := x.textInto(nil)
+								if err != nil {
+									return err
+								}
+								// A count that does not read is taken as
+								// "some": the folder is asked.
+								if ref.count, err = strconv.Atoi(string(bytes.TrimSpace(t))); err != nil || ref.count < 0 {
+									ref.count = 1
+								}
+								return nil
 							}
 							return x.skip()
 						})
+						if ref.id != "" {
+							refs = append(refs, ref)
+						}
+						return err
 					})
 				})
 			}, func(_ int, ms *status) error {
@@ -374,13 +444,82 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		if len(refs) > maxMailFolders {
 			return nil, errNotSupported(fmt.Sprintf("listing the messages of a mailbox with more than %d mail folders (list them folder by folder)", maxMailFolders))
 		}
-		if pg.last || !pg.hasOffset || pg.offset <= v.Offset {
+		if pg.last {
 			break
 		}
-		v.Offset = pg.offset
+		if v.Offset, err = pg.next("FindFolder", v.Offset, found); err != nil {
+			return nil, err
+		}
 	}
 	if len(refs) == 0 {
+		root.count = -1
 		refs = append(refs, root)
 	}
 	return refs, nil
+}
+
+// exSpan is an item of a page converted from a FindItem or SyncFolderItems
+// answer that names someone by X.500 address: its EWS id and where its
+// JSON lies in the page.
+type exSpan struct {
+	id         string
+	start, end int
+}
+
+// noteEX records the item just converted into out[start:end] when it
+// named someone by X.500 address.
+func (c *converter) noteEX(spans []exSpan, start, end int) []exSpan {
+	if !c.ex {
+		return spans
+	}
+	c.ex = false
+	return append(spans, exSpan{id: string(c.id), start: start, end: end})
+}
+
+// resolveEX replaces the items of spans in the page out (a JSON array not
+// yet closed) with what GetItem answers for them. FindItem and
+// SyncFolderItems write a sender or recipient who has a mailbox in the
+// organisation with the X.500 address Exchange keeps (RoutingType EX, a
+// legacyExchangeDN); GetItem writes their SMTP address, which is what
+// Graph and REST v2.0 give. An item gone meanwhile leaves the page.
+func (c *call) resolveEX(out []byte, s *odata.Schema, sh *shape, spans []exSpan) ([]byte, error) {
+	ids := make([]string, len(spans))
+	for i, sp := range spans {
+		ids[i] = sp.id
+	}
+	got, err := c.getItems(nil, s, sh, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	var items []jsontext.Value
+	dup := jsontext.AllowDuplicateNames(true) // as the page itself is read
+	if err := json.Unmarshal(append(append([]byte{'['}, got...), ']'), &items, dup); err != nil {
+		return nil, fmt.Errorf("%w: GetItem: %v", errXML, err)
+	}
+	byID := make(map[string]jsontext.Value, len(items))
+	for _, v := range items {
+		var e struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(v, &e, dup) == nil {
+			byID[e.ID] = v
+		}
+	}
+	// From the last span back, so the earlier ones keep their offsets.
+	for i := len(spans) - 1; i >= 0; i-- {
+		sp := spans[i]
+		if v, ok := byID[restID(sp.id)]; ok {
+			out = slices.Replace(out, sp.start, sp.end, v...)
+			continue
+		}
+		start, end := sp.start, sp.end
+		switch {
+		case start > 0 && out[start-1] == ',':
+			start--
+		case end < len(out) && out[end] == ',':
+			end++
+		}
+		out = slices.Delete(out, start, end)
+	}
+	return out, nil
 }

@@ -19,6 +19,17 @@ import (
 type converter struct {
 	x   *xmlReader
 	buf []byte // element text
+	// id is the EWS id of the last item converted.
+	id []byte
+	// ex is set when a Mailbox read names someone by X.500 address
+	// (RoutingType EX), as FindItem and SyncFolderItems do for the
+	// organisation's own mailboxes; the caller resets it.
+	ex bool
+	// owa is Outlook on the web's address on the server ("https://<host>/owa/"):
+	// EWS gives an item's web links as query strings to add to it
+	// (ref/webclientreadformquerystring), where Graph's webLink is the
+	// whole link.
+	owa string
 	// atts are the file attachments read, for $expand=attachments to add
 	// their content to.
 	atts []attRef
@@ -29,6 +40,15 @@ type converter struct {
 	// occurrences and exceptions being read, by their UID (events).
 	seriesMasters map[string]string
 }
+
+// converter returns a converter for the call's answers.
+func (c *call) converter() *converter {
+	return &converter{owa: "https://" + c.b.url.Host + "/owa/"}
+}
+
+// webClientFields are the FieldURIs whose value is the query string of an
+// item's Outlook on the web address, made a link under the converter's owa.
+var webClientFields = map[string]bool{"item:WebClientReadFormQueryString": true, "item:WebClientEditFormQueryString": true}
 
 // attRef is a file attachment in the JSON written: its EWS id, and the
 // offset of the brace that closes its object.
@@ -94,6 +114,9 @@ func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 		}
 		switch string(name) {
 		case "ItemId", "FolderId":
+			if id, ok := c.x.attr("Id"); ok && string(name) == "ItemId" {
+				c.id = append(c.id[:0], id...)
+			}
 			out = c.idMembers(out)
 			return c.x.skip()
 		case "ExtendedProperty":
@@ -202,6 +225,12 @@ func (c *converter) value(out []byte, p *odata.Prop) ([]byte, error) {
 		return nil, err
 	}
 	out = member(out, p.Graph)
+	if webClientFields[p.EWS] && c.owa != "" && bytes.HasPrefix(t, []byte("?")) {
+		// A link holds no white space (a published example of
+		// SyncFolderItems breaks the value over two lines).
+		link := append([]byte(c.owa), bytes.Join(bytes.Fields(t), nil)...)
+		return appendString(out, link), nil
+	}
 	return scalar(out, p, t)
 }
 

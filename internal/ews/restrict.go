@@ -153,6 +153,9 @@ func filterField(p *odata.Prop, rest, path string) (*field, func(odata.FilterVal
 	if p.EWS == "" {
 		return nil, nil, errNotSupported(fmt.Sprintf("the property %s (no EWS equivalent)", path))
 	}
+	if webClientFields[p.EWS] {
+		return nil, nil, errNotSupported(fmt.Sprintf("filtering or sorting on %s (EWS holds the link's query string only)", path))
+	}
 	if p.Kind == odata.KindObject || rest != "" {
 		var name string
 		if p.Elem != nil {

@@ -3,6 +3,8 @@ package ews
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -169,16 +171,83 @@ func TestListMessagesResumesFromALink(t *testing.T) {
 
 func TestListMailboxMessages(t *testing.T) {
 	svc, f := newMail(t, nil)
-	msgs := collect(t, svc.ListMessages(t.Context(), "", &odata.Query{Select: odata.Fields(mail.Subject), Top: 50}))
-	if len(msgs) != 8 || msgs[7].Subject != "Deep in Alpha" {
+	msgs := collect(t, svc.ListMessages(t.Context(), "", &odata.Query{Select: odata.Fields(mail.Subject, mail.ReceivedDateTime), Top: 50}))
+	if len(msgs) != 8 || msgs[7].Subject != "Deep in Alpha" || msgs[0].Subject != "Message 6" {
 		t.Fatalf("%d messages", len(msgs))
 	}
+	for i := 1; i < len(msgs); i++ {
+		if msgs[i].ReceivedDateTime.After(msgs[i-1].ReceivedDateTime) {
+			t.Errorf("message %d (%s) is newer than the one before: the mailbox is not listed newest first", i, msgs[i].Subject)
+		}
+	}
 	reqs := f.requests()
-	if ops(reqs) != "FindFolder,FindItem" || reqs[0].tree.find("FindFolder")[0].attr("Traversal") != "Deep" {
+	if ops(reqs) != "FindFolder,FindItem,GetItem" || reqs[0].tree.find("FindFolder")[0].attr("Traversal") != "Deep" {
 		t.Fatalf("requests %s", ops(reqs))
 	}
-	if parents := reqs[1].tree.find("ParentFolderIds")[0].kids; len(parents) != 7 {
-		t.Errorf("FindItem searched %d folders, want the 7 mail folders", len(parents))
+	// The folders holding messages (the counts FindFolder gives leave the
+	// empty ones out): the Inbox and Alpha.
+	if parents := reqs[1].tree.find("ParentFolderIds")[0].kids; len(parents) != 2 {
+		t.Errorf("FindItem searched %d folders, want the 2 mail folders that hold messages", len(parents))
+	}
+}
+
+// TestListMailboxMessagesInPages: FindItem pages each parent folder on its
+// own, so pages of the whole mailbox are merged from the folders and resume
+// at each folder's own offset: the pages, in any size, hold the listing in
+// one piece, each message once.
+func TestListMailboxMessagesInPages(t *testing.T) {
+	svc, f := newMail(t, nil)
+	f.mu.Lock()
+	base := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 5 { // interleaved with the Inbox's messages, in another folder
+		f.msgs = append(f.msgs, &fakeMsg{id: ewsIDOf("item", 100+i), ck: fmt.Sprintf("CQAAAA1%02d", i), folder: ewsIDOf("folder", 3),
+			subject: fmt.Sprintf("Sent %d", i), body: "x", from: fakeAddr{"Bob", "bob@contoso.com"},
+			received: base.Add(time.Duration(2*i)*time.Hour + 30*time.Minute), kind: "Message", importance: "Normal", ver: f.tick()})
+	}
+	f.mu.Unlock()
+	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.ReceivedDateTime)}
+	var all []string
+	for m, err := range svc.ListMessages(t.Context(), "", &odata.Query{Select: q.Select, Top: 100}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, m.Subject)
+	}
+	if len(all) != 13 || all[0] != "Sent 4" || all[1] != "Sent 3" || all[2] != "Message 6" || all[12] != "Deep in Alpha" {
+		t.Fatalf("the whole mailbox, newest first: %q", all)
+	}
+	for _, top := range []int{1, 2, 3, 5, 12} {
+		q.Top = top
+		p, err := svc.ListMessagesPage(t.Context(), "", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for pages := 1; ; pages++ {
+			if len(p.Value) == 0 || len(p.Value) > top {
+				t.Fatalf("top %d: page %d holds %d messages", top, pages, len(p.Value))
+			}
+			for _, m := range p.Value {
+				got = append(got, m.Subject)
+			}
+			if p.NextLink == "" {
+				break
+			}
+			if p, err = svc.NextMessagesPage(t.Context(), p.NextLink); err != nil {
+				t.Fatalf("top %d, page %d: %v", top, pages+1, err)
+			}
+		}
+		if !slices.Equal(got, all) {
+			t.Errorf("top %d: the pages hold\n%q\nwant\n%q", top, got, all)
+		}
+	}
+	// $skip applies to the whole listing.
+	p, err := svc.ListMessagesPage(t.Context(), "", &odata.Query{Select: q.Select, Top: 3, Skip: 2, Count: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Value) != 3 || p.Value[0].Subject != all[2] || p.Value[2].Subject != all[4] || p.Count == nil || *p.Count != 13 {
+		t.Errorf("skip 2 top 3: %d messages from %q, count %v", len(p.Value), p.Value[0].Subject, p.Count)
 	}
 }
 
@@ -201,6 +270,11 @@ func TestGetMessage(t *testing.T) {
 	}
 	if got := ops(f.requests()); got != "GetItem,GetAttachment" {
 		t.Errorf("requests %s", got)
+	}
+	// EWS gives the query string of the Outlook on the web address; the
+	// link is under the server's /owa/.
+	if want := f.url()[:strings.Index(f.url(), "/EWS/")] + "/owa/?ItemID=" + url.QueryEscape(f.msgs[3].id) + "&exvsurl=1&viewmodel=ReadMessageItem"; m.WebLink != strings.Replace(want, "http://", "https://", 1) {
+		t.Errorf("webLink %q, want %q", m.WebLink, want)
 	}
 	sel, err := svc.GetMessage(t.Context(), id, &odata.Query{Select: odata.Fields(mail.Subject, mail.Flag)})
 	if err != nil || sel.Subject != "Message 3" || sel.Flag.FlagStatus != "flagged" || sel.Body.Content != "" {
@@ -242,7 +316,7 @@ func TestListMessagesFilter(t *testing.T) {
 		{Filter: mail.Subject.EndsWith("x")},
 		{Filter: mail.ToRecipients.Any(func(r item.RecipientFields) odata.Filter { return r.EmailAddress.Address.Eq("a@b.c") })},
 		{Filter: odata.RawFilter("isRead eq true")},
-		{Select: odata.Fields(mail.WebLink)},
+		{Select: odata.Fields(mail.InferenceClassification)},
 		{Expand: []odata.Expand{{Property: mail.Extensions}}},
 	} {
 		_, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q)
@@ -400,13 +474,18 @@ func TestServerBusyRetriedByTransport(t *testing.T) {
 // policy and parsed from the start: a listing loses nothing and repeats
 // nothing.
 func TestReadCutMidBodyIsSentAgain(t *testing.T) {
+	t.Run("connection dropped", func(t *testing.T) { testReadCut(t, func(f *fakeEWS) { f.cut = 2 }) })
+	t.Run("short answer", func(t *testing.T) { testReadCut(t, func(f *fakeEWS) { f.short = 2 }) })
+}
+
+func testReadCut(t *testing.T, fault func(*fakeEWS)) {
 	f := newFakeEWS(t)
 	tr, err := transport.New(transport.Config{HTTPClient: f.srv.Client(), Retry: transport.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := mail.NewService(odataClient(t, Config{URL: f.url(), Doer: tr, Schemas: []*odata.Schema{messageSchema, mailFolderSchema}}))
-	f.cut = 2 // the FindItem, then the GetItem
+	fault(f) // the FindItem, then the GetItem
 	seen := map[string]int{}
 	for m, err := range svc.ListMessages(t.Context(), mail.Inbox, &odata.Query{Top: 50}) {
 		if err != nil {
@@ -428,8 +507,8 @@ func TestReadCutMidBodyIsSentAgain(t *testing.T) {
 			t.Errorf("message %s listed %d times", id, n)
 		}
 	}
-	if f.cut != 0 {
-		t.Errorf("%d cuts left unused", f.cut)
+	if f.cut != 0 || f.short != 0 {
+		t.Errorf("%d cuts left unused", f.cut+f.short)
 	}
 }
 
@@ -452,5 +531,101 @@ func TestUnservedRoute(t *testing.T) {
 	}
 	if len(f.requests()) != 0 {
 		t.Error("an unserved route reached the server")
+	}
+}
+
+// TestOrganisationAddressesAreSMTP: FindItem and SyncFolderItems write a
+// sender who has a mailbox in the organisation with the X.500 address
+// Exchange keeps (RoutingType EX); the page gives the SMTP address, as
+// Graph does, by asking GetItem for those items only.
+func TestOrganisationAddressesAreSMTP(t *testing.T) {
+	svc, f := newMail(t, nil)
+	f.mu.Lock()
+	f.org = map[string]bool{"ana@contoso.com": true}
+	f.mu.Unlock()
+	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.From, mail.Sender), Top: 4}
+	p, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Value) != 4 || p.NextLink == "" {
+		t.Fatalf("%d messages, next %q", len(p.Value), p.NextLink)
+	}
+	for _, m := range p.Value {
+		if m.From.EmailAddress.Address != "ana@contoso.com" || m.Sender.EmailAddress.Address != "ana@contoso.com" || m.From.EmailAddress.Name != "Ana Ruiz" {
+			t.Errorf("%s: from %+v, sender %+v", m.Subject, m.From.EmailAddress, m.Sender.EmailAddress)
+		}
+	}
+	if got := ops(f.requests()); got != "FindItem,GetItem" {
+		t.Errorf("requests %s", got)
+	}
+	// The next page starts after the four FindItem gave, whatever GetItem
+	// answered.
+	next, err := svc.NextMessagesPage(t.Context(), p.NextLink)
+	if err != nil || len(next.Value) != 3 || next.Value[0].Subject == p.Value[3].Subject {
+		t.Fatalf("next page: %d messages, %v", len(next.Value), err)
+	}
+
+	// A sender outside the organisation needs no GetItem.
+	f.mu.Lock()
+	f.org = map[string]bool{}
+	f.reqs = nil
+	f.mu.Unlock()
+	if _, err := svc.ListMessagesPage(t.Context(), mail.Inbox, q); err != nil {
+		t.Fatal(err)
+	}
+	if got := ops(f.requests()); got != "FindItem" {
+		t.Errorf("requests %s", got)
+	}
+
+	// Change tracking reads the same way.
+	f.mu.Lock()
+	f.org = map[string]bool{"ana@contoso.com": true}
+	f.mu.Unlock()
+	up, _, _, _, err := syncRound(t, svc, &odata.Query{Select: q.Select}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(up) != 7 {
+		t.Fatalf("%d upserted", len(up))
+	}
+	for _, m := range up {
+		if m.From.EmailAddress.Address != "ana@contoso.com" {
+			t.Errorf("synced %s: from %+v", m.Subject, m.From.EmailAddress)
+		}
+	}
+}
+
+// The merge of the whole mailbox compares sort keys as EWS orders them.
+func TestCompareValues(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		kind keyKind
+		want int
+	}{
+		{"2024-05-01T09:00:00Z", "2024-05-01T10:00:00+02:00", keyTime, 1},
+		{"2024-05-01T09:00:00Z", "2024-05-01T09:00:00", keyTime, 0},
+		{"9", "10", keyNumber, -1},
+		{"false", "true", keyBool, -1},
+		{"High", "Low", keyEnum, 1},
+		{"Normal", "High", keyEnum, -1},
+		{"Confidential", "Private", keyEnum, 1},
+		{"apple", "Banana", keyText, -1},
+		{"Zed", "zed", keyText, 0},
+		{"", "x", keyText, -1}, // "" stands for a missing value: before every value
+	} {
+		var a, b []byte
+		if tc.a != "" {
+			a = []byte(tc.a)
+		}
+		if tc.b != "" {
+			b = []byte(tc.b)
+		}
+		if got := compareValues(a, b, tc.kind); got != tc.want {
+			t.Errorf("compareValues(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.kind, got, tc.want)
+		}
+		if got := compareValues(b, a, tc.kind); got != -tc.want {
+			t.Errorf("compareValues(%q, %q, %d) = %d, want %d", tc.b, tc.a, tc.kind, got, -tc.want)
+		}
 	}
 }

@@ -76,7 +76,8 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	var state []byte
 	last := false
 	var ids []string
-	cv := &converter{}
+	var spans []exSpan
+	cv := c.converter()
 	out := append(make([]byte, 0, 4096), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderItems", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:SyncFolderItems")
@@ -105,7 +106,11 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 				last = string(bytes.TrimSpace(t)) == "true"
 				return err
 			case "Changes":
+				changes := 0
 				return x.children(func() error {
+					if changes++; changes > st.View.Top {
+						return tooMany("SyncFolderItems", st.View.Top)
+					}
 					kind := string(x.local)
 					return x.children(func() error {
 						switch {
@@ -124,8 +129,10 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 							return err
 						}
 						out = comma(out)
+						start := len(out)
 						var err error
 						out, err = cv.entity(out, s)
+						spans = cv.noteEX(spans, start, len(out))
 						return err
 					})
 				})
@@ -146,6 +153,11 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	}
 	if needGet && len(ids) > 0 {
 		if out, err = c.getItems(out, s, st.Shape, ids, true); err != nil {
+			return nil, err
+		}
+	}
+	if len(spans) > 0 {
+		if out, err = c.resolveEX(out, s, st.Shape, spans); err != nil {
 			return nil, err
 		}
 	}
@@ -225,7 +237,7 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 	}
 	var state []byte
 	last := false
-	cv := &converter{}
+	cv := c.converter()
 	out := append(make([]byte, 0, 2048), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderHierarchy", idempotent: true, body: func(w *xmlWriter) {
 		w.open("m:SyncFolderHierarchy")

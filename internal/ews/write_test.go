@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -245,9 +246,26 @@ func TestAttachments(t *testing.T) {
 	if !errors.Is(err, odata.ErrNotSupported) {
 		t.Errorf("upload session: %v", err)
 	}
+	// Without upload sessions, a file larger than Graph takes inline goes in
+	// one CreateAttachment, up to the server's request limit.
 	big := bytes.Repeat([]byte("x"), mail.MaxInlineAttachmentSize+1)
-	if _, err := svc.UploadAttachment(ctx, mid, "big.bin", "", bytes.NewReader(big), int64(len(big)), nil); !errors.Is(err, odata.ErrNotSupported) {
-		t.Errorf("upload: %v", err)
+	n := len(f.requests())
+	up, err := svc.UploadAttachment(ctx, mid, "big.bin", "", bytes.NewReader(big), int64(len(big)), nil)
+	if err != nil || up.Size != int64(len(big)) {
+		t.Fatalf("upload: %+v %v", up, err)
+	}
+	if got := ops(f.requests()[n:]); got != "CreateAttachment" {
+		t.Errorf("upload requests %s", got)
+	}
+	// Above the limit, IIS answers 404.13: too large, not "not found".
+	f.mu.Lock()
+	f.maxRequest = 4 << 20
+	f.mu.Unlock()
+	bigger := bytes.Repeat([]byte("y"), 3<<20+1) // 4 MiB and more once in base64
+	_, err = svc.UploadAttachment(ctx, mid, "bigger.bin", "", bytes.NewReader(bigger), int64(len(bigger)), nil)
+	var oe *odata.Error
+	if !errors.Is(err, mail.ErrAttachmentTooLarge) || errors.Is(err, odata.ErrNotFound) || !errors.As(err, &oe) || oe.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("upload over the limit: %v", err)
 	}
 }
 

@@ -72,12 +72,35 @@ type xmlReader struct {
 	err        error
 }
 
-// newXMLReader reads r; maxToken bounds one token (0 for the default).
+// newXMLReader reads r; maxToken bounds one token (0 for the default). A
+// document r already holds in memory whole (a body the backend read before
+// parsing it) is read where it lies, without a copy: the token limit, which
+// bounds the reader's growth, has nothing to bound then.
 func newXMLReader(r io.Reader, maxToken int) *xmlReader {
 	if maxToken <= 0 {
 		maxToken = defaultMaxToken
 	}
+	if w, ok := r.(wholeDocument); ok {
+		doc := w.document()
+		return &xmlReader{max: maxToken, buf: doc[:len(doc):len(doc)], end: len(doc), eof: true}
+	}
 	return &xmlReader{src: r, max: maxToken, buf: make([]byte, 0, readChunk)}
+}
+
+// inMemory returns the length of a document read in place, 0 for one
+// read from a stream: what a caller may size its output by.
+func (x *xmlReader) inMemory() int {
+	if x.src == nil {
+		return x.end
+	}
+	return 0
+}
+
+// wholeDocument is a reader over a document held whole in memory, which
+// the xmlReader reads in place; the document must not change meanwhile.
+type wholeDocument interface {
+	io.Reader
+	document() []byte
 }
 
 func (x *xmlReader) fail(format string, args ...any) error {
@@ -176,6 +199,9 @@ func (x *xmlReader) next() (tokenKind, error) {
 				}
 				continue
 			}
+			if x.cutShort("<![CDATA[", "<!--") {
+				return tokEOF, x.truncated()
+			}
 			return tokEOF, x.fail("a DTD or unknown declaration")
 		default:
 			return x.readStart()
@@ -188,7 +214,7 @@ func (x *xmlReader) atEOF() (tokenKind, error) {
 		return tokEOF, fmt.Errorf("ews: reading the response: %w", x.srcErr)
 	}
 	if !x.started {
-		return tokEOF, x.fail("no document element")
+		return tokEOF, x.fail("no document element (%w)", io.ErrUnexpectedEOF) // an answer cut before it
 	}
 	if !x.done {
 		return tokEOF, x.truncated()
@@ -204,7 +230,24 @@ func (x *xmlReader) truncated() error {
 	if x.err != nil {
 		return x.err
 	}
-	return x.fail("the document ends early")
+	// As a JSON decoder's does, the error matches io.ErrUnexpectedEOF, by
+	// which transport.Client.Read asks for an answer cut short again.
+	return x.fail("the document ends early (%w)", io.ErrUnexpectedEOF)
+}
+
+// cutShort reports whether the input ended inside what could have been
+// one of the prefixes ps: the unread data is all there is and begins one.
+func (x *xmlReader) cutShort(ps ...string) bool {
+	if x.more() {
+		return false
+	}
+	rest := x.buf[x.pos:x.end]
+	for _, p := range ps {
+		if len(rest) < len(p) && bytes.HasPrefix([]byte(p), rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPrefix reports whether the unread data starts with p, reading more
@@ -254,6 +297,9 @@ func (x *xmlReader) readText() error {
 			if !x.more() {
 				if x.err != nil {
 					return x.err
+				}
+				if x.started && !x.done {
+					return x.truncated() // the document element's text runs into the end
 				}
 				break
 			}
@@ -482,7 +528,7 @@ func (x *xmlReader) tagEnd() (int, error) {
 				quote = 0
 				continue
 			}
-			j := bytes.IndexAny(data[i:], "\"'>")
+			j := indexTagByte(data[i:])
 			if j < 0 {
 				break
 			}
@@ -498,6 +544,18 @@ func (x *xmlReader) tagEnd() (int, error) {
 			return 0, x.truncated()
 		}
 	}
+}
+
+// indexTagByte returns the index of the first quote or '>' in b, or -1:
+// what bytes.IndexAny(b, "\"'>") returns, without building its set on every
+// call (tags are short, and there is one a property).
+func indexTagByte(b []byte) int {
+	for i, c := range b {
+		if c == '>' || c == '"' || c == '\'' {
+			return i
+		}
+	}
+	return -1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -735,7 +793,13 @@ func (x *xmlReader) skip() error {
 // textInto reads the text of the element whose start tag was just read,
 // up to its end tag, appending it to dst; text of nested elements is
 // dropped with them.
-func (x *xmlReader) textInto(dst []byte) ([]byte, error) {
+func (x *xmlReader) textInto(dst []byte) ([]byte, error) { return x.elementText(dst, false) }
+
+// deepTextInto is textInto keeping the text of nested elements too, in
+// document order (a Mailbox's name, then its address).
+func (x *xmlReader) deepTextInto(dst []byte) ([]byte, error) { return x.elementText(dst, true) }
+
+func (x *xmlReader) elementText(dst []byte, deep bool) ([]byte, error) {
 	d := x.depth() - 1
 	for {
 		k, err := x.next()
@@ -743,9 +807,9 @@ func (x *xmlReader) textInto(dst []byte) ([]byte, error) {
 			return nil, err
 		}
 		switch {
-		case k == tokText && x.depth() == d+1:
+		case k == tokText && (deep || x.depth() == d+1):
 			dst = append(dst, x.text...)
-		case k == tokStart:
+		case k == tokStart && !deep:
 			if err := x.skip(); err != nil {
 				return nil, err
 			}

@@ -1,6 +1,9 @@
 // Package servicetest is the one test harness of the service packages
-// (mail, calendar, contacts): the fake tenant a test runs against in both
-// dialects (Env, EachDialect), the request recorder behind the golden
+// (mail, calendar, contacts): the fake tenant a test runs against in each
+// location a mailbox can live in and be served from (Env, Location,
+// Locations.Each: Exchange Online through Graph, on premises through EWS,
+// on premises through REST v2.0), each signed in to as a deployment is,
+// the request recorder behind the golden
 // files of every request a service builds (Recorder, CheckRequests), the
 // comparison of sample entities with what the models send back (Entities,
 // Pruner, Diff, V2RoundTrip), a canned transport, and a count of the
@@ -53,7 +56,9 @@ func (d *CannedDoer) Sent() []byte {
 // V2RoundTrip decodes a v2.0 entity through the dialect into T and sends it
 // back through the dialect, returning the value and the body sent. The
 // entity is read as the item of a page and sent as an action's body, since
-// samples of request bodies have no id (which an entity answer must).
+// samples of request bodies have no id (which an entity answer must). A raw
+// that is not one JSON value (white space, "1,2") gives an error, as a body
+// the dialect refuses does.
 func V2RoundTrip[T any](t testing.TB, raw []byte) (*T, []byte, error) {
 	t.Helper()
 	d := &CannedDoer{Body: append(append([]byte(`{"value":[`), raw...), "]}"...)}
@@ -68,7 +73,8 @@ func V2RoundTrip[T any](t testing.TB, raw []byte) (*T, []byte, error) {
 		return nil, nil, err
 	}
 	if len(pg.Value) != 1 {
-		t.Fatalf("%d items decoded from one", len(pg.Value))
+		// raw was not one JSON value: white space, or a list ("1,2").
+		return nil, nil, fmt.Errorf("%d items decoded, not one", len(pg.Value))
 	}
 	v := &pg.Value[0]
 	if err := odata.Action(ctx, c, odata.PathOf("x"), v); err != nil {

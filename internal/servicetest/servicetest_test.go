@@ -112,3 +112,40 @@ func TestTextProblem(t *testing.T) {
 		}
 	}
 }
+
+// Each location opens its mailbox through its API, signed in as a
+// deployment is: app-only to Graph, the service account (no token) to EWS,
+// the user's token to REST v2.0.
+func TestLocations(t *testing.T) {
+	for _, tc := range []struct {
+		loc   Location
+		route string
+		token bool // a bearer token went to the mailbox's host
+	}{
+		{Cloud, "cloud, Microsoft Graph (the API of Exchange Online)", true},
+		{EWS, "on-premises, EWS (default for on-premises)", false},
+		{REST, "on-premises, REST v2.0 (chosen by WithOnPremisesAPI)", true},
+	} {
+		t.Run(string(tc.loc), func(t *testing.T) {
+			e := NewEnv(t, tc.loc)
+			if got := e.MB.Route().String(); got != tc.route || e.Addr != tc.loc.Addr() || e.Other == e.Addr || e.Host() != tc.loc.Host() {
+				t.Fatalf("route %q, addr %s, other %s, host %s", got, e.Addr, e.Other, e.Host())
+			}
+			if _, err := e.MB.Mail.GetAutomaticReplies(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if e.Reads("") == 0 {
+				t.Error("Reads counted no request")
+			}
+			sent := false
+			for _, r := range e.Srv.Requests() {
+				if r.Host == e.Host() && r.TokenSent {
+					sent = true
+				}
+			}
+			if sent != tc.token {
+				t.Errorf("a token went to %s: %v, want %v", e.Host(), sent, tc.token)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -218,5 +219,27 @@ func TestReadSendsAgainWhenBodyBreaks(t *testing.T) {
 				t.Errorf("server saw %d requests, want %d", b.count(), tt.wantN)
 			}
 		})
+	}
+}
+
+// A read cut short because the caller's context ended fails with the
+// context's error, which callers test for, not with the cut alone.
+func TestReadCanceledMidBody(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"value":[`))
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := newTestClient(t, Config{Retry: RetryPolicy{MaxAttempts: 4}})
+	ctx, cancel := context.WithCancel(t.Context())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/v1.0/me/messages", nil)
+	reads := 0
+	err := c.Read(req, func(resp *http.Response) error {
+		reads++
+		cancel()
+		return fmt.Errorf("decoding: %w", io.ErrUnexpectedEOF)
+	})
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, io.ErrUnexpectedEOF) || reads != 1 {
+		t.Fatalf("Read = %v after %d reads; want context.Canceled and the cut, one read", err, reads)
 	}
 }

@@ -316,7 +316,15 @@ func (c *Client) Read(req *http.Request, read func(*http.Response) error) error 
 		if err == nil || b == nil || b.broken == nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return err
 		}
-		if !cl.idempotent || cl.ctx.Err() != nil || cl.attempt >= c.retry.MaxAttempts {
+		if cerr := cl.ctx.Err(); cerr != nil {
+			// The context ending most likely cut the body: callers test
+			// for the context's error.
+			if errors.Is(err, cerr) {
+				return err
+			}
+			return fmt.Errorf("%w: %w", cerr, err)
+		}
+		if !cl.idempotent || cl.attempt >= c.retry.MaxAttempts {
 			return err
 		}
 		wait := c.backoff(cl.attempt)

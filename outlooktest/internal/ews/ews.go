@@ -22,6 +22,7 @@ package ews
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -190,12 +191,16 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, caller Caller) {
 		return
 	}
 	c := &call{h: h, r: r, caller: caller, tracked: map[string]bool{}}
-	defer func() {
-		for _, d := range c.done {
-			d()
-		}
-	}()
+	if addr, _ := r.Context().Value(countedKey{}).(string); addr != "" {
+		c.tracked[addr] = true
+	}
+	defer c.leave()
 	out, f := c.serve(data)
+	// A client that has the whole answer may send the mailbox's next
+	// request at once, before this handler returns: the request leaves the
+	// count before the answer is written, as the host layer's count does
+	// before an answer's last byte.
+	c.leave()
 	if f != nil {
 		writeFault(w, f)
 		return
@@ -301,6 +306,24 @@ func laterPart(e *elem) string {
 		}
 	}
 	return ""
+}
+
+type countedKey struct{}
+
+// WithCounted returns a context telling Serve that the host layer counts
+// the request in flight for the mailbox addr already (the one
+// X-AnchorMailbox names): Serve counts only the other mailboxes it acts
+// on.
+func WithCounted(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, countedKey{}, strings.ToLower(addr))
+}
+
+// leave ends the counts track started.
+func (c *call) leave() {
+	for _, d := range c.done {
+		d()
+	}
+	c.done = nil
 }
 
 // track counts the request in flight for a mailbox it acts on, once.

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -355,12 +356,13 @@ func init() {
 			write: func(x *itemCtx, w *writer) { w.leaf("t:IsAssociated", "false") }, value: func(*itemCtx) any { return false }},
 		{uri: "item:WebClientReadFormQueryString", name: "WebClientReadFormQueryString", find: true, all: true,
 			write: func(x *itemCtx, w *writer) {
-				w.leaf("t:WebClientReadFormQueryString", "?ItemID="+ewsID(x.e.ID())+"&exvsurl=1&viewmodel=ReadMessageItem")
+				// The item's EWS id, URL-encoded (ref/webclientreadformquerystring).
+				w.leaf("t:WebClientReadFormQueryString", "?ItemID="+url.QueryEscape(ewsID(x.e.ID()))+"&exvsurl=1&viewmodel=ReadMessageItem")
 			}},
 		{uri: "item:WebClientEditFormQueryString", name: "WebClientEditFormQueryString", find: true, all: true,
 			write: func(x *itemCtx, w *writer) {
 				if d, _ := x.o["isDraft"].(bool); d {
-					w.leaf("t:WebClientEditFormQueryString", "?ItemID="+ewsID(x.e.ID())+"&exvsurl=1&viewmodel=ItemComposeViewModelFactory")
+					w.leaf("t:WebClientEditFormQueryString", "?ItemID="+url.QueryEscape(ewsID(x.e.ID()))+"&exvsurl=1&viewmodel=ItemComposeViewModelFactory")
 				}
 			}},
 		{uri: "item:ConversationId", name: "ConversationId", find: true, all: true,
