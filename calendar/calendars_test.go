@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -14,47 +15,99 @@ import (
 func TestCalendarsAndGroups(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx, cal := t.Context(), e.MB.Calendar
-		g, err := cal.CreateGroup(ctx, "Projects")
-		noErr(t, "CreateGroup", err)
-		if g.ID == "" || g.Name != "Projects" || g.ClassID == "" {
-			t.Fatalf("group = %+v", g)
+		var g *calendar.CalendarGroup
+		var c *calendar.Calendar
+		if e.Loc == ews {
+			// EWS has no calendar groups: every group call is refused
+			// before a request, and calendars are made without one.
+			before := servicetest.RESTRequests(e.Srv, onPremHost)
+			_, errC := cal.CreateGroup(ctx, "Projects")
+			_, errG := cal.GetGroup(ctx, "AAMkAG")
+			_, errR := cal.RenameGroup(ctx, "AAMkAG", "Work")
+			_, errK := cal.CreateGroupCalendar(ctx, "AAMkAG", &calendar.Calendar{Name: "Launch"})
+			errD := cal.DeleteGroup(ctx, "AAMkAG")
+			var errL, errLC error
+			for _, err := range cal.ListGroups(ctx, nil) {
+				errL = err
+				break
+			}
+			for _, err := range cal.ListGroupCalendars(ctx, "AAMkAG", nil) {
+				errLC = err
+				break
+			}
+			for i, err := range []error{errC, errG, errR, errK, errD, errL, errLC} {
+				if !errors.Is(err, odata.ErrNotSupported) {
+					t.Errorf("group call %d over EWS: %v, want ErrNotSupported", i, err)
+				}
+			}
+			if n := servicetest.RESTRequests(e.Srv, onPremHost) - before; n != 0 {
+				t.Errorf("%d requests for calendar groups over EWS", n)
+			}
+			// Nor calendar colors (Outlook keeps them in its navigation
+			// shortcuts, not in the folder).
+			_, err := cal.CreateCalendar(ctx, &calendar.Calendar{Name: "Launch", Color: calendar.ColorLightGreen})
+			if !errors.Is(err, odata.ErrNotSupported) {
+				t.Errorf("CreateCalendar with a color over EWS: %v, want ErrNotSupported", err)
+			}
+			c, err = cal.CreateCalendar(ctx, &calendar.Calendar{Name: "Launch"})
+			noErr(t, "CreateCalendar", err)
+		} else {
+			var err error
+			g, err = cal.CreateGroup(ctx, "Projects")
+			noErr(t, "CreateGroup", err)
+			if g.ID == "" || g.Name != "Projects" || g.ClassID == "" {
+				t.Fatalf("group = %+v", g)
+			}
+			g2, err := cal.RenameGroup(ctx, g.ID, "Work")
+			noErr(t, "RenameGroup", err)
+			if g2.Name != "Work" {
+				t.Errorf("renamed group = %q", g2.Name)
+			}
+			got, err := cal.GetGroup(ctx, g.ID)
+			noErr(t, "GetGroup", err)
+			if got.Name != "Work" {
+				t.Errorf("GetGroup = %+v", got)
+			}
+			var groups []string
+			for g, err := range cal.ListGroups(ctx, nil) {
+				noErr(t, "ListGroups", err)
+				groups = append(groups, g.Name)
+			}
+			if !slices.Contains(groups, "Work") {
+				t.Errorf("ListGroups = %q", groups)
+			}
+			c, err = cal.CreateGroupCalendar(ctx, g.ID, &calendar.Calendar{Name: "Launch", Color: calendar.ColorLightGreen})
+			noErr(t, "CreateGroupCalendar", err)
 		}
-		g2, err := cal.RenameGroup(ctx, g.ID, "Work")
-		noErr(t, "RenameGroup", err)
-		if g2.Name != "Work" {
-			t.Errorf("renamed group = %q", g2.Name)
-		}
-		got, err := cal.GetGroup(ctx, g.ID)
-		noErr(t, "GetGroup", err)
-		if got.Name != "Work" {
-			t.Errorf("GetGroup = %+v", got)
-		}
-		var groups []string
-		for g, err := range cal.ListGroups(ctx, nil) {
-			noErr(t, "ListGroups", err)
-			groups = append(groups, g.Name)
-		}
-		if !slices.Contains(groups, "Work") {
-			t.Errorf("ListGroups = %q", groups)
-		}
-
-		c, err := cal.CreateGroupCalendar(ctx, g.ID, &calendar.Calendar{Name: "Launch", Color: calendar.ColorLightGreen})
-		noErr(t, "CreateGroupCalendar", err)
-		if c.ID == "" || c.Name != "Launch" || c.Color != calendar.ColorLightGreen {
+		if c.ID == "" || c.Name != "Launch" || e.Loc != ews && c.Color != calendar.ColorLightGreen {
 			t.Fatalf("calendar = %+v", c)
 		}
-		c2, err := cal.UpdateCalendar(ctx, calendar.CalendarID(c.ID), calendar.CalendarUpdate{Color: odata.Set(calendar.ColorLightRed)})
-		noErr(t, "UpdateCalendar", err)
-		if c2.Color != calendar.ColorLightRed || c2.Name != "Launch" {
-			t.Errorf("updated calendar = %+v", c2)
+		if e.Loc == ews {
+			_, err := cal.UpdateCalendar(ctx, calendar.CalendarID(c.ID), calendar.CalendarUpdate{Color: odata.Set(calendar.ColorLightRed)})
+			if !errors.Is(err, odata.ErrNotSupported) {
+				t.Errorf("UpdateCalendar of a color over EWS: %v, want ErrNotSupported", err)
+			}
+			c2, err := cal.UpdateCalendar(ctx, calendar.CalendarID(c.ID), calendar.CalendarUpdate{Name: odata.Set("Launch")})
+			noErr(t, "UpdateCalendar", err)
+			if c2.Name != "Launch" {
+				t.Errorf("updated calendar = %+v", c2)
+			}
+		} else {
+			c2, err := cal.UpdateCalendar(ctx, calendar.CalendarID(c.ID), calendar.CalendarUpdate{Color: odata.Set(calendar.ColorLightRed)})
+			noErr(t, "UpdateCalendar", err)
+			if c2.Color != calendar.ColorLightRed || c2.Name != "Launch" {
+				t.Errorf("updated calendar = %+v", c2)
+			}
 		}
-		var inGroup []string
-		for c, err := range cal.ListGroupCalendars(ctx, g.ID, nil) {
-			noErr(t, "ListGroupCalendars", err)
-			inGroup = append(inGroup, c.Name)
-		}
-		if !slices.Equal(inGroup, []string{"Launch"}) {
-			t.Errorf("ListGroupCalendars = %q", inGroup)
+		if g != nil {
+			var inGroup []string
+			for c, err := range cal.ListGroupCalendars(ctx, g.ID, nil) {
+				noErr(t, "ListGroupCalendars", err)
+				inGroup = append(inGroup, c.Name)
+			}
+			if !slices.Equal(inGroup, []string{"Launch"}) {
+				t.Errorf("ListGroupCalendars = %q", inGroup)
+			}
 		}
 		var all []string
 		for c, err := range cal.ListCalendars(ctx, nil) {
@@ -129,9 +182,11 @@ func TestCalendarsAndGroups(t *testing.T) {
 		if _, err := cal.GetCalendar(ctx, id); !errors.Is(err, odata.ErrNotFound) {
 			t.Errorf("deleted calendar: %v", err)
 		}
-		noErr(t, "DeleteGroup", cal.DeleteGroup(ctx, g.ID))
-		if _, err := cal.GetGroup(ctx, g.ID); !errors.Is(err, odata.ErrNotFound) {
-			t.Errorf("deleted group: %v", err)
+		if g != nil {
+			noErr(t, "DeleteGroup", cal.DeleteGroup(ctx, g.ID))
+			if _, err := cal.GetGroup(ctx, g.ID); !errors.Is(err, odata.ErrNotFound) {
+				t.Errorf("deleted group: %v", err)
+			}
 		}
 	})
 }

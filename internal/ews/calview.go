@@ -284,34 +284,7 @@ func (c *call) findView(folder folderRef, from, to time.Time, max int) ([]viewIt
 					return x.skip()
 				}
 				return x.children(func() error {
-					var it viewItem
-					err := x.children(func() error {
-						name := string(x.local)
-						if name == "ItemId" {
-							v, _ := x.attr("Id")
-							it.id = string(v)
-							return x.skip()
-						}
-						t, err := x.textInto(nil)
-						t = bytes.TrimSpace(t)
-						switch name {
-						case "Start", "End":
-							tm, ok := parseDateTime(t)
-							if !ok {
-								return fmt.Errorf("%w: %s %q is not a date and time", errXML, name, truncate(string(t), 40))
-							}
-							if name == "Start" {
-								it.start = tm.UTC()
-							} else {
-								it.end = tm.UTC()
-							}
-						case "UID":
-							it.uid = string(t)
-						case "CalendarItemType":
-							it.typ = string(t)
-						}
-						return err
-					})
+					it, err := readViewItem(x)
 					if err == nil && it.id != "" {
 						items = append(items, it)
 					}
@@ -326,6 +299,40 @@ func (c *call) findView(folder folderRef, from, to time.Time, max int) ([]viewIt
 		})
 	})
 	return items, last, err
+}
+
+// readViewItem reads an item of a CalendarView or SyncFolderItems answer
+// asked for its id, Start, End, UID and CalendarItemType.
+func readViewItem(x *xmlReader) (viewItem, error) {
+	var it viewItem
+	err := x.children(func() error {
+		name := string(x.local)
+		if name == "ItemId" {
+			v, _ := x.attr("Id")
+			it.id = string(v)
+			return x.skip()
+		}
+		t, err := x.textInto(nil)
+		t = bytes.TrimSpace(t)
+		switch name {
+		case "Start", "End":
+			tm, ok := parseDateTime(t)
+			if !ok {
+				return fmt.Errorf("%w: %s %q is not a date and time", errXML, name, truncate(string(t), 40))
+			}
+			if name == "Start" {
+				it.start = tm.UTC()
+			} else {
+				it.end = tm.UTC()
+			}
+		case "UID":
+			it.uid = string(t)
+		case "CalendarItemType":
+			it.typ = string(t)
+		}
+		return err
+	})
+	return it, err
 }
 
 // walkView reads the view from where v stands and gives up to n items not
