@@ -18,17 +18,17 @@ const (
 	onPremHost = servicetest.OnPremHost
 )
 
-// The locations these tests run in: Exchange Online (Graph) and on
-// premises through the REST API v2.0. Calendars and contacts are not
-// served over EWS until issue 11.
+// The locations these tests run in: Exchange Online (Graph), and on
+// premises through EWS (the default) and through the REST API v2.0.
 const (
 	cloud = servicetest.Cloud
+	ews   = servicetest.EWS
 	rest  = servicetest.REST
 )
 
 var (
 	newEnv      = servicetest.NewEnv
-	eachDialect = servicetest.Locations{cloud, rest}.Each
+	eachDialect = servicetest.AllLocations.Each
 )
 
 // notImplemented reports whether err is the fake's 501.

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
-	"github.com/exchangekit/outlook/outlooktest"
 )
 
 // replica is what a client keeps from change tracking: id to display name.
@@ -46,7 +46,9 @@ func (r *replica) run(t *testing.T, e *env, folder contacts.FolderID, failAfter 
 				return true, nil
 			}
 			if checkpoints++; checkpoints == failAfter {
-				e.Srv.Inject(outlooktest.Fault{Host: e.Host(), Method: "GET", Status: 400, Code: "InjectedCrash"})
+				f := e.ReadFault("")
+				f.Status, f.Code = 400, "InjectedCrash"
+				e.Srv.Inject(f)
 			}
 		}
 	}
@@ -71,6 +73,9 @@ func truth(t *testing.T, e *env, folder contacts.FolderID) string {
 func TestSyncContactsResumesAfterFaults(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
+		// Pages of 5, so that a round has checkpoints to crash after
+		// wherever the server's own page size lies.
+		e.MB = e.Reopen(t, outlook.WithPrefer(odata.Prefer{MaxPageSize: 5}))
 		f, err := e.MB.Contacts.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
 		if err != nil {
 			t.Fatal(err)

@@ -31,8 +31,9 @@ import (
 // What the model can hold beyond the dictionaries' keys (a fourth address,
 // a third business phone) is refused with odata.ErrNotSupported rather
 // than dropped; a contact's notes are its body (contacts:Notes, read-only,
-// reads them back), and its title and company's phonetic name, which EWS
-// has no writable element for, are refused too.
+// reads them back); its title is written as PidTagDisplayNamePrefix and
+// read from CompleteName; its company's phonetic name, which EWS has no
+// element for, is refused too.
 
 // The keys of the dictionaries, in Graph's order.
 var (
@@ -80,7 +81,8 @@ func init() {
 	changeHooks["contact"] = contactChanges
 	anyHooks["contact"] = contactAny
 	filterHooks["contact"] = contactFilter
-	cf := map[string][]field{"personalNotes": {{URI: "item:Body"}}, "title": {{URI: "contacts:CompleteName"}}}
+	cf := map[string][]field{"personalNotes": {{URI: "item:Body"}}, "title": {{URI: "contacts:CompleteName"}},
+		"yomiCompanyName": {{Ext: extendedContactProps["yomiCompanyName"]}}}
 	for g, d := range contactDictionaryProps {
 		cf[g] = []field{{URI: "contacts:" + d}}
 	}
@@ -104,6 +106,16 @@ type contactReader struct {
 	body      string
 	title     string
 	completed bool
+	yomiCo    string
+	hasYomiCo bool
+}
+
+func (h *contactReader) claimExtended(id string, value []byte) bool {
+	if !strings.EqualFold(id, yomiCompanyID) {
+		return false
+	}
+	h.yomiCo, h.hasYomiCo = string(value), true
+	return true
 }
 
 func newContactReader(c *converter, _ *odata.Schema) entityHook {
@@ -127,6 +139,11 @@ func (h *contactReader) element(out []byte) (bool, []byte, error) {
 				display, _ := x.attr("Name")
 				dn := string(display)
 				t, err := h.c.text()
+				if dn == string(t) {
+					// Exchange names an entry written without a name by
+					// its address; writeEmailEntry leaves such a name out.
+					dn = ""
+				}
 				for i, ek := range emailKeys {
 					if ek == k {
 						h.emails[i] = [2]string{dn, string(t)}
@@ -267,13 +284,39 @@ func (h *contactReader) finish(out []byte) ([]byte, error) {
 		out = member(out, "title")
 		out = appendString(out, h.title)
 	}
+	if h.hasYomiCo {
+		out = member(out, "yomiCompanyName")
+		out = appendString(out, h.yomiCo)
+	}
 	return out, nil
 }
 
 // unwritable are the contact properties EWS has no writable element for.
-var unwritable = map[string]string{
-	"title":           "a contact's title (EWS keeps it in CompleteName, which is read-only)",
-	"yomiCompanyName": "a contact's phonetic company name (EWS's contacts have none)",
+var unwritable = map[string]string{}
+
+// extendedContactProps are the contact properties EWS has no element to
+// write, written as the MAPI properties they are: the title is
+// PidTagDisplayNamePrefix, which Exchange reads back as CompleteName's
+// Title (CompleteName itself is read-only); the company's phonetic name is
+// PidLidYomiCompanyName, read back as that property too.
+var extendedContactProps = map[string]*extField{
+	"title":           {Tag: "0x3A45", Type: "String"},
+	"yomiCompanyName": {DistSet: "Address", ID: "32814", Type: "String"}, // 0x802E
+}
+
+// yomiCompanyID is PidLidYomiCompanyName as the converter names an
+// extended property read.
+const yomiCompanyID = "String {00062004-0000-0000-C000-000000000046} Id 0x802E"
+
+// stringMember reads a string member: "" for null or empty.
+func stringMember(name string, v jsontext.Value) (string, error) {
+	var t string
+	if !isNullJSON(v) {
+		if err := json.Unmarshal(v, &t); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", odata.ErrInvalidQuery, name, err)
+		}
+	}
+	return t, nil
 }
 
 // contactFragments converts a new contact's body into the elements of a
@@ -309,6 +352,16 @@ func contactFragments(body []byte, s *odata.Schema) ([]fragment, error) {
 		case unwritable[n] != "":
 			if !isEmpty(v) {
 				return nil, errNotSupported(unwritable[n])
+			}
+		case extendedContactProps[n] != nil:
+			t, err := stringMember(n, v)
+			if err != nil {
+				return nil, err
+			}
+			if t != "" {
+				var w xmlWriter
+				writeExtendedProperty(&w, extendedContactProps[n], []string{t}, false)
+				extra = append(extra, fragment{elem: "ExtendedProperty", xml: w.b})
 			}
 		default:
 			rest = member(rest, n)
@@ -560,6 +613,26 @@ func contactChanges(p *odata.Prop, v jsontext.Value, elem, set, del string) ([][
 			return nil, true, nil
 		}
 		return nil, true, errNotSupported(why)
+	}
+	if f := extendedContactProps[name]; f != nil {
+		t, err := stringMember(name, v)
+		if err != nil {
+			return nil, true, err
+		}
+		var w xmlWriter
+		if t == "" {
+			w.open(del)
+			(&field{Ext: f}).write(&w)
+			w.close(del)
+			return [][]byte{w.b}, true, nil
+		}
+		w.open(set)
+		(&field{Ext: f}).write(&w)
+		w.open(elem)
+		writeExtendedProperty(&w, f, []string{t}, false)
+		w.close(elem)
+		w.close(set)
+		return [][]byte{w.b}, true, nil
 	}
 	if name == "personalNotes" {
 		var notes string

@@ -121,7 +121,8 @@ func (c *converter) entity(out []byte, s *odata.Schema) ([]byte, error) {
 			return c.x.skip()
 		case "ExtendedProperty":
 			var err error
-			single, multi, err = c.extendedProperty(single, multi)
+			claim, _ := hook.(extendedClaimer)
+			single, multi, err = c.extendedProperty(single, multi, claim)
 			return err
 		}
 		p := ix.elem[string(name)]
@@ -304,9 +305,18 @@ func appendTime(out []byte, t time.Time) []byte {
 	return append(out, '"')
 }
 
+// extendedClaimer is an entity hook that reads some extended properties
+// as properties of its own (a contact's phonetic company name).
+type extendedClaimer interface {
+	// claimExtended reports whether the single-value property id (in
+	// Graph's form) is the hook's, and takes its value if so.
+	claimExtended(id string, value []byte) bool
+}
+
 // extendedProperty reads an ExtendedProperty element into the Graph
-// single- or multi-value extended property it is.
-func (c *converter) extendedProperty(single, multi []byte) ([]byte, []byte, error) {
+// single- or multi-value extended property it is, unless claim (nil for
+// none) takes it.
+func (c *converter) extendedProperty(single, multi []byte, claim extendedClaimer) ([]byte, []byte, error) {
 	var id string
 	var values [][]byte
 	isMulti := false
@@ -346,14 +356,17 @@ func (c *converter) extendedProperty(single, multi []byte) ([]byte, []byte, erro
 		multi = append(multi, "]}"...)
 		return single, multi, nil
 	}
-	single = comma(single)
-	single = append(single, `{"id":`...)
-	single = appendString(single, id)
-	single = append(single, `,"value":`...)
 	var v []byte
 	if len(values) > 0 {
 		v = values[0]
 	}
+	if claim != nil && claim.claimExtended(id, v) {
+		return single, multi, nil
+	}
+	single = comma(single)
+	single = append(single, `{"id":`...)
+	single = appendString(single, id)
+	single = append(single, `,"value":`...)
 	single = appendString(single, v)
 	single = append(single, '}')
 	return single, multi, nil

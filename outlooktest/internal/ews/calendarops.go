@@ -281,7 +281,7 @@ func (c *call) createKindItem(op, it *elem, saveIn *folder) (result, *fault) {
 			parent = m.DefaultContactFolder()
 		}
 	}
-	x := &setCtx{c: c, m: m, patch: Object{}, memos: map[memoKey]string{}, create: true}
+	x := &setCtx{c: c, m: m, patch: Object{}, memos: map[memoKey]string{}, create: true, contact: k == contactKind()}
 	if rerr, f := x.readItem(k, it); rerr != nil || f != nil {
 		return result{err: rerr}, f
 	}

@@ -41,6 +41,8 @@ type setCtx struct {
 	memos  map[memoKey]string
 	create bool
 	pend   *calPending // a calendar item's times, zones and attendees
+	// contact says the item is a contact (on create, where e is nil).
+	contact bool
 }
 
 // memoKey names what the EWS front end keeps with an entity that the

@@ -266,6 +266,21 @@ var taggedProps = map[int64]string{
 	0x3007: "createdDateTime", 0x3008: "lastModifiedDateTime", 0x0E1B: "hasAttachments", 0x10F4: "isHidden",
 }
 
+// contactExtended returns the Graph property of a contact that an
+// extended property is, "" for none: PidTagDisplayNamePrefix is the title
+// (which EWS writes only this way, CompleteName being read-only) and
+// PidLidYomiCompanyName the company's phonetic name (which EWS has no
+// element for).
+func contactExtended(p extProp) string {
+	switch {
+	case p.setGUID == "" && p.tag == 0x3A45 && p.typ == "String":
+		return "title"
+	case p.setGUID == distinguishedSets["Address"] && p.hasID && p.id == 0x802E && p.typ == "String":
+		return "yomiCompanyName"
+	}
+	return ""
+}
+
 // extValue reads an extended property of an item or folder: a string, a
 // list of strings for an array, or nil when it has none.
 func extValue(o Object, x *itemCtx, p extProp) any {
@@ -308,6 +323,12 @@ func extValue(o Object, x *itemCtx, p extProp) any {
 			}
 			return nil
 		}
+	}
+	if g := contactExtended(p); g != "" && x != nil && x.e != nil && x.e.Set() == "contacts" {
+		if v, _ := o[g].(string); v != "" {
+			return v
+		}
+		return nil
 	}
 	key := "singleValueExtendedProperties"
 	if p.isArray() {
@@ -787,6 +808,10 @@ func (x *setCtx) setExtendedValue(p extProp, values []string) {
 		o["subject"] = values[0]
 		return
 	}
+	if g := contactExtended(p); g != "" && (x.contact || x.e != nil && x.e.Set() == "contacts") {
+		o[g] = values[0]
+		return
+	}
 	key := "singleValueExtendedProperties"
 	var value any = values[0]
 	if p.isArray() {
@@ -810,6 +835,10 @@ func (x *setCtx) setExtendedValue(p extProp, values []string) {
 
 // deleteExtended removes an extended property.
 func (x *setCtx) deleteExtended(p extProp) {
+	if g := contactExtended(p); g != "" && x.e != nil && x.e.Set() == "contacts" {
+		x.patch[g] = nil
+		return
+	}
 	for _, key := range []string{"singleValueExtendedProperties", "multiValueExtendedProperties", "internetMessageHeaders"} {
 		list, _ := x.e.Object()[key].([]any)
 		if v, ok := x.patch[key].([]any); ok {
