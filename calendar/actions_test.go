@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -146,4 +147,42 @@ func TestGetScheduleDialects(t *testing.T) {
 func isStatus(err error, status int) bool {
 	oe, ok := errors.AsType[*odata.Error](err)
 	return ok && oe.StatusCode == status
+}
+
+// GetSchedule reads the free/busy of the other side of the hybrid, and
+// reports a mailbox that does not exist in its own entry.
+func TestGetSchedule(t *testing.T) {
+	servicetest.Locations{cloud, ews}.Each(t, func(t *testing.T, e *env) {
+		other := e.Srv.Mailbox(e.Other)
+		for _, ev := range []struct{ subject, showAs, from, to string }{
+			{"Busy", "busy", "09:00", "10:00"}, {"Maybe", "tentative", "10:30", "11:00"},
+		} {
+			other.Add("events", outlooktest.Object{"subject": ev.subject, "showAs": ev.showAs,
+				"start": outlooktest.Object{"dateTime": "2026-03-02T" + ev.from + ":00", "timeZone": "UTC"},
+				"end":   outlooktest.Object{"dateTime": "2026-03-02T" + ev.to + ":00", "timeZone": "UTC"}})
+		}
+		got, err := e.MB.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{e.Other, "nobody@fabrikam.com"},
+			Start: at(0, 8, 0), End: at(0, 12, 0), Interval: time.Hour})
+		noErr(t, "GetSchedule", err)
+		if len(got) != 2 {
+			t.Fatalf("%d schedules, want 2", len(got))
+		}
+		s := got[0]
+		if s.ScheduleID != e.Other || s.AvailabilityView != "0210" || s.Error != nil {
+			t.Errorf("schedule = %+v", s)
+		}
+		var status []string
+		for _, it := range s.ScheduleItems {
+			status = append(status, string(it.Status)+" "+it.Start.DateTime[11:16]+"-"+it.End.DateTime[11:16])
+		}
+		if !slices.Equal(status, []string{"busy 09:00-10:00", "tentative 10:30-11:00"}) {
+			t.Errorf("schedule items %q", status)
+		}
+		if wh := s.WorkingHours; wh == nil || len(wh.DaysOfWeek) != 5 || wh.StartTime != "08:00:00.0000000" || string(wh.TimeZone) != `{"name":"UTC"}` {
+			t.Errorf("working hours %+v", wh)
+		}
+		if got[1].ScheduleID != "nobody@fabrikam.com" || got[1].Error == nil {
+			t.Errorf("unknown mailbox: %+v", got[1])
+		}
+	})
 }
