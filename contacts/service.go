@@ -229,8 +229,8 @@ func (s *Service) SyncContacts(ctx context.Context, folder FolderID, state strin
 }
 
 // SyncFolders tracks changes to the contact folders below the Contacts
-// folder as SyncContacts does to contacts (Graph only: it fails on
-// on-premises servers with odata.ErrNotSupported).
+// folder as SyncContacts does to contacts (Graph and EWS; over the REST
+// API v2.0, which has no folder sync, it fails with odata.ErrNotSupported).
 func (s *Service) SyncFolders(ctx context.Context, state string) iter.Seq2[odata.Change[ContactFolder], error] {
 	if err := s.notOnV2("SyncFolders", "Outlook REST v2.0 has no contact folder sync"); err != nil {
 		return func(yield func(odata.Change[ContactFolder], error) bool) { yield(odata.Change[ContactFolder]{}, err) }

@@ -136,7 +136,8 @@ func TestSyncContactsResumesAfterFaults(t *testing.T) {
 	})
 }
 
-// Folder sync is Graph only: on-premises it fails before any request.
+// Folder sync is Graph's and EWS's: over REST v2.0 it fails before any
+// request.
 func TestSyncFolders(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		ctx := t.Context()
@@ -166,6 +167,69 @@ func TestSyncFolders(t *testing.T) {
 		}
 		if serr != nil || !slices.Equal(names, []string{"Vendors"}) {
 			t.Errorf("folders %q, err %v", names, serr)
+		}
+	})
+}
+
+// Folder change tracking gives the contact folders, then what changed:
+// one created, one renamed, one deleted (REST v2.0 has none).
+func TestSyncFolderChanges(t *testing.T) {
+	servicetest.Locations{cloud, ews}.Each(t, func(t *testing.T, e *env) {
+		ctx, s := t.Context(), e.MB.Contacts
+		round := func(state string) (map[string]string, []string, string) {
+			t.Helper()
+			up, gone := map[string]string{}, []string(nil)
+			for ch, err := range s.SyncFolders(ctx, state) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch ch.Kind {
+				case odata.Upserted:
+					up[ch.ID] = ch.Item.DisplayName
+				case odata.Removed:
+					gone = append(gone, ch.ID)
+				case odata.Checkpoint:
+					if ch.Done {
+						state = ch.State
+					}
+				}
+			}
+			return up, gone, state
+		}
+		a, err := s.CreateFolder(ctx, contacts.DefaultFolder, "Vendors")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.CreateFolder(ctx, contacts.FolderID(a.ID), "Europe")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.CreateFolder(ctx, contacts.DefaultFolder, "Old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, gone, state := round("")
+		if up[a.ID] != "Vendors" || up[b.ID] != "Europe" || up[c.ID] != "Old" || len(gone) != 0 || state == "" {
+			t.Fatalf("first round: %v, removed %v", up, gone)
+		}
+		for _, name := range up {
+			if name == "Inbox" || name == "Calendar" {
+				t.Errorf("first round holds a folder of another kind: %v", up)
+			}
+		}
+		if _, err := s.UpdateFolder(ctx, contacts.FolderID(b.ID), contacts.FolderUpdate{DisplayName: odata.Set("EU")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteFolder(ctx, contacts.FolderID(c.ID)); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.CreateFolder(ctx, contacts.DefaultFolder, "New")
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, gone, _ = round(state)
+		if up[b.ID] != "EU" || up[d.ID] != "New" || len(up) != 2 || !slices.Equal(gone, []string{c.ID}) {
+			t.Errorf("second round: %v, removed %v", up, gone)
 		}
 	})
 }
