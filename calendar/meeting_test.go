@@ -1,0 +1,149 @@
+package calendar_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/internal/servicetest"
+	"github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/odata"
+)
+
+// A meeting organised in the cloud reaches the on-premises attendee, who
+// accepts it over EWS (or REST v2.0); the organiser sees the acceptance.
+func TestCrossLocationMeeting(t *testing.T) {
+	for _, attendeeLoc := range []servicetest.Location{ews, rest} {
+		t.Run(string(attendeeLoc), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			org := newEnv(t, cloud)
+			// The attendee signs in as a program on premises does: the
+			// service account over EWS, the user's own token over v2.0.
+			signIn := servicetest.ServiceAccount
+			if attendeeLoc == rest {
+				signIn = servicetest.Delegated
+			}
+			c, err := servicetest.NewClient(org.Srv, attendeeLoc, signIn)
+			noErr(t, "NewClient", err)
+			bob, err := c.Mailbox(ctx, onPremAddr)
+			noErr(t, "Mailbox", err)
+			if bob.OData().Dialect() != attendeeLoc.Dialect() {
+				t.Fatalf("the attendee is spoken to in %v", bob.OData().Dialect())
+			}
+
+			ev, err := org.MB.Calendar.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Quarterly plan",
+				Start: item.FromTime(at(2, 14, 0)), End: item.FromTime(at(2, 15, 0)), Attendees: calendar.Attendees(onPremAddr)})
+			noErr(t, "CreateEvent", err)
+
+			var copyID string
+			for got, err := range bob.Calendar.View(ctx, day, day.AddDate(0, 0, 7), nil) {
+				noErr(t, "View", err)
+				if got.Subject == "Quarterly plan" {
+					copyID = got.ID
+					start, err := got.Start.Time()
+					if err != nil || got.IsOrganizer || !strings.EqualFold(got.Organizer.EmailAddress.Address, cloudAddr) || !start.Equal(at(2, 14, 0)) {
+						t.Errorf("the attendee's copy: organizer %v (isOrganizer %v), start %v", got.Organizer, got.IsOrganizer, got.Start)
+					}
+				}
+			}
+			if copyID == "" {
+				t.Fatal("the invitation did not reach the on-premises calendar")
+			}
+			invited := false
+			for m, err := range bob.Mail.ListMessages(ctx, "inbox", nil) {
+				noErr(t, "ListMessages", err)
+				invited = invited || m.Subject == "Quarterly plan"
+			}
+			if !invited {
+				t.Error("no invitation in the attendee's inbox")
+			}
+
+			noErr(t, "Accept", bob.Calendar.Accept(ctx, copyID, &calendar.ResponseOptions{Comment: "I'll be there"}))
+			got, err := org.MB.Calendar.GetEvent(ctx, ev.ID, nil)
+			noErr(t, "GetEvent", err)
+			i := slices.IndexFunc(got.Attendees, func(a calendar.Attendee) bool { return strings.EqualFold(a.EmailAddress.Address, onPremAddr) })
+			if i < 0 || got.Attendees[i].Status.Response != calendar.ResponseAccepted || got.Attendees[i].Status.Time.Before(time.Unix(1, 0)) {
+				t.Errorf("the organiser sees %+v", got.Attendees)
+			}
+		})
+	}
+}
+
+// A weekly series with one occurrence changed and one cancelled reads back
+// the same from each location: the on-premises mailbox through EWS and
+// through REST v2.0 (the same series), and an identical series made in the
+// cloud mailbox through Graph.
+func TestSeriesWithExceptionsAlike(t *testing.T) {
+	ctx := t.Context()
+	srv := servicetest.NewTenant()
+	t.Cleanup(srv.Close)
+	open := func(loc servicetest.Location) *calendar.Service {
+		signIn := servicetest.ServiceAccount
+		if loc == rest {
+			signIn = servicetest.Delegated
+		}
+		c, err := servicetest.NewClient(srv, loc, signIn)
+		noErr(t, "NewClient", err)
+		mb, err := c.Mailbox(ctx, loc.Addr())
+		noErr(t, "Mailbox", err)
+		return mb.Calendar
+	}
+	// makeSeries creates the series through cal and changes its second
+	// occurrence and cancels its third.
+	makeSeries := func(cal *calendar.Service) string {
+		s := weekly()
+		s.Recurrence.Range.NumberOfOccurrences = 6
+		master, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, s)
+		noErr(t, "CreateEvent", err)
+		var occ []string
+		for ev, err := range cal.Instances(ctx, master.ID, day, day.AddDate(0, 0, 21), nil) {
+			noErr(t, "Instances", err)
+			occ = append(occ, ev.ID)
+		}
+		if len(occ) != 6 {
+			t.Fatalf("%d instances, want 6", len(occ))
+		}
+		_, err = cal.UpdateEvent(ctx, occ[1], calendar.EventUpdate{Subject: odata.Set("Stand-up, later"),
+			Start: odata.Set(item.FromTime(at(2, 11, 0))), End: odata.Set(item.FromTime(at(2, 11, 30)))})
+		noErr(t, "UpdateEvent(occurrence)", err)
+		noErr(t, "DeleteEvent(occurrence)", cal.DeleteEvent(ctx, occ[2]))
+		return master.ID
+	}
+	// read describes the series as its location gives it: the master's
+	// recurrence, and the view's instances by type, subject and times.
+	read := func(cal *calendar.Service, master string) []string {
+		m, err := cal.GetEvent(ctx, master, nil)
+		noErr(t, "GetEvent(master)", err)
+		r := m.Recurrence
+		out := []string{fmt.Sprintf("master %s %s %v/%d %v %s %s %d", m.Type, m.Subject, r.Pattern.Type, r.Pattern.Interval,
+			r.Pattern.DaysOfWeek, r.Range.Type, r.Range.StartDate, r.Range.NumberOfOccurrences)}
+		for ev, err := range cal.View(ctx, day, day.AddDate(0, 0, 21), nil) {
+			noErr(t, "View", err)
+			s, err1 := ev.Start.Time()
+			e, err2 := ev.End.Time()
+			if err1 != nil || err2 != nil {
+				t.Fatalf("times %v %v", ev.Start, ev.End)
+			}
+			out = append(out, fmt.Sprintf("%s %s %s-%s master:%v", ev.Type, ev.Subject,
+				s.UTC().Format("Mon 02 15:04"), e.UTC().Format("15:04"), ev.SeriesMasterID == master))
+		}
+		return out
+	}
+	onPrem := open(ews)
+	onPremMaster := makeSeries(onPrem)
+	cloudCal := open(cloud)
+	cloudMaster := makeSeries(cloudCal)
+	want := read(cloudCal, cloudMaster)
+	if len(want) != 6 {
+		t.Fatalf("the cloud view: %q", want)
+	}
+	for _, loc := range []servicetest.Location{ews, rest} {
+		if got := read(open(loc), onPremMaster); !slices.Equal(got, want) {
+			t.Errorf("%s reads\n%s\nthe cloud\n%s", loc, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
