@@ -1,11 +1,9 @@
 package contacts_test
 
 import (
-	"errors"
 	_ "time/tzdata" // tests must not depend on the machine's zone database
 
 	"github.com/exchangekit/outlook/internal/servicetest"
-	"github.com/exchangekit/outlook/odata"
 )
 
 // The shared harness of the service packages' tests, under the short names
@@ -30,9 +28,3 @@ var (
 	newEnv      = servicetest.NewEnv
 	eachDialect = servicetest.AllLocations.Each
 )
-
-// notImplemented reports whether err is the fake's 501.
-func notImplemented(err error) bool {
-	oe, ok := errors.AsType[*odata.Error](err)
-	return ok && oe.StatusCode == 501
-}
