@@ -384,7 +384,7 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 		if cut(resp, buf.Bytes()) {
 			// Complete as HTTP sees it, yet cut: the transport sends it
 			// again, as it does a body whose connection broke.
-			return fmt.Errorf("ews: the answer ends before its envelope does: %w", io.ErrUnexpectedEOF)
+			return fmt.Errorf("%w: the answer ends before its envelope does: %w", errXML, io.ErrUnexpectedEOF)
 		}
 		cp := *resp
 		cp.Body = &wholeBody{Reader: bytes.NewReader(buf.Bytes()), data: buf.Bytes()}
@@ -394,10 +394,15 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 	return got, err
 }
 
-// cut reports whether a SOAP answer's body stops before the envelope's end
-// tag: every answer EWS sends as XML, faults included, ends with it.
+// cut reports whether a SOAP answer's body starts an envelope and stops
+// before the envelope's end tag: every answer EWS sends as XML, faults
+// included, ends with it. Something else (an HTML error page) is not cut
+// but malformed, and is not sent again.
 func cut(resp *http.Response, data []byte) bool {
 	if !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml") {
+		return false
+	}
+	if !bytes.Contains(data[:min(len(data), 512)], []byte("Envelope")) {
 		return false
 	}
 	return !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte("Envelope>"))
