@@ -129,7 +129,8 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 // ntlmLanesPerHost is how many NTLM-authenticated connections an account
 // keeps to one EWS host, so how many of its requests are in flight there
 // at once: the per-mailbox limit of sixteen mailboxes, for a service
-// account serving many; more wait for a free lane. A lane opens its connection when first needed.
+// account serving many; more wait for a free lane. A lane opens its
+// connection when first needed.
 const ntlmLanesPerHost = 64
 
 // errAccountHost is wrapped by the refusal of a request the account's
