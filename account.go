@@ -32,7 +32,7 @@ type accountCred struct {
 // error. An NTLM handshake is never replayed to a redirect target: EWS
 // requests follow no redirect.
 //
-// NTLM signs in a connection, not a request: the account keeps up to 16
+// NTLM signs in a connection, not a request: the account keeps up to 64
 // connections of its own to each EWS host, each signed in once, and sends
 // requests in parallel over them when the client's HTTP transport (see
 // WithHTTPClient) is an *http.Transport. Over a RoundTripper of your own
@@ -127,9 +127,11 @@ func (b *boundAccount) client(host string, isMicrosoft func(string) bool) *http.
 }
 
 // ntlmLanesPerHost is how many NTLM-authenticated connections an account
-// keeps to one EWS host: as many requests at once as the per-mailbox limit
-// of four mailboxes; more wait for a free lane.
-const ntlmLanesPerHost = 16
+// keeps to one EWS host, so how many of its requests are in flight there
+// at once: the per-mailbox limit of sixteen mailboxes, for a service
+// account serving many; more wait for a free lane. A lane opens its
+// connection when first needed.
+const ntlmLanesPerHost = 64
 
 // errAccountHost is wrapped by the refusal of a request the account's
 // secrets must not go with.

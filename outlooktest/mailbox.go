@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
@@ -90,6 +91,49 @@ func (m *Mailbox) Get(collection, id string) (Object, bool) {
 		return nil, false
 	}
 	return m.m.View(e), true
+}
+
+// Update changes one entity of a collection (by id; folders also by
+// well-known name) as another client of the mailbox would with a PATCH of
+// patch (Graph names): its change key and ETag change and change tracking
+// reports it. It returns the error Graph would answer such a PATCH with
+// (a read-only property, a value of the wrong type), or one saying the
+// entity does not exist.
+func (m *Mailbox) Update(collection, id string, patch Object) error {
+	set := schema.CanonicalSet(collection)
+	if set == "" {
+		return fmt.Errorf("outlooktest: %s: Update(%q): unknown collection", m.Address(), collection)
+	}
+	m.st.Lock()
+	defer m.st.Unlock()
+	e := m.m.Find(set, id)
+	if e == nil {
+		return fmt.Errorf("outlooktest: %s: Update(%q, %q): no such entity", m.Address(), collection, id)
+	}
+	if err := m.m.Update(e, maps.Clone(patch)); err != nil {
+		return fmt.Errorf("outlooktest: %s: Update(%q, %q): %w", m.Address(), collection, id, err)
+	}
+	return nil
+}
+
+// Delete deletes one entity of a collection as another client of the
+// mailbox would with a DELETE: a message outside Deleted Items moves there
+// (with a new id, as Exchange does), anything else is gone with what it
+// contains, and change tracking reports it removed. It reports whether the
+// entity existed.
+func (m *Mailbox) Delete(collection, id string) bool {
+	set := schema.CanonicalSet(collection)
+	if set == "" {
+		return false
+	}
+	m.st.Lock()
+	defer m.st.Unlock()
+	e := m.m.Find(set, id)
+	if e == nil {
+		return false
+	}
+	m.m.Delete(e)
+	return true
 }
 
 // Seed adds the entities of the JSON file name in fsys: one object whose keys

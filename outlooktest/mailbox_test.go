@@ -158,3 +158,53 @@ func TestSeed(t *testing.T) {
 		}
 	}
 }
+
+// Update and Delete change the mailbox as another client would: new
+// ETags, the rules a PATCH meets, a deleted message moved to Deleted Items.
+func TestUpdateAndDelete(t *testing.T) {
+	m := newTestMailbox(t)
+	id := m.Add("messages", Object{"subject": "before"})
+	old, _ := m.Get("messages", id)
+	if err := m.Update("messages", id, Object{"isRead": true, "categories": []any{"Red"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := m.Get("messages", id)
+	if got["isRead"] != true || len(got["categories"].([]any)) != 1 || got["@odata.etag"] == old["@odata.etag"] {
+		t.Errorf("after Update: isRead %v, categories %v, etag %v (was %v)", got["isRead"], got["categories"], got["@odata.etag"], old["@odata.etag"])
+	}
+	for name, tc := range map[string]struct {
+		coll, id string
+		patch    Object
+		want     string
+	}{
+		"read-only":     {"messages", id, Object{"createdDateTime": "2020-01-01T00:00:00Z"}, "read-only"},
+		"draft only":    {"messages", id, Object{"subject": "after"}, "draft"},
+		"wrong type":    {"messages", id, Object{"isRead": "yes"}, "isRead"},
+		"no such item":  {"messages", "AAMkGone", Object{"subject": "x"}, "no such entity"},
+		"no such place": {"letters", id, Object{"subject": "x"}, "unknown collection"},
+	} {
+		if err := m.Update(tc.coll, tc.id, tc.patch); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Update = %v, want an error saying %q", name, err, tc.want)
+		}
+	}
+	if got, _ := m.Get("messages", id); got["subject"] != "before" || got["isRead"] != true {
+		t.Errorf("a refused Update changed the message: %v, %v", got["subject"], got["isRead"])
+	}
+	if !m.Delete("messages", id) {
+		t.Fatal("Delete of an existing message reported none")
+	}
+	if _, ok := m.Get("messages", id); ok {
+		t.Error("the deleted message keeps its id")
+	}
+	moved := false
+	deleted, _ := m.Get("mailFolders", "deleteditems")
+	for _, msg := range m.Items("messages") {
+		moved = moved || msg["subject"] == "before" && msg["parentFolderId"] == deleted["id"]
+	}
+	if !moved {
+		t.Error("the deleted message is not in Deleted Items")
+	}
+	if m.Delete("messages", id) || m.Delete("letters", id) {
+		t.Error("Delete of nothing reported something")
+	}
+}

@@ -397,10 +397,15 @@ func (b *Backend) roundTrip(req *http.Request, idempotent bool) (*http.Response,
 	return got, err
 }
 
-// cut reports whether a SOAP answer's body stops before the envelope's end
-// tag: every answer EWS sends as XML, faults included, ends with it.
+// cut reports whether a SOAP answer's body starts an envelope and stops
+// before the envelope's end tag: every answer EWS sends as XML, faults
+// included, ends with it. Something else (an HTML error page) is not cut
+// but malformed, and is not sent again.
 func cut(resp *http.Response, data []byte) bool {
 	if !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml") {
+		return false
+	}
+	if !bytes.Contains(data[:min(len(data), 512)], []byte("Envelope")) {
 		return false
 	}
 	return !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte("Envelope>"))

@@ -147,7 +147,9 @@ func ServerBusyBackOff(resp *http.Response) (time.Duration, bool) {
 	if resp == nil || resp.Body == nil || resp.Body == http.NoBody {
 		return 0, false
 	}
-	if resp.StatusCode != http.StatusInternalServerError && resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusOK {
+	switch resp.StatusCode {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusOK, http.StatusTooManyRequests:
+	default:
 		return 0, false
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "xml") {

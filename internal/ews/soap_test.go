@@ -295,6 +295,7 @@ func TestServerBusyBackOff(t *testing.T) {
 		ok   bool
 	}{
 		{"fault", busy(500, "text/xml; charset=utf-8", serverBusyFault), 297749 * time.Millisecond, true},
+		{"429 fault", busy(429, "text/xml; charset=utf-8", serverBusyFault), 297749 * time.Millisecond, true},
 		{"response message", busy(200, "text/xml", strings.Replace(getItemErrorTemplate, "CODE", "ErrorServerBusy", 1)), 0, true},
 		{"other fault", busy(500, "text/xml", strings.ReplaceAll(serverBusyFault, "ErrorServerBusy", "ErrorInternalServerError")), 0, false},
 		{"not xml", busy(500, "text/html", "ErrorServerBusy"), 0, false},

@@ -25,7 +25,7 @@ const (
 	perMailbox = 4
 	// crowdLatency is how long the server takes over each answer the
 	// storm spares, so that a mailbox's requests overlap there.
-	crowdLatency = 10 * time.Millisecond
+	crowdLatency = 30 * time.Millisecond
 	// crowdDeadline bounds the whole case: a deadlock shows as a case that
 	// does not end.
 	crowdDeadline = 90 * time.Second

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -42,13 +41,13 @@ func syncCase(t *testing.T, loc location) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.stormOn(http.MethodGet) // the tracking's requests; the edits are the folder's life, not the test
+	e.stormOn() // on the tracking's requests: the edits are made at the server, as another client's
 
 	r := &replica{items: map[string]string{}, subjects: map[string]string{}}
 	q := &odata.Query{Select: odata.Fields(mail.Subject, mail.IsRead), Prefer: odata.Prefer{MaxPageSize: syncPage}}
 	var runs, kills, rounds int
 	for ; kills < syncKills; runs++ {
-		e.edit(mb.Mail, box, runs)
+		e.edit(box, runs)
 		if r.run(t, mb.Mail, q, e.killPlan(rounds > 0)) {
 			rounds++
 		} else {
@@ -172,9 +171,10 @@ func (r *replica) run(t *testing.T, svc *mail.Service, q *odata.Query, k kill) (
 	return false
 }
 
-// edit changes the folder between two runs: adds messages at the server,
-// marks some read or unread and deletes some through the SDK.
-func (e *env) edit(svc *mail.Service, box *outlooktest.Mailbox, run int) {
+// edit changes the folder between two runs, at the server, as other
+// clients of the mailbox would: adds messages, marks some read or unread
+// and deletes some.
+func (e *env) edit(box *outlooktest.Mailbox, run int) {
 	t := e.t
 	t.Helper()
 	for i := range e.rng.IntN(6) {
@@ -183,7 +183,7 @@ func (e *env) edit(svc *mail.Service, box *outlooktest.Mailbox, run int) {
 	ids := slices.Sorted(maps.Keys(inbox(t, box)))
 	for range e.rng.IntN(4) {
 		id, read := ids[e.rng.IntN(len(ids))], e.rng.IntN(2) == 0
-		if _, err := svc.UpdateMessage(t.Context(), id, mail.MessageUpdate{IsRead: odata.Set(read)}); err != nil {
+		if err := box.Update("messages", id, outlooktest.Object{"isRead": read}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -191,8 +191,8 @@ func (e *env) edit(svc *mail.Service, box *outlooktest.Mailbox, run int) {
 		i := e.rng.IntN(len(ids))
 		id := ids[i]
 		ids = slices.Delete(ids, i, i+1) // not deleted again
-		if err := svc.DeleteMessage(t.Context(), id); err != nil {
-			t.Fatal(err)
+		if !box.Delete("messages", id) {
+			t.Fatalf("message %s to delete is gone", id)
 		}
 	}
 }

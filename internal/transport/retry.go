@@ -22,7 +22,7 @@ import (
 // wait first. Non-idempotent requests are retried only when the server says
 // it did not process them: 429, or 503 with a Retry-After.
 func (c *Client) retryWait(ctx context.Context, resp *http.Response, idempotent bool, attempt int) (time.Duration, bool) {
-	if backOff, busy := signalledBusy(ctx, resp); busy {
+	if backOff, busy := signalledBusy(ctx, resp); busy && (backOff > 0 || resp.StatusCode != http.StatusTooManyRequests) {
 		return c.waitFor(ctx, attempt, backOff, backOff > 0)
 	}
 	after, hasAfter := ParseRetryAfter(headerValue(resp.Header, hdrRetryAfter), c.now())
@@ -239,8 +239,8 @@ type ThrottleSignal func(resp *http.Response) (backOff time.Duration, busy bool)
 
 type throttleSignalKey struct{}
 
-// WithThrottleSignal returns a copy of req whose 500 and 503 answers Do
-// shows to s. An answer s recognises is throttling the server did not act
+// WithThrottleSignal returns a copy of req whose 500, 503 and 429 answers
+// Do shows to s. An answer s recognises is throttling the server did not act
 // on: Do sends the request again after the back-off under the one retry
 // policy (MaxAttempts, MaxRetryAfter, the context's deadline), even a POST.
 func WithThrottleSignal(req *http.Request, s ThrottleSignal) *http.Request {
@@ -248,9 +248,12 @@ func WithThrottleSignal(req *http.Request, s ThrottleSignal) *http.Request {
 }
 
 // signalledBusy asks the request's ThrottleSignal, if it has one, about a
-// 500 or 503 answer.
+// 500, 503 or 429 answer (a front end may throttle with 429 and the body
+// still say how long to back off).
 func signalledBusy(ctx context.Context, resp *http.Response) (time.Duration, bool) {
-	if resp.StatusCode != http.StatusInternalServerError && resp.StatusCode != http.StatusServiceUnavailable {
+	switch resp.StatusCode {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusTooManyRequests:
+	default:
 		return 0, false
 	}
 	s, ok := ctx.Value(throttleSignalKey{}).(ThrottleSignal)

@@ -42,6 +42,12 @@ func TestThrottleSignal(t *testing.T) {
 			}
 			return 200, "done"
 		}, wantAttempts: 3, wantWaits: []time.Duration{1500 * time.Millisecond, 1500 * time.Millisecond}, wantStatus: 200},
+		{name: "429 with a back-off in its body waits the back-off", signal: true, body: func(n int) (int, string) {
+			if n < 2 {
+				return 429, "busy"
+			}
+			return 200, "done"
+		}, wantAttempts: 2, wantWaits: []time.Duration{1500 * time.Millisecond}, wantStatus: 200},
 		{name: "no signal: a POST's 500 is final", signal: false, body: func(n int) (int, string) { return 500, "busy" }, wantAttempts: 1, wantStatus: 500},
 		{name: "other 500s stay final for a POST", signal: true, body: func(n int) (int, string) { return 500, "boom" }, wantAttempts: 1, wantStatus: 500},
 		{name: "back-off beyond MaxRetryAfter is returned at once", signal: true, maxRetry: time.Second,
