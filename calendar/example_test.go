@@ -75,17 +75,18 @@ func ExampleService_CreateEvent() {
 	// Output: Monthly review seriesMaster 2026-03-10 Ana Ruiz
 }
 
-// An attendee accepts an invitation waiting in their calendar.
+// An attendee accepts an invitation waiting in their calendar, here an
+// on-premises one (EWS's AcceptItem; the call is the same in the cloud).
 func ExampleService_Accept() {
 	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
-	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
-	id := alice.Add("events", outlooktest.Object{"subject": "Budget", "isOrganizer": false,
+	bob := srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	id := bob.Add("events", outlooktest.Object{"subject": "Budget", "isOrganizer": false,
 		"start":     outlooktest.Object{"dateTime": "2026-03-03T10:00:00", "timeZone": "UTC"},
 		"end":       outlooktest.Object{"dateTime": "2026-03-03T11:00:00", "timeZone": "UTC"},
 		"organizer": outlooktest.Object{"emailAddress": outlooktest.Object{"address": "lee@example.org"}}})
 
-	mb := exampleMailbox(srv, "alice@contoso.com")
+	mb := exampleMailbox(srv, "bob@contoso.com")
 	ctx := context.Background()
 	if err := mb.Calendar.Accept(ctx, id, &calendar.ResponseOptions{Comment: "See you there"}); err != nil {
 		log.Fatal(err)

@@ -1,9 +1,12 @@
 package contacts_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"log"
 
 	"github.com/exchangekit/outlook"
@@ -43,8 +46,9 @@ func ExampleService_ListContacts() {
 	// Output: Lee Gu
 }
 
-// The same call creates a contact in an on-premises mailbox: the SDK
-// speaks Outlook REST v2.0 there (MobilePhone1 on the wire).
+// The same call creates a contact in an on-premises mailbox, which the SDK
+// reaches through EWS: the addresses and phones go into EWS's dictionaries
+// (EmailAddress1, MobilePhone) and come back as sent.
 func ExampleService_CreateContact() {
 	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
@@ -61,8 +65,8 @@ func ExampleService_CreateContact() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(mb.Location() == outlook.OnPremises, ct.DisplayName, ct.MobilePhone)
-	// Output: true Pavel Bansky +1 732 555 0102
+	fmt.Println(mb.Location() == outlook.OnPremises, ct.DisplayName, ct.EmailAddresses[0].Address, ct.MobilePhone)
+	// Output: true Pavel Bansky pavelb@fabrikam.com +1 732 555 0102
 }
 
 func ExampleService_UpdateContact() {
@@ -146,16 +150,34 @@ func ExampleService_SyncContacts() {
 	// upsert Lee Gu
 }
 
-// SetPhoto sniffs the image type and refuses what the services would
-// refuse, before any request.
+// A contact's photo, set and read back in an on-premises mailbox (over
+// EWS, the contact's attachment marked as its photo). SetPhoto sniffs the
+// image type and refuses what the services would refuse, before any
+// request.
 func ExampleService_SetPhoto() {
 	srv := outlooktest.NewServer(outlooktest.WithAppOnlyOnPremises())
 	defer srv.Close()
-	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
-	id := alice.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})
+	bob := srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com"))
+	id := bob.Add("contacts", outlooktest.Object{"displayName": "Garth Fort"})
 
-	mb := exampleMailbox(srv, "alice@contoso.com")
-	err := mb.Contacts.SetPhoto(context.Background(), id, []byte("not an image"))
+	mb := exampleMailbox(srv, "bob@contoso.com")
+	ctx := context.Background()
+	err := mb.Contacts.SetPhoto(ctx, id, []byte("not an image"))
 	fmt.Println(errors.Is(err, contacts.ErrInvalidContact))
-	// Output: true
+
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 96, 96))); err != nil {
+		log.Fatal(err)
+	}
+	if err := mb.Contacts.SetPhoto(ctx, id, img.Bytes()); err != nil {
+		log.Fatal(err)
+	}
+	p, err := mb.Contacts.GetPhoto(ctx, id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.ID, p.ContentType)
+	// Output:
+	// true
+	// 96X96 image/png
 }

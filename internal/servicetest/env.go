@@ -225,18 +225,16 @@ func NewTenant(opts ...outlooktest.Option) *outlooktest.Server {
 }
 
 // Mailbox opens the mailbox at addr of srv for the examples of the
-// calendar and contacts packages (which have no testing.T), as a program
-// signs in: app-only for Exchange Online, and for an on-premises mailbox
-// its user's delegated sign-in, through the REST API v2.0 (calendars and
-// contacts come to EWS with issue 11). The fake approves the device code
-// as the mailbox's user. It panics on error.
+// service packages (which have no testing.T), as a program signs in:
+// app-only for Exchange Online, and for an on-premises mailbox its user's
+// delegated sign-in, through EWS (the SDK's default there). The fake
+// approves the device code as the mailbox's user. It panics on error.
 func Mailbox(srv *outlooktest.Server, addr string) *outlook.Mailbox {
 	approve := func(_ context.Context, p outlook.DeviceCodePrompt) error {
 		return srv.ApproveDeviceCode(p.UserCode, addr)
 	}
 	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, appSecret), outlook.WithHTTPClient(srv.Client()),
-		outlook.WithOnPremisesCredential(outlook.DeviceCode("contoso.com", appID, approve, "Mail.ReadWrite")),
-		outlook.WithOnPremisesAPI(outlook.RESTv2))
+		outlook.WithOnPremisesCredential(outlook.DeviceCode("contoso.com", appID, approve, "Mail.ReadWrite")))
 	if err != nil {
 		panic(err)
 	}
