@@ -2,7 +2,9 @@
 // organisation: one in Exchange Online, one on an on-premises server. It
 // locates both through Autodiscover, says how each is served (which API and
 // why), lists each inbox, sends a message from one to the other and waits
-// for it to arrive, through one API that speaks Microsoft Graph to the
+// for it to arrive (and the reply to come back), then has the first invite
+// the second to a meeting, which the second accepts, through one API that
+// speaks Microsoft Graph to the
 // first and the on-premises server's API to the second: EWS by default, the
 // Outlook REST API v2.0 with -rest.
 //
@@ -13,8 +15,8 @@
 //	go run ./examples/quickstart
 //
 // Against a real tenant it signs you in with a device code (the app
-// registration needs the delegated permissions Mail.ReadWrite and Mail.Send,
-// and "Allow public client flows"):
+// registration needs the delegated permissions Mail.ReadWrite, Mail.Send and
+// Calendars.ReadWrite, and "Allow public client flows"):
 //
 //	go run ./examples/quickstart -tenant contoso.com -client-id <app id> -mailbox you@contoso.com[,other@contoso.com] [-rest]
 package main
@@ -32,6 +34,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -116,7 +119,7 @@ func runReal(ctx context.Context, w io.Writer, tenant, clientID, mailboxes strin
 	if rest {
 		opts = append(opts, outlook.WithOnPremisesAPI(outlook.RESTv2))
 	}
-	c, err := outlook.NewClient(outlook.DeviceCode(tenant, clientID, prompt, "Mail.ReadWrite", "Mail.Send"), opts...)
+	c, err := outlook.NewClient(outlook.DeviceCode(tenant, clientID, prompt, "Mail.ReadWrite", "Mail.Send", "Calendars.ReadWrite"), opts...)
 	if err != nil {
 		return err
 	}
@@ -168,7 +171,85 @@ func tour(ctx context.Context, w io.Writer, c *outlook.Client, from, to string) 
 		return err
 	}
 	fmt.Fprintf(w, "Arrived in %s's inbox: %q from %s\n", boxes[0].Address(), r.Subject, r.From.EmailAddress.Address)
+	return meet(ctx, w, boxes[0], boxes[1])
+}
+
+// meet has org invite att to a meeting tomorrow, att accept it, and org
+// see the acceptance; then org cancels the meeting (deleting an
+// organiser's meeting sends the cancellation).
+func meet(ctx context.Context, w io.Writer, org, att *outlook.Mailbox) error {
+	subject := fmt.Sprintf("Quickstart sync (%s)", time.Now().UTC().Format("15:04:05"))
+	start := time.Now().UTC().Truncate(time.Hour).Add(24 * time.Hour)
+	fmt.Fprintf(w, "\n%s invites %s to %q...\n", org.Address(), att.Address(), subject)
+	ev, err := org.Calendar.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{
+		Subject:   subject,
+		Start:     item.FromTime(start),
+		End:       item.FromTime(start.Add(30 * time.Minute)),
+		Attendees: calendar.Attendees(att.Address()),
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := org.Calendar.DeleteEvent(context.WithoutCancel(ctx), ev.ID); err != nil {
+			fmt.Fprintf(w, "cancelling the meeting: %v\n", err)
+		}
+	}()
+	// The invitation reaches the attendee's calendar.
+	var copyID string
+	err = poll(ctx, func() (bool, error) {
+		for got, err := range att.Calendar.View(ctx, start.Add(-time.Hour), start.Add(time.Hour), nil) {
+			if err != nil {
+				return false, err
+			}
+			if got.Subject == subject {
+				copyID = got.ID
+				fmt.Fprintf(w, "In %s's calendar: %q, organised by %s\n", att.Address(), got.Subject, got.Organizer.EmailAddress.Address)
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the invitation in %s: %w", att.Address(), err)
+	}
+	fmt.Fprintf(w, "%s accepts...\n", att.Address())
+	if err := att.Calendar.Accept(ctx, copyID, &calendar.ResponseOptions{Comment: "See you there"}); err != nil {
+		return err
+	}
+	// The response reaches the organiser's copy.
+	err = poll(ctx, func() (bool, error) {
+		got, err := org.Calendar.GetEvent(ctx, ev.ID, nil)
+		if err != nil {
+			return false, err
+		}
+		for _, a := range got.Attendees {
+			if strings.EqualFold(a.EmailAddress.Address, att.Address()) && a.Status.Response == calendar.ResponseAccepted {
+				fmt.Fprintf(w, "%s sees %s: %s\n", org.Address(), att.Address(), a.Status.Response)
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for %s's acceptance: %w", att.Address(), err)
+	}
 	return nil
+}
+
+// poll calls f each second until it reports done, fails, or ctx ends.
+func poll(ctx context.Context, f func() (bool, error)) error {
+	for {
+		done, err := f()
+		if done || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // printInbox lists the newest messages of the inbox.

@@ -12,7 +12,9 @@ import (
 // one, served through EWS (the default) or through REST v2.0 (-rest): the
 // on-premises mailbox's route says which, and the message crosses the
 // hybrid both ways, from the cloud mailbox into the on-premises one's inbox
-// and its reply back, each from the right sender.
+// and its reply back, each from the right sender; then a meeting the cloud
+// mailbox organises reaches the on-premises calendar, is accepted there,
+// and the organiser sees the acceptance.
 func TestFakeTour(t *testing.T) {
 	for _, tc := range []struct {
 		rest bool
@@ -57,7 +59,17 @@ func checkTour(t *testing.T, got, bob string) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
+	if !met.MatchString(got) {
+		t.Errorf("the meeting was not accepted across the hybrid:\n%s", got)
+	}
 }
+
+// met matches the lines of the meeting: invited, in bob's calendar from
+// alice, accepted, seen accepted by alice.
+var met = regexp.MustCompile(`\nalice@contoso\.com invites bob@contoso\.com to "(Quickstart sync \(\d\d:\d\d:\d\d\))"\.\.\.\n` +
+	`In bob@contoso\.com's calendar: "Quickstart sync \(\d\d:\d\d:\d\d\)", organised by alice@contoso\.com\n` +
+	`bob@contoso\.com accepts\.\.\.\n` +
+	`alice@contoso\.com sees bob@contoso\.com: accepted\n`)
 
 // Flags that do not make a run are refused with the usage error before
 // anything else: the context is already cancelled, so a run that got past
