@@ -170,6 +170,14 @@ func TestSyncViewReplica(t *testing.T) {
 		noErr(t, "UpdateEvent(occurrence)", err)
 		check("exception")
 
+		other, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, weekly())
+		noErr(t, "CreateEvent", err)
+		check("second series")
+		_, err = cal.UpdateEvent(ctx, other.ID, calendar.EventUpdate{Recurrence: odata.Null[calendar.PatternedRecurrence]()})
+		noErr(t, "UpdateEvent(no recurrence)", err)
+		check("second series made single")
+		noErr(t, "DeleteEvent", cal.DeleteEvent(ctx, other.ID))
+
 		noErr(t, "DeleteEvent", cal.DeleteEvent(ctx, series.ID))
 		check("series deleted")
 		if len(replica) != 1 || len(masters) != 0 {

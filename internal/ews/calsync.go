@@ -268,6 +268,12 @@ func (c *call) calendarChangesJSON(out []byte, s *odata.Schema, sh *shape, folde
 	for _, it := range ch.changed {
 		if it.typ != "RecurringMaster" {
 			singles = append(singles, it.id)
+			// A series made a single event: its occurrences are gone.
+			rid := restID(it.id)
+			for _, occ := range v.Series[rid] {
+				out = removed(out, []byte(occ))
+			}
+			delete(v.Series, rid)
 			continue
 		}
 		master := restID(it.id)
