@@ -208,12 +208,18 @@ func (c *call) syncViewPage(s *odata.Schema, st *listState) (*http.Response, err
 	out = append(out, ']')
 	next := *st
 	next.Cal = &v
+	link := viewLink(c.b.root, &next)
+	if len(link) > maxLinkLen {
+		// The occurrences remembered do not fit a state the backend
+		// would read back.
+		return nil, errNotSupported(fmt.Sprintf("change tracking of a calendar view whose series hold more occurrences than a state carries (%d bytes); track a shorter window", maxLinkLen))
+	}
 	if done {
 		out = member(out, "@odata.deltaLink")
 	} else {
 		out = member(out, "@odata.nextLink")
 	}
-	out = appendString(out, viewLink(c.b.root, &next))
+	out = appendString(out, link)
 	return jsonResponse(http.StatusOK, append(out, '}')), nil
 }
 

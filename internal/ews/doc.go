@@ -126,6 +126,21 @@
 //     ResponseClass on the response element
 //     (ews/how-to-manage-inbox-rules-by-using-ews-in-exchange).
 //
+//   - Calendars and contacts. Calendar views are FindItem with a
+//     CalendarView, at most two years a request (ref/calendarview); a
+//     view's change tracking follows the calendar's SyncFolderItems and
+//     expands a changed series again (calsync.go). Free/busy is
+//     GetUserAvailability, at most 42 days and 100 mailboxes
+//     (ref/getuseravailability-operation); reminders are
+//     PerformReminderAction (ref/performreminderaction-operation, Exchange
+//     2013), whose answer carries ResponseClass on the response element. A
+//     contact's dictionaries are written entry by entry (IndexedFieldURI),
+//     its title as PidTagDisplayNamePrefix (0x3A45) and its company's
+//     phonetic name as PidLidYomiCompanyName (Address, 0x802E); its photo
+//     is a file attachment with IsContactPhoto
+//     (ews/how-to-get-user-photos-by-using-ews-in-exchange). Calendar
+//     groups and calendar colors have no EWS form: odata.ErrNotSupported.
+//
 // Every request shape is checked against the published request examples
 // of its operation, and every response shape read from the published
 // response examples (../shared/testdata/external/ews-samples).

@@ -27,8 +27,12 @@ import (
 // contactPhotoName is the name Outlook gives a contact's photo.
 const contactPhotoName = "ContactPicture.jpg"
 
-// maxPhoto bounds the photo a PUT takes: 4 MB, as the REST APIs do.
-const maxPhoto = 4 << 20
+// maxPhoto bounds the photo a PUT takes: 4 MB, as the REST APIs do; and
+// maxPhotos the photo attachments a contact may have in an answer.
+const (
+	maxPhoto  = 4 << 20
+	maxPhotos = 16
+)
 
 func init() {
 	routes["GET contacts/{}/photo"] = photoMetadata
@@ -75,8 +79,8 @@ func (c *call) photoIDs(id string) ([]string, error) {
 							return x.skip()
 						})
 						if err == nil && photo && aid != "" {
-							if len(ids) >= 16 {
-								return tooMany("GetItem", 16)
+							if len(ids) >= maxPhotos {
+								return errorf("GetItem: a contact with more than %d photos", maxPhotos)
 							}
 							ids = append(ids, aid)
 						}
