@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -97,13 +98,25 @@ var pimScenarios = []pimScenario{
 		}},
 	{"create-contact", []string{"CreateItem__createitem-operation-contact__1.response.xml", "GetItem__getitem-operation-contact__1.response.xml"},
 		func(ctx context.Context, _ *calendar.Service, con *contacts.Service) error {
-			_, err := con.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{DisplayName: "Pavel Bansky", Title: "Dr.",
+			c, err := con.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{DisplayName: "Pavel Bansky", Title: "Dr.",
 				YomiCompanyName: "コントソ", CompanyName: "Contoso",
 				EmailAddresses: []item.EmailAddress{{Name: "Pavel", Address: "pavelb@contoso.com"}, {Address: "pavel@example.org"}},
 				BusinessPhones: []string{"+1 425 555 0100", "+1 425 555 0101"}, MobilePhone: "+1 425 555 0104",
 				ImAddresses:     []string{"sip:pavelb@contoso.com"},
 				BusinessAddress: item.PhysicalAddress{Street: "1 Main St", City: "Redmond", PostalCode: "98052"}})
-			return err
+			if err != nil {
+				return err
+			}
+			// The contact read back is the published one, every value kept
+			// (Exchange 2007's Country is countryOrRegion).
+			want := item.PhysicalAddress{Street: "12345 67th Ave", City: "Whittier", State: "CA", CountryOrRegion: "USA"}
+			if c.ID != "AAAtAEA=" || c.DisplayName != "Tanja Plate" || c.GivenName != "Tanja" || c.Surname != "Plate" ||
+				c.Initials != "T.P." || c.FileAs != "SampleContact" || c.CompanyName != "Northwind Traders" || c.JobTitle != "Project Manager" ||
+				len(c.EmailAddresses) != 2 || c.EmailAddresses[1].Address != "tplate@example.com" ||
+				!slices.Equal(c.BusinessPhones, []string{"5625550199"}) || c.BusinessAddress != want {
+				return fmt.Errorf("read back %+v", c)
+			}
+			return nil
 		}},
 	{"update-contact", []string{"UpdateItem__updateitem-operation-contact__1.response.xml", "GetItem__getitem-operation-contact__1.response.xml"},
 		func(ctx context.Context, _ *calendar.Service, con *contacts.Service) error {
