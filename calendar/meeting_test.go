@@ -7,54 +7,63 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
 )
 
-// A meeting organised in the cloud reaches the on-premises attendee, who
-// accepts it over EWS (or REST v2.0); the organiser sees the acceptance.
+// A meeting organised in one location reaches the attendee in another,
+// who accepts it there; the organiser sees the acceptance: from the cloud
+// to an on-premises attendee over EWS and over REST v2.0, and from an
+// on-premises organiser over EWS to a cloud attendee.
 func TestCrossLocationMeeting(t *testing.T) {
-	for _, attendeeLoc := range []servicetest.Location{ews, rest} {
-		t.Run(string(attendeeLoc), func(t *testing.T) {
+	for _, tc := range []struct{ org, att servicetest.Location }{{cloud, ews}, {cloud, rest}, {ews, cloud}} {
+		t.Run(string(tc.org)+"-to-"+string(tc.att), func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			org := newEnv(t, cloud)
-			// The attendee signs in as a program on premises does: the
-			// service account over EWS, the user's own token over v2.0.
-			signIn := servicetest.ServiceAccount
-			if attendeeLoc == rest {
-				signIn = servicetest.Delegated
+			srv := servicetest.NewTenant()
+			t.Cleanup(srv.Close)
+			// Each signs in as a program there does: app-only in the
+			// cloud, the service account over EWS, the user's own token
+			// over v2.0.
+			open := func(loc servicetest.Location) *outlook.Mailbox {
+				signIn := servicetest.ServiceAccount
+				if loc == rest {
+					signIn = servicetest.Delegated
+				}
+				c, err := servicetest.NewClient(srv, loc, signIn)
+				noErr(t, "NewClient", err)
+				mb, err := c.Mailbox(ctx, loc.Addr())
+				noErr(t, "Mailbox", err)
+				if mb.OData().Dialect() != loc.Dialect() {
+					t.Fatalf("%s is spoken to in %v", loc, mb.OData().Dialect())
+				}
+				return mb
 			}
-			c, err := servicetest.NewClient(org.Srv, attendeeLoc, signIn)
-			noErr(t, "NewClient", err)
-			bob, err := c.Mailbox(ctx, onPremAddr)
-			noErr(t, "Mailbox", err)
-			if bob.OData().Dialect() != attendeeLoc.Dialect() {
-				t.Fatalf("the attendee is spoken to in %v", bob.OData().Dialect())
-			}
+			org, att := open(tc.org), open(tc.att)
 
-			ev, err := org.MB.Calendar.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Quarterly plan",
-				Start: item.FromTime(at(2, 14, 0)), End: item.FromTime(at(2, 15, 0)), Attendees: calendar.Attendees(onPremAddr)})
+			ev, err := org.Calendar.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Quarterly plan",
+				Start: item.FromTime(at(2, 14, 0)), End: item.FromTime(at(2, 15, 0)), Attendees: calendar.Attendees(tc.att.Addr())})
 			noErr(t, "CreateEvent", err)
 
 			var copyID string
-			for got, err := range bob.Calendar.View(ctx, day, day.AddDate(0, 0, 7), nil) {
+			for got, err := range att.Calendar.View(ctx, day, day.AddDate(0, 0, 7), nil) {
 				noErr(t, "View", err)
 				if got.Subject == "Quarterly plan" {
 					copyID = got.ID
 					start, err := got.Start.Time()
-					if err != nil || got.IsOrganizer || !strings.EqualFold(got.Organizer.EmailAddress.Address, cloudAddr) || !start.Equal(at(2, 14, 0)) {
+					if err != nil || got.IsOrganizer || !strings.EqualFold(got.Organizer.EmailAddress.Address, tc.org.Addr()) || !start.Equal(at(2, 14, 0)) {
 						t.Errorf("the attendee's copy: organizer %v (isOrganizer %v), start %v", got.Organizer, got.IsOrganizer, got.Start)
 					}
 				}
 			}
 			if copyID == "" {
-				t.Fatal("the invitation did not reach the on-premises calendar")
+				t.Fatal("the invitation did not reach the attendee's calendar")
 			}
 			invited := false
-			for m, err := range bob.Mail.ListMessages(ctx, "inbox", nil) {
+			for m, err := range att.Mail.ListMessages(ctx, "inbox", nil) {
 				noErr(t, "ListMessages", err)
 				invited = invited || m.Subject == "Quarterly plan"
 			}
@@ -62,10 +71,10 @@ func TestCrossLocationMeeting(t *testing.T) {
 				t.Error("no invitation in the attendee's inbox")
 			}
 
-			noErr(t, "Accept", bob.Calendar.Accept(ctx, copyID, &calendar.ResponseOptions{Comment: "I'll be there"}))
-			got, err := org.MB.Calendar.GetEvent(ctx, ev.ID, nil)
+			noErr(t, "Accept", att.Calendar.Accept(ctx, copyID, &calendar.ResponseOptions{Comment: "I'll be there"}))
+			got, err := org.Calendar.GetEvent(ctx, ev.ID, nil)
 			noErr(t, "GetEvent", err)
-			i := slices.IndexFunc(got.Attendees, func(a calendar.Attendee) bool { return strings.EqualFold(a.EmailAddress.Address, onPremAddr) })
+			i := slices.IndexFunc(got.Attendees, func(a calendar.Attendee) bool { return strings.EqualFold(a.EmailAddress.Address, tc.att.Addr()) })
 			if i < 0 || got.Attendees[i].Status.Response != calendar.ResponseAccepted || got.Attendees[i].Status.Time.Before(time.Unix(1, 0)) {
 				t.Errorf("the organiser sees %+v", got.Attendees)
 			}
