@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
@@ -114,12 +115,16 @@ func TestSyncView(t *testing.T) {
 // and REST hosts do as Graph does.
 func TestSyncViewReplica(t *testing.T) {
 	servicetest.Locations{ews}.Each(t, func(t *testing.T, e *env) {
-		ctx, cal := t.Context(), e.MB.Calendar
+		// Pages of two, so that rounds span several pages of the view and
+		// of the changes.
+		ctx, cal := t.Context(), e.Reopen(t, outlook.WithPrefer(odata.Prefer{MaxPageSize: 2})).Calendar
 		start, end := day, day.AddDate(0, 0, 14)
 		replica, masters := map[string]string{}, map[string]bool{}
 		state := ""
+		pages := 0
 		check := func(step string) {
 			t.Helper()
+			pages = 0
 			for ch, err := range cal.SyncView(ctx, start, end, state) {
 				noErr(t, step+": SyncView", err)
 				switch ch.Kind {
@@ -134,6 +139,7 @@ func TestSyncViewReplica(t *testing.T) {
 					delete(masters, ch.ID)
 				case odata.Checkpoint:
 					state = ch.State
+					pages++
 				}
 			}
 			want := map[string]string{}
@@ -151,6 +157,9 @@ func TestSyncViewReplica(t *testing.T) {
 			Start: item.FromTime(at(1, 10, 0)), End: item.FromTime(at(1, 11, 0))})
 		noErr(t, "CreateEvent", err)
 		check("first round")
+		if pages < 3 {
+			t.Errorf("the first round took %d pages of two", pages)
+		}
 		if !masters[series.ID] {
 			t.Errorf("the first round lacks the series master")
 		}
