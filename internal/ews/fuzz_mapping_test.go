@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/exchangekit/outlook/contacts"
 )
@@ -209,6 +211,44 @@ func FuzzContactMapping(f *testing.F) {
 			if g := got.Emails[i]; g.Address != e.Address || g.Name != e.Name {
 				t.Fatalf("emailAddresses[%d] %+v read back as %+v", i, e, g)
 			}
+		}
+	})
+}
+
+// FuzzFreeBusy holds the free/busy reader to its contract on any answer:
+// no panic, and valid JSON out.
+func FuzzFreeBusy(f *testing.F) {
+	for _, name := range []string{"GetUserAvailability__getuseravailability-operation__1.response.xml",
+		"GetUserAvailability__how-to-get-free-busy-information-by-using-ews-in-exchange__1.response.xml"} {
+		f.Add(ewsSampleFile(f, name))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		x := newXMLReader(strings.NewReader(string(doc)), 1<<20)
+		var buf []byte
+		var fault status
+		out := []byte{'['}
+		_, err := readEnvelope(x, &fault, &buf, func() error {
+			return x.children(func() error {
+				if !x.is("FreeBusyResponseArray") {
+					return x.skip()
+				}
+				return x.children(func() error {
+					if !x.is("FreeBusyResponse") {
+						return x.skip()
+					}
+					var err error
+					out = comma(out)
+					out, err = readFreeBusy(out, x, &buf, "a@contoso.com", time.UTC, "UTC")
+					return err
+				})
+			})
+		})
+		if err != nil {
+			return
+		}
+		out = append(out, ']')
+		if !jsontext.Value(out).IsValid(jsontext.AllowInvalidUTF8(true)) {
+			t.Fatalf("invalid JSON %q", out)
 		}
 	})
 }
