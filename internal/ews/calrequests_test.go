@@ -96,6 +96,34 @@ var pimScenarios = []pimScenario{
 		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
 			return cal.SnoozeReminder(ctx, "vwAAAA==", time.Date(2014, 4, 16, 10, 0, 0, 0, time.FixedZone("PDT", -7*3600)))
 		}},
+	{"create-event", []string{"CreateItem__createitem-operation-calendar-item__1.response.xml", "GetItem__getitem-operation-calendar-item__1.response.xml"},
+		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
+			_, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Monthly review",
+				Start:     item.DateTimeTimeZone{DateTime: "2026-03-10T14:00:00", TimeZone: "W. Europe Standard Time"},
+				End:       item.DateTimeTimeZone{DateTime: "2026-03-10T15:00:00", TimeZone: "W. Europe Standard Time"},
+				Location:  item.Location{DisplayName: "Room 4"},
+				Attendees: calendar.Attendees("Ana Ruiz <ana@example.org>"),
+				Recurrence: &calendar.PatternedRecurrence{
+					Pattern: calendar.RecurrencePattern{Type: calendar.PatternRelativeMonthly, Interval: 1,
+						DaysOfWeek: []calendar.DayOfWeek{calendar.Tuesday}, Index: calendar.WeekSecond},
+					Range: calendar.RecurrenceRange{Type: calendar.RangeEndDate, StartDate: calendar.Date{Year: 2026, Month: 3, Day: 10},
+						EndDate: calendar.Date{Year: 2026, Month: 12, Day: 31}},
+				}})
+			return err
+		}},
+	{"update-event", []string{"UpdateItem__how-to-update-appointments-and-meetings-by-using-ews-in-exchange__1.response.xml",
+		"GetItem__getitem-operation-calendar-item__1.response.xml"},
+		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
+			_, err := cal.UpdateEvent(ctx, "AAMkAGM2", calendar.EventUpdate{Subject: odata.Set("Moved"), ETag: `W/"DwAAABYA"`,
+				Start: odata.Set(item.FromTime(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))),
+				End:   odata.Set(item.FromTime(time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)))})
+			return err
+		}},
+	{"cancel-event", []string{"GetItem__getitem-operation-calendar-item__1.response.xml",
+		"CreateItem__how-to-delete-appointments-and-cancel-meetings-by-using-ews-in-exchange__1.response.xml"},
+		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
+			return cal.Cancel(ctx, "AAMkAGM2", "Cancelled, sorry")
+		}},
 	{"create-contact", []string{"CreateItem__createitem-operation-contact__1.response.xml", "GetItem__getitem-operation-contact__1.response.xml"},
 		func(ctx context.Context, _ *calendar.Service, con *contacts.Service) error {
 			c, err := con.CreateContact(ctx, contacts.DefaultFolder, &contacts.Contact{DisplayName: "Pavel Bansky", Title: "Dr.",

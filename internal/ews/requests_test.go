@@ -483,6 +483,14 @@ var beyondExamples = map[string]string{
 	"Header/ExchangeImpersonation/ConnectingSID":                              "connectingsid.md",
 	"Header/ExchangeImpersonation/ConnectingSID/SmtpAddress":                  "smtpaddress.md",
 	"GetAttachment/AttachmentIds/AttachmentId@Id":                             "attachmentid-getattachment.md",
+	// Recurrences beyond the published CreateItem examples (issue 11).
+	"CreateItem/Items/CalendarItem/Recurrence/RelativeMonthlyRecurrence":                "relativemonthlyrecurrence.md",
+	"CreateItem/Items/CalendarItem/Recurrence/RelativeMonthlyRecurrence/Interval":       "interval-recurrencepatternbasetype.md",
+	"CreateItem/Items/CalendarItem/Recurrence/RelativeMonthlyRecurrence/DaysOfWeek":     "daysofweek-dayofweektype.md",
+	"CreateItem/Items/CalendarItem/Recurrence/RelativeMonthlyRecurrence/DayOfWeekIndex": "dayofweekindex.md",
+	"CreateItem/Items/CalendarItem/Recurrence/EndDateRecurrence":                        "enddaterecurrence.md",
+	"CreateItem/Items/CalendarItem/Recurrence/EndDateRecurrence/StartDate":              "startdate-recurrence.md",
+	"CreateItem/Items/CalendarItem/Recurrence/EndDateRecurrence/EndDate":                "enddate-recurrence.md",
 	// Contacts, contact folders and their dictionaries (issue 11).
 	"CreateItem/Items/Contact/ExtendedProperty":                                                   "contact.md: ExtendedProperty (PidTagDisplayNamePrefix, PidLidYomiCompanyName)",
 	"CreateItem/Items/Contact/ImAddresses":                                                        "imaddresses.md",
