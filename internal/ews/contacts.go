@@ -291,9 +291,6 @@ func (h *contactReader) finish(out []byte) ([]byte, error) {
 	return out, nil
 }
 
-// unwritable are the contact properties EWS has no writable element for.
-var unwritable = map[string]string{}
-
 // extendedContactProps are the contact properties EWS has no element to
 // write, written as the MAPI properties they are: the title is
 // PidTagDisplayNamePrefix, which Exchange reads back as CompleteName's
@@ -348,10 +345,6 @@ func contactFragments(body []byte, s *odata.Schema) ([]fragment, error) {
 				var w xmlWriter
 				writeTextBody(&w, notes)
 				extra = append(extra, fragment{elem: "Body", xml: w.b})
-			}
-		case unwritable[n] != "":
-			if !isEmpty(v) {
-				return nil, errNotSupported(unwritable[n])
 			}
 		case extendedContactProps[n] != nil:
 			t, err := stringMember(n, v)
@@ -608,12 +601,6 @@ func indexedDelete(uri, index, del string) []byte {
 // dictionary is set, or cleared, on its own.
 func contactChanges(p *odata.Prop, v jsontext.Value, elem, set, del string) ([][]byte, bool, error) {
 	name := p.Graph
-	if why := unwritable[name]; why != "" {
-		if isEmpty(v) {
-			return nil, true, nil
-		}
-		return nil, true, errNotSupported(why)
-	}
 	if f := extendedContactProps[name]; f != nil {
 		t, err := stringMember(name, v)
 		if err != nil {
@@ -784,7 +771,7 @@ func emailSlotOK(name string) bool { _, ok := emailSlots[name]; return ok }
 // checkNoContactWrite refuses writing what reached the table although the
 // hooks own it (a dictionary property in a path the hooks do not see).
 func checkNoContactWrite(p *odata.Prop, v jsontext.Value) ([]fragment, bool, error) {
-	if contactDictionaryProps[p.Graph] != "" || p.Graph == "personalNotes" || unwritable[p.Graph] != "" {
+	if contactDictionaryProps[p.Graph] != "" || p.Graph == "personalNotes" || extendedContactProps[p.Graph] != nil {
 		if isEmpty(v) {
 			return nil, true, nil
 		}
