@@ -12,7 +12,27 @@ import (
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
+	"github.com/exchangekit/outlook/outlooktest"
 )
+
+// openAt opens the mailbox of loc on the tenant srv, signed in as a
+// program there does: app-only in the cloud, the service account over
+// EWS, the user's own token over REST v2.0.
+func openAt(t *testing.T, srv *outlooktest.Server, loc servicetest.Location) *outlook.Mailbox {
+	t.Helper()
+	signIn := servicetest.ServiceAccount
+	if loc == rest {
+		signIn = servicetest.Delegated
+	}
+	c, err := servicetest.NewClient(srv, loc, signIn)
+	noErr(t, "NewClient", err)
+	mb, err := c.Mailbox(t.Context(), loc.Addr())
+	noErr(t, "Mailbox", err)
+	if mb.OData().Dialect() != loc.Dialect() {
+		t.Fatalf("%s is spoken to in %v", loc, mb.OData().Dialect())
+	}
+	return mb
+}
 
 // A meeting organised in one location reaches the attendee in another,
 // who accepts it there; the organiser sees the acceptance: from the cloud
@@ -25,24 +45,7 @@ func TestCrossLocationMeeting(t *testing.T) {
 			ctx := t.Context()
 			srv := servicetest.NewTenant()
 			t.Cleanup(srv.Close)
-			// Each signs in as a program there does: app-only in the
-			// cloud, the service account over EWS, the user's own token
-			// over v2.0.
-			open := func(loc servicetest.Location) *outlook.Mailbox {
-				signIn := servicetest.ServiceAccount
-				if loc == rest {
-					signIn = servicetest.Delegated
-				}
-				c, err := servicetest.NewClient(srv, loc, signIn)
-				noErr(t, "NewClient", err)
-				mb, err := c.Mailbox(ctx, loc.Addr())
-				noErr(t, "Mailbox", err)
-				if mb.OData().Dialect() != loc.Dialect() {
-					t.Fatalf("%s is spoken to in %v", loc, mb.OData().Dialect())
-				}
-				return mb
-			}
-			org, att := open(tc.org), open(tc.att)
+			org, att := openAt(t, srv, tc.org), openAt(t, srv, tc.att)
 
 			ev, err := org.Calendar.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{Subject: "Quarterly plan",
 				Start: item.FromTime(at(2, 14, 0)), End: item.FromTime(at(2, 15, 0)), Attendees: calendar.Attendees(tc.att.Addr())})
@@ -90,17 +93,7 @@ func TestSeriesWithExceptionsAlike(t *testing.T) {
 	ctx := t.Context()
 	srv := servicetest.NewTenant()
 	t.Cleanup(srv.Close)
-	open := func(loc servicetest.Location) *calendar.Service {
-		signIn := servicetest.ServiceAccount
-		if loc == rest {
-			signIn = servicetest.Delegated
-		}
-		c, err := servicetest.NewClient(srv, loc, signIn)
-		noErr(t, "NewClient", err)
-		mb, err := c.Mailbox(ctx, loc.Addr())
-		noErr(t, "Mailbox", err)
-		return mb.Calendar
-	}
+	open := func(loc servicetest.Location) *calendar.Service { return openAt(t, srv, loc).Calendar }
 	// makeSeries creates the series through cal and changes its second
 	// occurrence and cancels its third.
 	makeSeries := func(cal *calendar.Service) string {

@@ -8,7 +8,6 @@ import (
 	"image/jpeg"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -207,12 +206,5 @@ func TestPIMRequests(t *testing.T) {
 		}
 		checkPublished(t, published, orders, s.name, d.reqs, seen)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
-	for _, f := range files {
-		if !want[filepath.Base(f)] && !*update {
-			t.Errorf("%s is no longer sent (run with -update)", f)
-		} else if !want[filepath.Base(f)] {
-			os.Remove(f)
-		}
-	}
+	noStaleGoldens(t, dir, want)
 }

@@ -98,16 +98,7 @@ func (c *call) syncCalendarItems(folder folderRef, state string, max int) (*cale
 	ch := &calendarChanges{}
 	sh := &shape{BodyType: "HTML", Fields: []field{{URI: "calendar:Start"}, {URI: "calendar:End"}, {URI: "calendar:UID"}, {URI: "calendar:CalendarItemType"}}}
 	err := c.send(request{op: "SyncFolderItems", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:SyncFolderItems")
-		writeShape(w, "m:ItemShape", sh, true)
-		w.open("m:SyncFolderId")
-		folder.write(w)
-		w.close("m:SyncFolderId")
-		if state != "" {
-			w.elem("m:SyncState", state)
-		}
-		w.elem("m:MaxChangesReturned", itoa(max))
-		w.close("m:SyncFolderItems")
+		writeSyncFolderItems(w, sh, folder, state, max)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		return readMessages(x, buf, func(_ int, ms *status) error {
 			if !ms.ok() {

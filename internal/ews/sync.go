@@ -80,16 +80,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	cv := c.converter()
 	out := append(make([]byte, 0, 4096), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderItems", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:SyncFolderItems")
-		writeShape(w, "m:ItemShape", syncShape, true)
-		w.open("m:SyncFolderId")
-		folder.write(w)
-		w.close("m:SyncFolderId")
-		if st.Sync != "" {
-			w.elem("m:SyncState", st.Sync)
-		}
-		w.elem("m:MaxChangesReturned", itoa(st.View.Top))
-		w.close("m:SyncFolderItems")
+		writeSyncFolderItems(w, syncShape, folder, st.Sync, st.View.Top)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		return readMessages(x, buf, func(_ int, ms *status) error {
@@ -162,6 +153,21 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 		}
 	}
 	return c.syncAnswer(out, st, string(state), last), nil
+}
+
+// writeSyncFolderItems writes a SyncFolderItems of folder from state ("" for
+// the first call) for at most max changes, items in the shape sh.
+func writeSyncFolderItems(w *xmlWriter, sh *shape, folder folderRef, state string, max int) {
+	w.open("m:SyncFolderItems")
+	writeShape(w, "m:ItemShape", sh, true)
+	w.open("m:SyncFolderId")
+	folder.write(w)
+	w.close("m:SyncFolderId")
+	if state != "" {
+		w.elem("m:SyncState", state)
+	}
+	w.elem("m:MaxChangesReturned", itoa(max))
+	w.close("m:SyncFolderItems")
 }
 
 // readFlagChange reads the ItemId or IsRead child of a ReadFlagChange as a
