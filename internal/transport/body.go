@@ -32,7 +32,7 @@ type body struct {
 	// changes: the answer is to a request not safe to send again, so a
 	// break leaves its outcome unknown (ErrOutcomeUnknown).
 	changes bool
-	res    resumer  // kept in the body: one allocation for both
+	res     resumer // kept in the body: one allocation for both
 
 	mu     sync.Mutex // guards rc against Close during a resume
 	closed bool
