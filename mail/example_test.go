@@ -102,6 +102,39 @@ func ExampleService_SendMail() {
 	// true
 }
 
+// A send that failed may still have gone: when the connection broke after
+// the request left, or a gateway answered 502, the SDK does not send it
+// again and says the outcome is unknown. Any other error means the message
+// was not sent.
+func ExampleService_SendMail_outcomeUnknown() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	// A gateway in front of Graph fails the next send.
+	srv.Inject(outlooktest.Fault{Host: "graph.microsoft.com", Method: "POST", Path: "/v1.0/users/alice@contoso.com/sendMail", Status: 502, Times: 1})
+	mb := exampleMailbox(srv, "alice@contoso.com")
+	ctx := context.Background()
+
+	msg := &mail.Message{Subject: "Invoice 1042", ToRecipients: mail.To("bob@contoso.com")}
+	err := mb.Mail.SendMail(ctx, msg, nil)
+	switch {
+	case errors.Is(err, odata.ErrOutcomeUnknown):
+		// Look in Sent Items before sending again.
+		sent := 0
+		for _, err := range mb.Mail.ListMessages(ctx, mail.SentItems, &odata.Query{Filter: mail.Subject.Eq(msg.Subject)}) {
+			if err != nil {
+				log.Fatal(err)
+			}
+			sent++
+		}
+		fmt.Println("outcome unknown; copies in Sent Items:", sent)
+	case err != nil:
+		log.Fatal(err) // not sent: safe to try again later
+	}
+	// Output:
+	// outcome unknown; copies in Sent Items: 0
+}
+
 func ExampleService_UpdateMessage() {
 	srv := outlooktest.NewServer()
 	defer srv.Close()

@@ -26,6 +26,14 @@ var (
 	ErrNotSupported       = errors.New("odata: not supported")       // 501, or a feature the dialect lacks
 	ErrGone               = errors.New("odata: gone")                // 410, or a sync state the server no longer knows
 	ErrEmptyResponse      = errors.New("odata: empty response")      // a 2xx answer without the entity asked for
+	// ErrOutcomeUnknown: a change not safe to send again (a POST such as
+	// sendMail or createDraft, a PATCH) failed where the server may have
+	// carried it out: the connection broke after the request could have
+	// reached it, its answer broke off, or the server answered 500, 502,
+	// 504 or a 503 that did not say it declined the work. The SDK does not
+	// send it again; check the mailbox (Sent Items, the draft) before you
+	// do. Errors that do not match it mean the change was not made.
+	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
 )
 
 // Error is a non-2xx answer from the service. Its text is for people and may
@@ -71,6 +79,22 @@ func (e *Error) Error() string {
 		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
 	}
 	return b.String()
+}
+
+// Is reports whether e is of unknown outcome (ErrOutcomeUnknown): a 500,
+// 502, 504, or a 503 without Retry-After and not throttling, answering a
+// POST or a PATCH. The other sentinels come through Unwrap.
+func (e *Error) Is(target error) bool {
+	if target != ErrOutcomeUnknown || (e.Method != http.MethodPost && e.Method != http.MethodPatch) {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	case http.StatusServiceUnavailable:
+		return !e.hasRetryAfter && e.Unwrap() != ErrThrottled
+	}
+	return false
 }
 
 // Unwrap returns the sentinel for the status, so errors.Is works.

@@ -89,3 +89,31 @@ func ExampleMailbox_Settings() {
 	// Output:
 	// UTC en-US disabled
 }
+
+// Another client's changes, made at the server while the code under test
+// tracks the mailbox: a message marked read, another deleted (it moves to
+// Deleted Items with a new id, as Exchange moves it).
+func ExampleMailbox_Update() {
+	srv := outlooktest.NewServer()
+	defer srv.Close()
+	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	report := alice.Add("messages", outlooktest.Object{"subject": "Report"})
+	spam := alice.Add("messages", outlooktest.Object{"subject": "Win a prize"})
+
+	if err := alice.Update("messages", report, outlooktest.Object{"isRead": true}); err != nil {
+		log.Fatal(err)
+	}
+	// Graph's rules hold: a received message's subject cannot change.
+	err := alice.Update("messages", report, outlooktest.Object{"subject": "Edited"})
+	fmt.Println(err != nil)
+
+	alice.Delete("messages", spam)
+	deleted, _ := alice.Get("mailFolders", "deleteditems")
+	for _, m := range alice.Items("messages") {
+		fmt.Println(m["subject"], m["isRead"], m["parentFolderId"] == deleted["id"])
+	}
+	// Output:
+	// true
+	// Report true false
+	// Win a prize false true
+}

@@ -335,6 +335,9 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
 			e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", len(payload))
 		}
+		if !rq.idempotent && unknownStatus(e) {
+			return fmt.Errorf("%w (%w)", e, odata.ErrOutcomeUnknown)
+		}
 		return e
 	}
 	x := newXMLReader(resp.Body, 0)
@@ -352,12 +355,33 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			}
 			return oe
 		}
+		if !rq.idempotent && errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, odata.ErrOutcomeUnknown) {
+			// The answer to a change stops short: made, or not.
+			return fmt.Errorf("ews: reading the %s response: %w (%w)", rq.op, err, odata.ErrOutcomeUnknown)
+		}
 		return fmt.Errorf("ews: reading the %s response: %w", rq.op, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op, Message: "a 500 answer without a SOAP fault"}
+		e := &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op, Message: "a 500 answer without a SOAP fault"}
+		if !rq.idempotent {
+			return fmt.Errorf("%w (%w)", e, odata.ErrOutcomeUnknown)
+		}
+		return e
 	}
 	return nil
+}
+
+// unknownStatus reports whether an answer that is not EWS's own leaves a
+// change's outcome unknown: a 500, 502 or 504 of a front end, or a 503 that
+// did not say it declined the work (with Retry-After).
+func unknownStatus(e *odata.Error) bool {
+	switch e.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	case http.StatusServiceUnavailable:
+		return e.RetryAfter == 0
+	}
+	return false
 }
 
 // rereader is what the SDK's transport adds to a Doer: a read whose answer

@@ -87,6 +87,10 @@ func sendCase(t *testing.T, loc location) {
 			t.Errorf("send %d was reported sent and did not arrive", i)
 		case errors.Is(err, odata.ErrThrottled) && got != 0:
 			t.Errorf("send %d was reported throttled and arrived: %v", i, err)
+		case err != nil && !errors.Is(err, odata.ErrOutcomeUnknown) && got != 0:
+			// An error that does not say the outcome is unknown says the
+			// message was not sent: a caller sends it again.
+			t.Errorf("send %d failed without ErrOutcomeUnknown and arrived: %v", i, err)
 		}
 	}
 	for _, class := range slices.Sorted(maps.Keys(outcomes)) {
@@ -109,8 +113,12 @@ func classify(err error) string {
 	if errors.Is(err, odata.ErrThrottled) {
 		return "throttled (not processed)"
 	}
-	if oe, ok := errors.AsType[*odata.Error](err); ok {
-		return fmt.Sprintf("server answered %d (fate unknown)", oe.StatusCode)
+	unknown := "not sent"
+	if errors.Is(err, odata.ErrOutcomeUnknown) {
+		unknown = "outcome unknown"
 	}
-	return "no answer (fate unknown)"
+	if oe, ok := errors.AsType[*odata.Error](err); ok {
+		return fmt.Sprintf("server answered %d (%s)", oe.StatusCode, unknown)
+	}
+	return fmt.Sprintf("no answer (%s)", unknown)
 }

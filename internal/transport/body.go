@@ -29,7 +29,10 @@ type body struct {
 	err    error    // sticky error: the size limit, or a break not mended
 	broken error    // the transport error that broke the body, if one did
 	resume *resumer // nil: a break is reported, not mended; else &res
-	res    resumer  // kept in the body: one allocation for both
+	// changes: the answer is to a request not safe to send again, so a
+	// break leaves its outcome unknown (ErrOutcomeUnknown).
+	changes bool
+	res     resumer // kept in the body: one allocation for both
 
 	mu     sync.Mutex // guards rc against Close during a resume
 	closed bool
@@ -83,10 +86,21 @@ func (b *body) Read(p []byte) (int, error) {
 		return n, nil
 	default:
 		b.broken = err
+		if b.changes {
+			err = &brokenChange{err}
+			b.err = err
+		}
 		b.release()
 	}
 	return n, err
 }
+
+// brokenChange is the break of an answer to a change: it matches both the
+// break (io.ErrUnexpectedEOF, a reset) and ErrOutcomeUnknown.
+type brokenChange struct{ err error }
+
+func (e *brokenChange) Error() string   { return e.err.Error() + " (" + ErrOutcomeUnknown.Error() + ")" }
+func (e *brokenChange) Unwrap() []error { return []error{e.err, ErrOutcomeUnknown} }
 
 // Close closes the underlying body and releases the slot; it is safe to
 // call more than once, and while a Read is blocked.

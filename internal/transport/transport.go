@@ -45,6 +45,17 @@ const (
 // decoder sees this error instead of a short document.
 var ErrResponseTooLarge = errors.New("transport: response body exceeds the size limit")
 
+// ErrOutcomeUnknown marks the failure of a request that is not safe to send
+// again (a POST, a PATCH without If-Match) at a point where the server may
+// have carried it out: the connection broke after the request could have
+// reached it, or its answer broke off. Do does not send such a request
+// again; the caller checks the mailbox before it does.
+var ErrOutcomeUnknown = errors.New("its outcome is unknown: the server may have carried it out")
+
+// Idempotent reports whether req is safe to send again: by its method, an
+// If-Match on a PATCH, or MarkIdempotent.
+func Idempotent(req *http.Request) bool { return isIdempotent(req) }
+
 // RetryPolicy says how often and how long Do retries. Zero fields mean the
 // defaults named below.
 type RetryPolicy struct {
@@ -438,7 +449,11 @@ func (cl *call) send() (*http.Response, error) {
 
 		if err != nil {
 			c.release()
-			aerr := &attemptError{attempt: cl.attempt, err: err}
+			// A change that may have reached the server is not sent again
+			// (retryableError), and says so; one refused before a byte left
+			// (a dial error, a refused redirect) has no doubt about it.
+			aerr := &attemptError{attempt: cl.attempt, err: err,
+				unknown: !cl.idempotent && !isDialError(err) && !permanentError(err)}
 			if ctx.Err() != nil || cl.attempt >= c.retry.MaxAttempts || !cl.replayable || !retryableError(err, cl.idempotent) {
 				return nil, aerr
 			}
@@ -490,6 +505,7 @@ func (cl *call) wrapBody(resp *http.Response, resume bool) *body {
 		return nil
 	}
 	b := newBody(resp.Body, resp.ContentLength, cl.c.maxBody, cl.c.sem)
+	b.changes = !cl.idempotent
 	if resume && cl.idempotent {
 		b.res = resumer{cl: cl, status: resp.StatusCode, length: resp.ContentLength, etag: resp.Header.Get("ETag"), seed: maphash.MakeSeed()}
 		b.res.sum.SetSeed(b.res.seed)
@@ -505,6 +521,9 @@ func (cl *call) wrapBody(resp *http.Response, resume bool) *body {
 type attemptError struct {
 	attempt int
 	err     error
+	// unknown: the request changes the mailbox and may have reached the
+	// server (ErrOutcomeUnknown).
+	unknown bool
 }
 
 func (e *attemptError) Error() string {
@@ -512,13 +531,22 @@ func (e *attemptError) Error() string {
 	if ue, ok := inner.(*url.Error); ok {
 		inner = ue.Err // "Get \"https://...\": " repeats the caller's words
 	}
+	msg := inner.Error()
 	if e.attempt > 1 {
-		return fmt.Sprintf("after %d attempts: %v", e.attempt, inner)
+		msg = fmt.Sprintf("after %d attempts: %v", e.attempt, inner)
 	}
-	return inner.Error()
+	if e.unknown {
+		msg += " (" + ErrOutcomeUnknown.Error() + ")"
+	}
+	return msg
 }
 
-func (e *attemptError) Unwrap() error { return e.err }
+func (e *attemptError) Unwrap() []error {
+	if e.unknown {
+		return []error{e.err, ErrOutcomeUnknown}
+	}
+	return []error{e.err}
+}
 
 // newUUID returns a random (version 4) UUID in its canonical form.
 func newUUID() string {
