@@ -184,5 +184,13 @@ func TestGetSchedule(t *testing.T) {
 		if got[1].ScheduleID != "nobody@fabrikam.com" || got[1].Error == nil {
 			t.Errorf("unknown mailbox: %+v", got[1])
 		}
+		if e.Loc == ews {
+			// GetUserAvailability takes 42 days at most.
+			before := servicetest.RESTRequests(e.Srv, onPremHost)
+			_, err := e.MB.Calendar.GetSchedule(t.Context(), calendar.ScheduleRequest{Schedules: []string{e.Other}, Start: day, End: day.AddDate(0, 0, 50)})
+			if !errors.Is(err, odata.ErrNotSupported) || servicetest.RESTRequests(e.Srv, onPremHost) != before {
+				t.Errorf("a 50-day window: %v, want ErrNotSupported before any request", err)
+			}
+		}
 	})
 }
