@@ -483,10 +483,8 @@ func decodeError(resp *http.Response, err error) error {
 		le.Method, le.Path = resp.Request.Method, resp.Request.URL.Path
 		return le
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrOutcomeUnknown) && !transport.Idempotent(resp.Request) {
-		// The answer to a change stops short: the change was made, or not.
-		return fmt.Errorf("odata: decoding the response of %s %s: %w (%w)", resp.Request.Method, resp.Request.URL.Path, err, ErrOutcomeUnknown)
-	}
+	// The answer to a change that stops short leaves it made, or not.
+	err = transport.MarkCut(err, transport.Idempotent(resp.Request))
 	return fmt.Errorf("odata: decoding the response of %s %s: %w", resp.Request.Method, resp.Request.URL.Path, err)
 }
 

@@ -88,13 +88,7 @@ func (e *Error) Is(target error) bool {
 	if target != ErrOutcomeUnknown || (e.Method != http.MethodPost && e.Method != http.MethodPatch) {
 		return false
 	}
-	switch e.StatusCode {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true
-	case http.StatusServiceUnavailable:
-		return !e.hasRetryAfter && e.Unwrap() != ErrThrottled
-	}
-	return false
+	return transport.UnknownOutcome(e.StatusCode, e.hasRetryAfter || e.Unwrap() == ErrThrottled)
 }
 
 // Unwrap returns the sentinel for the status, so errors.Is works.

@@ -205,32 +205,6 @@ func (b *Backend) follow(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch st.Kind {
-	case "messages":
-		s, err := c.schema("message")
-		if err != nil {
-			return nil, err
-		}
-		return c.messagesPage(s, st)
-	case "folders":
-		s, err := c.schema("mailFolder")
-		if err != nil {
-			return nil, err
-		}
-		return c.foldersPage(s, st)
-	case "syncMessages":
-		s, err := c.schema("message")
-		if err != nil {
-			return nil, err
-		}
-		return c.syncItemsPage(s, st)
-	case "syncFolders":
-		s, err := c.schema("mailFolder")
-		if err != nil {
-			return nil, err
-		}
-		return c.syncFoldersPage(s, st)
-	}
 	if h := linkHandlers[st.Kind]; h != nil {
 		return h(c, st)
 	}
@@ -335,7 +309,7 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
 			e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", len(payload))
 		}
-		if !rq.idempotent && unknownStatus(e) {
+		if !rq.idempotent && transport.UnknownOutcome(e.StatusCode, e.RetryAfter > 0) {
 			return fmt.Errorf("%w (%w)", e, odata.ErrOutcomeUnknown)
 		}
 		return e
@@ -355,11 +329,8 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 			}
 			return oe
 		}
-		if !rq.idempotent && errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, odata.ErrOutcomeUnknown) {
-			// The answer to a change stops short: made, or not.
-			return fmt.Errorf("ews: reading the %s response: %w (%w)", rq.op, err, odata.ErrOutcomeUnknown)
-		}
-		return fmt.Errorf("ews: reading the %s response: %w", rq.op, err)
+		// The answer to a change that stops short leaves it made, or not.
+		return fmt.Errorf("ews: reading the %s response: %w", rq.op, transport.MarkCut(err, rq.idempotent))
 	}
 	if resp.StatusCode != http.StatusOK {
 		e := &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op, Message: "a 500 answer without a SOAP fault"}
@@ -369,19 +340,6 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 		return e
 	}
 	return nil
-}
-
-// unknownStatus reports whether an answer that is not EWS's own leaves a
-// change's outcome unknown: a 500, 502 or 504 of a front end, or a 503 that
-// did not say it declined the work (with Retry-After).
-func unknownStatus(e *odata.Error) bool {
-	switch e.StatusCode {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true
-	case http.StatusServiceUnavailable:
-		return e.RetryAfter == 0
-	}
-	return false
 }
 
 // rereader is what the SDK's transport adds to a Doer: a read whose answer

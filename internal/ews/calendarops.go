@@ -55,23 +55,8 @@ func init() {
 		"DELETE calendarGroups/{}", "GET calendarGroups/{}/calendars", "POST calendarGroups/{}/calendars"} {
 		routes[k] = unsupported(noGroups)
 	}
-	for _, k := range []string{"events", "calendars"} {
-		linkKinds[k] = true
-	}
-	linkHandlers["events"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("event")
-		if err != nil {
-			return nil, err
-		}
-		return c.messagesPage(s, st)
-	}
-	linkHandlers["calendars"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("calendar")
-		if err != nil {
-			return nil, err
-		}
-		return c.calendarsPage(s, st)
-	}
+	linkHandlers["events"] = pagesOf("event", (*call).messagesPage)
+	linkHandlers["calendars"] = pagesOf("calendar", (*call).calendarsPage)
 	entityHooks["calendar"] = newCalendarReader
 }
 
@@ -340,13 +325,7 @@ func cancelEvent(c *call) (*http.Response, error) {
 		w.open("m:Items")
 		w.open("t:CancelCalendarItem")
 		itemRef{id: id, changeKey: ck}.write(w, "t:ReferenceItemId")
-		if b.Comment != "" {
-			w.start("t:NewBodyContent")
-			w.attr("BodyType", "Text")
-			w.gt()
-			w.text(b.Comment)
-			w.close("t:NewBodyContent")
-		}
+		writeNewBody(w, "Text", b.Comment)
 		w.close("t:CancelCalendarItem")
 		w.close("m:Items")
 		w.close("m:CreateItem")
@@ -394,13 +373,7 @@ func forwardEvent(c *call) (*http.Response, error) {
 		}
 		w.close("t:ToRecipients")
 		itemRef{id: id, changeKey: ck}.write(w, "t:ReferenceItemId")
-		if b.Comment != "" {
-			w.start("t:NewBodyContent")
-			w.attr("BodyType", "Text")
-			w.gt()
-			w.text(b.Comment)
-			w.close("t:NewBodyContent")
-		}
+		writeNewBody(w, "Text", b.Comment)
 		w.close("t:ForwardItem")
 		w.close("m:Items")
 		w.close("m:CreateItem")

@@ -37,14 +37,7 @@ const maxSyncCatchUp = 200
 
 func init() {
 	routes["GET calendarView/delta"] = syncView
-	linkKinds["syncView"] = true
-	linkHandlers["syncView"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("event")
-		if err != nil {
-			return nil, err
-		}
-		return c.syncViewPage(s, st)
-	}
+	linkHandlers["syncView"] = pagesOf("event", (*call).syncViewPage)
 }
 
 // syncView starts a round over the default calendar's view.

@@ -103,14 +103,7 @@ func init() {
 	} {
 		routes[k] = h
 	}
-	linkKinds["view"] = true
-	linkHandlers["view"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("event")
-		if err != nil {
-			return nil, err
-		}
-		return c.viewPage(s, st)
-	}
+	linkHandlers["view"] = pagesOf("event", (*call).viewPage)
 }
 
 // window reads a view's startDateTime and endDateTime.

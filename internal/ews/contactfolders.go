@@ -28,21 +28,8 @@ func init() {
 	contactTypes := map[string]string{"ContactsFolder": ""}
 	folderKinds["contactFolders"] = folderKind{restriction: contactFolderRestriction, types: contactTypes}
 	folderKinds["syncContactFolders"] = folderKind{restriction: contactFolderRestriction, types: contactTypes}
-	linkKinds["contactFolders"], linkKinds["syncContactFolders"] = true, true
-	linkHandlers["contactFolders"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("contactFolder")
-		if err != nil {
-			return nil, err
-		}
-		return c.foldersPage(s, st)
-	}
-	linkHandlers["syncContactFolders"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("contactFolder")
-		if err != nil {
-			return nil, err
-		}
-		return c.syncFoldersPage(s, st)
-	}
+	linkHandlers["contactFolders"] = pagesOf("contactFolder", (*call).foldersPage)
+	linkHandlers["syncContactFolders"] = pagesOf("contactFolder", (*call).syncFoldersPage)
 }
 
 // contactFolderRestriction selects contact folders: class IPF.Contact or

@@ -797,21 +797,8 @@ func init() {
 	} {
 		routes[k] = h
 	}
-	linkKinds["contacts"], linkKinds["syncContacts"] = true, true
-	linkHandlers["contacts"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("contact")
-		if err != nil {
-			return nil, err
-		}
-		return c.messagesPage(s, st)
-	}
-	linkHandlers["syncContacts"] = func(c *call, st *listState) (*http.Response, error) {
-		s, err := c.schema("contact")
-		if err != nil {
-			return nil, err
-		}
-		return c.syncItemsPage(s, st)
-	}
+	linkHandlers["contacts"] = pagesOf("contact", (*call).messagesPage)
+	linkHandlers["syncContacts"] = pagesOf("contact", (*call).syncItemsPage)
 }
 
 // syncContacts starts a round of change tracking over a folder's contacts

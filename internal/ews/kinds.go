@@ -49,10 +49,27 @@ var (
 	// companionFields are the FieldURIs a Graph property is read from when
 	// its own FieldURI (if any) is not all of it.
 	companionFields = map[string]map[string][]field{}
-	// linkHandlers serve the next and delta links of listings other than
-	// mail's, by link kind.
-	linkHandlers = map[string]func(c *call, st *listState) (*http.Response, error){}
+	// linkHandlers serve the next and delta links of every listing, by
+	// link kind; a kind without one is no link of ours.
+	linkHandlers = map[string]func(c *call, st *listState) (*http.Response, error){
+		"messages":     pagesOf("message", (*call).messagesPage),
+		"folders":      pagesOf("mailFolder", (*call).foldersPage),
+		"syncMessages": pagesOf("message", (*call).syncItemsPage),
+		"syncFolders":  pagesOf("mailFolder", (*call).syncFoldersPage),
+	}
 )
+
+// pagesOf is the link handler of a listing of model's entities whose
+// pages page reads.
+func pagesOf(model string, page func(c *call, s *odata.Schema, st *listState) (*http.Response, error)) func(c *call, st *listState) (*http.Response, error) {
+	return func(c *call, st *listState) (*http.Response, error) {
+		s, err := c.schema(model)
+		if err != nil {
+			return nil, err
+		}
+		return page(c, s, st)
+	}
+}
 
 // kindElem is the EWS element of the items of a model: calendar items
 // for events, contacts for contacts.
@@ -256,14 +273,14 @@ func updateOne(model string) handler {
 		if len(changes) == 0 {
 			return c.createdOf(model, s, http.StatusOK, []itemRef{{id: id}})
 		}
-		attr, value := "", ""
+		var how updateHow
 		if model == "event" {
-			attr, value = "SendMeetingInvitationsOrCancellations", "SendToAllAndSaveCopy"
+			how.meetings = "SendToAllAndSaveCopy"
 			if names, _, err := members(c.r.Body); err == nil && len(names) == 1 && names[0] == "attendees" {
-				value = "SendToChangedAndSaveCopy"
+				how.meetings = "SendToChangedAndSaveCopy"
 			}
 		}
-		ids, err := c.updateItemChanges(id, ck, attr, value, changes)
+		ids, err := c.updateItemChanges(id, ck, how, changes)
 		if err != nil {
 			return nil, err
 		}
@@ -274,22 +291,29 @@ func updateOne(model string) handler {
 	}
 }
 
-// updateItemChanges sends an UpdateItem of one item; attr (with value)
-// is the kind's own attribute. Without a change key, one the server
-// insists on is fetched and the update sent once more.
-func (c *call) updateItemChanges(id, ck, attr, value string, changes [][]byte) ([]itemRef, error) {
+// updateHow are UpdateItem's attributes of an item kind: a message's
+// MessageDisposition, an event's SendMeetingInvitationsOrCancellations;
+// "" leaves one out.
+type updateHow struct{ disposition, meetings string }
+
+// updateItemChanges sends an UpdateItem of one item. Without a change
+// key, one the server insists on is fetched and the update sent once more.
+func (c *call) updateItemChanges(id, ck string, how updateHow, changes [][]byte) ([]itemRef, error) {
 	conditional := ck != ""
 	update := func(ck string) ([]itemRef, error) {
 		var ids []itemRef
 		err := c.send(request{op: "UpdateItem", conditional: conditional, body: func(w *xmlWriter) {
 			w.start("m:UpdateItem")
+			if how.disposition != "" {
+				w.attr("MessageDisposition", how.disposition)
+			}
 			if conditional {
 				w.attr("ConflictResolution", "NeverOverwrite")
 			} else {
 				w.attr("ConflictResolution", "AlwaysOverwrite")
 			}
-			if attr != "" {
-				w.attr(attr, value)
+			if how.meetings != "" {
+				w.attr("SendMeetingInvitationsOrCancellations", how.meetings)
 			}
 			w.gt()
 			w.open("m:ItemChanges")
@@ -310,6 +334,7 @@ func (c *call) updateItemChanges(id, ck, attr, value string, changes [][]byte) (
 	}
 	ids, err := update(ck)
 	if oe, ok := errors.AsType[*odata.Error](err); !conditional && ok && changeKeyCodes[oe.Code] {
+		// The server wants the current change key even to overwrite.
 		if ck, err = c.currentChangeKey(id); err != nil {
 			return nil, err
 		}

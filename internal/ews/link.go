@@ -52,9 +52,6 @@ type listState struct {
 	Taken map[string]int `json:"n,omitempty"`
 }
 
-// linkKinds are the listings links exist for.
-var linkKinds = map[string]bool{"messages": true, "folders": true, "syncMessages": true, "syncFolders": true}
-
 // makeLink writes st as a link under root.
 func makeLink(root string, st *listState) string {
 	st.V = linkVersion
@@ -78,7 +75,7 @@ func readLink(root, link string) (*listState, error) {
 	// calendar service to check a state against the window asked for.
 	rest, _, _ = strings.Cut(rest, "?")
 	kind, token, ok := strings.Cut(rest, "/")
-	if !ok || !linkKinds[kind] {
+	if !ok || linkHandlers[kind] == nil {
 		return nil, errBadLink
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)

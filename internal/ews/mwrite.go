@@ -469,13 +469,7 @@ func respond(kind string, send bool) handler {
 					itemRef{id: id, changeKey: ck}.write(w, "t:ReferenceItemId")
 				}
 			}
-			if b.Comment != "" {
-				w.start("t:NewBodyContent")
-				w.attr("BodyType", "HTML")
-				w.gt()
-				w.text(b.Comment)
-				w.close("t:NewBodyContent")
-			}
+			writeNewBody(w, "HTML", b.Comment)
 			w.close("t:" + kind)
 			return nil
 		})
@@ -487,6 +481,19 @@ func respond(kind string, send bool) handler {
 		}
 		return c.created(s, http.StatusCreated, ids)
 	}
+}
+
+// writeNewBody writes a response object's comment as its NewBodyContent
+// of bodyType ("Text", "HTML"); nothing when there is none.
+func writeNewBody(w *xmlWriter, bodyType, comment string) {
+	if comment == "" {
+		return
+	}
+	w.start("t:NewBodyContent")
+	w.attr("BodyType", bodyType)
+	w.gt()
+	w.text(comment)
+	w.close("t:NewBodyContent")
 }
 
 // smartResponseOrder is SmartResponseBaseType's sequence; NewBodyContent
@@ -521,43 +528,7 @@ func updateMessage(c *call) (*http.Response, error) {
 	if len(changes) == 0 {
 		return c.created(s, http.StatusOK, []itemRef{{id: id}})
 	}
-	conditional := ck != ""
-	update := func(ck string) ([]itemRef, error) {
-		var ids []itemRef
-		err := c.send(request{op: "UpdateItem", conditional: conditional, body: func(w *xmlWriter) {
-			w.start("m:UpdateItem")
-			w.attr("MessageDisposition", "SaveOnly")
-			if conditional {
-				w.attr("ConflictResolution", "NeverOverwrite")
-			} else {
-				w.attr("ConflictResolution", "AlwaysOverwrite")
-			}
-			w.gt()
-			w.open("m:ItemChanges")
-			w.open("t:ItemChange")
-			itemRef{id: id, changeKey: ck}.write(w, "t:ItemId")
-			w.open("t:Updates")
-			for _, ch := range changes {
-				w.b = append(w.b, ch...)
-			}
-			w.close("t:Updates")
-			w.close("t:ItemChange")
-			w.close("m:ItemChanges")
-			w.close("m:UpdateItem")
-		}}, func(x *xmlReader, buf *[]byte) error {
-			return readItemIDs(x, buf, "UpdateItem", conditional, &ids)
-		})
-		return ids, err
-	}
-	ids, err := update(ck)
-	var oe *odata.Error
-	if !conditional && errors.As(err, &oe) && changeKeyCodes[oe.Code] {
-		// The server wants the current change key even to overwrite.
-		if ck, err = c.currentChangeKey(id); err != nil {
-			return nil, err
-		}
-		ids, err = update(ck)
-	}
+	ids, err := c.updateItemChanges(id, ck, updateHow{disposition: "SaveOnly"}, changes)
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,31 @@ func (b *body) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// MarkCut returns err marked with ErrOutcomeUnknown when it says that the
+// answer to a request not safe to send again (idempotent false) stopped
+// short (io.ErrUnexpectedEOF, as a decoder reports it) and it is not marked
+// yet; else err as it is.
+func MarkCut(err error, idempotent bool) error {
+	if idempotent || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrOutcomeUnknown) {
+		return err
+	}
+	return &brokenChange{err}
+}
+
+// UnknownOutcome reports whether an answer of status to a request not safe
+// to send again leaves its outcome unknown: a 500, 502 or 504, or a 503
+// unless the server declined the work (a Retry-After, throttling), as the
+// retry policy reads a 503 too.
+func UnknownOutcome(status int, declined bool) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	case http.StatusServiceUnavailable:
+		return !declined
+	}
+	return false
+}
+
 // brokenChange is the break of an answer to a change: it matches both the
 // break (io.ErrUnexpectedEOF, a reset) and ErrOutcomeUnknown.
 type brokenChange struct{ err error }
