@@ -6,6 +6,8 @@ import (
 	"iter"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -63,11 +65,11 @@ func TestPushIsNotSupportedWithoutAPusher(t *testing.T) {
 		"graph":         nil,
 		"plain backend": {odata.WithBackend(&recordingBackend{})},
 	} {
-		d := odata.Graph
+		d, ts := odata.Graph, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"})
 		if opts != nil {
-			d = odata.EWS
+			d, ts = odata.EWS, nil
 		}
-		c, err := odata.NewClient(ewsRoot, d, nil, opts...)
+		c, err := odata.NewClient(ewsRoot, d, ts, opts...)
 		if err != nil {
 			t.Fatal(name, err)
 		}
