@@ -63,8 +63,9 @@ type Option func(*config) error
 // RetryPolicy says how often and how long requests are retried on
 // throttling, server errors and dropped connections (before the answer, or
 // in the middle of a read's body). It is the one policy of the client: the
-// items a $batch answer throttles and the chunks of an attachment upload
-// are retried by it too. Zero fields mean the defaults.
+// items a $batch answer throttles, the chunks of an attachment upload and
+// Autodiscover's requests are retried by it too. Zero fields mean the
+// defaults.
 type RetryPolicy struct {
 	// MaxAttempts counts all attempts including the first; default 4. 1
 	// disables retries.
@@ -280,6 +281,11 @@ func NewClient(cred Credential, opts ...Option) (*Client, error) {
 		autodiscover.WithClock(cfg.now),
 		autodiscover.WithOnPremisesAPI(cmp.Or(cfg.onPremAPI, EWS)),
 	)
+	if cfg.retrySet {
+		// The one retry policy: Autodiscover's requests too.
+		adOpts = append(adOpts, autodiscover.WithRetry(autodiscover.RetryPolicy{MaxAttempts: cfg.retry.MaxAttempts,
+			MinBackoff: cfg.retry.MinBackoff, MaxBackoff: cfg.retry.MaxBackoff, MaxRetryAfter: cfg.retry.MaxRetryAfter}))
+	}
 	resolver, err := autodiscover.New(adOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("outlook: WithAutodiscover: %w", err)

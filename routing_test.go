@@ -586,3 +586,26 @@ func TestBusyServerIsNotJudged(t *testing.T) {
 		t.Errorf("once the server answers: %v", err)
 	}
 }
+
+// The client's retry policy is Autodiscover's too: a throttled Autodiscover
+// answer is asked again under it at once, and with MaxAttempts 1 the
+// discovery moves on to the domain's own candidates instead.
+func TestClientRetryPolicyReachesAutodiscover(t *testing.T) {
+	for _, tc := range []struct {
+		attempts  int
+		wantRetry bool
+	}{{0, true}, {1, false}} {
+		srv := hybrid(t)
+		srv.Inject(outlooktest.Fault{Host: "autodiscover-s.outlook.com", Status: 503, Times: 1})
+		c := newClient(t, srv, bobSignsIn(), outlook.WithRetry(outlook.RetryPolicy{MaxAttempts: tc.attempts,
+			MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+		if _, err := c.Mailbox(t.Context(), "alice@contoso.com"); err != nil {
+			t.Fatal(err)
+		}
+		reqs := srv.Requests()
+		retried := len(reqs) > 1 && reqs[0].Status == 503 && reqs[1].Host == "autodiscover-s.outlook.com"
+		if retried != tc.wantRetry {
+			t.Errorf("MaxAttempts %d: the 503 retried at once = %v, want %v", tc.attempts, retried, tc.wantRetry)
+		}
+	}
+}

@@ -98,6 +98,32 @@ func TestNoNegativeCache(t *testing.T) {
 	})
 }
 
+// A refresh that meets a busy server keeps the endpoint that worked, and a
+// first discovery that meets one is not remembered.
+func TestBusyServerKeepsStaleEndpointAndCachesNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &countingTransport{}
+		r := newCountingResolver(t, ct, WithTTL(time.Hour), WithNegativeTTL(5*time.Minute),
+			WithRetry(RetryPolicy{MaxAttempts: 1}))
+		first, err := r.Resolve(t.Context(), "alice@contoso.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct.busy.Store(true)
+		time.Sleep(2 * time.Hour)
+		if got, err := r.Resolve(t.Context(), "alice@contoso.com"); err != nil || got != first {
+			t.Fatalf("refresh through a 503: Resolve = %+v, %v; want the previous endpoint", got, err)
+		}
+		if _, err := r.Resolve(t.Context(), "bob@contoso.com"); err == nil {
+			t.Fatal("bob resolved through a 503")
+		}
+		ct.busy.Store(false)
+		if _, err := r.Resolve(t.Context(), "bob@contoso.com"); err != nil {
+			t.Errorf("bob after the server came back: %v (the 503 was cached)", err)
+		}
+	})
+}
+
 func TestStaleEndpointKeptWhenRefreshFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &countingTransport{}

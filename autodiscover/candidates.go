@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/exchangekit/outlook/internal/transport"
 )
 
 // jsonPath is the Autodiscover v2 path; the lower-case spelling is the one
@@ -85,7 +89,7 @@ func (d *discovery) chain(ctx context.Context, c Candidate, u *url.URL, redirect
 			return o, false
 		}
 		visited[k] = true
-		res, err := d.r.get(ctx, u)
+		res, err := d.get(ctx, u)
 		a := Attempt{Candidate: c, URL: u.String(), Status: res.status}
 		d.r.logger.DebugContext(ctx, "autodiscover: request", "candidate", c.String(), "url", a.URL, "status", res.status, "error", err)
 		switch {
@@ -294,7 +298,7 @@ func (d *discovery) httpRedirect(ctx context.Context) outcome {
 	const c = CandidateHTTPRedirect
 	var o outcome
 	u := &url.URL{Scheme: "http", Host: "autodiscover." + d.domain, Path: "/autodiscover/autodiscover.xml"}
-	res, err := d.r.get(ctx, u)
+	res, err := d.get(ctx, u)
 	a := Attempt{Candidate: c, URL: u.String(), Status: res.status, Err: err}
 	d.r.logger.DebugContext(ctx, "autodiscover: http redirect probe", "url", a.URL, "status", res.status, "error", err)
 	if err == nil && !isRedirect(res.status) {
@@ -380,12 +384,75 @@ type fetched struct {
 	status      int
 	location    string
 	contentType string
+	retryAfter  string
 	body        []byte
 }
 
-// get sends one anonymous GET (no Authorization, no cookies) bounded by the
-// request timeout, and reads at most maxResponseBody bytes of the answer.
-func (r *Resolver) get(ctx context.Context, u *url.URL) (fetched, error) {
+// get sends an anonymous GET (no Authorization, no cookies), each attempt
+// bounded by the request timeout, and reads at most maxResponseBody bytes
+// of the answer. A throttled or unavailable answer, or a connection broken
+// after it was made, is asked again under the retry policy, whose
+// MaxAttempts-1 retries are shared by the whole discovery: a domain whose
+// every candidate is down costs a few retries, not a few per candidate.
+func (d *discovery) get(ctx context.Context, u *url.URL) (fetched, error) {
+	r := d.r
+	for attempt := 1; ; attempt++ {
+		f, err := r.getOnce(ctx, u)
+		wait, again := r.retryWait(ctx, attempt, f, err)
+		if !again || d.retries.Add(1) > int32(r.retry.MaxAttempts-1) {
+			return f, err
+		}
+		r.logger.WarnContext(ctx, "autodiscover: retrying", "url", transport.RedactURLString(u.String(), true),
+			"attempt", attempt, "status", f.status, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return f, err
+		case <-t.C:
+		}
+	}
+}
+
+// retryWait decides whether an attempt's outcome is worth another attempt
+// and how long to wait first.
+func (r *Resolver) retryWait(ctx context.Context, attempt int, f fetched, err error) (time.Duration, bool) {
+	p := r.retry
+	if attempt >= p.MaxAttempts || ctx.Err() != nil {
+		return 0, false
+	}
+	var wait time.Duration
+	switch {
+	case err != nil:
+		// A connection that could not be made, a request that timed out or
+		// an answer refused for what it is: the next candidate, not again.
+		var ne net.Error
+		if transport.IsDialError(err) || errors.Is(err, ErrTimeout) || errors.As(err, &ne) && ne.Timeout() ||
+			errors.Is(err, errMalformed) {
+			return 0, false
+		}
+	case f.status == http.StatusTooManyRequests, f.status == http.StatusServiceUnavailable,
+		f.status == http.StatusInternalServerError, f.status == http.StatusBadGateway, f.status == http.StatusGatewayTimeout:
+		if after, ok := transport.ParseRetryAfter(f.retryAfter, r.now()); ok && after > 0 {
+			if after > p.MaxRetryAfter {
+				return 0, false
+			}
+			wait = after
+		}
+	default:
+		return 0, false
+	}
+	if wait == 0 {
+		wait = transport.Backoff(p.MinBackoff, p.MaxBackoff, attempt)
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+		return 0, false
+	}
+	return wait, true
+}
+
+// getOnce is one attempt of get.
+func (r *Resolver) getOnce(ctx context.Context, u *url.URL) (fetched, error) {
 	rctx, cancel := context.WithTimeout(ctx, r.reqTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
@@ -398,7 +465,8 @@ func (r *Resolver) get(ctx context.Context, u *url.URL) (fetched, error) {
 		return fetched{}, r.timeoutError(ctx, rctx, err)
 	}
 	defer resp.Body.Close()
-	f := fetched{status: resp.StatusCode, location: resp.Header.Get("Location"), contentType: resp.Header.Get("Content-Type")}
+	f := fetched{status: resp.StatusCode, location: resp.Header.Get("Location"), contentType: resp.Header.Get("Content-Type"),
+		retryAfter: resp.Header.Get("Retry-After")}
 	f.body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {
 		return f, r.timeoutError(ctx, rctx, fmt.Errorf("reading the body: %w", err))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,6 +96,20 @@ type Attempt struct {
 	Refused bool
 	// Err says what went wrong; nil for a redirect that was followed.
 	Err error
+}
+
+// passing reports whether the discovery failed for a reason that passes:
+// a server throttling or unavailable (429, 5xx), or a request that timed
+// out. Such a failure is not cached: the next call asks again.
+func (e *Error) passing() bool {
+	for _, a := range e.Attempts {
+		var ne net.Error
+		if a.Status == http.StatusTooManyRequests || a.Status >= 500 ||
+			errors.Is(a.Err, ErrTimeout) || errors.As(a.Err, &ne) && ne.Timeout() {
+			return true
+		}
+	}
+	return false
 }
 
 // String describes the attempt in one line, for logs and [Error.Error].

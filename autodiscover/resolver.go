@@ -57,8 +57,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/transport"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -196,6 +198,7 @@ type Resolver struct {
 	candidates []Candidate
 	onPremAPI  API
 	domainNext bool // WithDomainFirst
+	retry      RetryPolicy
 	group      singleflight.Group
 }
 
@@ -215,6 +218,7 @@ type config struct {
 	candidates []Candidate
 	onPremAPI  API
 	domainNext bool
+	retry      *RetryPolicy
 }
 
 // Option configures a [Resolver]. Later options override earlier ones.
@@ -231,6 +235,35 @@ func WithHTTPClient(c *http.Client) Option {
 			return errors.New("autodiscover: WithHTTPClient: nil client")
 		}
 		cfg.client = c
+		return nil
+	}
+}
+
+// RetryPolicy says how often an Autodiscover request a server throttled
+// (429), found itself unable to serve (500, 502, 503, 504) or whose
+// connection broke after it was made is sent again, as outlook.RetryPolicy
+// does for the mailbox APIs (an outlook.Client passes its own). Connections
+// that cannot be made and requests that time out are not retried: the
+// discovery moves on to its next candidate. Zero fields mean the defaults.
+type RetryPolicy struct {
+	// MaxAttempts counts all attempts including the first; default 4. 1
+	// disables retries.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff used when the
+	// server gives no Retry-After; defaults 500ms and 30s.
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter caps the Retry-After waited for; default 2m. A longer
+	// one ends the candidate's attempts at once.
+	MaxRetryAfter time.Duration
+}
+
+// WithRetry sets the retry policy of Autodiscover requests.
+func WithRetry(p RetryPolicy) Option {
+	return func(cfg *config) error {
+		if p.MaxAttempts < 0 || p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
+			return fmt.Errorf("autodiscover: WithRetry: negative values in %+v", p)
+		}
+		cfg.retry = &p
 		return nil
 	}
 }
@@ -447,6 +480,13 @@ func New(opts ...Option) (*Resolver, error) {
 	if cfg.negTTL != nil {
 		r.negTTL = *cfg.negTTL
 	}
+	if cfg.retry != nil {
+		r.retry = *cfg.retry
+	}
+	r.retry.MaxAttempts = cmp.Or(r.retry.MaxAttempts, transport.DefaultMaxAttempts)
+	r.retry.MinBackoff = cmp.Or(r.retry.MinBackoff, transport.DefaultMinBackoff)
+	r.retry.MaxBackoff = max(cmp.Or(r.retry.MaxBackoff, transport.DefaultMaxBackoff), r.retry.MinBackoff)
+	r.retry.MaxRetryAfter = cmp.Or(r.retry.MaxRetryAfter, transport.DefaultMaxRetryAfter)
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -576,6 +616,11 @@ func (r *Resolver) flight(ctx context.Context, addr, domain string, fromDomain b
 		r.cache.Put(ctx, addr, Entry{Endpoint: old.Endpoint, Expires: r.now().Add(r.negTTL)})
 		return old.Endpoint, nil
 	}
+	if e.passing() {
+		// A server throttling or unavailable says nothing lasting about
+		// the mailbox: the next call asks again.
+		return Endpoint{}, err
+	}
 	r.cache.Put(ctx, addr, Entry{Failure: e, Expires: r.now().Add(r.negTTL)})
 	return Endpoint{}, err
 }
@@ -622,9 +667,10 @@ func (r *Resolver) ResolveFromDomain(ctx context.Context, smtp string) (Endpoint
 
 // discovery is the state of one resolution of one mailbox.
 type discovery struct {
-	r      *Resolver
-	addr   string
-	domain string
+	r       *Resolver
+	addr    string
+	domain  string
+	retries atomic.Int32 // retries spent, by every candidate together
 }
 
 // outcome is what one candidate produced.

@@ -825,7 +825,8 @@ type countingTransport struct {
 	per   map[string]int
 	total atomic.Int64
 	gate  chan struct{}
-	fail  atomic.Bool // answer 503 instead
+	fail  atomic.Bool // answer 404 instead: a definite failure, which is cached
+	busy  atomic.Bool // answer 503 instead: a failure that passes
 	delay time.Duration
 }
 
@@ -851,8 +852,11 @@ func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			return nil, req.Context().Err()
 		}
 	}
-	if c.fail.Load() {
+	if c.busy.Load() {
 		return &http.Response{StatusCode: 503, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	if c.fail.Load() {
+		return &http.Response{StatusCode: 404, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 	}
 	body := `{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}`
 	return &http.Response{

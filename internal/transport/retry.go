@@ -117,6 +117,17 @@ func backoff(lo, hi time.Duration, attempt int, jitter func(int64) int64) time.D
 
 func randInt64N(n int64) int64 { return rand.Int64N(n) }
 
+// Backoff is the policy's wait after the given failed attempt (1 for the
+// first) when the server did not say how long, for requests sent outside a
+// Client (Autodiscover's): as Do waits, with jitter.
+func Backoff(minBackoff, maxBackoff time.Duration, attempt int) time.Duration {
+	return backoff(minBackoff, maxBackoff, attempt, randInt64N)
+}
+
+// IsDialError reports whether err happened while connecting (refused, DNS
+// failure, unreachable), before any byte of the request was written.
+func IsDialError(err error) bool { return isDialError(err) }
+
 // ParseRetryAfter reads a Retry-After value: delay-seconds or an HTTP-date
 // (RFC 9110, section 10.2.3). A date in the past means no wait. ok is false
 // for an absent or malformed value. Huge values saturate rather than wrap.
