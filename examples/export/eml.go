@@ -150,4 +150,3 @@ func writeBase64(w io.Writer, b []byte) error {
 	}
 	return nil
 }
-
