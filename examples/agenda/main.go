@@ -101,7 +101,9 @@ func runReal(ctx context.Context, w io.Writer, opts Options, r demo.Real, addrs 
 // working hours from today (now's day in its zone).
 func seed(t *demo.Tenant, now time.Time) {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	at := func(d, h, m int) time.Time { return day.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	at := func(d, h, m int) time.Time {
+		return day.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	book := func(addr, subject string, start time.Time, minutes int) {
 		end := start.Add(time.Duration(minutes) * time.Minute)
 		t.Server.Mailbox(addr).Add("events", outlooktest.Object{
