@@ -12,6 +12,7 @@ import (
 
 	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/examples/internal/demo"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -108,7 +109,7 @@ func Agenda(ctx context.Context, w io.Writer, boxes []*outlook.Mailbox, opts Opt
 
 // week reads a mailbox's calendar view over the Days days from first.
 func week(ctx context.Context, mb *outlook.Mailbox, first time.Time, zone *time.Location) (column, error) {
-	col := column{title: fmt.Sprintf("%s (%s)", mb.Address(), apiName(mb.Route().API))}
+	col := column{title: fmt.Sprintf("%s (%s)", mb.Address(), demo.APIName(mb.Route().API))}
 	type entry struct {
 		start time.Time
 		line  string
@@ -212,15 +213,3 @@ func hours(info calendar.ScheduleInformation, day, first time.Time, opts Options
 	return b.String()
 }
 
-// apiName names the API that serves a mailbox, for a column's title.
-func apiName(api outlook.API) string {
-	switch api {
-	case outlook.Graph:
-		return "Graph"
-	case outlook.EWS:
-		return "EWS"
-	case outlook.RESTv2:
-		return "REST v2.0"
-	}
-	return string(api)
-}

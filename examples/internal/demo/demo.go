@@ -196,3 +196,16 @@ func SplitList(s string) []string {
 	}
 	return out
 }
+
+// APIName names the API that serves a mailbox, for people.
+func APIName(api outlook.API) string {
+	switch api {
+	case outlook.Graph:
+		return "Graph"
+	case outlook.EWS:
+		return "EWS"
+	case outlook.RESTv2:
+		return "REST v2.0"
+	}
+	return string(api)
+}
