@@ -212,4 +212,3 @@ func hours(info calendar.ScheduleInformation, day, first time.Time, opts Options
 	}
 	return b.String()
 }
-
