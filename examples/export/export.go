@@ -153,8 +153,13 @@ func (x *exporter) folders(ctx context.Context, mb *outlook.Mailbox) ([]folder, 
 		if len(x.opts.Folders) > 0 && !slices.ContainsFunc(x.opts.Folders, func(p string) bool { return strings.EqualFold(p, e.Path) }) {
 			continue
 		}
-		picked = append(picked, folder{id: e.Folder.ID, path: e.Path, st: x.folderState(mb.Address(), e.Folder.ID, e.Path, dirs)})
-		expect += e.Folder.TotalItemCount
+		f := folder{id: e.Folder.ID, path: e.Path, st: x.folderState(mb.Address(), e.Folder.ID, e.Path, dirs)}
+		picked = append(picked, f)
+		x.mu.Lock()
+		if !f.st.Complete { // a folder brought up to date brings its changes alone, unknown until they come
+			expect += e.Folder.TotalItemCount
+		}
+		x.mu.Unlock()
 	}
 	if x.opts.Progress != nil {
 		x.opts.Progress.Expect(expect)

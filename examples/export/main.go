@@ -57,9 +57,7 @@ func main() {
 	defer stop()
 	opts := Options{Folders: demo.SplitList(*folders), Workers: *workers}
 	if isTerminal(os.Stdout) {
-		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(os.Stdout), progressbar.OptionShowCount(),
-			progressbar.OptionSetDescription("exporting"), progressbar.OptionClearOnFinish())
-		opts.Progress = &barProgress{bar}
+		opts.Progress = newBar()
 	}
 	var err error
 	if *tenant == "" {
@@ -141,6 +139,7 @@ func runDemo(ctx context.Context, w io.Writer, dir string, opts Options, faults 
 	}
 	fmt.Fprintf(w, "Interrupted after %d messages: %s.\n", half, res)
 
+	opts.Progress = restart(opts.Progress)
 	res, err = Export(ctx, boxes, opts)
 	if err != nil {
 		return err
@@ -149,6 +148,7 @@ func runDemo(ctx context.Context, w io.Writer, dir string, opts Options, faults 
 
 	// The mailboxes change; the next run brings the export up to date.
 	changed := change(t)
+	opts.Progress = restart(opts.Progress)
 	res, err = Export(ctx, boxes, opts)
 	if err != nil {
 		return err
@@ -176,10 +176,31 @@ func runReal(ctx context.Context, opts Options, r demo.Real, addrs []string) (Re
 // barProgress drives a progress bar.
 type barProgress struct{ bar *progressbar.ProgressBar }
 
+// newBar starts a progress bar on standard output, which it leaves clear
+// when done.
+func newBar() *barProgress {
+	return &barProgress{progressbar.NewOptions(-1, progressbar.OptionSetWriter(os.Stdout), progressbar.OptionShowCount(),
+		progressbar.OptionSetDescription("exporting"), progressbar.OptionClearOnFinish())}
+}
+
+// restart gives each run of the demo a bar of its own.
+func restart(p Progress) Progress {
+	if b, ok := p.(*barProgress); ok {
+		b.bar.Finish()
+		return newBar()
+	}
+	return p
+}
+
 func (p *barProgress) Expect(n int) {
 	p.bar.ChangeMax(max(p.bar.GetMax(), 0) + n)
 }
-func (p *barProgress) Done() { p.bar.Add(1) }
+func (p *barProgress) Done() {
+	if st := p.bar.State(); st.CurrentNum >= st.Max {
+		p.bar.ChangeMax64(st.Max + 1) // more than the folders' counts said
+	}
+	p.bar.Add(1)
+}
 
 // isTerminal reports whether f is a terminal, where a progress bar belongs;
 // piped or redirected output gets the summary alone.
