@@ -125,6 +125,11 @@ func week(ctx context.Context, mb *outlook.Mailbox, first time.Time, zone *time.
 			return col, fmt.Errorf("event %q: %w", ev.Subject, err)
 		}
 		start, end = start.In(zone), end.In(zone)
+		if ev.IsAllDay {
+			// An all-day event covers dates, not instants: the same days
+			// in every zone.
+			start, end = sameDate(ev.Start.DateTime, zone, start), sameDate(ev.End.DateTime, zone, end)
+		}
 		line := fmt.Sprintf("%s-%s %s", start.Format("15:04"), end.Format("15:04"), ev.Subject)
 		if ev.IsAllDay {
 			line = "all day " + ev.Subject
@@ -211,4 +216,14 @@ func hours(info calendar.ScheduleInformation, day, first time.Time, opts Options
 		b.WriteByte(m)
 	}
 	return b.String()
+}
+
+// sameDate is the midnight, in zone, of the date a wall clock such as
+// "2026-12-07T00:00:00.0000000" names; def when it names none.
+func sameDate(wall string, zone *time.Location, def time.Time) time.Time {
+	d, err := time.ParseInLocation("2006-01-02", wall[:min(len(wall), 10)], zone)
+	if err != nil {
+		return def
+	}
+	return d
 }

@@ -64,8 +64,10 @@ func TestReadersZone(t *testing.T) {
 		tn.Server.Mailbox(demo.EWS).Add("events", outlooktest.Object{"subject": subject,
 			"start": outlooktest.Object{"dateTime": start, "timeZone": "UTC"}, "end": outlooktest.Object{"dateTime": end, "timeZone": "UTC"}})
 	}
-	add("Late call", "2026-12-07T23:30:00", "2026-12-08T00:00:00")   // Tue 08:30 in Tokyo
-	add("Night shift", "2026-12-08T13:00:00", "2026-12-08T17:00:00") // Tue 22:00 to Wed 02:00
+	add("Late call", "2026-12-07T23:30:00", "2026-12-08T00:00:00")                                       // Tue 08:30 in Tokyo
+	add("Night shift", "2026-12-08T13:00:00", "2026-12-08T17:00:00")                                     // Tue 22:00 to Wed 02:00
+	tn.Server.Mailbox(demo.EWS).Add("events", outlooktest.Object{"subject": "Holiday", "isAllDay": true, // Thursday, in every zone
+		"start": outlooktest.Object{"dateTime": "2026-12-10T00:00:00", "timeZone": "UTC"}, "end": outlooktest.Object{"dateTime": "2026-12-11T00:00:00", "timeZone": "UTC"}})
 	mb, err := tn.Mailbox(t.Context(), demo.EWS)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +81,8 @@ func TestReadersZone(t *testing.T) {
 		"Mon 7 Dec | -\n",
 		"Tue 8 Dec | 08:30-09:00 Late call\n | 22:00-02:00 Night shift\n",
 		"Wed 9 Dec | 22:00-02:00 Night shift\n",
+		"Thu 10 Dec | all day Holiday\n",
+		"Fri 11 Dec | -\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("agenda lacks %q:\n%s", want, out.String())

@@ -137,7 +137,15 @@ func sendDraft(ctx context.Context, mb *outlook.Mailbox, msg *mail.Message, file
 			return fmt.Errorf("attaching %s: %w", f.name, err)
 		}
 	}
-	return mb.Mail.SendDraft(ctx, draft.ID)
+	err = mb.Mail.SendDraft(ctx, draft.ID)
+	if err == nil || errors.Is(err, odata.ErrOutcomeUnknown) {
+		return err
+	}
+	// Not sent: take the draft away again, or say it is there.
+	if derr := mb.Mail.DeleteMessage(context.WithoutCancel(ctx), draft.ID); derr != nil {
+		return &draftLeft{err}
+	}
+	return err
 }
 
 func upload(ctx context.Context, mb *outlook.Mailbox, draftID string, f file) error {

@@ -143,6 +143,13 @@ func TestFailures(t *testing.T) {
 			return Message{To: []string{demo.EWS}, Subject: "x", Attachments: []string{tempFile(t, "big.bin", 7<<19)}}
 		},
 		code: ExitNotSent, say: []string{"Not sent: ", "attaching big.bin"},
+	}, {
+		name:  "draft refused at sending: the draft is removed",
+		fault: &outlooktest.Fault{Host: "graph.microsoft.com", Method: "POST", Path: "/users/*/messages/*/send", Status: 403},
+		m: func(t *testing.T) Message {
+			return Message{To: []string{demo.EWS}, Subject: "x", Attachments: []string{tempFile(t, "big.bin", 7<<19)}}
+		},
+		code: ExitNotSent, say: []string{"Not sent: not allowed to send as alice@contoso.com"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			tn, mb := start(t, demo.Cloud)
