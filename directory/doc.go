@@ -1,0 +1,23 @@
+// Package directory reads the organisation's address book as a mailbox
+// sees it: the room lists and rooms meetings are booked in, and the people
+// and distribution lists a partial name or address resolves to, each with
+// the address a message or invitation can be sent to.
+//
+// Where each works:
+//
+//   - Exchange Online (Microsoft Graph v1.0): room lists and rooms through
+//     places (capacity, building, floor, devices, accessibility), people
+//     through a $search of users (ConsistencyLevel: eventual; the app
+//     needs User.Read.All or User.ReadBasic.All), distribution lists
+//     through the group's members.
+//   - On premises through EWS: room lists and rooms through GetRoomLists
+//     and GetRooms (names and addresses only: EWS has no capacity),
+//     people through ResolveNames, distribution lists through ExpandDL.
+//   - On premises through Outlook REST v2.0: room lists and rooms through
+//     findroomlists and findrooms (names and addresses only); name
+//     resolution and distribution lists are not served there, and fail
+//     with odata.ErrNotSupported before any request.
+//
+// A room's free/busy is its calendar's schedule: pass its EmailAddress to
+// the calendar service's GetSchedule.
+package directory
