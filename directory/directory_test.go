@@ -200,6 +200,10 @@ func TestRequests(t *testing.T) {
 			_, err := collectErr(s.Rooms(ctx, ""))
 			return err
 		}},
+		{Name: "photo", Call: func(ctx context.Context, s *directory.Service) error {
+			_, _, err := s.Photo(ctx, "adele.vance@contoso.com")
+			return err
+		}},
 		{Name: "resolve", GraphOnly: true, Call: func(ctx context.Context, s *directory.Service) error {
 			_, err := collectErr(s.Resolve(ctx, `ad "x"`))
 			return err

@@ -18,6 +18,9 @@
 //     resolution and distribution lists are not served there, and fail
 //     with odata.ErrNotSupported before any request.
 //
+// A person's photo (Photo) is served in all three: Graph's and REST
+// v2.0's users/{address}/photo/$value, and EWS's GetUserPhoto.
+//
 // A room's free/busy is its calendar's schedule: pass its EmailAddress to
 // the calendar service's GetSchedule.
 package directory

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
@@ -222,4 +223,37 @@ func (m *member) person() *Person {
 		}
 	}
 	return p
+}
+
+// MaxPhotoSize bounds the photo Photo reads: Exchange's largest size,
+// 648x648, is well under it.
+const MaxPhotoSize = 4 << 20
+
+// Photo returns the photo of the person with the address given, as the
+// server stores it (JPEG, most often), and its media type. A person
+// without a photo gives an error matching odata.ErrNotFound. Graph and
+// REST v2.0 read users/{address}/photo/$value; EWS reads GetUserPhoto at
+// its largest size, 648x648.
+func (s *Service) Photo(ctx context.Context, address string) (image []byte, contentType string, err error) {
+	if err := checkAddress("Photo", "person", address); err != nil {
+		return nil, "", err
+	}
+	resp, err := s.c.Do(ctx, &odata.Request{Method: http.MethodGet, Path: odata.RootPath("users/{}/photo/$value", address),
+		Header: http.Header{"Accept": {"image/*"}}})
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	image, err = io.ReadAll(io.LimitReader(resp.Body, MaxPhotoSize+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("directory: Photo: reading the photo of %s: %w", address, err)
+	}
+	if len(image) > MaxPhotoSize {
+		return nil, "", fmt.Errorf("directory: Photo: the photo of %s is over %d bytes: %w", address, MaxPhotoSize, odata.ErrResponseTooLarge)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" || strings.HasPrefix(ct, "application/octet-stream") {
+		ct = http.DetectContentType(image)
+	}
+	return image, ct, nil
 }

@@ -157,3 +157,13 @@ func (m *Mailbox) SetCategories(cats ...Category) {
 	defer m.st.Unlock()
 	m.m.SetCategories(objs)
 }
+
+// SetUserPhoto sets the photo of the person or mailbox with the address
+// given (a JPEG, PNG or GIF image), which Graph and REST v2.0 serve at
+// users/{address}/photo/$value and EWS through GetUserPhoto; nil removes
+// it.
+func (s *Server) SetUserPhoto(address string, image []byte) {
+	s.store.Lock()
+	defer s.store.Unlock()
+	s.store.SetUserPhoto(address, image)
+}

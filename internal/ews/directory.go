@@ -2,6 +2,7 @@ package ews
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -24,6 +25,7 @@ var rootRoutes = map[string]handler{
 	"GET places/microsoft.graph.room":              listAllRooms,
 	"GET users":                                    resolveNames,
 	"GET groups/{}/members":                        expandDL,
+	"GET users/{}/photo/$value":                    userPhoto,
 }
 
 // mailboxKinds are the Kind values of the directory models, by EWS
@@ -393,4 +395,55 @@ func expandDL(c *call) (*http.Response, error) {
 		return nil, errorOf("ExpandDL", &st, false, nil)
 	}
 	return page(members, appendPerson), nil
+}
+
+// maxUserPhoto bounds a user photo's base64 text.
+const maxUserPhoto = 8 << 20
+
+// userPhoto serves GET users/{address}/photo/$value through GetUserPhoto
+// at its largest size (HR648x648: Exchange scales down what it stores).
+func userPhoto(c *call) (*http.Response, error) {
+	var st status
+	var img []byte
+	err := c.send(request{op: "GetUserPhoto", idempotent: true, body: func(w *xmlWriter) {
+		w.open("m:GetUserPhoto")
+		w.elem("m:Email", c.ids[0])
+		w.elem("m:SizeRequested", "HR648x648")
+		w.close("m:GetUserPhoto")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readClassed(x, buf, &st, func() error {
+			if !x.is("PictureData") {
+				return x.skip()
+			}
+			t, err := x.textInto((*buf)[:0])
+			*buf = t
+			if err != nil {
+				return err
+			}
+			if len(t) > maxUserPhoto {
+				return errorf("the photo is over %d bytes", maxUserPhoto)
+			}
+			img, err = base64.StdEncoding.AppendDecode(nil, bytes.TrimSpace(t))
+			if err != nil {
+				return errorf("the photo's PictureData: %v", err)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !st.ok() {
+		e := errorOf("GetUserPhoto", &st, false, nil)
+		if strings.Contains(st.code, "NotFound") || strings.Contains(st.code, "NonExistent") {
+			e.StatusCode = http.StatusNotFound
+		}
+		return nil, e
+	}
+	if len(img) == 0 {
+		return nil, &odata.Error{StatusCode: http.StatusNotFound, Code: "ErrorItemNotFound", Message: "The user has no photo.", Method: "EWS", Path: "GetUserPhoto"}
+	}
+	resp := jsonResponse(http.StatusOK, img)
+	resp.Header.Set("Content-Type", http.DetectContentType(img))
+	return resp, nil
 }

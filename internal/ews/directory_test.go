@@ -167,6 +167,21 @@ func TestDirectoryOverEWS(t *testing.T) {
 		}
 		d.golden(t, "resolve")
 	})
+	t.Run("photo", func(t *testing.T) {
+		img := []byte("\x89PNG\r\n\x1a\n....")
+		c, d := cannedClient(t, map[string][]string{"GetUserPhoto": {
+			`<m:GetUserPhotoResponse ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:HasChanged>true</m:HasChanged><m:PictureData>` +
+				base64.StdEncoding.EncodeToString(img) + `</m:PictureData></m:GetUserPhotoResponse>`,
+			`<m:GetUserPhotoResponse ResponseClass="Error"><m:MessageText>Not found.</m:MessageText><m:ResponseCode>ErrorItemNotFound</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:GetUserPhotoResponse>`}})
+		got, ct, err := directory.NewService(c).Photo(ctx, "adele@contoso.com")
+		if err != nil || !bytes.Equal(got, img) || ct != "image/png" {
+			t.Errorf("Photo = %q, %s, %v", got, ct, err)
+		}
+		if _, _, err := directory.NewService(c).Photo(ctx, "alex@contoso.com"); !errors.Is(err, odata.ErrNotFound) {
+			t.Errorf("no photo: %v, want ErrNotFound", err)
+		}
+		d.golden(t, "photo")
+	})
 	t.Run("expand", func(t *testing.T) {
 		c, d := cannedClient(t, map[string][]string{"ExpandDL": {expandAnswer}})
 		var got []string

@@ -26,6 +26,7 @@ func init() {
 	operations["GetUserConfiguration"] = (*call).getUserConfiguration
 	operations["UpdateUserConfiguration"] = (*call).writeUserConfiguration
 	operations["CreateUserConfiguration"] = (*call).writeUserConfiguration
+	operations["GetUserPhoto"] = (*call).getUserPhoto
 }
 
 // ewsMailboxTypes are EWS's MailboxType of each kind of directory entry.
@@ -316,5 +317,24 @@ func (c *call) writeUserConfiguration(op *elem, w *writer) *fault {
 	}
 	m.SetCategories(cats)
 	c.respond(w, []result{{}})
+	return nil
+}
+
+// getUserPhoto serves GetUserPhoto: the photo as stored, whatever the
+// size asked (Exchange scales it down; a test's image is small).
+func (c *call) getUserPhoto(op *elem, w *writer) *fault {
+	email := op.m("Email")
+	if email == nil || op.m("SizeRequested") == nil {
+		return schemaFault(op.line, op.col, "The element 'GetUserPhoto' has incomplete content. List of possible elements expected: 'Email', 'SizeRequested'.")
+	}
+	img, ok := c.h.st.UserPhoto(email.value())
+	if !ok {
+		c.bareResponse(w, errf("ErrorItemNotFound", "The photo was not found."), nil)
+		return nil
+	}
+	c.bareResponse(w, nil, func(w *writer) {
+		w.leaf("m:HasChanged", "true")
+		w.leaf("m:PictureData", base64.StdEncoding.EncodeToString(img))
+	})
 	return nil
 }

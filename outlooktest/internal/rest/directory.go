@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,9 @@ import (
 // directory serves a request under the service root that names no
 // mailbox; handled is false for the paths it does not own.
 func (c *call) directory(segs []seg) (handled bool, err *apiError) {
+	if who, ok := photoOf(segs); ok {
+		return true, c.userPhoto(who)
+	}
 	if c.h.env.Dialect != dialect.Graph {
 		return false, nil
 	}
@@ -408,4 +412,41 @@ func categoryColor(v any) (string, *apiError) {
 		return s, nil
 	}
 	return "", errorf(http.StatusBadRequest, "RequestBodyRead", "The value '%v' is not a categoryColor.", v)
+}
+
+// photoOf reads users/{address}/photo/$value (or users('address')/...).
+func photoOf(segs []seg) (who string, ok bool) {
+	if len(segs) < 3 || !strings.EqualFold(segs[0].name, "users") {
+		return "", false
+	}
+	rest := segs[1:]
+	who = segs[0].key
+	if !segs[0].hasKey {
+		who, rest = segs[1].name, segs[2:]
+	}
+	if len(rest) != 2 || !strings.EqualFold(rest[0].name, "photo") || rest[1].name != "$value" {
+		return "", false
+	}
+	return who, true
+}
+
+// userPhoto serves a person's photo, as Graph and v2.0 answer it.
+func (c *call) userPhoto(who string) *apiError {
+	if c.r.Method != http.MethodGet {
+		return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+	}
+	st := c.st()
+	st.Lock()
+	img, ok := st.UserPhoto(who)
+	img = slices.Clone(img)
+	st.Unlock()
+	if !ok {
+		return errorf(http.StatusNotFound, "ImageNotFound", "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.")
+	}
+	c.setHeaders()
+	c.w.Header().Set("Content-Type", http.DetectContentType(img))
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(img)))
+	c.w.WriteHeader(http.StatusOK)
+	c.w.Write(img)
+	return nil
 }

@@ -20,6 +20,7 @@ type directory struct {
 	dls        map[string]*DL      // by lower-cased address
 	people     []Object            // Graph user objects of people without a mailbox here
 	categories map[string]*catList // by mailbox address
+	photos     map[string][]byte   // people's photos, by lower-cased address
 }
 
 // RoomList is a room list and the addresses of its rooms.
@@ -281,4 +282,24 @@ func NewGUID() string {
 	g[6] = g[6]&0x0f | 0x40
 	g[8] = g[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", g[0:4], g[4:6], g[6:8], g[8:10], g[10:16])
+}
+
+// SetUserPhoto sets the photo of the person (or mailbox) with the address
+// given; nil removes it.
+func (st *Store) SetUserPhoto(addr string, img []byte) {
+	if st.dir.photos == nil {
+		st.dir.photos = map[string][]byte{}
+	}
+	if img == nil {
+		delete(st.dir.photos, strings.ToLower(addr))
+		return
+	}
+	st.dir.photos[strings.ToLower(addr)] = slices.Clone(img)
+}
+
+// UserPhoto returns the photo of the person with the address given, and
+// false when there is none. The bytes are the store's: read only.
+func (st *Store) UserPhoto(addr string) ([]byte, bool) {
+	img, ok := st.dir.photos[strings.ToLower(addr)]
+	return img, ok
 }
