@@ -150,6 +150,9 @@ func TestResolveAndExpand(t *testing.T) {
 		if got := all(t, d.Resolve(ctx, "wilber")); len(got) != 1 || got[0].EmailAddress != "alex.wilber@contoso.com" {
 			t.Errorf("Resolve(wilber) = %+v", got)
 		}
+		if got := all(t, d.Resolve(ctx, "sales")); len(got) != 1 || got[0].EmailAddress != "sales@contoso.com" || got[0].Kind != directory.KindDistributionList || got[0].DisplayName != "Sales Team" {
+			t.Errorf("Resolve(sales) = %+v, want the distribution list", got)
+		}
 		if got := all(t, d.Resolve(ctx, "zz-nobody")); len(got) != 0 {
 			t.Errorf("Resolve(nobody) = %+v", got)
 		}

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/exchangekit/outlook/item"
@@ -118,11 +119,11 @@ func (s *Service) Resolve(ctx context.Context, query string) iter.Seq2[*Person, 
 }
 
 func (s *Service) resolve(ctx context.Context, q string) iter.Seq2[*Person, error] {
-	r := &odata.Request{Method: http.MethodGet, Path: odata.RootPath("users"),
+	users := &odata.Request{Method: http.MethodGet, Path: odata.RootPath("users"),
 		Query:  &odata.Query{Select: personSelect},
 		Params: url.Values{"$search": {searchClauses(q)}}, Header: consistencyEventual}
 	return func(yield func(*Person, error) bool) {
-		for p, err := range odata.Items[Person](ctx, s.c, r) {
+		for p, err := range odata.Items[Person](ctx, s.c, users) {
 			if p != nil && p.Kind == "" {
 				p.Kind = KindUser
 			}
@@ -130,7 +131,47 @@ func (s *Service) resolve(ctx context.Context, q string) iter.Seq2[*Person, erro
 				return
 			}
 		}
+		if s.c.Dialect() != odata.Graph {
+			// EWS's ResolveNames answered people and lists at once.
+			return
+		}
+		// Graph keeps distribution lists (and Microsoft 365 groups) apart
+		// from users: the mail-enabled groups whose name or address
+		// matches come after the people.
+		groups := &odata.Request{Method: http.MethodGet, Path: odata.RootPath("groups"),
+			Query:  &odata.Query{Select: groupSelect},
+			Params: url.Values{"$search": {searchClauses(q)}}, Header: consistencyEventual}
+		for g, err := range odata.Items[group](ctx, s.c, groups) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if g.Mail == "" || !g.MailEnabled {
+				continue // a security group nobody can write to
+			}
+			kind := KindDistributionList
+			if slices.Contains(g.GroupTypes, "Unified") {
+				kind = KindGroup
+			}
+			if !yield(&Person{ID: g.ID, DisplayName: g.DisplayName, EmailAddress: g.Mail, Kind: kind}, nil) {
+				return
+			}
+		}
 	}
+}
+
+// groupSelect are the group properties Resolve asks for.
+var groupSelect = []odata.Property{
+	odata.NewStringField("displayName"), odata.NewStringField("mail"), odata.NewStringField("mailEnabled"), odata.NewStringField("groupTypes"),
+}
+
+// group is a Graph group a name resolved to.
+type group struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Mail        string   `json:"mail"`
+	MailEnabled bool     `json:"mailEnabled"`
+	GroupTypes  []string `json:"groupTypes"`
 }
 
 // searchClauses is the $search of users whose display name or address

@@ -172,6 +172,29 @@ func str(v any) string { s, _ := v.(string); return s }
 func (c *call) groups(segs []seg, root string) *apiError {
 	st := c.st()
 	switch {
+	case len(segs) == 1 && !segs[0].hasKey && c.r.URL.Query().Get("$search") != "":
+		if !strings.EqualFold(c.r.Header.Get("ConsistencyLevel"), "eventual") {
+			return errorf(http.StatusBadRequest, "Request_UnsupportedQuery",
+				"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+		}
+		terms, ok := SearchTerms(c.r.URL.Query().Get("$search"))
+		if !ok {
+			return errorf(http.StatusBadRequest, "Request_UnsupportedQuery", "Syntax error in the $search query.")
+		}
+		seen := map[string]bool{}
+		var out []Object
+		for _, t := range terms {
+			for _, e := range st.Resolve(t) {
+				if e.Kind != "distributionList" || seen[str(e.Obj["mail"])] {
+					continue
+				}
+				seen[str(e.Obj["mail"])] = true
+				out = append(out, Object{"id": e.Obj["id"], "displayName": e.Obj["displayName"], "mail": e.Obj["mail"],
+					"mailEnabled": true, "securityEnabled": false, "groupTypes": []any{}})
+			}
+		}
+		c.writePage(root+"groups", out)
+		return nil
 	case len(segs) == 1 && !segs[0].hasKey:
 		f := strings.TrimSpace(c.r.URL.Query().Get("$filter"))
 		rest, ok := strings.CutPrefix(f, "mail eq '")
