@@ -7,7 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/exchangekit/outlook/calendar"
 	"github.com/exchangekit/outlook/categories"
+	"github.com/exchangekit/outlook/contacts"
 	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -101,6 +103,38 @@ func TestSeededListAndFilter(t *testing.T) {
 		}
 		if !slices.Equal(subjects, []string{"tagged"}) {
 			t.Errorf("filtered on the category: %v", subjects)
+		}
+		// Events and contacts carry categories as messages do.
+		e.Box.Add("events", map[string]any{"subject": "tagged event", "categories": []any{"Project X"},
+			"start": map[string]any{"dateTime": "2026-03-02T09:00:00", "timeZone": "UTC"},
+			"end":   map[string]any{"dateTime": "2026-03-02T10:00:00", "timeZone": "UTC"}})
+		e.Box.Add("events", map[string]any{"subject": "plain event",
+			"start": map[string]any{"dateTime": "2026-03-02T11:00:00", "timeZone": "UTC"},
+			"end":   map[string]any{"dateTime": "2026-03-02T12:00:00", "timeZone": "UTC"}})
+		var events []string
+		for ev, err := range e.MB.Calendar.ListEvents(ctx, calendar.DefaultCalendar, &odata.Query{Filter: calendar.Categories.Has("Project X")}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			events = append(events, ev.Subject)
+		}
+		if !slices.Equal(events, []string{"tagged event"}) {
+			t.Errorf("events filtered on the category: %v", events)
+		}
+		if e.Loc == servicetest.REST {
+			return // Outlook REST v2.0 cannot filter contacts on their categories (see contacts.Categories)
+		}
+		e.Box.Add("contacts", map[string]any{"displayName": "Tagged Person", "categories": []any{"Project X"}})
+		e.Box.Add("contacts", map[string]any{"displayName": "Plain Person"})
+		var people []string
+		for ct, err := range e.MB.Contacts.ListContacts(ctx, contacts.DefaultFolder, &odata.Query{Filter: contacts.Categories.Has("Project X")}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			people = append(people, ct.DisplayName)
+		}
+		if !slices.Equal(people, []string{"Tagged Person"}) {
+			t.Errorf("contacts filtered on the category: %v", people)
 		}
 	})
 }
