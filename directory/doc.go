@@ -6,10 +6,13 @@
 // Where each works:
 //
 //   - Exchange Online (Microsoft Graph v1.0): room lists and rooms through
-//     places (capacity, building, floor, devices, accessibility), people
-//     through a $search of users (ConsistencyLevel: eventual; the app
-//     needs User.Read.All or User.ReadBasic.All), distribution lists
-//     through the group's members.
+//     places (capacity, building, floor, devices, accessibility; the app
+//     needs Place.Read.All), people through a $search of users and then of
+//     mail-enabled groups (ConsistencyLevel: eventual; User.Read.All or
+//     User.ReadBasic.All, and GroupMember.Read.All for groups and their
+//     members), distribution lists through the group's members, photos
+//     through users/{address}/photo/$value (ProfilePhoto.Read.All or
+//     User.Read.All).
 //   - On premises through EWS: room lists and rooms through GetRoomLists
 //     and GetRooms (names and addresses only: EWS has no capacity),
 //     people through ResolveNames, distribution lists through ExpandDL.
