@@ -93,8 +93,8 @@ func TestRooms(t *testing.T) {
 		if got := rainier.Attendee(); got.Address != "rainier@contoso.com" || got.Name != "Conf Room Rainier" {
 			t.Errorf("Attendee() = %+v", got)
 		}
-		if _, err := collectErr(d.Rooms(ctx, "nowhere@contoso.com")); err == nil {
-			t.Errorf("rooms of an unknown list: no error")
+		if _, err := collectErr(d.Rooms(ctx, "nowhere@contoso.com")); !errors.Is(err, odata.ErrNotFound) {
+			t.Errorf("rooms of an unknown list: %v, want ErrNotFound", err)
 		}
 	})
 }
@@ -161,8 +161,8 @@ func TestResolveAndExpand(t *testing.T) {
 			[]string{"adele.vance@contoso.com=user", "bob@contoso.com=user", "partner@fabrikam.com=" + map[bool]string{true: "contact", false: "other"}[e.Loc == servicetest.Cloud]}) {
 			t.Errorf("members of sales: %v", got)
 		}
-		if _, err := collectErr(d.ExpandGroup(ctx, "nobody@contoso.com")); err == nil {
-			t.Errorf("expanding an unknown list: no error")
+		if _, err := collectErr(d.ExpandGroup(ctx, "nobody@contoso.com")); !errors.Is(err, odata.ErrNotFound) {
+			t.Errorf("expanding an unknown list: %v, want ErrNotFound", err)
 		}
 	})
 }

@@ -201,7 +201,7 @@ func (c *call) getRooms(list string) ([]dirEntry, error) {
 		return nil, err
 	}
 	if !st.ok() {
-		return nil, errorOf("GetRooms", &st, false, nil)
+		return nil, notFoundIf(errorOf("GetRooms", &st, false, nil))
 	}
 	return rooms, nil
 }
@@ -392,7 +392,7 @@ func expandDL(c *call) (*http.Response, error) {
 		return nil, err
 	}
 	if !st.ok() {
-		return nil, errorOf("ExpandDL", &st, false, nil)
+		return nil, notFoundIf(errorOf("ExpandDL", &st, false, nil))
 	}
 	return page(members, appendPerson), nil
 }
@@ -446,4 +446,13 @@ func userPhoto(c *call) (*http.Response, error) {
 	resp := jsonResponse(http.StatusOK, img)
 	resp.Header.Set("Content-Type", http.DetectContentType(img))
 	return resp, nil
+}
+
+// notFoundIf makes an address EWS could not resolve (a room list or
+// distribution list nobody has) the 404 Graph answers for it.
+func notFoundIf(e *odata.Error) *odata.Error {
+	if e.Code == "ErrorNameResolutionNoResults" {
+		e.StatusCode = http.StatusNotFound
+	}
+	return e
 }
