@@ -14,7 +14,9 @@ import (
 
 	"github.com/exchangekit/outlook/autodiscover"
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/categories"
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/directory"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -429,6 +431,8 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, give
 	mb.Mail = mail.NewService(od)
 	mb.Calendar = calendar.NewService(od)
 	mb.Contacts = contacts.NewService(od)
+	mb.Categories = categories.NewService(od)
+	mb.Directory = directory.NewService(od)
 	c.mu.Lock()
 	cur := c.handles.find(c, ep.Mailbox)
 	if cur == nil {

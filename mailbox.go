@@ -11,7 +11,9 @@ import (
 
 	"github.com/exchangekit/outlook/autodiscover"
 	"github.com/exchangekit/outlook/calendar"
+	"github.com/exchangekit/outlook/categories"
 	"github.com/exchangekit/outlook/contacts"
+	"github.com/exchangekit/outlook/directory"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -68,6 +70,13 @@ type Mailbox struct {
 	// Contacts is the mailbox's personal contacts: contacts, contact
 	// folders, change tracking and photos, in the mailbox's dialect.
 	Contacts *contacts.Service
+	// Categories is the mailbox's master category list: the names and
+	// colours messages, events and contacts are labelled with.
+	Categories *categories.Service
+	// Directory is the organisation's address book as the mailbox sees
+	// it: rooms and room lists, and name resolution of people and
+	// distribution lists.
+	Directory *directory.Service
 
 	relocMu    sync.Mutex
 	lastFutile time.Time // when a rediscovery last found the mailbox where it was

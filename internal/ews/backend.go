@@ -182,10 +182,11 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 	if r.Link != "" {
 		return b.follow(c)
 	}
+	table := routes
 	if r.Path.IsRoot() {
-		return nil, notImplemented(r.Method + " " + r.Path.Template())
+		table = rootRoutes
 	}
-	h := routes[r.Method+" "+r.Path.Template()]
+	h := table[r.Method+" "+r.Path.Template()]
 	if h == nil {
 		return nil, notImplemented(r.Method + " " + r.Path.Template())
 	}

@@ -643,7 +643,7 @@ func TestRequestFaults(t *testing.T) {
 		"SOAP 1.2":        {`<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>`, 500, "s:VersionMismatch"},
 		"empty body":      {soap("", ""), 500, "ErrorInvalidRequest"},
 		"bad version":     {strings.Replace(soap("", findInbox("", "", "")), "Exchange2013_SP1", "Exchange2099", 1), 500, "ErrorSchemaValidation"},
-		"not served":      {soap("", `<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>bob</m:UnresolvedEntry></m:ResolveNames>`), 501, "ErrorNotImplemented"},
+		"not served":      {soap("", `<m:GetPasswordExpirationDate><m:MailboxSmtpAddress>bob@contoso.com</m:MailboxSmtpAddress></m:GetPasswordExpirationDate>`), 501, "ErrorNotImplemented"},
 		"unknown op":      {soap("", `<m:Frobnicate/>`), 500, "ErrorSchemaValidation"},
 	} {
 		status, code := post(tc.body)

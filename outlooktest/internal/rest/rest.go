@@ -170,6 +170,9 @@ func (c *call) serve() *apiError {
 	if c.h.env.Dialect == dialect.Graph && strings.EqualFold(segs[0].name, "$batch") && len(segs) == 1 {
 		return c.batch()
 	}
+	if handled, err := c.directory(segs); handled {
+		return err
+	}
 	rest, err := c.resolveMailbox(segs)
 	if err != nil {
 		return err
@@ -194,6 +197,9 @@ func (c *call) serve() *apiError {
 	defer unlock()
 	if strings.EqualFold(rest[0].name, "mailboxSettings") && !rest[0].hasKey {
 		return c.mailboxSettings(rest[1:], unlock)
+	}
+	if handled, err := c.mailboxDirectory(rest); handled {
+		return err
 	}
 	t, aerr := c.navigate(rest)
 	if aerr != nil {

@@ -46,6 +46,7 @@ type Store struct {
 	boxes map[string]*Mailbox // by lower-cased SMTP address
 	byID  map[string]*Mailbox // by mailbox (user object) id
 	key   []byte              // MAC key of change-tracking cursors
+	dir   directory           // the address book and master category lists (directory.go)
 }
 
 // Mailbox is one mailbox: its entities by set and id, its change log and
