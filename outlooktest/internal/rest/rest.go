@@ -51,6 +51,8 @@ type Env struct {
 	// names a mailbox; Track is for those that do not (the parts of a Graph
 	// $batch).
 	Track func(smtp string) (done func())
+	// Subscriptions serves /subscriptions (Graph only); nil: not served.
+	Subscriptions *Subscriptions
 }
 
 // Handler serves one REST host.
@@ -169,6 +171,9 @@ func (c *call) serve() *apiError {
 	c.prefs = parsePrefer(c.r.Header.Values("Prefer"))
 	if c.h.env.Dialect == dialect.Graph && strings.EqualFold(segs[0].name, "$batch") && len(segs) == 1 {
 		return c.batch()
+	}
+	if c.h.env.Dialect == dialect.Graph && strings.EqualFold(segs[0].name, "subscriptions") {
+		return c.subscriptions(segs)
 	}
 	rest, err := c.resolveMailbox(segs)
 	if err != nil {
