@@ -65,7 +65,7 @@ type Receiver struct {
 type tracked struct {
 	clientState string
 	wake        chan struct{}  // set: notifications wake a watcher instead of queuing
-	events      chan Lifecycle // set: a keeper handles lifecycle events
+	events      chan Notification // set: a keeper handles lifecycle events
 }
 
 // NewReceiver returns a Receiver to be mounted at notificationURL, the
@@ -170,7 +170,7 @@ func (r *Receiver) accept(ns []Notification) int {
 		n.clientState = ""
 		if n.Lifecycle != "" && n.Lifecycle != Missed && t.events != nil {
 			select {
-			case t.events <- n.Lifecycle:
+			case t.events <- *n:
 			default: // one is pending: the keeper acts on the subscription's current state anyway
 			}
 			continue
@@ -296,9 +296,14 @@ type SubscribeOptions struct {
 
 // A Handle is a subscription the receiver keeps alive (Subscribe).
 type Handle struct {
-	mu  sync.Mutex
-	sub Subscription
+	mu   sync.Mutex
+	sub  Subscription
+	done chan struct{}
 }
+
+// Done is closed when the upkeep has ended: the context given to Subscribe
+// ended and the subscription was deleted (or could not be kept).
+func (h *Handle) Done() <-chan struct{} { return h.done }
 
 // Subscription returns the subscription as it stands: its id changes when
 // it had to be created again.
@@ -362,7 +367,7 @@ func (r *Receiver) subscribe(ctx context.Context, c *odata.Client, res Resource,
 	if co.ClientState == "" {
 		co.ClientState = NewClientState()
 	}
-	t := &tracked{clientState: co.ClientState, wake: wake, events: make(chan Lifecycle, 1)}
+	t := &tracked{clientState: co.ClientState, wake: wake, events: make(chan Notification, 4)}
 	create := func() (*Subscription, error) {
 		// Track before creating: Graph may notify before Create returns.
 		s, err := Create(ctx, c, res, r.url, &co)
@@ -378,8 +383,8 @@ func (r *Receiver) subscribe(ctx context.Context, c *odata.Client, res Resource,
 	if err != nil {
 		return nil, nil, err
 	}
-	h := &Handle{sub: *s}
 	done := make(chan struct{})
+	h := &Handle{sub: *s, done: done}
 	go func() {
 		defer close(done)
 		r.keep(ctx, c, h, t, o, create)
@@ -439,7 +444,10 @@ func (r *Receiver) keep(ctx context.Context, c *odata.Client, h *Handle, t *trac
 			return
 		case ev := <-t.events:
 			timer.Stop()
-			switch ev {
+			if ev.SubscriptionID != cur.ID {
+				continue // news of a subscription already replaced
+			}
+			switch ev.Lifecycle {
 			case ReauthorizationRequired:
 				if err := Reauthorize(ctx, c, cur.ID); err != nil {
 					r.log.Warn("notify: reauthorizing a subscription", "id", cur.ID, "err", err)

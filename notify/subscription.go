@@ -238,7 +238,7 @@ func Create(ctx context.Context, c *odata.Client, r Resource, notificationURL st
 	}
 	body := &Subscription{
 		Resource: res, ChangeType: changes.String(), NotificationURL: notificationURL,
-		LifecycleNotificationURL: life, ExpirationDateTime: time.Now().Add(expiry).UTC().Truncate(time.Second),
+		LifecycleNotificationURL: life, ExpirationDateTime: time.Now().Add(expiry).UTC(),
 		ClientState: state,
 	}
 	s, err := odata.Create[Subscription](ctx, c, odata.RootPath("subscriptions"), body)
@@ -263,7 +263,7 @@ func Renew(ctx context.Context, c *odata.Client, id string, expiry time.Duration
 	}
 	body := struct {
 		ExpirationDateTime time.Time `json:"expirationDateTime"`
-	}{time.Now().Add(expiry).UTC().Truncate(time.Second)}
+	}{time.Now().Add(expiry).UTC()}
 	s, err := odata.Update[Subscription](ctx, c, odata.RootPath("subscriptions/{}", id), &body, "")
 	if err != nil {
 		return time.Time{}, fmt.Errorf("notify: renewing subscription %s: %w", id, err)

@@ -65,8 +65,8 @@ type subscription struct {
 	kind    string // "Messages", "Events", "Contacts"
 	seen    uint64 // the mailbox's change sequence delivered up to
 
-	missed   bool // notifications were dropped: a missed lifecycle notification is owed
-	drop     int  // SubscriptionFault.Drop: change notifications still to drop
+	missed    bool // notifications were dropped: a missed lifecycle notification is owed
+	drop      int  // SubscriptionFault.Drop: change notifications still to drop
 	lifecycle []string
 }
 
