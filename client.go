@@ -40,7 +40,7 @@ type Client struct {
 
 // config holds the options; every zero field means the default.
 type config struct {
-	watch *odata.WatchOptions // WithWatch
+	watch         *odata.WatchOptions // WithWatch
 	httpClient    *http.Client
 	logger        *slog.Logger
 	userAgent     string

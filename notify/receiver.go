@@ -64,7 +64,7 @@ type Receiver struct {
 // tracked is a subscription the receiver accepts notifications for.
 type tracked struct {
 	clientState string
-	wake        chan struct{}  // set: notifications wake a watcher instead of queuing
+	wake        chan struct{}     // set: notifications wake a watcher instead of queuing
 	events      chan Notification // set: a keeper handles lifecycle events
 }
 

@@ -114,9 +114,9 @@ func TestReceiverDeduplicatesAndCoalescesWhenFull(t *testing.T) {
 	r.Track(&notify.Subscription{ID: "s2", ClientState: "b"})
 	one := notification("s1", "a", "updated", "m1", "e1")
 	post(t, r, "/graph", collection(one))
-	post(t, r, "/graph", collection(one)) // Graph's retry: the same notification again
+	post(t, r, "/graph", collection(one))                                            // Graph's retry: the same notification again
 	post(t, r, "/graph", collection(notification("s1", "a", "updated", "m1", "e2"))) // a later change
-	for i := range 5 {                                                                 // no room left: owed as one Missed each
+	for i := range 5 {                                                               // no room left: owed as one Missed each
 		if w := post(t, r, "/graph", collection(notification("s1", "a", "created", fmt.Sprint("n", i), "x"), notification("s2", "b", "created", fmt.Sprint("n", i), "x"))); w.Code != http.StatusAccepted {
 			t.Fatalf("full buffer answered %d: Graph would retry", w.Code)
 		}
