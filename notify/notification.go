@@ -147,7 +147,7 @@ func kindAndIDOf(resource string) (Kind, string) {
 	last := segs[len(segs)-1]
 	name, id := "", ""
 	if i := strings.IndexByte(last, '('); i > 0 && strings.HasSuffix(last, ")") {
-		name, id = last[:i], strings.Trim(last[i+1:len(last)-1], "'")
+		name, id = last[:i], strings.ReplaceAll(strings.Trim(last[i+1:len(last)-1], "'"), "''", "'")
 	} else if len(segs) >= 2 {
 		name, id = segs[len(segs)-2], last
 	}
