@@ -83,11 +83,11 @@ func (o *WatchOptions) catchUp() time.Duration {
 // Watch yields exactly the changes after it, each once. With state "" the
 // first round reports every current item as Upserted, as Sync does.
 //
-// An error is yielded as it happens. One matching ErrGone (an expired
-// state, a state of another dialect) or the end of ctx ends the watch;
-// after any other, if the caller goes on, Watch retries from the last
-// Checkpoint after a pause that grows with each failure in a row, up to
-// the poll interval.
+// The watch ends, with no error, when ctx ends. An error is yielded as it
+// happens; one matching ErrGone (an expired state, a state of another
+// dialect) ends the watch; after any other, if the caller goes on, Watch
+// retries from the last Checkpoint after a pause that grows with each
+// failure in a row, up to the poll interval.
 func Watch[T any](ctx context.Context, c *Client, p Path, state string, o *WatchOptions, round func(ctx context.Context, state string) iter.Seq2[Change[T], error]) iter.Seq2[Change[T], error] {
 	if o == nil {
 		o = c.watch
@@ -106,7 +106,6 @@ func Watch[T any](ctx context.Context, c *Client, p Path, state string, o *Watch
 			for ch, err := range round(ctx, state) {
 				if err != nil {
 					if ctx.Err() != nil {
-						yield(Change[T]{}, ctx.Err())
 						return
 					}
 					if !yield(Change[T]{}, err) || errors.Is(err, ErrGone) {
@@ -133,7 +132,6 @@ func Watch[T any](ctx context.Context, c *Client, p Path, state string, o *Watch
 				pause, wait = 0, o.poll()
 			}
 			if !w.sleep(ctx, wait, failed) {
-				yield(Change[T]{}, ctx.Err())
 				return
 			}
 		}
