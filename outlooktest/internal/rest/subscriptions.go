@@ -46,11 +46,12 @@ type Subscriptions struct {
 	now func() time.Time
 	ctx context.Context // ends with the server: stops deliveries
 
-	mu     sync.Mutex
-	client *http.Client
-	subs   map[string]*subscription
-	poke   chan struct{}
-	loop   bool // the delivery loop runs
+	mu      sync.Mutex
+	client  *http.Client
+	subs    map[string]*subscription
+	pending []delivery // collected, not yet posted
+	poke    chan struct{}
+	loop    bool // the delivery loop runs
 }
 
 // subscription is one Graph subscription and where its deliveries stand.
@@ -74,7 +75,7 @@ type subscription struct {
 // ends. client posts validations and notifications (SetClient).
 func NewSubscriptions(st *store.Store, now func() time.Time, ctx context.Context, client *http.Client) *Subscriptions {
 	s := &Subscriptions{st: st, now: now, ctx: ctx, client: client, subs: map[string]*subscription{}, poke: make(chan struct{}, 1)}
-	st.OnUnlock(s.wake)
+	st.OnUnlock(s.changed)
 	return s
 }
 
@@ -91,6 +92,21 @@ func (s *Subscriptions) httpClient() *http.Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.client
+}
+
+// changed runs after every write (and read) of the store: it collects the
+// notifications of what changed at once, so that each write is notified
+// on its own (an entity created and deleted before the poster runs is
+// notified twice, as Graph does), and leaves the posting to the loop.
+func (s *Subscriptions) changed() {
+	s.mu.Lock()
+	if len(s.subs) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.pending = append(s.pending, s.collect()...)
+	s.mu.Unlock()
+	s.wake()
 }
 
 func (s *Subscriptions) wake() {
@@ -150,6 +166,7 @@ func (s *Subscriptions) Inject(f Fault) int {
 		}
 	}
 	s.ensureLoop()
+	s.pending = append(s.pending, s.collect()...)
 	s.mu.Unlock()
 	s.wake()
 	return n
@@ -441,8 +458,15 @@ func (s *Subscriptions) deliverLoop() {
 			if !s.owing() {
 				continue
 			}
+			s.mu.Lock()
+			s.pending = append(s.pending, s.collect()...)
+			s.mu.Unlock()
 		}
-		for _, d := range s.collect() {
+		s.mu.Lock()
+		todo := s.pending
+		s.pending = nil
+		s.mu.Unlock()
+		for _, d := range todo {
 			s.deliver(d)
 		}
 	}
@@ -470,9 +494,8 @@ type delivery struct {
 
 // collect lists what to post: each subscription's new changes, and its
 // owed lifecycle notifications. Expired subscriptions are dropped here.
+// s.mu is held.
 func (s *Subscriptions) collect() []delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.st.Lock()
 	defer s.st.UnlockQuiet()
 	var out []delivery
@@ -489,6 +512,7 @@ func (s *Subscriptions) collect() []delivery {
 		}
 		sub.lifecycle = nil
 		if sub.missed {
+			sub.missed = false // owed again if this delivery fails
 			out = append(out, s.lifecycleDelivery(sub, "missed"))
 		}
 		if s.subs[id] == nil {
@@ -580,11 +604,12 @@ func (s *Subscriptions) deliver(d delivery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case ok:
 	case d.event == "missed":
-		d.sub.missed = !ok
-	case !ok && d.lifecycle:
+		d.sub.missed = true
+	case d.lifecycle:
 		d.sub.lifecycle = append(d.sub.lifecycle, d.event)
-	case !ok:
+	default:
 		d.sub.missed = true
 	}
 }
