@@ -21,7 +21,6 @@ import (
 type logCollection struct {
 	mu     sync.Mutex
 	log    []string
-	rounds int
 	fail   []error // errors the next rounds fail with, in order
 }
 
@@ -31,16 +30,9 @@ func (l *logCollection) add(ids ...string) {
 	l.mu.Unlock()
 }
 
-func (l *logCollection) roundCount() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.rounds
-}
-
 func (l *logCollection) round(ctx context.Context, state string) iter.Seq2[odata.Change[string], error] {
 	return func(yield func(odata.Change[string], error) bool) {
 		l.mu.Lock()
-		l.rounds++
 		var err error
 		if len(l.fail) > 0 {
 			err, l.fail = l.fail[0], l.fail[1:]

@@ -141,9 +141,9 @@ func TestGraphSubscriptions(t *testing.T) {
 	mid := box.Add("messages", outlooktest.Object{"subject": "hello", "parentFolderId": "inbox"})
 	box.Update("messages", mid, outlooktest.Object{"isRead": true}) // updates not subscribed
 	box.Delete("messages", mid)
+	h.wait(t, 2)
+	time.Sleep(100 * time.Millisecond) // nothing more comes
 	got := h.wait(t, 2)
-	time.Sleep(100 * time.Millisecond)
-	got = h.wait(t, 2)
 	if len(got) != 2 {
 		t.Fatalf("notifications = %v", got)
 	}
