@@ -19,9 +19,9 @@ import (
 // logCollection is a collection whose change tracking is a log: the state
 // is how far into the log a round has read.
 type logCollection struct {
-	mu     sync.Mutex
-	log    []string
-	fail   []error // errors the next rounds fail with, in order
+	mu   sync.Mutex
+	log  []string
+	fail []error // errors the next rounds fail with, in order
 }
 
 func (l *logCollection) add(ids ...string) {
