@@ -369,7 +369,9 @@ func (r *Receiver) subscribe(ctx context.Context, c *odata.Client, res Resource,
 	}
 	t := &tracked{clientState: co.ClientState, wake: wake, events: make(chan Notification, 4)}
 	create := func() (*Subscription, error) {
-		// Track before creating: Graph may notify before Create returns.
+		// Graph may notify before Create returns, when the id is not known
+		// yet: those notifications are refused and lost, so a watcher runs
+		// a round once Wake returns, and Subscribe's caller should too.
 		s, err := Create(ctx, c, res, r.url, &co)
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -453,4 +454,44 @@ func TestLifecycleEvents(t *testing.T) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Error("the subscription outlived its context")
+}
+
+// TestReceiverUnderConcurrentPosts: requests from many connections at once
+// and a reader draining meanwhile lose nothing while the buffer has room.
+func TestReceiverUnderConcurrentPosts(t *testing.T) {
+	r := newReceiver(t, &notify.ReceiverOptions{Buffer: 10000})
+	r.Track(&notify.Subscription{ID: "s1", ClientState: "a"})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	got := make(chan int)
+	go func() {
+		n := 0
+		for range r.Notifications(ctx) {
+			n++
+			if n == 800 {
+				break
+			}
+		}
+		got <- n
+	}()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				id := fmt.Sprint(g, "-", i)
+				if w := post(t, r, "/graph", collection(notification("s1", "a", "created", id, "e"))); w.Code != http.StatusAccepted {
+					t.Errorf("status %d", w.Code)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case n := <-got:
+		if n != 800 {
+			t.Errorf("read %d", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reader did not get all 800")
+	}
 }
