@@ -42,6 +42,7 @@ type Client struct {
 
 // config holds the options; every zero field means the default.
 type config struct {
+	watch         *odata.WatchOptions // WithWatch
 	httpClient    *http.Client
 	logger        *slog.Logger
 	userAgent     string
@@ -419,7 +420,7 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, give
 	mb.bind(ep, rt)
 	opts := []odata.ClientOption{odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
 		odata.WithRelocator(mb.relocate), odata.WithClock(c.cfg.now),
-		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...)}
+		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...), odata.WithWatch(c.cfg.watch)}
 	if t.Backend != nil {
 		opts = append(opts, odata.WithBackend(t.Backend))
 	}

@@ -41,6 +41,7 @@ type Client struct {
 	// pre-authenticated URLs may point to (WithUploadHosts), lower case.
 	uploadHosts map[string]bool
 	lim         limits
+	watch       *WatchOptions // WithWatch: Watch's options when a call gives none
 }
 
 // target is where a client's requests go: a service root, its dialect and

@@ -147,6 +147,7 @@ type Server struct {
 
 	store        *store.Store
 	graphREST    *rest.Handler
+	subs         *rest.Subscriptions // Graph change notifications (subscriptions.go)
 	uploads      *rest.Uploads
 	issuer       *issuer.Issuer
 	autodiscover *autodiscover.Service
@@ -231,6 +232,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.store = store.New(s.now)
 	s.uploads = rest.NewUploads(s.store)
+	s.subs = rest.NewSubscriptions(s.store, s.now, ctx, nil)
 	s.graphREST = rest.New(s.store, s.restEnv(dialect.Graph, hosts.Graph))
 	s.issuer = issuer.New(issuer.Config{Now: s.now, TokenLifetime: cfg.tokenLifetime, AutoApprove: cfg.autoApprove, Directory: issuerDirectory{s}})
 	s.autodiscover = autodiscover.New(autodiscoverDirectory{s})
@@ -246,6 +248,7 @@ func NewServer(opts ...Option) *Server {
 		MaxIdleConnsPerHost: 32,
 		IdleConnTimeout:     30 * time.Second,
 	}
+	s.subs.SetClient(s.Client())
 	base := func(net.Listener) context.Context { return ctx }
 	// Each TLS connection carries its Windows sign-in state: IIS binds an
 	// NTLM handshake to the connection it happened on.
@@ -327,6 +330,7 @@ func (s *Server) restEnv(d dialect.Dialect, host string) rest.Env {
 	}
 	if d == dialect.Graph {
 		env.Uploads = s.uploads
+		env.Subscriptions = s.subs
 	}
 	return env
 }

@@ -51,6 +51,8 @@ type Env struct {
 	// names a mailbox; Track is for those that do not (the parts of a Graph
 	// $batch).
 	Track func(smtp string) (done func())
+	// Subscriptions serves /subscriptions (Graph only); nil: not served.
+	Subscriptions *Subscriptions
 }
 
 // Handler serves one REST host.
@@ -172,6 +174,9 @@ func (c *call) serve() *apiError {
 	}
 	if handled, err := c.directory(segs); handled {
 		return err
+	}
+	if c.h.env.Dialect == dialect.Graph && strings.EqualFold(segs[0].name, "subscriptions") {
+		return c.subscriptions(segs)
 	}
 	rest, err := c.resolveMailbox(segs)
 	if err != nil {

@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
@@ -47,6 +48,8 @@ type Store struct {
 	byID  map[string]*Mailbox // by mailbox (user object) id
 	key   []byte              // MAC key of change-tracking cursors
 	dir   directory           // the address book and master category lists (directory.go)
+	// unlocked, when set, runs after each Unlock (OnUnlock).
+	unlocked atomic.Pointer[func()]
 }
 
 // Mailbox is one mailbox: its entities by set and id, its change log and
@@ -85,8 +88,22 @@ func New(now func() time.Time) *Store {
 // requires.
 func (st *Store) Lock() { st.mu.Lock() }
 
-// Unlock releases the store's lock.
-func (st *Store) Unlock() { st.mu.Unlock() }
+// Unlock releases the store's lock, then runs the OnUnlock hook.
+func (st *Store) Unlock() {
+	st.mu.Unlock()
+	if f := st.unlocked.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// UnlockQuiet releases the store's lock without running the OnUnlock hook:
+// for the hook's own reader, which would otherwise wake itself.
+func (st *Store) UnlockQuiet() { st.mu.Unlock() }
+
+// OnUnlock sets f to run after each Unlock, outside the lock: the cue of
+// change notifications to look for writes (compare Mailbox.Seq). f must
+// not block.
+func (st *Store) OnUnlock(f func()) { st.unlocked.Store(&f) }
 
 // Now returns the server's clock's time.
 func (st *Store) Now() time.Time { return st.now() }

@@ -1,0 +1,23 @@
+// Package notify tells an application when mail, events or contacts of a
+// cloud mailbox change, through Microsoft Graph change notifications
+// (webhooks): subscriptions (create, renew, reauthorize, delete, list) and
+// a [Receiver], the http.Handler Graph posts notifications to.
+//
+// A notification only says that something changed; it is not the change.
+// The change itself is read by change tracking (mail.Service.SyncMessages
+// and its kin), which is also how nothing is lost when notifications are:
+// Graph drops them when an endpoint is slow or down, sends them more than
+// once, and out of order. The Receiver hands the application a bounded,
+// de-duplicated stream; when the application falls behind, notifications
+// it has no room for are coalesced into one [Missed] per subscription, the
+// signal to run a delta round. The simplest way to get changes is
+// therefore mail.Service.Watch (and calendar's and contacts'), given a
+// Receiver as its odata.Waker: it subscribes, renews, answers lifecycle
+// events and reads each change once by delta, falling back to polling
+// when the Receiver is not reachable.
+//
+// Subscriptions exist for Graph mailboxes only: for an on-premises mailbox
+// (EWS or Outlook REST v2.0) every call fails with an error matching
+// odata.ErrNotSupported before any request; Watch serves those mailboxes
+// by EWS streaming notifications or by polling.
+package notify
