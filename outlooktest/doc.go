@@ -266,7 +266,19 @@
 //     override changes that override;
 //   - Inbox rules at /mailFolders/inbox/messageRules (Graph only): CRUD,
 //     sequence defaulting to after the last rule, isEnabled to true,
-//     hasError and isReadOnly server-set. Rules are stored, not applied.
+//     hasError and isReadOnly server-set. Rules run on every message the
+//     server delivers (mail sent from any mailbox over Graph, REST v2.0 or
+//     EWS, meeting messages, Mailbox.Deliver; not Mailbox.Add), in
+//     sequence order, disabled rules skipped: the conditions and
+//     exceptions subjectContains, bodyContains, bodyOrSubjectContains,
+//     senderContains, fromAddresses, sentToAddresses, recipientContains,
+//     sentToMe, notSentToMe, sentCcMe, sentToOrCcMe, sentOnlyToMe,
+//     importance, sensitivity, hasAttachments, categories, headerContains,
+//     isMeetingRequest and isMeetingResponse (a rule setting any other
+//     never fires), and the actions moveToFolder, copyToFolder, delete,
+//     permanentDelete, markAsRead, markImportance, assignCategories,
+//     forwardTo, redirectTo, forwardAsAttachmentTo (to mailboxes of the
+//     server) and stopProcessingRules.
 //
 // Upload sessions: POST .../attachments/createUploadSession (messages and
 // events) with {"AttachmentItem": {"attachmentType": "file", "name",
