@@ -192,8 +192,6 @@ func (m *Mailbox) ruleForward(msg *Entity, kind string, recips any, loop []strin
 		} else {
 			extra["body"] = Object{"contentType": "html", "content": ""}
 		}
-	case "redirect":
-		extra["sender"] = me
 	}
 	loop = append(slices.Clip(loop), m.addr)
 	delivered := map[*Mailbox]bool{}
