@@ -49,8 +49,8 @@ func (m *Mailbox) Deliver(obj Object) (string, error) {
 // Rules run in ascending sequence (ties in creation order); disabled rules
 // and rules marked hasError are skipped. A rule fires when every condition
 // it sets holds (the values of one list condition are alternatives: any
-// one of them will do) and none of its exceptions does (each exception set
-// is tested on its own). A rule without conditions fires on every message.
+// one of them will do) and no exception it sets holds (each exception is
+// tested on its own, as Outlook's "except if" lines are). A rule without conditions fires on every message.
 // A condition or exception the fake cannot evaluate (withinSizeRange,
 // isSigned, ...) makes the rule not fire, so a test never sees an action
 // the fake could not justify.
