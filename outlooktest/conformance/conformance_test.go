@@ -39,8 +39,10 @@ type env struct {
 
 // newEnv wires Microsoft's SDK to a new fake as a user would: azidentity's
 // client-credentials sign-in with its transport set to the fake's client,
-// and msgraph's default HTTP pipeline (retry, redirect, compression,
-// telemetry, ...) over the fake's transport. Nothing else is changed.
+// and what NewGraphServiceClientWithCredentials builds (its scopes, hosts
+// and default HTTP pipeline: retry, redirect, compression, telemetry, ...)
+// over the fake's transport instead of the default one. Nothing else is
+// changed.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	srv := outlooktest.NewServer()
@@ -53,7 +55,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := kiotaauth.NewAzureIdentityAuthenticationProviderWithScopes(cred, []string{"https://graph.microsoft.com/.default"})
+	// The scopes and the hosts tokens go to are NewGraphServiceClientWithCredentials'
+	// defaults: tokens go to Graph's hosts only (an upload session's URL,
+	// on outlook.office.com, carries its own credential).
+	auth, err := kiotaauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(cred,
+		[]string{"https://graph.microsoft.com/.default"},
+		[]string{"graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "graph.microsoft.de", "microsoftgraph.chinacloudapi.cn", "canary.graph.microsoft.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +302,7 @@ func TestUploadSession(t *testing.T) {
 		t.Fatalf("createUploadSession: %v", err)
 	}
 	task := fileuploader.NewLargeFileUploadTask[models.Attachmentable](e.adapter, session, f, 1<<20, models.CreateAttachmentFromDiscriminatorValue, nil)
-	res := task.Upload(nil)
+	res := task.Upload(func(current, total int64) {}) // Upload calls it unchecked
 	if !res.GetUploadSucceeded() {
 		t.Fatalf("upload failed: %v", res.GetResponseErrors())
 	}
