@@ -477,3 +477,42 @@ func TestActionParameterCase(t *testing.T) {
 		t.Fatalf("snoozeReminder: %v", err)
 	}
 }
+
+// The other delta functions, as the SDK writes them: mailFolders/delta(),
+// contacts/delta() and calendarView/delta().
+func TestOtherDeltas(t *testing.T) {
+	e := newEnv(t)
+	box := e.srv.Mailbox(alice)
+	box.Add("contacts", outlooktest.Object{"givenName": "Pat", "surname": "Doe"})
+	box.Add("events", outlooktest.Object{"subject": "review",
+		"start": outlooktest.Object{"dateTime": "2030-05-06T10:00:00", "timeZone": "UTC"},
+		"end":   outlooktest.Object{"dateTime": "2030-05-06T11:00:00", "timeZone": "UTC"}})
+
+	folders, err := e.user(alice).MailFolders().Delta().GetAsDeltaGetResponse(t.Context(), nil)
+	if err != nil {
+		t.Fatalf("mailFolders/delta(): %v", err)
+	}
+	var names []string
+	for _, f := range folders.GetValue() {
+		names = append(names, deref(f.GetDisplayName()))
+	}
+	if !slices.Contains(names, "Inbox") {
+		t.Errorf("mailFolders/delta() names %q, no Inbox", names)
+	}
+	contacts, err := e.user(alice).Contacts().Delta().GetAsDeltaGetResponse(t.Context(), nil)
+	if err != nil {
+		t.Fatalf("contacts/delta(): %v", err)
+	}
+	if len(contacts.GetValue()) != 1 || deref(contacts.GetValue()[0].GetGivenName()) != "Pat" {
+		t.Errorf("contacts/delta(): %d contacts", len(contacts.GetValue()))
+	}
+	events, err := e.user(alice).CalendarView().Delta().GetAsDeltaGetResponse(t.Context(), &users.ItemCalendarViewDeltaRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemCalendarViewDeltaRequestBuilderGetQueryParameters{StartDateTime: ptr("2030-05-01T00:00:00Z"), EndDateTime: ptr("2030-06-01T00:00:00Z")},
+	})
+	if err != nil {
+		t.Fatalf("calendarView/delta(): %v", err)
+	}
+	if len(events.GetValue()) != 1 || deref(events.GetValue()[0].GetSubject()) != "review" {
+		t.Errorf("calendarView/delta(): %d events", len(events.GetValue()))
+	}
+}
