@@ -85,7 +85,10 @@ type RetryPolicy struct {
 
 // WithHTTPClient sends every request (Autodiscover, sign-in, REST) through
 // hc's transport; default: a tuned transport shared by the process. Tests
-// pass outlooktest's Server.Client() here. hc is copied, not modified, and
+// pass outlooktest's Server.Client() here, and that one option is all the
+// wiring a test needs: the fake answers every lookup the client makes
+// (sign-in, Autodiscover, its DNS SRV records, REST, EWS), so nothing
+// leaves the process. hc is copied, not modified, and
 // its CheckRedirect is not used: sign-in and REST requests follow a
 // redirect only when they are reads and it stays on their https origin
 // (anything else fails with an error matching *odata.RedirectError), and

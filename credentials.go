@@ -538,7 +538,9 @@ func (c *sourceCred) bind(env credEnv) (boundCredential, error) {
 
 // StaticToken sends the same access token to every host, for tests and
 // short scripts. A real token is bound to one resource, so with mailboxes on
-// several hosts prefer FromTokenSource.
+// several hosts prefer FromTokenSource. Against the outlooktest fake, which
+// accepts only tokens it minted, use its Server.AccessToken (one host) or
+// FromTokenSource(srv.TokenSource(user)) (every host of the test).
 func StaticToken(accessToken string) Credential {
 	return &sourceCred{fn: func(string) oauth2.TokenSource {
 		if accessToken == "" {

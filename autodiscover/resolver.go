@@ -62,6 +62,8 @@ import (
 
 	"github.com/exchangekit/outlook/internal/transport"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/exchangekit/outlook/internal/srvhook"
 )
 
 // Defaults of the options.
@@ -228,7 +230,10 @@ type Option func(*config) error
 // (default: a plain http.Client with http.DefaultTransport). The Resolver
 // uses a copy with its own CheckRedirect, to check every redirect itself, and
 // without a cookie jar; c is not modified. Its transport must not add
-// credentials: Autodiscover requests are anonymous.
+// credentials: Autodiscover requests are anonymous. When c's transport is
+// an outlooktest server's (its Client or Transport), the server answers
+// the DNS SRV lookups too, unless WithSRVResolver says otherwise: a test
+// wired with one option makes no DNS query.
 func WithHTTPClient(c *http.Client) Option {
 	return func(cfg *config) error {
 		if c == nil {
@@ -358,7 +363,8 @@ func WithApprove(f func(ctx context.Context, smtp string, u *url.URL) bool) Opti
 }
 
 // WithSRVResolver replaces the DNS SRV lookup (default
-// net.DefaultResolver.LookupSRV); tests and custom DNS setups use it.
+// net.DefaultResolver.LookupSRV, or the fake's when the client of
+// WithHTTPClient is outlooktest's); custom DNS setups use it.
 func WithSRVResolver(f func(ctx context.Context, service, proto, name string) (string, []*net.SRV, error)) Option {
 	return func(cfg *config) error {
 		if f == nil {
@@ -494,6 +500,9 @@ func New(opts ...Option) (*Resolver, error) {
 		mc := NewMemoryCache(DefaultCacheSize)
 		mc.now = r.now
 		r.cache = mc
+	}
+	if r.lookupSRV == nil && cfg.client != nil {
+		r.lookupSRV = srvhook.For(cfg.client.Transport) // outlooktest's transport answers DNS too
 	}
 	if r.lookupSRV == nil {
 		r.lookupSRV = net.DefaultResolver.LookupSRV

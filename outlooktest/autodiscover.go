@@ -80,7 +80,9 @@ func (s *Server) SetSRV(domain, target string, port uint16) {
 
 // LookupSRV answers SRV queries from the records SetSRV published, with the
 // signature of net.Resolver.LookupSRV so a resolver hook can point at it. As
-// there, empty service and proto mean name is the full record name.
+// there, empty service and proto mean name is the full record name. The
+// SDK's clients given Client or Transport call it themselves (see
+// SRVLookups); other code can be pointed at it.
 func (s *Server) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
 	if err := ctx.Err(); err != nil {
 		return "", nil, err
@@ -89,6 +91,9 @@ func (s *Server) LookupSRV(ctx context.Context, service, proto, name string) (st
 	if service != "" || proto != "" {
 		full = "_" + strings.ToLower(service) + "._" + strings.ToLower(proto) + "." + full
 	}
+	s.mu.Lock()
+	s.srvAsked = append(s.srvAsked, full)
+	s.mu.Unlock()
 	notFound := &net.DNSError{Err: "no such host", Name: full, Server: "outlooktest", IsNotFound: true}
 	domain, ok := strings.CutPrefix(full, "_autodiscover._tcp.")
 	if !ok {

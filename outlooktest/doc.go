@@ -1,13 +1,53 @@
-// Package outlooktest is an in-process fake of the Exchange services the SDK
-// talks to, for tests of code that reads and writes mailboxes: the Entra ID
-// token issuer, Exchange Online's Autodiscover v2, Microsoft Graph v1.0 for
-// cloud mailboxes, and any number of on-premises Exchange servers speaking
-// EWS and Outlook REST v2.0 over the same mailboxes, with their own
-// Autodiscover. It is shaped like
-// net/http/httptest: NewServer starts it, Close stops it, and Client returns
-// an *http.Client that already reaches and trusts it.
+// Package outlooktest is an in-process fake of Exchange for tests of code
+// that reads and writes mailboxes: a test of your own starts it, adds
+// mailboxes, and hands your code a client wired to it with one option.
 //
-// # Use
+//	func TestInbox(t *testing.T) {
+//		srv := outlooktest.NewServer()
+//		t.Cleanup(srv.Close)
+//		srv.AddMailbox("alice@contoso.com", outlooktest.Cloud).
+//			Add("messages", outlooktest.Object{"subject": "Hello"})
+//
+//		c, err := outlook.NewClient(outlook.FromTokenSource(srv.TokenSource("alice@contoso.com")),
+//			outlook.WithHTTPClient(srv.Client())) // the one line: nothing leaves the process
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		mb, err := c.Mailbox(t.Context(), "alice@contoso.com")
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		for m, err := range mb.Mail.ListMessages(t.Context(), mail.Inbox, nil) {
+//			if err != nil || m.Subject != "Hello" {
+//				t.Errorf("message %+v, %v", m, err)
+//			}
+//		}
+//	}
+//
+// With outlook.WithHTTPClient(srv.Client()) every lookup the client makes
+// is answered by the fake: sign-in, Autodiscover (Exchange Online's, the
+// domain's hosts, the plain-HTTP redirect probe and the DNS SRV record,
+// which the client asks of the server rather than of DNS), Graph, REST
+// v2.0 and EWS. A host the fake does not know is refused (ErrUnknownHost)
+// without a DNS query. Credentials: TokenSource (above; every host of the
+// test) or AccessToken (one host, for outlook.StaticToken) mint tokens the
+// fake accepts without a sign-in flow; the SDK's real sign-in flows work
+// too (client secrets and certificates, device code with
+// ApproveDeviceCode, interactive and authorization-code flows with
+// WithAutoApprove). Mailbox.Deliver delivers mail as if from outside, and
+// the Inbox rules run on it.
+//
+// The rest of this comment is the reference.
+//
+// # Shape
+//
+// The fake serves the Entra ID token issuer, Exchange Online's
+// Autodiscover v2, Microsoft Graph v1.0 for cloud mailboxes, and any number
+// of on-premises Exchange servers speaking EWS and Outlook REST v2.0 over
+// the same mailboxes, with their own Autodiscover. It is shaped like
+// net/http/httptest: NewServer starts it, Close stops it, and Client returns
+// an *http.Client that already reaches and trusts it; code that is not the
+// SDK's takes that client too, with its default URLs:
 //
 //	srv := outlooktest.NewServer()
 //	defer srv.Close()
@@ -197,7 +237,9 @@
 // redirect its cloud mailboxes to Exchange Online. SetAutodiscoverBehavior
 // makes a domain misbehave (no hybrid configuration, redirect loops,
 // redirects to http or to a foreign host, latency, errors, garbage or huge
-// bodies, a hostile result URL); SetSRV and LookupSRV stand in for DNS SRV.
+// bodies, a hostile result URL); SetSRV publishes DNS SRV records and
+// LookupSRV answers them: the SDK's clients given Client or Transport ask it
+// instead of DNS, and SRVLookups lists what they asked.
 //
 // # Faults and the request log
 //
@@ -266,7 +308,19 @@
 //     override changes that override;
 //   - Inbox rules at /mailFolders/inbox/messageRules (Graph only): CRUD,
 //     sequence defaulting to after the last rule, isEnabled to true,
-//     hasError and isReadOnly server-set. Rules are stored, not applied.
+//     hasError and isReadOnly server-set. Rules run on every message the
+//     server delivers (mail sent from any mailbox over Graph, REST v2.0 or
+//     EWS, meeting messages, Mailbox.Deliver; not Mailbox.Add), in
+//     sequence order, disabled rules skipped: the conditions and
+//     exceptions subjectContains, bodyContains, bodyOrSubjectContains,
+//     senderContains, fromAddresses, sentToAddresses, recipientContains,
+//     sentToMe, notSentToMe, sentCcMe, sentToOrCcMe, sentOnlyToMe,
+//     importance, sensitivity, hasAttachments, categories, headerContains,
+//     isMeetingRequest and isMeetingResponse (a rule setting any other
+//     never fires), and the actions moveToFolder, copyToFolder, delete,
+//     permanentDelete, markAsRead, markImportance, assignCategories,
+//     forwardTo, redirectTo, forwardAsAttachmentTo (to mailboxes of the
+//     server) and stopProcessingRules.
 //
 // Upload sessions: POST .../attachments/createUploadSession (messages and
 // events) with {"AttachmentItem": {"attachmentType": "file", "name",

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/srvhook"
 	"github.com/exchangekit/outlook/outlooktest/internal/autodiscover"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
 	"github.com/exchangekit/outlook/outlooktest/internal/ews"
@@ -164,6 +165,9 @@ type Server struct {
 	custom    map[string]http.Handler     // AddHost
 	srv       map[string]srvRecord        // mail domain -> SRV record
 	srvHosts  map[string]string           // SRV target host -> mail domain it answers Autodiscover for
+	srvAsked  []string                    // SRV record names looked up, in order (SRVLookups)
+
+	detachSRV func() // takes the transport's SRV hook back at Close
 }
 
 type domainState struct {
@@ -249,6 +253,9 @@ func NewServer(opts ...Option) *Server {
 		IdleConnTimeout:     30 * time.Second,
 	}
 	s.subs.SetClient(s.Client())
+	// Clients of this transport ask the server for DNS SRV records too
+	// (autodiscover reads the hook), so no lookup leaves the process.
+	s.detachSRV = srvhook.Attach(s.transport, s.LookupSRV)
 	base := func(net.Listener) context.Context { return ctx }
 	// Each TLS connection carries its Windows sign-in state: IIS binds an
 	// NTLM handshake to the connection it happened on.
@@ -274,6 +281,7 @@ func (s *Server) Close() {
 		_ = s.https.Close()
 		_ = s.http.Close()
 		s.transport.CloseIdleConnections()
+		s.detachSRV()
 	})
 }
 

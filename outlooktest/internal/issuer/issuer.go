@@ -1091,3 +1091,7 @@ func userCode() string {
 	}
 	return string(b)
 }
+
+// DefaultPermissions returns what a "/.default" token holds when nothing
+// narrower was asked for.
+func DefaultPermissions() []string { return slices.Clone(defaultPermissions) }

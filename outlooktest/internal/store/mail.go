@@ -99,7 +99,7 @@ func (m *Mailbox) SendTo(draft *Entity, folder string) {
 			delivered[to] = true
 			extra := Object{"isRead": false, "isDraft": false, "receivedDateTime": now, "sentDateTime": now}
 			extra["bccRecipients"] = []any{} // recipients do not see the Bcc line
-			to.CopyMessage(m, draft, to.wellKnown["inbox"], extra)
+			to.deliver(m, draft, extra)
 		}
 	}
 	if folder != "" {

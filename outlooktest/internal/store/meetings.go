@@ -209,9 +209,11 @@ func (m *Mailbox) deliverMeetingMessage(ev Object, sender any, kind, comment, no
 	if kind == "meetingRequest" {
 		msg["responseRequested"] = ev["responseRequested"]
 	}
-	if _, err := m.Create("messages", m.wellKnown["inbox"], msg, false); err != nil {
+	e, err := m.Create("messages", m.wellKnown["inbox"], msg, false)
+	if err != nil {
 		panic("outlooktest: delivering a meeting message: " + err.Error())
 	}
+	m.RunRules(e)
 }
 
 // UpdateMeeting carries the organizer's change of meeting e (a single, a
