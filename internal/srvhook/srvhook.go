@@ -19,21 +19,28 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
+	"weak"
 )
 
 // Lookup has the signature of net.Resolver.LookupSRV.
 type Lookup = func(ctx context.Context, service, proto, name string) (cname string, addrs []*net.SRV, err error)
 
-var hooks sync.Map // *http.Transport -> Lookup
+// hooks maps weak.Pointer[http.Transport] to Lookup. Weak keys keep the
+// table from holding every test server's transport alive: an entry goes
+// when its transport is collected.
+var hooks sync.Map
 
 // Attach makes f the SRV lookup of clients of t. The returned detach
-// replaces f with a lookup that finds nothing (the entry stays, so a client
-// still holding t after its server is gone never falls back to real DNS);
-// it drops the reference to f and what f holds.
+// replaces f with a lookup that finds nothing (the entry stays while t
+// lives, so a client still holding t after its server is gone never falls
+// back to real DNS); it drops the reference to f and what f holds.
 func Attach(t *http.Transport, f Lookup) (detach func()) {
-	hooks.Store(t, f)
-	return func() { hooks.Store(t, Lookup(gone)) }
+	key := weak.Make(t)
+	hooks.Store(key, f)
+	runtime.AddCleanup(t, func(k weak.Pointer[http.Transport]) { hooks.Delete(k) }, key)
+	return func() { hooks.Store(key, Lookup(gone)) }
 }
 
 // For returns the SRV lookup attached to rt, or nil when rt is not an
@@ -43,7 +50,7 @@ func For(rt http.RoundTripper) Lookup {
 	if !ok || t == nil {
 		return nil
 	}
-	f, ok := hooks.Load(t)
+	f, ok := hooks.Load(weak.Make(t))
 	if !ok {
 		return nil
 	}

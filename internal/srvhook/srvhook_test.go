@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func TestAttachFor(t *testing.T) {
@@ -32,5 +34,26 @@ func TestAttachFor(t *testing.T) {
 	_, _, err := For(tr)(t.Context(), "autodiscover", "tcp", "contoso.com")
 	if de, ok := errors.AsType[*net.DNSError](err); !ok || !de.IsNotFound || calls != 1 {
 		t.Errorf("after detach: %v, %d calls; want not found without calling the server", err, calls)
+	}
+}
+
+// The table holds no transport alive: once a transport is collected its
+// entry goes.
+func TestEntriesGoWithTheirTransport(t *testing.T) {
+	count := func() (n int) {
+		hooks.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := count()
+	for range 10 {
+		tr := &http.Transport{}
+		Attach(tr, gone)
+	}
+	for i := 0; i < 50 && count() > before; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n > before {
+		t.Errorf("%d entries left after their transports were collected", n-before)
 	}
 }
