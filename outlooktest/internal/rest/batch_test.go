@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 )
 
 func batchPath(d dialect.Dialect) string {
@@ -70,7 +71,7 @@ func TestBatch(t *testing.T) {
 
 			// A failed dependency gives 424 to its dependents, transitively.
 			a = f.must(t, 200, "POST", batchPath(dl.d), map[string]any{"requests": []map[string]any{
-				{"id": "a", "method": "GET", "url": "/me/messages/AAMkAGmissing"},
+				{"id": "a", "method": "GET", "url": "/me/messages/" + ids.Item()},
 				{"id": "b", "method": "PATCH", "url": "/me/messages/" + id, "dependsOn": []string{"a"}, "headers": map[string]string{"Content-Type": "application/json"}, "body": map[string]any{f.n("isRead"): true}},
 				{"id": "c", "method": "GET", "url": "/me/messages", "dependsOn": []string{"b"}},
 				{"id": "d", "method": "GET", "url": "/me/messages/" + id},

@@ -147,7 +147,9 @@ func (c *call) setHeaders() {
 		h[k] = v
 	}
 	h.Set("OData-Version", "4.0")
-	h.Set("request-id", ids.GUID())
+	if h.Get("request-id") == "" { // the host layer sets it for every answer, errors included
+		h.Set("request-id", ids.GUID())
+	}
 	if cr := c.r.Header.Get("client-request-id"); cr != "" {
 		h.Set("client-request-id", cr)
 	}
@@ -192,17 +194,13 @@ func (c *call) writeError(e *apiError) {
 	h := c.w.Header()
 	h.Del("Preference-Applied")
 	c.prefs.applied = nil
+	c.setHeaders()
 	body := map[string]any{"error": map[string]any{
-		"code":    e.code,
-		"message": e.message,
-		"innerError": map[string]any{
-			"date":              c.h.env.Now().UTC().Format("2006-01-02T15:04:05"),
-			"request-id":        ids.GUID(),
-			"client-request-id": c.r.Header.Get("client-request-id"),
-		},
+		"code":       e.code,
+		"message":    e.message,
+		"innerError": innerError(h, c.h.env.Now()),
 	}}
 	b, _ := json.Marshal(body)
-	c.setHeaders()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	c.w.WriteHeader(e.status)
