@@ -104,6 +104,6 @@ func WellFormed(id string) bool {
 	if strings.ContainsAny(id, "/+") { // EWS's alphabet, not REST's
 		return false
 	}
-	b, err := base64.StdEncoding.Strict().DecodeString(EWSFromREST(id))
+	b, err := base64.StdEncoding.DecodeString(EWSFromREST(id))
 	return err == nil && len(b) >= minIDBytes
 }
