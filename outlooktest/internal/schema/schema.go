@@ -261,13 +261,17 @@ unreadItemCount number R
 isHidden bool C G
 singleValueExtendedProperties []singleValueLegacyExtendedProperty
 multiValueExtendedProperties []multiValueLegacyExtendedProperty`},
+	// originalStartTimeZone and originalEndTimeZone are writable: the CSDL
+	// does not mark them computed and Graph accepts them in a PATCH (the
+	// update page's list is of the properties it documents, not all it
+	// takes); msgraph-sdk-go sends them when a client copies an event.
 	{"events", "event", "Event", "Events", outlookItemSpec + `subject string
 body itemBody
 bodyPreview string R
 start dateTimeTimeZone
 end dateTimeTimeZone
-originalStartTimeZone string R
-originalEndTimeZone string R
+originalStartTimeZone string
+originalEndTimeZone string
 originalStart datetime R G
 isAllDay bool
 location location
