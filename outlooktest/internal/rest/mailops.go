@@ -221,7 +221,10 @@ func (c *call) messageMoveOrCopy(t *target, name string, unlock func()) *apiErro
 	} else {
 		e = c.m.CopyMessage(c.m, t.ent, folder.ID(), nil)
 	}
-	return c.answerEntity(e, unlock)
+	// Graph's answer to a move names its type, as its reference's move
+	// sample shows (the only entity answer there that does); copy is
+	// taken to answer as move does.
+	return c.answerEntityTyped(e, true, unlock)
 }
 
 // sendDraft serves a draft's send.
@@ -234,9 +237,22 @@ func (c *call) sendDraft(t *target, _ string, unlock func()) *apiError {
 }
 
 func (c *call) answerEntity(e *store.Entity, unlock func()) *apiError {
+	return c.answerEntityTyped(e, false, unlock)
+}
+
+// answerEntityTyped is answerEntity, with the entity's @odata.type when
+// typed.
+func (c *call) answerEntityTyped(e *store.Entity, typed bool, unlock func()) *apiError {
 	opts := &query.Options{}
 	o := c.render(e.Set(), c.m.View(e), opts)
 	unlock()
+	if _, has := o["@odata.type"]; typed && !has {
+		t := schema.GraphNS + schema.Sets()[e.Set()].GraphType
+		if c.h.env.Dialect == dialect.V2 {
+			t = schema.ODataTypeToV2(t)
+		}
+		o["@odata.type"] = t
+	}
 	o["@odata.context"] = c.contextURL(&target{ctx: []string{c.baseCtx(), c.ctxName("messages")}}, opts, "/$entity")
 	c.writeJSON(http.StatusCreated, o)
 	return nil

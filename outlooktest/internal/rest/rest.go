@@ -379,7 +379,7 @@ func (c *call) user() *apiError {
 	if c.r.Method != http.MethodGet {
 		return c.notImplemented()
 	}
-	local, _, _ := strings.Cut(c.m.Address(), "@")
+	local := c.m.DisplayName()
 	if c.h.env.Dialect == dialect.V2 {
 		c.writeJSON(http.StatusOK, map[string]any{
 			"@odata.context": "https://" + c.h.env.Host + c.h.root + "/$metadata#Me",
