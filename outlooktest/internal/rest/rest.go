@@ -137,7 +137,7 @@ func parseSegs(path string) []seg {
 
 // functionParams reads the inside of a function call's parentheses:
 // nothing, or comma-separated name=value pairs whose names are identifiers
-// and whose values are literals (quoted strings, with '' for a quote, or
+// and whose values are literals (quoted strings, a quote doubled inside, or
 // bare). ok is false for anything else, a key among them: a base64 id
 // ends in "=" with nothing after it, so it is never read as a parameter.
 func functionParams(inner string) (map[string]string, bool) {
@@ -211,6 +211,9 @@ type call struct {
 	m     *store.Mailbox
 	mbSeg string // "me" or "users/<as given>" for links
 	prefs prefs
+	// ownZones renders event times in their own zones, not UTC, when no
+	// Prefer: outlook.timezone names one: the answer to a create.
+	ownZones bool
 	hdr   http.Header // response headers to add
 }
 

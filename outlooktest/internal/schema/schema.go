@@ -262,9 +262,9 @@ isHidden bool C G
 singleValueExtendedProperties []singleValueLegacyExtendedProperty
 multiValueExtendedProperties []multiValueLegacyExtendedProperty`},
 	// originalStartTimeZone and originalEndTimeZone are writable: the CSDL
-	// does not mark them computed and Graph accepts them in a PATCH (the
-	// update page's list is of the properties it documents, not all it
-	// takes); msgraph-sdk-go sends them when a client copies an event.
+	// does not mark them computed, and the update-event sample of Graph's
+	// reference PATCHes both (its table of updatable properties omits
+	// them; the sample is what this rests on).
 	{"events", "event", "Event", "Events", outlookItemSpec + `subject string
 body itemBody
 bodyPreview string R
