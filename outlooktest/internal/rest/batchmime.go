@@ -120,11 +120,21 @@ func (c *call) readHTTPPart(part io.Reader, n int) (batchPart, *apiError) {
 	bad := func(format string, args ...any) (batchPart, *apiError) {
 		return batchPart{}, errorf(http.StatusBadRequest, "BadRequest", "Invalid batch payload format: request %d: "+format, append([]any{n}, args...)...)
 	}
-	req, err := http.ReadRequest(bufio.NewReader(part))
+	data, err := io.ReadAll(part)
 	if err != nil {
 		return bad("%v", err)
 	}
-	body, err := io.ReadAll(req.Body)
+	// The request's head ends at its first blank line (or with the part,
+	// for a request without a body); the rest is its body, whether or not
+	// a Content-Length says so.
+	head, body := data, []byte(nil)
+	for _, sep := range []string{"\r\n\r\n", "\n\n"} {
+		if i := bytes.Index(data, []byte(sep)); i >= 0 {
+			head, body = data[:i], data[i+len(sep):]
+			break
+		}
+	}
+	req, err := http.ReadRequest(bufio.NewReader(io.MultiReader(bytes.NewReader(bytes.TrimRight(head, "\r\n")), strings.NewReader("\r\n\r\n"))))
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -139,7 +149,9 @@ func (c *call) readHTTPPart(part io.Reader, n int) (batchPart, *apiError) {
 	}
 	bp := batchPart{ID: strconv.Itoa(n), Method: req.Method, URL: target, Headers: map[string]string{}}
 	for k, v := range req.Header {
-		bp.Headers[k] = strings.Join(v, ", ")
+		if k != "Content-Length" { // the body is what the part holds
+			bp.Headers[k] = strings.Join(v, ", ")
+		}
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
 		if !strings.Contains(strings.ToLower(bp.Headers["Content-Type"]), "json") {
