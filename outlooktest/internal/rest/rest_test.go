@@ -869,6 +869,9 @@ func FuzzRESTRequest(f *testing.F) {
 		{"POST", "/me/mailFolders/drafts/copy", "", "", `{"destinationId":"inbox"}`},
 		{"POST", "/me/mailFolders/archive/permanentDelete", "", "", ""},
 		{"GET", "/me/messages/ID0/$value", "", "", ""},
+		{"GET", "/me/mailFolders/inbox/messages/delta()", "", "", ""},
+		{"GET", "/me/calendarView/delta(startDateTime='2024-01-01',endDateTime='2024-02-01')", "", "", ""},
+		{"POST", "/me/messages/ID2/move", "", "", `{"DestinationID":"archive"}`},
 		{"POST", "/me/messages/ID0/attachments/createUploadSession", "", "", `{"AttachmentItem":{"attachmentType":"file","name":"a","size":4000000}}`},
 	}
 	for _, s := range seeds {
