@@ -214,7 +214,7 @@ type call struct {
 	// ownZones renders event times in their own zones, not UTC, when no
 	// Prefer: outlook.timezone names one: the answer to a create.
 	ownZones bool
-	hdr   http.Header // response headers to add
+	hdr      http.Header // response headers to add
 }
 
 // Serve answers one request of principal p, whose token the host layer has
