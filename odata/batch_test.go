@@ -890,7 +890,7 @@ func TestBatchOutlooktest(t *testing.T) {
 			for _, id := range ids {
 				b.Add(&odata.Request{Method: "GET", Path: odata.PathOf("messages/{}", id), Query: &odata.Query{Select: odata.Fields(subject, imp)}})
 			}
-			missing := b.Add(get("AAMkAGIwMissing"))
+			missing := b.Add(get("AAMkAGIwTWlzc2luZwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
 			srv.ResetRequests()
 			res, err := b.Send(ctx)
 			if err != nil {
@@ -916,7 +916,7 @@ func TestBatchOutlooktest(t *testing.T) {
 			created := b.Add(&odata.Request{Method: "POST", Path: odata.PathOf("messages"), Body: &message{Subject: "drafted", Importance: "low"}})
 			upd := b.Add(&odata.Request{Method: "PATCH", Path: odata.PathOf("messages/{}", ids[0]), Body: &messageUpdate{IsRead: odata.Set(true), Importance: odata.Set[importance]("low")}})
 			read := b.Add(&odata.Request{Method: "GET", Path: odata.PathOf("messages/{}", ids[0])}, upd)
-			bad := b.Add(&odata.Request{Method: "PATCH", Path: odata.PathOf("messages/{}", "AAMkAGIwMissing"), Body: &messageUpdate{IsRead: odata.Set(true)}})
+			bad := b.Add(&odata.Request{Method: "PATCH", Path: odata.PathOf("messages/{}", "AAMkAGIwTWlzc2luZwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), Body: &messageUpdate{IsRead: odata.Set(true)}})
 			dep := b.Add(get(ids[1]), bad)
 			res, err = b.Send(ctx)
 			if err != nil {
@@ -946,7 +946,7 @@ func TestBatchOutlooktest(t *testing.T) {
 			for _, id := range ids[:10] {
 				b.Add(get(id))
 			}
-			b.Add(get("AAMkAGIwMissing"))
+			b.Add(get("AAMkAGIwTWlzc2luZwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
 			b.Add(get(ids[2]), 10)
 			res, err = b.Send(ctx)
 			if err != nil {

@@ -29,7 +29,7 @@ func ExampleBatch() {
 		log.Fatal(err)
 	}
 	b := c.NewBatch()
-	for _, id := range []string{hello, "AAMkAGIwGone", lunch} {
+	for _, id := range []string{hello, "AAMkAGIwR29uZQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", lunch} {
 		b.Add(&odata.Request{Method: http.MethodGet, Path: odata.PathOf("messages/{}", id)})
 	}
 	// Mark "Lunch?" read only if reading it worked.

@@ -54,7 +54,7 @@ func TestEventCancel(t *testing.T) {
 			if r := rc.do(t, http.MethodPost, "/events/"+att+"/cancel", []byte(`{"comment":`)); r.status != http.StatusBadRequest {
 				t.Fatalf("malformed body = %d; want 400", r.status)
 			}
-			rc.must(t, http.StatusNotFound, http.MethodPost, "/events/nope/cancel", map[string]any{})
+			rc.must(t, http.StatusNotFound, http.MethodPost, "/events/AAMkAGI2THVSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=/cancel", map[string]any{})
 		})
 	}
 }
@@ -115,7 +115,7 @@ func TestEventReminders(t *testing.T) {
 					t.Errorf("snoozeReminder %v = %d %s; want 400", bad, r.status, r.raw)
 				}
 			}
-			rc.must(t, http.StatusNotFound, http.MethodPost, "/events/missing/"+seg[0], nil)
+			rc.must(t, http.StatusNotFound, http.MethodPost, "/events/AAMkAGI2THVSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=/"+seg[0], nil)
 		})
 	}
 }

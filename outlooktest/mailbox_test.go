@@ -17,8 +17,7 @@ func newTestMailbox(t *testing.T) *Mailbox {
 func TestWellKnownFolders(t *testing.T) {
 	m := newTestMailbox(t)
 	for _, name := range []string{"inbox", "Inbox", "DRAFTS", "sentitems", "deleteditems", "junkemail", "outbox", "archive",
-		"msgfolderroot", "clutter", "conversationhistory", "recoverableitemsdeletions", "scheduled", "searchfolders", "syncissues",
-		"conflicts", "localfailures", "serverfailures"} {
+		"msgfolderroot", "conversationhistory", "recoverableitemsdeletions", "searchfolders"} {
 		if _, ok := m.Get("mailFolders", name); !ok {
 			t.Errorf("well-known folder %q not found", name)
 		}

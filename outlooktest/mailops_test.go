@@ -513,7 +513,8 @@ func TestFolderMoveCopyDelete(t *testing.T) {
 				{"copy into itself", "/mailFolders/" + a + "/copy", map[string]any{n("destinationId"): a}, 400, "ErrorMoveCopyFailed"},
 				{"a distinguished folder", "/mailFolders/inbox/move", map[string]any{n("destinationId"): a}, 400, "ErrorMoveDistinguishedFolder"},
 				{"no destination", "/mailFolders/" + a + "/move", map[string]any{}, 400, "ErrorInvalidParameter"},
-				{"unknown destination", "/mailFolders/" + a + "/move", map[string]any{n("destinationId"): "AAMkAGnope"}, 404, "ErrorItemNotFound"},
+				{"unknown destination", "/mailFolders/" + a + "/move", map[string]any{n("destinationId"): "AAMkAGI2THVSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, 404, "ErrorItemNotFound"},
+				{"malformed destination", "/mailFolders/" + a + "/move", map[string]any{n("destinationId"): "AAMkAGnope"}, 400, "ErrorInvalidIdMalformed"},
 			} {
 				if r := rc.do(t, "POST", tc.path, tc.body); r.status != tc.status || r.code(t) != tc.code {
 					t.Errorf("%s: %d %s; want %d %s", tc.name, r.status, r.raw, tc.status, tc.code)

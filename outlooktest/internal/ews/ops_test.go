@@ -540,7 +540,7 @@ func TestSyncFolderHierarchy(t *testing.T) {
 		return msgs[0].m("Changes"), msgs[0].m("SyncState").text
 	}
 	ch, state := sync("")
-	if n := len(ch.all(nsTypes, "Create")); n < 15 {
+	if n := len(ch.all(nsTypes, "Create")); n < 10 {
 		t.Errorf("first round: %d folders", n)
 	}
 	created := find(f.ok(`<m:CreateFolder><m:ParentFolderId><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderId><m:Folders><t:Folder><t:DisplayName>New</t:DisplayName></t:Folder></m:Folders></m:CreateFolder>`)[0], "FolderId").attrOr("Id", "")

@@ -249,6 +249,13 @@ func Apply(w http.ResponseWriter, r *http.Request, f Rule, shape Shape, next htt
 	}
 	rec := httptest.NewRecorder()
 	if f.Status != 0 {
+		// The error body names the answer's request ids, which the host
+		// set on w.
+		for _, k := range []string{"request-id", "client-request-id"} {
+			if v := w.Header().Get(k); v != "" {
+				rec.Header().Set(k, v)
+			}
+		}
 		writeAnswer(rec, r, f, shape)
 	} else {
 		next.ServeHTTP(rec, r)
@@ -335,7 +342,14 @@ func writeAnswer(w http.ResponseWriter, r *http.Request, f Rule, shape Shape) {
 	case Autodiscover:
 		body = map[string]string{"ErrorCode": code, "ErrorMessage": msg}
 	default:
-		body = map[string]any{"error": map[string]any{"code": code, "message": msg}}
+		// Graph's innerError, on injected faults as on any other error.
+		rid := w.Header().Get("request-id")
+		crid := w.Header().Get("client-request-id")
+		if crid == "" {
+			crid = rid
+		}
+		inner := map[string]any{"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": rid, "client-request-id": crid}
+		body = map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}}
 	}
 	var buf bytes.Buffer
 	_ = json.NewEncoder(&buf).Encode(body)

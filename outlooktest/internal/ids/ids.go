@@ -88,3 +88,22 @@ func Random(n int) []byte {
 	_, _ = rand.Read(b)
 	return b
 }
+
+// minIDBytes is the least an id of Exchange's decodes to. Exchange reads
+// an id as base64 of a store id structure (a moniker, the entry id and
+// type bytes: dozens of bytes); the fake's own item ids are 38. Anything
+// shorter cannot be parsed as one.
+const minIDBytes = 16
+
+// WellFormed reports whether id could be an Exchange id in REST form:
+// standard base64 with its padding, in the REST alphabet of EWSToREST, of at
+// least minIDBytes. Exchange answers an id it cannot parse with 400
+// ErrorInvalidIdMalformed, and one it parses but does not hold with 404
+// ErrorItemNotFound; this is the line between the two.
+func WellFormed(id string) bool {
+	if strings.ContainsAny(id, "/+") { // EWS's alphabet, not REST's
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(EWSFromREST(id))
+	return err == nil && len(b) >= minIDBytes
+}

@@ -46,3 +46,24 @@ func TestRESTAlphabet(t *testing.T) {
 		t.Errorf("EWSFromREST = %q; want %q", got, ews)
 	}
 }
+
+func TestWellFormed(t *testing.T) {
+	for _, c := range []struct {
+		id   string
+		want bool
+	}{
+		{Item(), true},
+		{"AAMkAGnope", false},       // not base64 (length)
+		{"AAAA", false},             // base64, too short for an id
+		{"AAMkAGI2THVSAAA=", false}, // 11 bytes
+		{"AAMkAGI2TG93AAA-AAAAAAEMAAAAAAAAAAAAAAA=", true},  // REST alphabet
+		{"AAMkAGI2TG93AAA/AAAAAAEMAAAAAAAAAAAAAAA=", false}, // EWS alphabet
+		{"AAMkAGI2TG93AAA-AAAAAAEMAAAAAAAAAAAAAAA", false},  // padding dropped
+		{"not an id at all", false},
+		{"", false},
+	} {
+		if got := WellFormed(c.id); got != c.want {
+			t.Errorf("WellFormed(%q) = %v; want %v", c.id, got, c.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
 )
 
@@ -172,14 +173,7 @@ func writeGraphAuthError(w http.ResponseWriter, fail authFailure) {
 // innerError Graph adds (date and the request ids), for an answer a host
 // gives before (or without) a Handler.
 func WriteHostError(w http.ResponseWriter, status int, code, msg string) {
-	inner := map[string]string{
-		"date":       time.Now().UTC().Format("2006-01-02T15:04:05"),
-		"request-id": w.Header().Get("request-id"),
-	}
-	if id := w.Header().Get("client-request-id"); id != "" {
-		inner["client-request-id"] = id
-	}
-	body, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}})
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": innerError(w.Header(), time.Now())}})
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
@@ -197,4 +191,25 @@ func WriteIIS404(w http.ResponseWriter) {
 <h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
 </fieldset></div></body></html>
 `))
+}
+
+// innerError is the innerError Graph puts in every error body: the time,
+// and the answer's request-id and client-request-id (the client's when it
+// sent one, else the request-id, as Graph fills it), equal to the headers
+// of the same names. h is the answer's header, request-id set.
+func innerError(h http.Header, now time.Time) map[string]any {
+	rid := h.Get("request-id")
+	if rid == "" {
+		rid = ids.GUID()
+		h.Set("request-id", rid)
+	}
+	crid := h.Get("client-request-id")
+	if crid == "" {
+		crid = rid
+	}
+	return map[string]any{
+		"date":              now.UTC().Format("2006-01-02T15:04:05"),
+		"request-id":        rid,
+		"client-request-id": crid,
+	}
 }

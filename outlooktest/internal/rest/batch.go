@@ -1,6 +1,7 @@
 package rest
 
-// JSON $batch: Graph's POST /v1.0/$batch and v2.0's POST /api/v2.0/me/$batch.
+// JSON $batch: Graph's POST /v1.0/$batch and v2.0's POST /api/v2.0/me/$batch
+// (whose multipart form is in batchmime.go).
 // Each part is dispatched through this same handler with the batch's
 // principal, so a part behaves exactly as the request would alone.
 
@@ -9,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,8 +44,11 @@ func (c *call) batch() *apiError {
 	if c.r.Context().Value(inBatchKey{}) != nil {
 		return errorf(http.StatusBadRequest, "BadRequest", "A batch request cannot contain another batch.")
 	}
-	if strings.HasPrefix(strings.ToLower(c.r.Header.Get("Content-Type")), "multipart/") {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "outlooktest: multipart $batch is not implemented; send the JSON form")
+	if mt, params, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") {
+		if c.h.env.Dialect != dialect.V2 || mt != "multipart/mixed" {
+			return errorf(http.StatusBadRequest, "BadRequest", "Invalid batch payload format: Graph's $batch takes JSON (application/json).")
+		}
+		return c.multipartBatch(params)
 	}
 	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
 	if err != nil || len(data) > maxBodyBytes {

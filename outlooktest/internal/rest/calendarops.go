@@ -5,7 +5,6 @@ package rest
 // dismissReminder and snoozeReminder (both dialects).
 
 import (
-	"io"
 	"net/http"
 	"strings"
 
@@ -23,15 +22,9 @@ func (c *call) calendarAction(t *target, name string, unlock func()) *apiError {
 		// Beta-only on v2.0: the v2.0 endpoint does not know the segment.
 		return c.unknownSegment(name)
 	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
-	if err != nil {
-		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
-	}
-	var body Object
-	if len(strings.TrimSpace(string(data))) > 0 {
-		if body, err = dialect.DecodeBody(c.h.env.Dialect, data, nil); err != nil {
-			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
-		}
+	body, aerr := c.readParams(name, e.Set())
+	if aerr != nil {
+		return aerr
 	}
 	switch name {
 	case "cancel":
@@ -106,15 +99,9 @@ func (c *call) respond(t *target, name string, unlock func()) *apiError {
 	if org, _ := t.ent.Object()["isOrganizer"].(bool); org {
 		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized.")
 	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
-	if err != nil {
-		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
-	}
-	var body Object
-	if len(strings.TrimSpace(string(data))) > 0 {
-		if body, err = dialect.DecodeBody(c.h.env.Dialect, data, nil); err != nil {
-			return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", err)
-		}
+	body, aerr := c.readParams(name, t.ent.Set())
+	if aerr != nil {
+		return aerr
 	}
 	r := store.MeetingResponse{Response: resp, Send: true}
 	if v, ok := body["sendResponse"]; ok {

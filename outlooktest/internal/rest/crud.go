@@ -275,6 +275,7 @@ func (c *call) create(t *target, unlock func()) *apiError {
 
 // created answers 201 with e, just created in the list t.
 func (c *call) created(t *target, e *store.Entity, unlock func()) *apiError {
+	c.ownZones = true
 	opts := &query.Options{}
 	o := c.render(t.set, c.m.View(e), opts)
 	unlock()

@@ -80,13 +80,9 @@ func (c *call) getSchedule(t *target, _ string, unlock func()) *apiError {
 	if t.ent == nil || t.ent.ID() != c.m.DefaultCalendar() {
 		return errorf(http.StatusBadRequest, "ErrorInvalidRequest", "getSchedule is bound to the default calendar.")
 	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes))
-	if err != nil {
-		return errorf(http.StatusBadRequest, "RequestBodyRead", "reading the request body: %v", err)
-	}
-	body, derr := dialect.DecodeBody(c.h.env.Dialect, data, nil)
-	if derr != nil {
-		return errorf(http.StatusBadRequest, "RequestBodyRead", "%v", derr)
+	body, aerr := c.readParams("getschedule", "")
+	if aerr != nil {
+		return aerr
 	}
 	list, _ := body["schedules"].([]any)
 	start, ok1 := datetime.Instant(body["startTime"])

@@ -34,6 +34,7 @@ func (c *call) renderAll(set string, objs []Object, opts *query.Options) []any {
 // dialect shows: $select, $expand, the Prefer headers, names and types.
 func (c *call) render(set string, o Object, opts *query.Options) Object {
 	id, _ := o["id"].(string)
+	fillAbsent(set, o)
 	if len(opts.Select) > 0 {
 		o = query.Project(o, opts.Select, []string{"id", "@odata.etag", "@odata.type"})
 	}
@@ -62,9 +63,18 @@ func (c *call) render(set string, o Object, opts *query.Options) Object {
 	}
 	if set == "events" {
 		for _, k := range []string{"start", "end"} {
-			if v, ok := o[k].(map[string]any); ok {
-				o[k] = datetime.Convert(v, c.prefs.tzLoc, c.prefs.tzName)
+			v, ok := o[k].(map[string]any)
+			if !ok {
+				continue
 			}
+			loc, name := c.prefs.tzLoc, c.prefs.tzName
+			if loc == nil && c.ownZones {
+				// The answer to a create is in the zones the client wrote,
+				// as every create-event sample of Graph's reference shows.
+				name, _ = v["timeZone"].(string)
+				loc, _ = datetime.LoadZone(name)
+			}
+			o[k] = datetime.Convert(v, loc, name)
 		}
 	}
 	if c.h.env.Dialect == dialect.Graph {
@@ -147,7 +157,9 @@ func (c *call) setHeaders() {
 		h[k] = v
 	}
 	h.Set("OData-Version", "4.0")
-	h.Set("request-id", ids.GUID())
+	if h.Get("request-id") == "" { // the host layer sets it for every answer, errors included
+		h.Set("request-id", ids.GUID())
+	}
 	if cr := c.r.Header.Get("client-request-id"); cr != "" {
 		h.Set("client-request-id", cr)
 	}
@@ -192,19 +204,73 @@ func (c *call) writeError(e *apiError) {
 	h := c.w.Header()
 	h.Del("Preference-Applied")
 	c.prefs.applied = nil
+	c.setHeaders()
 	body := map[string]any{"error": map[string]any{
-		"code":    e.code,
-		"message": e.message,
-		"innerError": map[string]any{
-			"date":              c.h.env.Now().UTC().Format("2006-01-02T15:04:05"),
-			"request-id":        ids.GUID(),
-			"client-request-id": c.r.Header.Get("client-request-id"),
-		},
+		"code":       e.code,
+		"message":    e.message,
+		"innerError": innerError(h, c.h.env.Now()),
 	}}
 	b, _ := json.Marshal(body)
-	c.setHeaders()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	c.w.WriteHeader(e.status)
 	c.w.Write(b)
+}
+
+// notByDefault are the properties of each set that Graph leaves out of an
+// answer unless $select names them (internetMessageHeaders, uniqueBody), or
+// sends only when they have a value (a message's conversationIndex: Graph's
+// samples of received mail have none, of drafts one; an event's
+// originalStart, on occurrences only), or that are navigation properties
+// in Graph ($expand, not $select, brings extended properties).
+var notByDefault = map[string][]string{
+	"messages": {"internetMessageHeaders", "uniqueBody", "conversationIndex"},
+	"events":   {"originalStart", "cancelledOccurrences"},
+	"contacts": {"primaryEmailAddress", "secondaryEmailAddress", "tertiaryEmailAddress"},
+}
+
+// absentValues are, by set, the value Graph shows for each property of its
+// default set that has none: [] for a collection, {} for an address (a
+// contact's empty homeAddress, in Graph's get-contact sample), null for
+// anything else (the samples' seriesMasterId, recurrence, onlineMeeting of
+// events; isDeliveryReceiptRequested, from and sender of messages; a
+// contact's middleName, mobilePhone, personalNotes...). Attachments are a
+// union of three types, each with its own properties: none are filled.
+var absentValues = sync.OnceValue(func() map[string]map[string]func() any {
+	out := map[string]map[string]func() any{}
+	for name, es := range schema.Sets() {
+		if name == "attachments" {
+			continue
+		}
+		skip := map[string]bool{"singleValueExtendedProperties": true, "multiValueExtendedProperties": true}
+		for _, p := range notByDefault[name] {
+			skip[p] = true
+		}
+		vals := map[string]func() any{}
+		for pname, p := range es.Type.Props {
+			switch {
+			case skip[pname]:
+			case p.Coll:
+				vals[pname] = func() any { return []any{} }
+			case p.Kind == schema.KindObject && p.Type != nil && p.Type.Name == "physicalAddress":
+				vals[pname] = func() any { return Object{} }
+			default:
+				vals[pname] = func() any { return nil }
+			}
+		}
+		out[name] = vals
+	}
+	return out
+})
+
+// fillAbsent gives o (a rendering's own copy) every property of its set's
+// default set, as Graph answers them: typed clients walk nested objects
+// expecting what production sends, null included. With $select the
+// selected ones then come out null too, as on Graph.
+func fillAbsent(set string, o Object) {
+	for k, v := range absentValues()[set] {
+		if _, ok := o[k]; !ok {
+			o[k] = v()
+		}
+	}
 }

@@ -101,11 +101,13 @@ func errorf(status int, code, format string, args ...any) *apiError {
 }
 
 // seg is one path segment: its name and, for key syntax ("messages('id')"),
-// the key.
+// the key; for a function called with parentheses ("delta()",
+// "reminderView(startDateTime='…',endDateTime='…')"), its parameters.
 type seg struct {
 	name   string
 	key    string
 	hasKey bool
+	params map[string]string // lower-cased name -> value; nil unless the segment had parentheses without a key
 }
 
 func parseSegs(path string) []seg {
@@ -115,7 +117,15 @@ func parseSegs(path string) []seg {
 			continue
 		}
 		if i := strings.IndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
-			k := s[i+1 : len(s)-1]
+			inner := s[i+1 : len(s)-1]
+			// OData calls a function with parentheses, empty or holding
+			// name=value parameters; Graph accepts "delta()" wherever
+			// "delta" is served.
+			if params, ok := functionParams(inner); ok {
+				out = append(out, seg{name: s[:i], params: params})
+				continue
+			}
+			k := inner
 			if len(k) >= 2 && k[0] == '\'' && k[len(k)-1] == '\'' {
 				k = strings.ReplaceAll(k[1:len(k)-1], "''", "'")
 			}
@@ -127,6 +137,73 @@ func parseSegs(path string) []seg {
 	return out
 }
 
+// functionParams reads the inside of a function call's parentheses:
+// nothing, or comma-separated name=value pairs whose names are identifiers
+// and whose values are literals (quoted strings, a quote doubled inside, or
+// bare). ok is false for anything else, a key among them: a base64 id
+// ends in "=" with nothing after it, so it is never read as a parameter.
+func functionParams(inner string) (map[string]string, bool) {
+	params := map[string]string{}
+	if inner == "" {
+		return params, true
+	}
+	for rest := inner; rest != ""; {
+		eq := strings.IndexByte(rest, '=')
+		if eq <= 0 || !isIdentifier(rest[:eq]) {
+			return nil, false
+		}
+		name := strings.ToLower(rest[:eq])
+		rest = rest[eq+1:]
+		var val string
+		if strings.HasPrefix(rest, "'") {
+			end := 1
+			for ; end < len(rest); end++ {
+				if rest[end] == '\'' {
+					if end+1 < len(rest) && rest[end+1] == '\'' {
+						end++
+						continue
+					}
+					break
+				}
+			}
+			if end >= len(rest) {
+				return nil, false
+			}
+			val = strings.ReplaceAll(rest[1:end], "''", "'")
+			rest = rest[end+1:]
+		} else {
+			c := strings.IndexByte(rest, ',')
+			if c < 0 {
+				c = len(rest)
+			}
+			val, rest = rest[:c], rest[c:]
+		}
+		if val == "" {
+			return nil, false
+		}
+		if _, dup := params[name]; dup {
+			return nil, false
+		}
+		params[name] = val
+		if rest != "" {
+			if rest[0] != ',' || len(rest) == 1 {
+				return nil, false
+			}
+			rest = rest[1:]
+		}
+	}
+	return params, true
+}
+
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // call is one request being served.
 type call struct {
 	h     *Handler
@@ -136,7 +213,10 @@ type call struct {
 	m     *store.Mailbox
 	mbSeg string // "me" or "users/<as given>" for links
 	prefs prefs
-	hdr   http.Header // response headers to add
+	// ownZones renders event times in their own zones, not UTC, when no
+	// Prefer: outlook.timezone names one: the answer to a create.
+	ownZones bool
+	hdr      http.Header // response headers to add
 }
 
 // Serve answers one request of principal p, whose token the host layer has
@@ -144,6 +224,11 @@ type call struct {
 // or "/api/v2.0").
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, p issuer.Principal) {
 	c := &call{h: h, w: w, r: r, p: p, hdr: http.Header{}}
+	limit, tooLarge := c.bodyLimit()
+	if err := inflateBody(r, limit, tooLarge); err != nil {
+		c.writeError(err)
+		return
+	}
 	if err := c.serve(); err != nil {
 		c.writeError(err)
 	}
@@ -308,7 +393,7 @@ func (c *call) user() *apiError {
 	if c.r.Method != http.MethodGet {
 		return c.notImplemented()
 	}
-	local, _, _ := strings.Cut(c.m.Address(), "@")
+	local := c.m.DisplayName()
 	if c.h.env.Dialect == dialect.V2 {
 		c.writeJSON(http.StatusOK, map[string]any{
 			"@odata.context": "https://" + c.h.env.Host + c.h.root + "/$metadata#Me",

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
 	"github.com/exchangekit/outlook/outlooktest/internal/query"
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
@@ -635,7 +636,8 @@ func TestNotImplementedAndErrors(t *testing.T) {
 		{"GET", "/me/mailboxSettings/nonsense", 400, "BadRequest"},
 		{"GET", "/me", 200, ""},
 		{"POST", "/me", 501, "NotImplemented"},
-		{"GET", "/me/messages/AAMkAGnope", 404, "ErrorItemNotFound"},
+		{"GET", "/me/messages/AAMkAGI2THVSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 404, "ErrorItemNotFound"},
+		{"GET", "/me/messages/AAMkAGnope", 400, "ErrorInvalidIdMalformed"},
 		{"GET", "/me/messages/" + strings.ToLower(id), 404, "ErrorItemNotFound"},
 		{"GET", "/me/MAILFOLDERS/INBOX/Messages", 200, ""},
 		{"GET", "/me/mailFolders('Inbox')/messages('" + id + "')", 200, ""},
@@ -789,14 +791,15 @@ func TestMessageActions(t *testing.T) {
 			if copied.body[f.n("hasAttachments")] != true {
 				t.Errorf("copy lost the attachments: %s", copied.raw)
 			}
-			f.must(t, 404, "POST", "/me/messages/"+newID+"/move", Object{f.n("destinationId"): "AAMkAGnope"})
+			f.must(t, 404, "POST", "/me/messages/"+newID+"/move", Object{f.n("destinationId"): ids.Item()})
+			f.must(t, 400, "POST", "/me/messages/"+newID+"/move", Object{f.n("destinationId"): "AAMkAGnope"})
 			f.must(t, 400, "POST", "/me/messages/"+newID+"/send", nil)
 
 			msg := Object{"subject": "lunch?", "toRecipients": []Object{{"emailAddress": Object{"address": other}}},
 				"bccRecipients": []Object{{"emailAddress": Object{"address": "someone@elsewhere.example"}}}}
 			params := Object{"message": msg, "saveToSentItems": true}
 			if dl.d == dialect.V2 {
-				params = dialect.EncodeV2(schema.DeepCopy(params), sendMailParams()).(map[string]any)
+				params = dialect.EncodeV2(schema.DeepCopy(params), actionParams()["sendmail"]).(map[string]any)
 			}
 			f.must(t, 202, "POST", "/me/sendMail", params)
 			inbox := recipient.Items("messages")
@@ -866,6 +869,9 @@ func FuzzRESTRequest(f *testing.F) {
 		{"POST", "/me/mailFolders/drafts/copy", "", "", `{"destinationId":"inbox"}`},
 		{"POST", "/me/mailFolders/archive/permanentDelete", "", "", ""},
 		{"GET", "/me/messages/ID0/$value", "", "", ""},
+		{"GET", "/me/mailFolders/inbox/messages/delta()", "", "", ""},
+		{"GET", "/me/calendarView/delta(startDateTime='2024-01-01',endDateTime='2024-02-01')", "", "", ""},
+		{"POST", "/me/messages/ID2/move", "", "", `{"DestinationID":"archive"}`},
 		{"POST", "/me/messages/ID0/attachments/createUploadSession", "", "", `{"AttachmentItem":{"attachmentType":"file","name":"a","size":4000000}}`},
 	}
 	for _, s := range seeds {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
@@ -175,13 +176,13 @@ func (c *call) navigate(segs []seg) (*target, *apiError) {
 			return nil, c.notImplemented()
 		case t.view != nil:
 			if lname == "delta" && !s.hasKey && c.h.env.Dialect == dialect.Graph {
-				t.fn = "delta"
+				t.fn, t.params = "delta", s.params
 				continue
 			}
 			return nil, c.notImplemented()
 		case t.ent == nil: // a list: an id, delta or $count
 			if !s.hasKey && (lname == "delta" || lname == "$count") {
-				t.fn = lname
+				t.fn, t.params = lname, s.params
 				continue
 			}
 			if !s.hasKey && lname == "createuploadsession" && t.set == "attachments" {
@@ -210,7 +211,7 @@ func (c *call) navigate(segs []seg) (*target, *apiError) {
 			case ok && nr.graphOnly && c.h.env.Dialect == dialect.V2:
 				return nil, c.unknownSegment(s.name)
 			case !ok || nr.action:
-				t.fn = s.name // an action or function of the entity
+				t.fn, t.params = s.name, s.params // an action or function of the entity
 				continue
 			case nr.inboxOnly && e.ID() != m.WellKnown("inbox"):
 				return nil, errorf(http.StatusBadRequest, "ErrorInvalidRequest", "Message rules exist on the Inbox only.")
@@ -331,6 +332,7 @@ type target struct {
 	ent     *store.Entity            // an entity
 	view    *store.Window            // a calendar view (set == "events")
 	fn      string                   // "delta", "$count" or an action name
+	params  map[string]string        // the parameters of a function called with parentheses, by lower-cased name
 	ctx     []string                 // @odata.context path in the dialect's casing
 	sync    string                   // delta scope key of a list or view, "" when not trackable
 	parent  *store.Entity            // container entity (folder, calendar, item), if any
@@ -400,12 +402,21 @@ func (c *call) enter(t *target, id string) *apiError {
 		e = c.m.Occurrence(id)
 	}
 	if e == nil {
-		return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
+		return notFound(id)
 	}
 	t.ent = e
 	last := len(t.ctx) - 1
 	t.ctx[last] = c.ctxKey(t.ctx[last], id)
 	return nil
+}
+
+// notFound is the answer for an id the mailbox does not hold: 404, or 400
+// when Exchange could not even read it as an id.
+func notFound(id string) *apiError {
+	if !ids.WellFormed(id) {
+		return errorf(http.StatusBadRequest, "ErrorInvalidIdMalformed", "Id is malformed.")
+	}
+	return errorf(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
 }
 
 func (c *call) window(calendar string) (*store.Window, *apiError) {
@@ -446,6 +457,9 @@ func (c *call) dispatch(t *target, unlock func()) *apiError {
 	case t.fn == "delta":
 		if method != http.MethodGet {
 			return errorf(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The OData request is not supported.")
+		}
+		if len(t.params) > 0 {
+			return errorf(http.StatusBadRequest, "BadRequest", "The function delta takes no parameters in parentheses.")
 		}
 		return c.delta(t, unlock)
 	case t.fn == "$count":

@@ -261,13 +261,17 @@ unreadItemCount number R
 isHidden bool C G
 singleValueExtendedProperties []singleValueLegacyExtendedProperty
 multiValueExtendedProperties []multiValueLegacyExtendedProperty`},
+	// originalStartTimeZone and originalEndTimeZone are writable: the CSDL
+	// does not mark them computed, and the update-event sample of Graph's
+	// reference PATCHes both (its table of updatable properties omits
+	// them; the sample is what this rests on).
 	{"events", "event", "Event", "Events", outlookItemSpec + `subject string
 body itemBody
 bodyPreview string R
 start dateTimeTimeZone
 end dateTimeTimeZone
-originalStartTimeZone string R
-originalEndTimeZone string R
+originalStartTimeZone string
+originalEndTimeZone string
 originalStart datetime R G
 isAllDay bool
 location location

@@ -3,12 +3,10 @@ package store
 // Mail: moving, copying and sending messages, delivery included.
 
 import (
-	"encoding/hex"
 	"html"
 	"strings"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
-	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/schema"
 )
@@ -74,7 +72,7 @@ func (m *Mailbox) Send(draft *Entity, save bool) {
 // ("" keeps none): Sent Items, or the folder an EWS client names.
 func (m *Mailbox) SendTo(draft *Entity, folder string) {
 	now := datetime.Format(m.st.now())
-	me := Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
+	me := m.self()
 	if draft.obj["from"] == nil {
 		draft.obj["from"] = me
 	}
@@ -84,7 +82,9 @@ func (m *Mailbox) SendTo(draft *Entity, folder string) {
 	draft.obj["isDraft"] = false
 	draft.obj["sentDateTime"] = now
 	draft.obj["receivedDateTime"] = now
-	draft.obj["internetMessageId"] = "<" + hex.EncodeToString(ids.Random(8)) + "@" + hosts.DomainOf(m.addr) + ">"
+	if draft.obj["internetMessageId"] == nil {
+		draft.obj["internetMessageId"] = m.newMessageID()
+	}
 	delivered := map[*Mailbox]bool{}
 	for _, field := range []string{"toRecipients", "ccRecipients", "bccRecipients"} {
 		rs, _ := draft.obj[field].([]any)

@@ -88,7 +88,7 @@ func (m *Mailbox) Invite(e *Entity, only map[string]bool) {
 	now := datetime.Format(m.st.now())
 	organizer := e.obj["organizer"]
 	if organizer == nil {
-		organizer = Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
+		organizer = m.self()
 	}
 	for addr := range attendeeAddresses(e.obj) {
 		if only != nil && !only[addr] {
@@ -111,7 +111,7 @@ func (m *Mailbox) ForwardMeeting(e *Entity, to []string) {
 	uid, _ := e.obj["iCalUId"].(string)
 	organizer := e.obj["organizer"]
 	if organizer == nil {
-		organizer = Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
+		organizer = m.self()
 	}
 	now := datetime.Format(m.st.now())
 	for _, addr := range to {
@@ -383,7 +383,7 @@ func (m *Mailbox) Respond(e *Entity, r MeetingResponse) error {
 		om.Write(oe, Object{"attendees": out})
 	}
 	kind := map[string]string{"accepted": "meetingAccepted", "tentativelyAccepted": "meetingTenativelyAccepted", "declined": "meetingDeclined"}[r.Response]
-	me := Object{"emailAddress": Object{"name": m.addr, "address": m.addr}}
+	me := m.self()
 	om.deliverMeetingMessage(obj, me, kind, r.Comment, now)
 	return nil
 }

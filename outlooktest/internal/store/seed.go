@@ -127,6 +127,13 @@ func (m *Mailbox) Seed(collection string, obj Object) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Two folders of one name side by side are refused, as the API refuses
+	// them: a seed must not hold a mailbox Exchange cannot.
+	if prop := FolderNameProp(set); prop != "" {
+		if name, ok := norm[prop].(string); ok && m.NameTaken(set, parent, name, nil) {
+			return "", badInput("ErrorFolderExists", "A folder with the specified name already exists: %q.", name)
+		}
+	}
 	e, err := m.Create(set, parent, norm, false)
 	if err != nil {
 		return "", err

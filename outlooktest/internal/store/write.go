@@ -12,6 +12,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/datetime"
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
@@ -94,8 +95,22 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 		setDefault("flag", Object{"flagStatus": "notFlagged"})
 		setDefault("conversationId", ids.Item())
 		setDefault("webLink", "https://outlook.office365.com/owa/?ItemID="+id+"&exvsurl=1&viewmodel=ReadMessageItem")
-		if !obj["isDraft"].(bool) {
-			setDefault("internetMessageId", "<"+hex.EncodeToString(ids.Random(8))+"@"+hosts.DomainOf(m.addr)+">")
+		// A draft has its Message-ID and conversation index from the start
+		// (Graph's create-message sample answers with both) and keeps them
+		// when sent.
+		setDefault("internetMessageId", m.newMessageID())
+		if fromClient {
+			setDefault("conversationIndex", conversationIndex(m.st.now()))
+		} else {
+			// Received mail: the sender is the from address unless the
+			// seed says otherwise (a delegate's mail), and the other way
+			// round.
+			if obj["sender"] == nil && obj["from"] != nil {
+				obj["sender"] = schema.DeepCopy(obj["from"])
+			}
+			if obj["from"] == nil && obj["sender"] != nil {
+				obj["from"] = schema.DeepCopy(obj["sender"])
+			}
 		}
 		obj["hasAttachments"] = false
 	case "mailFolders":
@@ -129,7 +144,7 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 		setDefault("isReminderOn", true)
 		setDefault("reminderMinutesBeforeStart", float64(15))
 		setDefault("responseStatus", Object{"response": "organizer", "time": "0001-01-01T00:00:00Z"})
-		setDefault("organizer", Object{"emailAddress": Object{"name": m.addr, "address": m.addr}})
+		setDefault("organizer", m.self())
 		setDefault("attendees", []any{})
 		setDefault("body", Object{"contentType": "html", "content": ""})
 		setDefault("location", Object{"displayName": ""})
@@ -151,7 +166,7 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 		setDefault("canViewPrivateItems", true)
 		setDefault("isRemovable", true)
 		setDefault("isTallyingResponses", true)
-		setDefault("owner", Object{"name": m.addr, "address": m.addr})
+		setDefault("owner", Object{"name": m.DisplayName(), "address": m.addr})
 	case "calendarGroups":
 		setDefault("classId", ids.GUID())
 	case "attachments":
@@ -181,6 +196,7 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 			return nil, badInput("ErrorInvalidRequest", "An override needs classifyAs (focused or other).")
 		}
 	}
+	m.fillNames(set, obj)
 	if b, ok := obj["body"].(map[string]any); ok && set != "attachments" {
 		if _, has := es.Type.Props["bodyPreview"]; has {
 			c, _ := b["content"].(string)
@@ -384,6 +400,7 @@ func (m *Mailbox) Apply(e *Entity, patch Object) error {
 	if err := schema.CheckObject("", es.Type, patch); err != nil {
 		return badInput("RequestBodyRead", "%v", err)
 	}
+	m.fillNames(e.set, patch)
 	for k, v := range patch {
 		e.obj[k] = v
 	}
@@ -461,4 +478,23 @@ func preview(body string) string {
 		t = string(r[:255])
 	}
 	return t
+}
+
+// newMessageID returns a new RFC 5322 Message-ID in the mailbox's domain.
+func (m *Mailbox) newMessageID() string {
+	return "<" + hex.EncodeToString(ids.Random(8)) + "@" + hosts.DomainOf(m.addr) + ">"
+}
+
+// conversationIndex returns the PidTagConversationIndex of a message that
+// starts a conversation, base64 as Graph shows it: a reserved byte (1),
+// the five high bytes of the time as a FILETIME, and a new GUID.
+func conversationIndex(now time.Time) string {
+	var b [22]byte
+	b[0] = 1
+	ft := uint64(now.UnixNano()/100) + 116444736000000000 // 100 ns since 1601
+	var t [8]byte
+	binary.BigEndian.PutUint64(t[:], ft)
+	copy(b[1:6], t[:5])
+	copy(b[6:], ids.Random(16))
+	return base64.StdEncoding.EncodeToString(b[:])
 }
