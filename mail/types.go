@@ -411,7 +411,7 @@ type ClassificationOverride struct {
 	Extra map[string]json.RawMessage `json:",embed"`
 }
 
-// MessageRule is an Inbox rule (Graph only).
+// MessageRule is an Inbox rule (Graph and EWS; see Service.ListRules).
 type MessageRule struct {
 	ID          string `json:"id,omitzero"`
 	DisplayName string `json:"displayName,omitzero"`
