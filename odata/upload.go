@@ -252,3 +252,58 @@ func idFromLocation(loc string) string {
 	}
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
+
+// UploadItem describes the file of an attachment upload session (Graph's
+// attachmentItem).
+type UploadItem struct {
+	// AttachmentType is "file", the only kind an upload session takes.
+	AttachmentType string `json:"attachmentType"`
+	Name           string `json:"name"`
+	Size           int64  `json:"size"`
+	ContentType    string `json:"contentType,omitzero"`
+	IsInline       bool   `json:"isInline,omitzero"`
+	ContentID      string `json:"contentId,omitzero"`
+}
+
+// WireSchema returns the wire mapping of an upload item (Graph only).
+func (UploadItem) WireSchema() *Schema { return uploadItemSchema }
+
+// WireSchema returns the wire mapping of an upload session (Graph only).
+func (UploadSession) WireSchema() *Schema { return uploadSessionSchema }
+
+var (
+	uploadItemSchema = &Schema{Name: "attachmentItem", Props: []Prop{
+		{Graph: "attachmentType"},
+		{Graph: "name"},
+		{Graph: "size", Kind: KindInt},
+		{Graph: "contentType"},
+		{Graph: "isInline", Kind: KindBool},
+		{Graph: "contentId"},
+	}}
+	uploadSessionSchema = &Schema{Name: "uploadSession", Props: []Prop{
+		{Graph: "uploadUrl", ReadOnly: true},
+		{Graph: "expirationDateTime", Kind: KindTime, ReadOnly: true},
+		{Graph: "nextExpectedRanges", Collection: true, ReadOnly: true},
+	}}
+)
+
+// CreateUploadSession starts an attachment upload session by the action
+// at p (an item's attachments/createUploadSession) and checks that its
+// URL is one the client may send the file to (CheckPreauthenticatedURL),
+// before a byte of the file is sent.
+func (c *Client) CreateUploadSession(ctx context.Context, p Path, item UploadItem) (*UploadSession, error) {
+	body := struct {
+		AttachmentItem UploadItem `json:"AttachmentItem"`
+	}{item}
+	sess, err := Invoke[UploadSession](ctx, c, p, body)
+	switch {
+	case err != nil:
+		return nil, err
+	case sess == nil || sess.UploadURL == "":
+		return nil, errors.New("the service returned no upload URL")
+	}
+	if err := c.CheckPreauthenticatedURL(sess.UploadURL); err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
