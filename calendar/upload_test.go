@@ -100,4 +100,3 @@ func TestUploadAbandonedSessionIsDeleted(t *testing.T) {
 		t.Errorf("attachment %+v, %v left after the abandoned upload", a, err)
 	}
 }
-
