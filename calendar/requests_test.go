@@ -138,6 +138,12 @@ func TestRequestBodies(t *testing.T) {
 			_, err := s.AddAttachment(ctx, "AAMk1", &calendar.Attachment{Name: "menu.txt", ContentBytes: []byte("mac and cheese")})
 			return err
 		}},
+		{Name: "reminder-view", Call: func(ctx context.Context, s *calendar.Service) error {
+			for _, err := range s.ReminderView(ctx, time.Date(2024, 6, 10, 0, 0, 0, 0, berlin), time.Date(2024, 6, 17, 0, 0, 0, 0, berlin)) {
+				return err
+			}
+			return nil
+		}},
 		{Name: "create-upload-session", GraphOnly: true, Call: func(ctx context.Context, s *calendar.Service) error {
 			_, err := s.CreateUploadSession(ctx, "AAMk1", "pack.pdf", "application/pdf", 5<<20, &calendar.UploadOptions{IsInline: true, ContentID: "pack"})
 			if err != nil && strings.Contains(err.Error(), "no upload URL") {

@@ -186,6 +186,9 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 		return nil, notImplemented(r.Method + " " + r.Path.Template())
 	}
 	h := routes[r.Method+" "+r.Path.Template()]
+	if k := functionKey(r.Path.Template()); h == nil && k != "" {
+		h = routes[r.Method+" "+k] // a function with its parameters in the path
+	}
 	if h == nil {
 		return nil, notImplemented(r.Method + " " + r.Path.Template())
 	}

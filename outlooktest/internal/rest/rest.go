@@ -195,6 +195,9 @@ func (c *call) serve() *apiError {
 	if strings.EqualFold(rest[0].name, "mailboxSettings") && !rest[0].hasKey {
 		return c.mailboxSettings(rest[1:], unlock)
 	}
+	if isReminderView(rest) {
+		return c.reminderView(rest[0].key, unlock)
+	}
 	t, aerr := c.navigate(rest)
 	if aerr != nil {
 		return aerr
