@@ -138,6 +138,11 @@ func TestRequestBodies(t *testing.T) {
 			_, err := s.AddAttachment(ctx, "AAMk1", &calendar.Attachment{Name: "menu.txt", ContentBytes: []byte("mac and cheese")})
 			return err
 		}},
+		{Name: "find-meeting-times", Call: func(ctx context.Context, s *calendar.Service) error {
+			_, err := s.FindMeetingTimes(ctx, calendar.MeetingTimeRequest{Attendees: calendar.Attendees("adele@contoso.com"),
+				Start: time.Date(2024, 6, 11, 9, 0, 0, 0, berlin), End: time.Date(2024, 6, 11, 18, 0, 0, 0, berlin), Duration: 90 * time.Minute, MaxCandidates: 3})
+			return err
+		}},
 		{Name: "reminder-view", Call: func(ctx context.Context, s *calendar.Service) error {
 			for _, err := range s.ReminderView(ctx, time.Date(2024, 6, 10, 0, 0, 0, 0, berlin), time.Date(2024, 6, 17, 0, 0, 0, 0, berlin)) {
 				return err

@@ -198,6 +198,9 @@ func (c *call) serve() *apiError {
 	if isReminderView(rest) {
 		return c.reminderView(rest[0].key, unlock)
 	}
+	if isFindMeetingTimes(rest) {
+		return c.findMeetingTimes(unlock)
+	}
 	t, aerr := c.navigate(rest)
 	if aerr != nil {
 		return aerr
