@@ -20,7 +20,7 @@ func TestFindMeetingTimes(t *testing.T) {
 				"start": outlooktest.Object{"dateTime": "2026-03-02T" + from + ":00", "timeZone": "UTC"},
 				"end":   outlooktest.Object{"dateTime": "2026-03-02T" + to + ":00", "timeZone": "UTC"}})
 		}
-		busy(e.Box, "09:00", "10:00")                // the organizer
+		busy(e.Box, "09:00", "10:00")                  // the organizer
 		busy(e.Srv.Mailbox(e.Other), "10:00", "11:00") // the attendee
 		got, err := e.MB.Calendar.FindMeetingTimes(t.Context(), calendar.MeetingTimeRequest{
 			Attendees: calendar.Attendees(e.Other),
