@@ -47,9 +47,11 @@ const abandonTimeout = 10 * time.Second
 // in hand, r must be an io.Seeker).
 //
 // An upload that fails is abandoned: the session is deleted (a DELETE of
-// its URL, as Microsoft documents for cancelling an upload), so the
-// service does not keep the part sent until the session expires. The
-// deletion's own failure is not reported; the upload's is.
+// its URL), so the service does not keep the part sent until the session
+// expires. The deletion's own failure is not reported; the upload's is.
+// Microsoft documents that DELETE for a driveItem's upload session; for
+// an attachment's it rests on that page and on Microsoft's own SDKs
+// (LargeFileUploadTask's deleteSession), not on the attachment pages.
 func (c *Client) Upload(ctx context.Context, sess *UploadSession, r io.Reader, size int64, chunkSize int) (string, error) {
 	if sess == nil || sess.UploadURL == "" || size <= 0 || chunkSize <= 0 {
 		return "", errors.New("odata: Upload: want a session with a URL, a size and a chunk size")
@@ -239,6 +241,9 @@ func parseRanges(rs []string) (int64, bool) {
 
 // idFromLocation extracts the created entity's id from the Location of the
 // last chunk's answer: ".../Attachments('id')" or ".../attachments/id".
+// The first form rests on the sample answer of Microsoft's large
+// attachments page (an Outlook REST URL); the page does not define the
+// header's form, so the second is read too.
 func idFromLocation(loc string) string {
 	if loc == "" {
 		return ""

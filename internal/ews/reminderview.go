@@ -16,7 +16,9 @@ import (
 // ItemId, RecurringMasterItemId, ReminderGroup, UID) map to Graph's
 // reminder. EWS documents BeginTime and EndTime as bounding the items
 // whose reminders are returned; GetReminders names no web link, so
-// eventWebLink is left out. Like PerformReminderAction, the answer carries
+// eventWebLink is left out. Microsoft publishes no request of the
+// operation, only answers: the request's shape rests on the operation's
+// reference page. Like PerformReminderAction, the answer carries
 // ResponseClass on the response element itself.
 
 func init() {
