@@ -2,8 +2,8 @@ package ews
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
