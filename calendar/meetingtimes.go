@@ -45,6 +45,9 @@ type MeetingTimeSuggestion struct {
 	OrganizerAvailability FreeBusyStatus         `json:"organizerAvailability,omitzero"`
 	AttendeeAvailability  []AttendeeAvailability `json:"attendeeAvailability,omitzero"`
 	SuggestionReason      string                 `json:"suggestionReason,omitzero"`
+	// Locations are the places proposed with the time (Graph, when the
+	// request asks for locations; the SDK does not yet).
+	Locations []item.Location `json:"locations,omitzero"`
 }
 
 // AttendeeAvailability is an attendee's free/busy over a proposed time.
@@ -53,8 +56,13 @@ type AttendeeAvailability struct {
 	Availability FreeBusyStatus `json:"availability,omitzero"`
 }
 
+// activityDomain is the kind of time a meeting may be proposed in.
+type activityDomain string
+
+func (activityDomain) WireEnum() *odata.EnumType { return activityDomainEnum }
+
 type timeConstraint struct {
-	ActivityDomain string          `json:"activityDomain,omitzero"`
+	ActivityDomain activityDomain  `json:"activityDomain,omitzero"`
 	TimeSlots      []item.TimeSlot `json:"timeSlots"`
 }
 
@@ -102,6 +110,13 @@ var (
 )
 
 func (meetingTimesBody) WireSchema() *odata.Schema { return meetingTimesBodySchema }
+func (timeConstraint) WireSchema() *odata.Schema   { return timeConstraintSchema }
+
+// WireSchema returns the wire mapping of a meeting-time suggestion.
+func (MeetingTimeSuggestion) WireSchema() *odata.Schema { return meetingTimeSuggestionSchema }
+
+// WireSchema returns the wire mapping of an attendee's availability.
+func (AttendeeAvailability) WireSchema() *odata.Schema { return attendeeAvailabilitySchema }
 
 // WireSchema returns the wire mapping of meeting-time suggestions.
 func (MeetingTimeSuggestions) WireSchema() *odata.Schema { return meetingTimeSuggestionsSchema }

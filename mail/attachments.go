@@ -297,24 +297,16 @@ func (s *Service) CreateUploadSession(ctx context.Context, messageID, name, cont
 	if strings.TrimSpace(name) == "" || size <= 0 || size > MaxUploadSize {
 		return nil, fmt.Errorf("mail: %s: %w: want a name and 1 to %d bytes (got %q, %d)", op, ErrInvalidMessage, MaxUploadSize, name, size)
 	}
-	ai := attachmentItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
+	it := odata.UploadItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
 	if opts != nil {
-		ai.IsInline, ai.ContentID = opts.IsInline, opts.ContentID
+		it.IsInline, it.ContentID = opts.IsInline, opts.ContentID
 	}
-	body := struct {
-		AttachmentItem attachmentItem `json:"AttachmentItem"`
-	}{ai}
-	sess, err := created(odata.Invoke[UploadSession](ctx, s.c, odata.PathOf("messages/{}/attachments/createUploadSession", messageID), body))
+	sess, err := s.c.CreateUploadSession(ctx, odata.PathOf("messages/{}/attachments/createUploadSession", messageID), it)
 	if err != nil {
-		return nil, err
-	}
-	if sess.UploadURL == "" {
-		return nil, fmt.Errorf("mail: %s: the service returned no upload URL", op)
-	}
-	if err := s.c.CheckPreauthenticatedURL(sess.UploadURL); err != nil {
 		return nil, fmt.Errorf("mail: %s: %w", op, err)
 	}
-	return sess, nil
+	ms := UploadSession(*sess)
+	return &ms, nil
 }
 
 // readExactly reads size bytes from r and checks that r holds no more.

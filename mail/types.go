@@ -324,16 +324,6 @@ type UploadSession struct {
 	NextExpectedRanges []string `json:"nextExpectedRanges,omitzero"`
 }
 
-// attachmentItem describes the file of an upload session.
-type attachmentItem struct {
-	AttachmentType string `json:"attachmentType"`
-	Name           string `json:"name"`
-	Size           int64  `json:"size"`
-	ContentType    string `json:"contentType,omitzero"`
-	IsInline       bool   `json:"isInline,omitzero"`
-	ContentID      string `json:"contentId,omitzero"`
-}
-
 // MailboxSettings are the mailbox's settings. On-premises servers return
 // AutomaticRepliesSetting, TimeZone and Language only.
 type MailboxSettings struct {
