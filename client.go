@@ -423,7 +423,7 @@ func (c *Client) bindMailbox(ctx context.Context, ep autodiscover.Endpoint, give
 	mb.bind(ep, rt)
 	opts := []odata.ClientOption{odata.WithMailbox(ep.Mailbox), odata.WithDoer(tr), odata.WithPrefer(c.cfg.prefer),
 		odata.WithRelocator(mb.relocate), odata.WithClock(c.cfg.now),
-		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...), odata.WithWatch(c.cfg.watch)}
+		odata.WithUploadHosts(c.cfg.cloud.ExchangeOnlineHosts...), odata.WithWatch(c.cfg.watch), odata.WithCloud(c.cfg.cloud.Name)}
 	if t.Backend != nil {
 		opts = append(opts, odata.WithBackend(t.Backend))
 	}

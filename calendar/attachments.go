@@ -10,8 +10,10 @@ import (
 )
 
 // MaxInlineAttachmentSize is the largest file AddAttachment sends in one
-// request (Graph's limit for inline attachments, under 3 MB).
-const MaxInlineAttachmentSize = 3 << 20
+// request: Microsoft documents files "under 3 MB" (decimal: 3 MiB would
+// encode to more than the 4 MB a Graph request holds) for one request and
+// an upload session for larger ones (UploadAttachment).
+const MaxInlineAttachmentSize = 3_000_000 - 1
 
 func attachmentsPath(eventID string) odata.Path {
 	return odata.PathOf("events/{}/attachments", eventID)
@@ -39,7 +41,7 @@ func (s *Service) GetAttachment(ctx context.Context, eventID, attachmentID strin
 
 // AddAttachment adds a file (Kind "" or FileAttachment, at most
 // MaxInlineAttachmentSize bytes) or an item attachment to an event and
-// returns it as stored.
+// returns it as stored. Larger files go through UploadAttachment.
 func (s *Service) AddAttachment(ctx context.Context, eventID string, a *Attachment) (*Attachment, error) {
 	if err := checkID("AddAttachment", "event", eventID); err != nil {
 		return nil, err
@@ -50,6 +52,11 @@ func (s *Service) AddAttachment(ctx context.Context, eventID string, a *Attachme
 	if len(a.ContentBytes) > MaxInlineAttachmentSize {
 		return nil, fmt.Errorf("calendar: AddAttachment: %w: %d bytes, more than %d", ErrInvalidEvent, len(a.ContentBytes), MaxInlineAttachmentSize)
 	}
+	return s.addAttachment(ctx, eventID, a)
+}
+
+// addAttachment adds a to the event in one request.
+func (s *Service) addAttachment(ctx context.Context, eventID string, a *Attachment) (*Attachment, error) {
 	body := *a
 	if body.Kind == "" {
 		body.Kind = FileAttachment

@@ -14,7 +14,8 @@ func TestSchemas(t *testing.T) {
 	models := []odata.Mapped{calendar.Event{}, calendar.Attendee{}, calendar.ResponseStatus{}, calendar.PatternedRecurrence{},
 		calendar.RecurrencePattern{}, calendar.RecurrenceRange{}, calendar.OnlineMeetingInfo{}, calendar.Phone{},
 		calendar.Calendar{}, calendar.CalendarGroup{}, calendar.Attachment{}, calendar.ScheduleInformation{},
-		calendar.ScheduleItem{}, calendar.WorkingHours{}, calendar.FreeBusyError{}}
+		calendar.ScheduleItem{}, calendar.WorkingHours{}, calendar.FreeBusyError{}, calendar.Reminder{},
+		calendar.MeetingTimeSuggestions{}, calendar.MeetingTimeSuggestion{}, calendar.AttendeeAvailability{}}
 	var roots []*odata.Schema
 	for _, v := range models {
 		schematest.Type(t, v)
@@ -27,5 +28,6 @@ func TestSchemas(t *testing.T) {
 	schematest.Covered(t, ".", "Event", "EventUpdate", "Attendee", "ResponseStatus", "PatternedRecurrence",
 		"RecurrencePattern", "RecurrenceRange", "OnlineMeetingInfo", "Phone", "Calendar", "CalendarUpdate",
 		"CalendarGroup", "Attachment", "ScheduleInformation", "ScheduleItem", "WorkingHours", "FreeBusyError",
+		"Reminder", "MeetingTimeSuggestions", "MeetingTimeSuggestion", "AttendeeAvailability", "timeConstraint", "meetingTimesBody",
 		"responseBody", "commentBody", "forwardBody", "snoozeBody", "scheduleBody", "scheduleAnswer", "groupBody")
 }

@@ -3,17 +3,14 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-json-experiment/json"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -21,9 +18,18 @@ import (
 // Attachment size limits.
 const (
 	// MaxInlineAttachmentSize is the largest file sent inline, base64 in a
-	// JSON body (AddAttachment, or attachments of a draft): the services
-	// want larger files through an upload session.
-	MaxInlineAttachmentSize = 3 << 20
+	// JSON body (AddAttachment, or attachments of a draft or a message
+	// sent): Microsoft documents files "under 3 MB" (decimal: 3 MiB would
+	// encode to more than the 4 MB a request may hold) for one request and
+	// an upload session for larger ones.
+	MaxInlineAttachmentSize = 3_000_000 - 1
+	// MaxInlineAttachmentsSize bounds the attachments of one request
+	// together, as base64 (4/3 of their size) in its JSON body: Graph
+	// takes requests up to 4 MB, so several files each under 3 MB are
+	// still refused together when they exceed it. The message around them
+	// adds a little; a request the service still finds too large fails
+	// with its 413.
+	MaxInlineAttachmentsSize = 4_000_000
 	// MaxUploadSize is the largest file an upload session takes; the
 	// mailbox's own message size limit (35 MB by default in Exchange
 	// Online) usually stops a message first.
@@ -53,6 +59,31 @@ func checkInlineAttachment(a *Attachment) error {
 		return fmt.Errorf("%w: reference attachments cannot be added through this API", ErrInvalidMessage)
 	default:
 		return fmt.Errorf("%w: unknown attachment kind %q", ErrInvalidMessage, a.Kind)
+	}
+	return nil
+}
+
+// inlineSize is what an attachment's content takes in a JSON body: a
+// file's bytes in base64, an item attachment's item as it is.
+func inlineSize(a *Attachment) int64 {
+	if a.Kind == ItemAttachment {
+		return int64(len(a.Item))
+	}
+	return int64(base64.StdEncoding.EncodedLen(len(a.ContentBytes)))
+}
+
+// checkInlineAttachments checks each attachment of one request and, since
+// the request holds them all, their encoded size together.
+func checkInlineAttachments(as []Attachment) error {
+	var total int64
+	for i := range as {
+		if err := checkInlineAttachment(&as[i]); err != nil {
+			return fmt.Errorf("attachment %d: %w", i+1, err)
+		}
+		total += inlineSize(&as[i])
+	}
+	if total > MaxInlineAttachmentsSize {
+		return fmt.Errorf("%w: %d attachments take %d bytes encoded, more than the %d one request holds; add the larger files with UploadAttachment", ErrInvalidMessage, len(as), total, MaxInlineAttachmentsSize)
 	}
 	return nil
 }
@@ -93,6 +124,9 @@ func (s *Service) AddAttachment(ctx context.Context, messageID string, a *Attach
 	}
 	if err := checkInlineAttachment(a); err != nil {
 		return nil, fmt.Errorf("mail: AddAttachment: %w", err)
+	}
+	if n := inlineSize(a); n > MaxInlineAttachmentsSize {
+		return nil, fmt.Errorf("mail: AddAttachment: %w: %q takes %d bytes encoded, more than the %d a request holds", ErrInvalidMessage, a.Name, n, MaxInlineAttachmentsSize)
 	}
 	return s.createAttachment(ctx, messageID, a)
 }
@@ -263,24 +297,16 @@ func (s *Service) CreateUploadSession(ctx context.Context, messageID, name, cont
 	if strings.TrimSpace(name) == "" || size <= 0 || size > MaxUploadSize {
 		return nil, fmt.Errorf("mail: %s: %w: want a name and 1 to %d bytes (got %q, %d)", op, ErrInvalidMessage, MaxUploadSize, name, size)
 	}
-	ai := attachmentItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
+	it := odata.UploadItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
 	if opts != nil {
-		ai.IsInline, ai.ContentID = opts.IsInline, opts.ContentID
+		it.IsInline, it.ContentID = opts.IsInline, opts.ContentID
 	}
-	body := struct {
-		AttachmentItem attachmentItem `json:"AttachmentItem"`
-	}{ai}
-	sess, err := created(odata.Invoke[UploadSession](ctx, s.c, odata.PathOf("messages/{}/attachments/createUploadSession", messageID), body))
+	sess, err := s.c.CreateUploadSession(ctx, odata.PathOf("messages/{}/attachments/createUploadSession", messageID), it)
 	if err != nil {
-		return nil, err
-	}
-	if sess.UploadURL == "" {
-		return nil, fmt.Errorf("mail: %s: the service returned no upload URL", op)
-	}
-	if err := s.c.CheckPreauthenticatedURL(sess.UploadURL); err != nil {
 		return nil, fmt.Errorf("mail: %s: %w", op, err)
 	}
-	return sess, nil
+	ms := UploadSession(*sess)
+	return &ms, nil
 }
 
 // readExactly reads size bytes from r and checks that r holds no more.
@@ -296,188 +322,15 @@ func readExactly(r io.Reader, size int64) ([]byte, error) {
 	return b, nil
 }
 
-// upload sends the file in chunks and returns the new attachment's id.
-// buf holds the file's bytes [bufStart, bufStart+bufLen); r is positioned
-// at bufStart+bufLen. Each chunk goes through the transport, which retries
-// it (a PUT of the same range is idempotent) by the client's policy; what
-// is left here is resuming when the service expects another range, each
-// position tried as often as the same policy allows.
+// upload sends the file through the session in chunks (odata's Upload,
+// which also abandons a failed session).
 func (s *Service) upload(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o *UploadOptions) (string, error) {
-	buf := make([]byte, o.ChunkSize)
-	var bufStart int64
-	bufLen := 0
-	var start int64 // the offset the service expects next
-	if st, ok := parseRanges(sess.NextExpectedRanges); ok {
-		start = st
+	os := odata.UploadSession(*sess)
+	id, err := s.c.Upload(ctx, &os, r, size, o.ChunkSize)
+	if errors.Is(err, odata.ErrUploadReader) {
+		return "", fmt.Errorf("%w: %w", ErrInvalidMessage, err)
 	}
-	tries := 0 // failed tries at the current position
-	for {
-		if start >= size {
-			return "", fmt.Errorf("the service expects byte %d of a %d-byte file", start, size)
-		}
-		switch pos := bufStart + int64(bufLen); {
-		case start < bufStart:
-			if err := rewind(r, start); err != nil {
-				return "", err
-			}
-			bufStart, bufLen = start, 0
-		case start > pos:
-			if _, err := io.CopyN(io.Discard, r, start-pos); err != nil {
-				return "", fmt.Errorf("%w: reading the file at byte %d: %w", ErrInvalidMessage, pos, err)
-			}
-			bufStart, bufLen = start, 0
-		default:
-			d := int(start - bufStart)
-			bufLen = copy(buf, buf[d:bufLen])
-			bufStart = start
-		}
-		want := int(min(int64(o.ChunkSize), size-start))
-		if bufLen < want {
-			n, err := io.ReadFull(r, buf[bufLen:want])
-			bufLen += n
-			if err != nil {
-				return "", fmt.Errorf("%w: reading the file at byte %d: %w", ErrInvalidMessage, bufStart+int64(bufLen), err)
-			}
-		}
-		end := start + int64(want)
-		// The transport may still read a body after the answer came (a 503
-		// sent before the upload ended), so each attempt gets its own copy.
-		id, next, done, err := s.putChunk(ctx, sess.UploadURL, bytes.Clone(buf[:want]), start, size)
-		switch {
-		case err == nil && done:
-			return id, nil
-		case err == nil:
-			if next <= start || next > size {
-				next = end
-			}
-			if next > start {
-				tries = 0
-			}
-			start = next
-			continue
-		case !resumable(err):
-			return "", err
-		}
-		tries++
-		if ok, werr := s.c.Retry(ctx, tries, err); !ok {
-			if werr != nil {
-				return "", werr
-			}
-			return "", err
-		}
-		st, serr := s.uploadStatus(ctx, sess.UploadURL)
-		if serr != nil {
-			return "", fmt.Errorf("%w (asking the session which range it expects: %v)", err, serr)
-		}
-		start = st
-	}
-}
-
-// rewind positions r at offset, for a resume before the buffered chunk.
-func rewind(r io.Reader, offset int64) error {
-	if sk, ok := r.(io.Seeker); ok {
-		if _, err := sk.Seek(offset, io.SeekStart); err != nil {
-			return fmt.Errorf("resuming at byte %d: %w", offset, err)
-		}
-		return nil
-	}
-	return fmt.Errorf("resuming at byte %d: the service wants data already sent, and the reader cannot seek back", offset)
-}
-
-// resumable reports whether a chunk failure calls for asking the session
-// which range it expects and going on from there: 416, the service's
-// answer to a range other than the one it expects (after a chunk it stored
-// whose answer was lost, or one it lost). Throttling, server errors and
-// dropped connections were retried by the transport already, by the same
-// policy; retrying them here again would multiply its attempts.
-func resumable(err error) bool {
-	oe, ok := errors.AsType[*odata.Error](err)
-	return ok && oe.StatusCode == http.StatusRequestedRangeNotSatisfiable
-}
-
-// putChunk sends bytes [start, start+len(chunk)) of a file of size bytes.
-func (s *Service) putChunk(ctx context.Context, uploadURL string, chunk []byte, start, size int64) (id string, next int64, done bool, err error) {
-	h := http.Header{}
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, start+int64(len(chunk))-1, size))
-	resp, err := s.c.SendUnauthenticated(ctx, http.MethodPut, uploadURL, bytes.NewReader(chunk), h)
-	if err != nil {
-		return "", 0, false, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusNoContent {
-		if last := start+int64(len(chunk)) >= size; !last {
-			// Only the last chunk completes the file: a service that says
-			// it is complete earlier holds a truncated attachment.
-			return "", 0, false, fmt.Errorf("the upload session answered %d (complete) to bytes %d-%d of a %d-byte file",
-				resp.StatusCode, start, start+int64(len(chunk))-1, size)
-		}
-		return attachmentIDFromLocation(resp.Header.Get("Location")), 0, true, nil
-	}
-	var st UploadSession
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if len(bytes.TrimSpace(b)) > 0 {
-		if err := json.Unmarshal(b, &st); err != nil {
-			return "", 0, false, fmt.Errorf("decoding the upload session's answer: %w", err)
-		}
-	}
-	n, ok := parseRanges(st.NextExpectedRanges)
-	if !ok {
-		n = start + int64(len(chunk))
-	}
-	return "", n, false, nil
-}
-
-// uploadStatus asks the session which bytes it still expects.
-func (s *Service) uploadStatus(ctx context.Context, uploadURL string) (int64, error) {
-	resp, err := s.c.SendUnauthenticated(ctx, http.MethodGet, uploadURL, nil, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	var st UploadSession
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return 0, fmt.Errorf("reading the session's state: %w", err)
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return 0, fmt.Errorf("decoding the session's state: %w", err)
-	}
-	n, ok := parseRanges(st.NextExpectedRanges)
-	if !ok {
-		return 0, fmt.Errorf("the session's state names no expected range: %q", st.NextExpectedRanges)
-	}
-	return n, nil
-}
-
-// parseRanges returns the start of the first expected range ("2097152-" or
-// "2097152").
-func parseRanges(rs []string) (int64, bool) {
-	if len(rs) == 0 {
-		return 0, false
-	}
-	first, _, _ := strings.Cut(rs[0], "-")
-	n, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return n, true
-}
-
-// attachmentIDFromLocation extracts the attachment id from the Location of
-// the last chunk's answer: ".../Attachments('id')" or ".../attachments/id".
-func attachmentIDFromLocation(loc string) string {
-	if loc == "" {
-		return ""
-	}
-	p := loc
-	if u, err := url.Parse(loc); err == nil {
-		p = u.Path
-	}
-	if i := strings.LastIndex(p, "('"); i >= 0 && i+2 <= len(p)-2 && strings.HasSuffix(p, "')") {
-		return strings.ReplaceAll(p[i+2:len(p)-2], "''", "'")
-	}
-	return p[strings.LastIndexByte(p, '/')+1:]
+	return id, err
 }
 
 // created turns the (nil, nil) of an answer without a body into an error.

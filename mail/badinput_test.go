@@ -60,6 +60,17 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			{"SendMail oversized inline attachment", func() error {
 				return svc.SendMail(ctx, &mail.Message{ToRecipients: mail.To("a@b.c"), Attachments: []mail.Attachment{{Name: "big.bin", ContentBytes: big}}}, nil)
 			}, mail.ErrInvalidMessage, "UploadAttachment"},
+			// 3 MiB is not under 3 MB: it encodes to more than the 4 MB
+			// a request holds.
+			{"SendMail 3 MiB inline attachment", func() error {
+				return svc.SendMail(ctx, &mail.Message{ToRecipients: mail.To("a@b.c"), Attachments: []mail.Attachment{{Name: "mib.bin", ContentBytes: make([]byte, 3<<20)}}}, nil)
+			}, mail.ErrInvalidMessage, "UploadAttachment"},
+			// Each under 3 MB, together over the 4 MB of one request.
+			{"CreateDraft attachments too large together", func() error {
+				two := make([]byte, 2_000_000)
+				_, err := svc.CreateDraft(ctx, &mail.Message{Attachments: []mail.Attachment{{Name: "a.bin", ContentBytes: two}, {Name: "b.bin", ContentBytes: two}}})
+				return err
+			}, mail.ErrInvalidMessage, "2 attachments take 5333336 bytes encoded"},
 			{"CreateDraft nameless attachment", func() error {
 				_, err := svc.CreateDraft(ctx, &mail.Message{Attachments: []mail.Attachment{{ContentBytes: []byte("x")}}})
 				return err
@@ -144,6 +155,33 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 					call func() error
 					want error
 					text string
+				}{"CreateRule negative sequence", func() error {
+					_, err := svc.CreateRule(ctx, &mail.MessageRule{DisplayName: "r", Sequence: -1, Actions: mail.MessageRuleActions{MarkAsRead: true}})
+					return err
+				}, mail.ErrInvalidSetting, "sequence -1"},
+				struct {
+					name string
+					call func() error
+					want error
+					text string
+				}{"UpdateRule sequence 0", func() error {
+					_, err := svc.UpdateRule(ctx, "r1", mail.MessageRuleUpdate{Sequence: odata.Set(0)})
+					return err
+				}, mail.ErrInvalidSetting, "sequence 0"},
+				struct {
+					name string
+					call func() error
+					want error
+					text string
+				}{"UpdateRule nothing", func() error {
+					_, err := svc.UpdateRule(ctx, "r1", mail.MessageRuleUpdate{})
+					return err
+				}, mail.ErrInvalidSetting, "nothing to change"},
+				struct {
+					name string
+					call func() error
+					want error
+					text string
 				}{"Reply comment and body", func() error {
 					return svc.Reply(ctx, "AAMk1", "hi", &mail.ReplyOptions{Message: &mail.Message{Body: item.TextBody("also hi")}})
 				}, mail.ErrInvalidMessage, "not both"},
@@ -206,6 +244,11 @@ func TestNotSupported(t *testing.T) {
 			return err
 		}},
 		{"DeleteRule", []servicetest.Location{rest}, func(ctx context.Context, svc *mail.Service) error { return svc.DeleteRule(ctx, "r1") }},
+		{"GetRule", []servicetest.Location{rest}, func(ctx context.Context, svc *mail.Service) error { _, err := svc.GetRule(ctx, "r1"); return err }},
+		{"UpdateRule", []servicetest.Location{rest}, func(ctx context.Context, svc *mail.Service) error {
+			_, err := svc.UpdateRule(ctx, "r1", mail.MessageRuleUpdate{IsEnabled: odata.Set(true)})
+			return err
+		}},
 		{"SyncFolders", []servicetest.Location{rest}, func(ctx context.Context, svc *mail.Service) error {
 			for _, err := range svc.SyncFolders(ctx, "") {
 				return err

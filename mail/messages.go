@@ -203,12 +203,18 @@ func (s *Service) DeleteMessage(ctx context.Context, id string) error {
 }
 
 // PurgeMessage deletes a message permanently, to the Purges folder of the
-// recoverable items, where the user cannot restore it (Graph only).
+// recoverable items, where the user cannot restore it: Graph's
+// permanentDelete, EWS's hard delete. REST v2.0 and Microsoft's national
+// clouds lack it; there it is refused with odata.ErrNotSupported before
+// any request.
 func (s *Service) PurgeMessage(ctx context.Context, id string) error {
 	if err := checkID("PurgeMessage", "message", id); err != nil {
 		return err
 	}
 	if err := s.notOnV2("PurgeMessage", "permanentDelete is a Microsoft Graph action"); err != nil {
+		return err
+	}
+	if err := s.notInCloud("PurgeMessage", "permanentDelete", permanentDeleteClouds); err != nil {
 		return err
 	}
 	return odata.Action(ctx, s.c, odata.PathOf("messages/{}/permanentDelete", id), nil)

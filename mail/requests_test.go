@@ -99,6 +99,21 @@ func TestRequestBodies(t *testing.T) {
 				Actions:    mail.MessageRuleActions{MoveToFolder: "archive", MarkImportance: item.ImportanceLow}})
 			return err
 		}},
+		{Name: "create-rule-sequence", GraphOnly: true, Call: func(ctx context.Context, s *mail.Service) error {
+			_, err := s.CreateRule(ctx, &mail.MessageRule{DisplayName: "Newsletters", Sequence: 3,
+				Conditions: mail.MessageRulePredicates{SenderContains: []string{"news@"}},
+				Actions:    mail.MessageRuleActions{MarkAsRead: true, StopProcessingRules: true}})
+			return err
+		}},
+		{Name: "update-rule", GraphOnly: true, Call: func(ctx context.Context, s *mail.Service) error {
+			_, err := s.UpdateRule(ctx, "AQAAAJ5dZqA=", mail.MessageRuleUpdate{Sequence: odata.Set(5), IsEnabled: odata.Set(false),
+				Exceptions: odata.Null[mail.MessageRulePredicates]()})
+			return err
+		}},
+		{Name: "get-rule", GraphOnly: true, Call: func(ctx context.Context, s *mail.Service) error {
+			_, err := s.GetRule(ctx, "AQAAAJ5dZqA=")
+			return err
+		}},
 	}
 	servicetest.CheckRequests(t, mail.NewService, ops, nil, *update)
 }

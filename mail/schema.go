@@ -225,16 +225,6 @@ var uploadSessionSchema = &odata.Schema{Name: "uploadSession", Props: []odata.Pr
 	{Graph: "nextExpectedRanges", Collection: true, ReadOnly: true},
 }}
 
-// attachmentItemSchema maps the file of an upload session (Graph only).
-var attachmentItemSchema = &odata.Schema{Name: "attachmentItem", Props: []odata.Prop{
-	{Graph: "attachmentType"},
-	{Graph: "name"},
-	{Graph: "size", Kind: odata.KindInt},
-	{Graph: "contentType"},
-	{Graph: "isInline", Kind: odata.KindBool},
-	{Graph: "contentId"},
-}}
-
 // Mailbox settings. EWS reads them through GetUserOofSettings (automatic
 // replies), GetUserConfiguration and the mailbox's regional settings, not
 // through FieldURIs.
@@ -382,8 +372,6 @@ func (Attachment) WireSchema() *odata.Schema { return attachmentSchema }
 
 // WireSchema returns the wire mapping of an upload session.
 func (UploadSession) WireSchema() *odata.Schema { return uploadSessionSchema }
-
-func (attachmentItem) WireSchema() *odata.Schema { return attachmentItemSchema }
 
 // WireSchema returns the wire mapping of mailbox settings.
 func (MailboxSettings) WireSchema() *odata.Schema { return mailboxSettingsSchema }

@@ -19,14 +19,14 @@ func TestSchemas(t *testing.T) {
 		schematest.Type(t, v)
 		roots = append(roots, v.WireSchema())
 	}
-	for _, u := range []odata.Mapped{mail.MessageUpdate{}, mail.FolderUpdate{}, mail.MailboxSettingsUpdate{}} {
+	for _, u := range []odata.Mapped{mail.MessageUpdate{}, mail.FolderUpdate{}, mail.MailboxSettingsUpdate{}, mail.MessageRuleUpdate{}} {
 		schematest.Update(t, u)
 	}
 	schematest.Graph(t, map[string]string{
 		"mailFolder.wellKnownName": "Graph beta; some servers return it",
 	}, roots...)
 	schematest.Covered(t, ".", "Message", "MessageUpdate", "MailFolder", "FolderUpdate", "Attachment", "UploadSession",
-		"attachmentItem", "MailboxSettings", "MailboxSettingsUpdate", "AutomaticRepliesSetting", "LocaleInfo", "WorkingHours",
+		"MailboxSettings", "MailboxSettingsUpdate", "AutomaticRepliesSetting", "LocaleInfo", "WorkingHours",
 		"TimeZoneBase", "ClassificationOverride", "MessageRule", "MessageRulePredicates", "SizeRange", "MessageRuleActions",
-		"destination", "sendMailBody", "replyBody")
+		"MessageRuleUpdate", "destination", "sendMailBody", "replyBody")
 }

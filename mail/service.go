@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/exchangekit/outlook/item"
@@ -84,6 +85,32 @@ func (s *Service) notOnV2(op, why string) error {
 	return nil
 }
 
+// Clouds where Microsoft documents a Graph operation as available, besides
+// the global service (each operation's page, "national cloud deployments").
+var (
+	// permanentDeleteClouds: message-permanentdelete lists the global
+	// service only.
+	permanentDeleteClouds = []string{}
+	// ruleClouds: the messageRule pages (list, get, create, update,
+	// delete) list US Government L4 and L5, not China (21Vianet).
+	ruleClouds = []string{"usgov-l4", "usgov-l5"}
+)
+
+// notInCloud refuses, before any request, a Graph operation Microsoft
+// documents as unavailable in the national cloud the client is in; served
+// lists the national clouds that have it. On-premises servers belong to no
+// cloud and are not asked.
+func (s *Service) notInCloud(op, what string, served []string) error {
+	if s.c.Dialect() != odata.Graph {
+		return nil
+	}
+	cl := s.c.Cloud()
+	if cl == odata.GlobalCloud || slices.Contains(served, cl) {
+		return nil
+	}
+	return fmt.Errorf("mail: %s: %w in the %s cloud: Microsoft documents %s as unavailable there", op, odata.ErrNotSupported, cl, what)
+}
+
 // checkRecipients validates every address of a recipient list.
 func checkRecipients(list string, rs []item.Recipient) error {
 	for i, r := range rs {
@@ -141,10 +168,8 @@ func checkMessage(op string, m *Message, sending bool) error {
 	if n > MaxRecipients {
 		return fmt.Errorf("mail: %s: %w: %d recipients, more than %d", op, ErrInvalidMessage, n, MaxRecipients)
 	}
-	for i := range m.Attachments {
-		if err := checkInlineAttachment(&m.Attachments[i]); err != nil {
-			return fmt.Errorf("mail: %s: attachment %d: %w", op, i+1, err)
-		}
+	if err := checkInlineAttachments(m.Attachments); err != nil {
+		return fmt.Errorf("mail: %s: %w", op, err)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"reflect"
 
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/odata"
@@ -118,52 +117,4 @@ func checkClassification(c Classification) error {
 		return fmt.Errorf("%w: classification %q, want %q or %q", ErrInvalidSetting, c, ClassificationFocused, ClassificationOther)
 	}
 	return nil
-}
-
-const rulesPath = "mailFolders/inbox/messageRules"
-
-const rulesWhy = "Inbox rules were a preview of Outlook REST v2.0 and are not served on premises"
-
-// ListRules yields the Inbox rules (Graph only).
-func (s *Service) ListRules(ctx context.Context) iter.Seq2[*MessageRule, error] {
-	if err := s.notOnV2("ListRules", rulesWhy); err != nil {
-		return func(yield func(*MessageRule, error) bool) { yield(nil, err) }
-	}
-	return odata.List[MessageRule](ctx, s.c, odata.PathOf(rulesPath), nil)
-}
-
-// CreateRule creates an Inbox rule and returns it (Graph only). The rule
-// needs a display name and at least one action.
-func (s *Service) CreateRule(ctx context.Context, r *MessageRule) (*MessageRule, error) {
-	if err := s.notOnV2("CreateRule", rulesWhy); err != nil {
-		return nil, err
-	}
-	if r == nil || r.DisplayName == "" {
-		return nil, fmt.Errorf("mail: CreateRule: %w: a rule needs a display name", ErrInvalidSetting)
-	}
-	if reflect.ValueOf(r.Actions).IsZero() {
-		return nil, fmt.Errorf("mail: CreateRule: %w: rule %q has no actions", ErrInvalidSetting, r.DisplayName)
-	}
-	for _, l := range []struct {
-		name string
-		rs   []item.Recipient
-	}{{"forwardTo", r.Actions.ForwardTo}, {"forwardAsAttachmentTo", r.Actions.ForwardAsAttachmentTo}, {"redirectTo", r.Actions.RedirectTo}} {
-		if err := checkRecipients(l.name, l.rs); err != nil {
-			return nil, fmt.Errorf("mail: CreateRule: %w", err)
-		}
-	}
-	body := *r
-	body.ID, body.HasError, body.IsReadOnly = "", false, false
-	return created(odata.Create[MessageRule](ctx, s.c, odata.PathOf(rulesPath), &body))
-}
-
-// DeleteRule deletes an Inbox rule (Graph only).
-func (s *Service) DeleteRule(ctx context.Context, id string) error {
-	if err := checkID("DeleteRule", "rule", id); err != nil {
-		return err
-	}
-	if err := s.notOnV2("DeleteRule", rulesWhy); err != nil {
-		return err
-	}
-	return odata.Delete(ctx, s.c, odata.PathOf(rulesPath+"/{}", id), "")
 }

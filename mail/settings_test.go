@@ -5,6 +5,7 @@ import (
 	"iter"
 	"testing"
 
+	"github.com/exchangekit/outlook/internal/servicetest"
 	"github.com/exchangekit/outlook/item"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -126,39 +127,69 @@ func TestClassificationOverrides(t *testing.T) {
 	})
 }
 
+// Inbox rules in the locations that have them (Graph and EWS): created
+// with a default sequence after the existing rules, read, updated and
+// deleted. REST v2.0 refuses them (TestUnsupportedIsRefused).
 func TestRules(t *testing.T) {
-	e := newEnv(t, cloud)
-	ctx := t.Context()
-	svc := e.MB.Mail
-	r, err := svc.CreateRule(ctx, &mail.MessageRule{
-		DisplayName: "From partner",
-		Sequence:    2,
-		IsEnabled:   true,
-		Conditions:  mail.MessageRulePredicates{SenderContains: []string{"adele"}},
-		Actions:     mail.MessageRuleActions{ForwardTo: mail.To("Alex Wilber <alexw@contoso.com>"), StopProcessingRules: true},
-	})
-	if err != nil {
-		t.Fatalf("CreateRule: %v", err)
-	}
-	if r.ID == "" || r.DisplayName != "From partner" || !r.IsEnabled || len(r.Actions.ForwardTo) != 1 {
-		t.Errorf("CreateRule = %+v", r)
-	}
-	n := 0
-	for got, err := range svc.ListRules(ctx) {
+	servicetest.Locations{cloud, ews}.Each(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		svc := e.MB.Mail
+		first, err := svc.CreateRule(ctx, &mail.MessageRule{
+			DisplayName: "From partner",
+			IsEnabled:   true,
+			Conditions:  mail.MessageRulePredicates{SenderContains: []string{"adele"}},
+			Actions:     mail.MessageRuleActions{ForwardTo: mail.To("Alex Wilber <alexw@contoso.com>"), StopProcessingRules: true},
+		})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("CreateRule: %v", err)
 		}
-		if got.ID == r.ID && got.Conditions.SenderContains[0] != "adele" {
-			t.Errorf("listed %+v", got)
+		if first.ID == "" || first.DisplayName != "From partner" || !first.IsEnabled || len(first.Actions.ForwardTo) != 1 || first.Sequence != 1 {
+			t.Errorf("CreateRule = %+v, want sequence 1 in an empty Inbox", first)
 		}
-		n++
-	}
-	if n != 1 {
-		t.Errorf("%d rules, want 1", n)
-	}
-	if err := svc.DeleteRule(ctx, r.ID); err != nil {
-		t.Fatalf("DeleteRule: %v", err)
-	}
+		second, err := svc.CreateRule(ctx, &mail.MessageRule{DisplayName: "Receipts", IsEnabled: true,
+			Conditions: mail.MessageRulePredicates{SubjectContains: []string{"receipt"}},
+			Actions:    mail.MessageRuleActions{MarkAsRead: true}})
+		if err != nil {
+			t.Fatalf("CreateRule: %v", err)
+		}
+		if second.Sequence != 2 {
+			t.Errorf("second rule's sequence %d, want 2 (after the existing one)", second.Sequence)
+		}
+		n := 0
+		for got, err := range svc.ListRules(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID == first.ID && got.Conditions.SenderContains[0] != "adele" {
+				t.Errorf("listed %+v", got)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Errorf("%d rules, want 2", n)
+		}
+		got, err := svc.GetRule(ctx, second.ID)
+		if err != nil || got.DisplayName != "Receipts" || !got.Actions.MarkAsRead {
+			t.Fatalf("GetRule = %+v, %v", got, err)
+		}
+		up, err := svc.UpdateRule(ctx, second.ID, mail.MessageRuleUpdate{IsEnabled: odata.Set(false), Sequence: odata.Set(5),
+			Actions: odata.Set(mail.MessageRuleActions{MarkAsRead: true, Delete: true})})
+		if err != nil {
+			t.Fatalf("UpdateRule: %v", err)
+		}
+		if up.IsEnabled || up.Sequence != 5 || !up.Actions.Delete || up.DisplayName != "Receipts" || len(up.Conditions.SubjectContains) != 1 {
+			t.Errorf("UpdateRule = %+v: want disabled, sequence 5, the new actions and the rest kept", up)
+		}
+		if got, err := svc.GetRule(ctx, second.ID); err != nil || got.IsEnabled || got.Sequence != 5 {
+			t.Errorf("after update GetRule = %+v, %v", got, err)
+		}
+		if err := svc.DeleteRule(ctx, first.ID); err != nil {
+			t.Fatalf("DeleteRule: %v", err)
+		}
+		if _, err := svc.GetRule(ctx, first.ID); !errors.Is(err, odata.ErrNotFound) {
+			t.Errorf("GetRule of a deleted rule: %v, want odata.ErrNotFound", err)
+		}
+	})
 }
 
 // second returns the error of a call's two results.

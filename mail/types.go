@@ -324,16 +324,6 @@ type UploadSession struct {
 	NextExpectedRanges []string `json:"nextExpectedRanges,omitzero"`
 }
 
-// attachmentItem describes the file of an upload session.
-type attachmentItem struct {
-	AttachmentType string `json:"attachmentType"`
-	Name           string `json:"name"`
-	Size           int64  `json:"size"`
-	ContentType    string `json:"contentType,omitzero"`
-	IsInline       bool   `json:"isInline,omitzero"`
-	ContentID      string `json:"contentId,omitzero"`
-}
-
 // MailboxSettings are the mailbox's settings. On-premises servers return
 // AutomaticRepliesSetting, TimeZone and Language only.
 type MailboxSettings struct {
@@ -411,7 +401,7 @@ type ClassificationOverride struct {
 	Extra map[string]json.RawMessage `json:",embed"`
 }
 
-// MessageRule is an Inbox rule (Graph only).
+// MessageRule is an Inbox rule (Graph and EWS; see Service.ListRules).
 type MessageRule struct {
 	ID          string `json:"id,omitzero"`
 	DisplayName string `json:"displayName,omitzero"`

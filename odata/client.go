@@ -40,6 +40,7 @@ type Client struct {
 	// uploadHosts are the hosts besides the service root's origin that
 	// pre-authenticated URLs may point to (WithUploadHosts), lower case.
 	uploadHosts map[string]bool
+	cloud       string // WithCloud; "" is GlobalCloud
 	lim         limits
 	watch       *WatchOptions // WithWatch: Watch's options when a call gives none
 }

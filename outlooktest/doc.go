@@ -353,10 +353,12 @@
 // Still answered with 501 (naming the operation): $expand of anything but
 // attachments (extensions, extended properties, item attachments' item,
 // ...), multipart $batch, PATCH or DELETE of a single occurrence of a
-// series, the scheduling functions (getSchedule, findMeetingTimes,
-// reminderView), cancelling a single occurrence, contact photos, open
+// series, getSchedule, cancelling a single occurrence, contact photos, open
 // extensions, and any other path or action this comment does not name.
-// Calendar views, instances, the attendee responses accept,
+// Calendar views, instances, the reminders view (reminderView, from the
+// stored events, recurrences expanded), findMeetingTimes (times proposed
+// from the stored free/busy, every 30 minutes of the first time slot,
+// working hours not applied), the attendee responses accept,
 // tentativelyAccept and decline, dismissReminder and snoozeReminder are
 // served, and event cancel (organizer only) and forward in Graph (v2.0 had
 // them in beta only and answers 404). Meeting invitations are not

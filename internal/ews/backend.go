@@ -187,6 +187,9 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 		table = rootRoutes
 	}
 	h := table[r.Method+" "+r.Path.Template()]
+	if k := functionKey(r.Path.Template()); h == nil && k != "" {
+		h = table[r.Method+" "+k] // a function with its parameters in the path
+	}
 	if h == nil {
 		return nil, notImplemented(r.Method + " " + r.Path.Template())
 	}

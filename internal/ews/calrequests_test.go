@@ -3,6 +3,7 @@ package ews
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -84,6 +85,35 @@ var pimScenarios = []pimScenario{
 			if wh == nil || len(wh.DaysOfWeek) != 5 || wh.StartTime != "08:00:00.0000000" || wh.EndTime != "17:00:00.0000000" ||
 				!bytes.Contains(wh.TimeZone, []byte(`"bias":480`)) || !bytes.Contains(wh.TimeZone, []byte(`"daylightBias":-60`)) {
 				return fmt.Errorf("working hours %+v %s", wh, wh.TimeZone)
+			}
+			return nil
+		}},
+	{"find-meeting-times", []string{"GetUserAvailability__how-to-get-free-busy-information-by-using-ews-in-exchange__1.response.xml"},
+		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
+			got, err := cal.FindMeetingTimes(ctx, calendar.MeetingTimeRequest{Attendees: calendar.Attendees("mack@contoso.com", "sadie@contoso.com"),
+				Start: time.Date(2014, 2, 13, 0, 0, 0, 0, time.UTC), End: time.Date(2014, 2, 14, 0, 0, 0, 0, time.UTC), Duration: time.Hour})
+			if err != nil {
+				return err
+			}
+			if len(got.Suggestions) != 2 {
+				return fmt.Errorf("suggestions %+v", got)
+			}
+			s := got.Suggestions[1]
+			if s.MeetingTimeSlot.Start.DateTime != "2014-02-13T09:30:00.0000000" || s.MeetingTimeSlot.End.DateTime != "2014-02-13T10:30:00.0000000" ||
+				s.Confidence != 100 || len(s.AttendeeAvailability) != 2 || s.AttendeeAvailability[1].Availability != calendar.FreeBusyFree {
+				return fmt.Errorf("second suggestion %+v", s)
+			}
+			return nil
+		}},
+	{"reminder-view-reversed", []string{"GetReminders__getreminders-operation__2.response.xml"},
+		func(ctx context.Context, cal *calendar.Service, _ *contacts.Service) error {
+			// The service's refusal (the window is checked before any
+			// request here; this sample's error is the server's word).
+			for _, err := range cal.ReminderView(ctx, time.Date(2014, 4, 16, 0, 0, 0, 0, time.UTC), time.Date(2014, 4, 17, 0, 0, 0, 0, time.UTC)) {
+				var oe *odata.Error
+				if !errors.As(err, &oe) || oe.Code != "ErrorInvalidOperation" {
+					return fmt.Errorf("ReminderView = %v, want the server's ErrorInvalidOperation", err)
+				}
 			}
 			return nil
 		}},

@@ -416,26 +416,27 @@ func (c *call) writeRuleSet(w *xmlWriter, elem string, fields []ruleField, v jso
 	return nil
 }
 
-// createRule serves POST mailFolders/inbox/messageRules: a
-// CreateRuleOperation, then GetInboxRules for the rule as stored (the
-// operation answers without its id).
-func createRule(c *call) (*http.Response, error) {
-	var r struct {
-		DisplayName string         `json:"displayName"`
-		Sequence    int            `json:"sequence"`
-		IsEnabled   bool           `json:"isEnabled"`
-		Conditions  jsontext.Value `json:"conditions"`
-		Exceptions  jsontext.Value `json:"exceptions"`
-		Actions     jsontext.Value `json:"actions"`
-	}
-	if err := json.Unmarshal(c.r.Body, &r); err != nil || r.DisplayName == "" {
-		return nil, fmt.Errorf("%w: a rule needs a display name", odata.ErrInvalidQuery)
-	}
+// ruleBody is a Graph messageRule as a request body carries it.
+type ruleBody struct {
+	DisplayName string         `json:"displayName"`
+	Sequence    int            `json:"sequence"`
+	IsEnabled   bool           `json:"isEnabled"`
+	Conditions  jsontext.Value `json:"conditions"`
+	Exceptions  jsontext.Value `json:"exceptions"`
+	Actions     jsontext.Value `json:"actions"`
+}
+
+// ruleXML writes r as an EWS Rule (RuleType, in XSD order); id is the
+// EWS id of the rule a SetRuleOperation replaces, "" for a new one.
+func (c *call) ruleXML(r *ruleBody, id string) ([]byte, error) {
 	if r.Sequence < 1 {
 		r.Sequence = 1
 	}
 	var rule xmlWriter
 	rule.open("t:Rule")
+	if id != "" {
+		rule.elem("t:RuleId", id)
+	}
 	rule.elem("t:DisplayName", r.DisplayName)
 	rule.elem("t:Priority", strconv.Itoa(r.Sequence))
 	rule.elem("t:IsEnabled", strconv.FormatBool(r.IsEnabled))
@@ -449,9 +450,24 @@ func createRule(c *call) (*http.Response, error) {
 		}
 	}
 	rule.close("t:Rule")
+	return rule.b, nil
+}
+
+// createRule serves POST mailFolders/inbox/messageRules: a
+// CreateRuleOperation, then GetInboxRules for the rule as stored (the
+// operation answers without its id).
+func createRule(c *call) (*http.Response, error) {
+	var r ruleBody
+	if err := json.Unmarshal(c.r.Body, &r); err != nil || r.DisplayName == "" {
+		return nil, fmt.Errorf("%w: a rule needs a display name", odata.ErrInvalidQuery)
+	}
+	rule, err := c.ruleXML(&r, "")
+	if err != nil {
+		return nil, err
+	}
 	if err := c.updateRules(func(w *xmlWriter) {
 		w.open("t:CreateRuleOperation")
-		w.b = append(w.b, rule.b...)
+		w.b = append(w.b, rule...)
 		w.close("t:CreateRuleOperation")
 	}); err != nil {
 		return nil, err

@@ -204,11 +204,14 @@ func (c *call) getUserAvailability(op *elem, w *writer) *fault {
 	}
 	list := op.m("MailboxDataArray")
 	opts := op.t("FreeBusyViewOptions")
+	if list != nil && opts == nil && op.t("SuggestionsViewOptions") != nil {
+		return c.suggestions(op, w, z)
+	}
 	if list == nil || opts == nil || opts.t("TimeWindow") == nil {
 		return schemaFault(op.line, op.col, "GetUserAvailabilityRequest needs a MailboxDataArray and FreeBusyViewOptions with a TimeWindow.")
 	}
 	if op.t("SuggestionsViewOptions") != nil {
-		return notImplemented("meeting time suggestions (SuggestionsViewOptions)")
+		return notImplemented("free/busy and meeting time suggestions in one request")
 	}
 	tw := opts.t("TimeWindow")
 	ls, err1 := time.Parse("2006-01-02T15:04:05", strings.TrimSpace(tw.t("StartTime").value()))

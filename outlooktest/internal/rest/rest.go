@@ -291,6 +291,12 @@ func (c *call) serve() *apiError {
 	if handled, err := c.mailboxDirectory(rest); handled {
 		return err
 	}
+	if isReminderView(rest) {
+		return c.reminderView(rest[0].params, unlock)
+	}
+	if isFindMeetingTimes(rest) {
+		return c.findMeetingTimes(unlock)
+	}
 	t, aerr := c.navigate(rest)
 	if aerr != nil {
 		return aerr
