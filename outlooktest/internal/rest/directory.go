@@ -261,18 +261,15 @@ func (c *call) findRooms(s seg) *apiError {
 	var items []Object
 	ctx := "https://" + c.h.env.Host + c.h.root + "/$metadata#Collection(Microsoft.OutlookServices.EmailAddress)"
 	if strings.EqualFold(s.name, "findroomlists") {
-		if s.hasKey {
+		if s.hasKey || len(s.params) > 0 {
 			return c.notImplemented()
 		}
 		items = st.RoomLists()
 	} else {
-		list := ""
-		if s.hasKey {
-			k, ok := strings.CutPrefix(s.key, "RoomList=")
-			if !ok || len(k) < 2 || k[0] != '\'' || k[len(k)-1] != '\'' {
-				return errorf(http.StatusBadRequest, "RequestBroker--ParseUri", "The parameter of findrooms must be RoomList='address'.")
-			}
-			list = strings.ReplaceAll(k[1:len(k)-1], "''", "'")
+		// parseSegs reads findrooms(RoomList='address') as a function call.
+		list, ok := s.params["roomlist"]
+		if s.hasKey || len(s.params) > 1 || len(s.params) == 1 && !ok {
+			return errorf(http.StatusBadRequest, "RequestBroker--ParseUri", "The parameter of findrooms must be RoomList='address'.")
 		}
 		rooms, ok := st.Rooms(list)
 		if !ok {
