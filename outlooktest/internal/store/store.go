@@ -46,6 +46,7 @@ type Store struct {
 	boxes map[string]*Mailbox // by lower-cased SMTP address
 	byID  map[string]*Mailbox // by mailbox (user object) id
 	key   []byte              // MAC key of change-tracking cursors
+	watch watches             // who waits for a change (watch.go)
 }
 
 // Mailbox is one mailbox: its entities by set and id, its change log and
@@ -84,8 +85,12 @@ func New(now func() time.Time) *Store {
 // requires.
 func (st *Store) Lock() { st.mu.Lock() }
 
-// Unlock releases the store's lock.
-func (st *Store) Unlock() { st.mu.Unlock() }
+// Unlock releases the store's lock, waking the watches (Watch) whose
+// condition the writes made while it was held fulfil.
+func (st *Store) Unlock() {
+	st.watch.wake()
+	st.mu.Unlock()
+}
 
 // Now returns the server's clock's time.
 func (st *Store) Now() time.Time { return st.now() }
