@@ -48,8 +48,13 @@ const (
 	// notifications): a server that never ends one is cut off there.
 	maxEnvelopeBytes = 1 << 20
 	// maxStreamFailures is how many connections in a row may fail without
-	// a single envelope read before Push gives up with the last error.
+	// progress before Push gives up with the last error.
 	maxStreamFailures = 5
+	// streamHealthy is how long a connection must have lasted for its end
+	// not to count as a failure, when it brought no notification: a
+	// server that ends every connection at once is not reconnected to
+	// forever.
+	streamHealthy = time.Minute
 	// maxStreamBackOff caps the wait between two failed connections.
 	maxStreamBackOff = 30 * time.Second
 	// unsubscribeTimeout bounds the Unsubscribe sent when a stream ends.
@@ -103,7 +108,8 @@ var errEnvelopeTooLarge = fmt.Errorf("%w: a streamed envelope longer than %d byt
 // when the server refuses the subscription for good (rights, a folder
 // not found), answers with what is not EWS (malformed XML, an envelope
 // over 1 MiB, a token over 64 KiB), or fails five connections in a row
-// without one envelope read. When ctx ends it yields ctx's error and
+// without progress (a notification, a clean close, or a minute
+// open). When ctx ends it yields ctx's error and
 // ends. On the way out it unsubscribes, within 10 seconds.
 //
 // A GetStreamingEvents request holds its connection for up to 30
@@ -374,8 +380,9 @@ func (s *stream) unsubscribe() {
 }
 
 // connect holds one GetStreamingEvents connection open, yielding its
-// notifications, and says how it ended, whether any envelope was read,
-// and the error that ended it.
+// notifications, and says how it ended, whether it made progress (brought
+// a notification, closed cleanly, or lasted streamHealthy), and the error
+// that ended it.
 func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bool, error) {
 	parent := s.c.ctx
 	ctx, cancel := context.WithTimeout(parent, streamMinutes*time.Minute+streamGrace)
@@ -417,11 +424,12 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 	x := newXMLReader(body, maxStreamToken)
 	var buf []byte
 	progress := false
+	start := time.Now()
 	for {
-		body.n = 0
-		var fault status
-		var a streamAnswer
-		isFault, err := readOneEnvelope(x, &fault, &buf, func() error { return a.read(x, &buf) })
+		a, err := nextEnvelope(x, body, &buf)
+		if time.Since(start) >= streamHealthy {
+			progress = true
+		}
 		switch {
 		case parent.Err() != nil:
 			return endStop, progress, nil
@@ -436,9 +444,6 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 		default:
 			return endFatal, progress, fmt.Errorf("ews: reading the GetStreamingEvents stream: %w", err)
 		}
-		if isFault {
-			a.failed = &fault
-		}
 		if st := a.failed; st != nil {
 			e := errorOf("GetStreamingEvents", st, false, resp.Header)
 			switch {
@@ -449,7 +454,9 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 			}
 			return endFatal, progress, e
 		}
-		progress = true
+		if len(a.notes) > 0 || a.closed {
+			progress = true
+		}
 		for _, wm := range a.notes {
 			if wm != "" {
 				s.wm = wm
@@ -461,8 +468,25 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 		if a.closed {
 			return endClosed, progress, nil
 		}
-		x.nextDocument()
 	}
+}
+
+// nextEnvelope reads the next envelope of a GetStreamingEvents answer
+// from x, which reads body. A SOAP fault is returned as the answer's
+// failed status.
+func nextEnvelope(x *xmlReader, body *envelopeLimit, buf *[]byte) (*streamAnswer, error) {
+	body.n = 0
+	a := &streamAnswer{}
+	var fault status
+	isFault, err := readOneEnvelope(x, &fault, buf, func() error { return a.read(x, buf) })
+	if err != nil {
+		return nil, err
+	}
+	if isFault {
+		a.failed = &fault
+	}
+	x.nextDocument()
+	return a, nil
 }
 
 // envelopeLimit is a response body that fails once an envelope (bytes
