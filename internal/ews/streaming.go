@@ -181,9 +181,6 @@ type stream struct {
 	folder folderRef
 	sub    string // the subscription id, "" when there is none
 	wm     string // the watermark of the last event read
-	// wait is the pause before the n-th failed connection in a row is
-	// tried again; nil for backOff. Tests shorten it.
-	wait func(n int, hint time.Duration) time.Duration
 }
 
 // streamEnd says why a connection ended.
