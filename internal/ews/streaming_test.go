@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/exchangekit/outlook"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
 	"github.com/exchangekit/outlook/outlooktest"
@@ -292,5 +293,35 @@ func TestPushRefusesWhatItCannotWatch(t *testing.T) {
 			t.Errorf("the folder tree: %v, want ErrNotSupported", err)
 		}
 		break
+	}
+}
+
+// Signed in with NTLM, whose connections are the account's lanes: the
+// stream signs in one of its own.
+func TestPushOverNTLM(t *testing.T) {
+	noLeaks(t)
+	srv := outlooktest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.AddMailbox(onPremAddr, outlooktest.OnPremises(onPremHost))
+	srv.AddAccount(svcAccount, svcPass)
+	srv.GrantImpersonation(svcAccount)
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "s"), outlook.WithHTTPClient(srv.Client()),
+		outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(svcAccount, svcPass)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := c.Mailbox(t.Context(), onPremAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := startPush(t, bob.OData(), inbox, "")
+	waitStreams(t, srv, 1)
+	srv.Mailbox(onPremAddr).Add("messages", outlooktest.Object{"subject": "over NTLM"})
+	ps.change(t, "over NTLM")
+	// The mailbox's other requests go on beside the stream.
+	for _, err := range bob.Mail.ListMessages(t.Context(), mail.Inbox, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
