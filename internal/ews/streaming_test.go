@@ -318,10 +318,15 @@ func TestPushOverNTLM(t *testing.T) {
 	waitStreams(t, srv, 1)
 	srv.Mailbox(onPremAddr).Add("messages", outlooktest.Object{"subject": "over NTLM"})
 	ps.change(t, "over NTLM")
-	// The mailbox's other requests go on beside the stream.
+	// The mailbox's other requests go on beside the stream, which the
+	// server does not count among the mailbox's requests in flight.
+	srv.ResetRequests()
 	for _, err := range bob.Mail.ListMessages(t.Context(), mail.Inbox, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if n := srv.MaxInFlight(onPremAddr); n != 1 {
+		t.Errorf("%d requests in flight beside the stream, want 1", n)
 	}
 }

@@ -25,6 +25,7 @@ package ews
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"math"
@@ -314,6 +315,16 @@ func (c *call) streamError(w *writer, code, text string, subs []string) {
 	w.close("m:GetStreamingEventsResponse")
 }
 
+type uncountKey struct{}
+
+// WithUncount returns a context telling Serve how to stop counting the
+// request in flight (the host layer's count) once it turns out to be a
+// stream: Exchange counts streaming connections apart from the requests
+// it throttles (HangingConnectionLimit), and a stream lasts minutes.
+func WithUncount(ctx context.Context, leave func()) context.Context {
+	return context.WithValue(ctx, uncountKey{}, leave)
+}
+
 // streamEvents writes the answer of a GetStreamingEvents: an envelope per
 // batch of changes, until the timeout, the client leaves, or a test ends
 // it.
@@ -328,6 +339,9 @@ func (h *Handler) streamEvents(rw http.ResponseWriter, r *http.Request, subs []*
 		}
 		h.streams.mu.Unlock()
 	}()
+	if leave, ok := r.Context().Value(uncountKey{}).(func()); ok {
+		leave()
+	}
 	rc := http.NewResponseController(rw)
 	rw.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	rw.WriteHeader(http.StatusOK)
