@@ -251,6 +251,10 @@ type request struct {
 	// a failed precondition.
 	conditional bool
 	version     string
+	// header holds headers to send beside the usual ones (affinity).
+	header http.Header
+	// onHeader, when set, is given the headers of a successful answer.
+	onHeader func(http.Header)
 }
 
 // send sends an operation and reads its answer: handle is called on the
@@ -279,6 +283,9 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 	defer resp.Body.Close()
 	if err := b.httpError(rq, resp, len(payload)); err != nil {
 		return err
+	}
+	if rq.onHeader != nil {
+		rq.onHeader(resp.Header)
 	}
 	x := newXMLReader(resp.Body, 0)
 	var fault status
@@ -342,6 +349,9 @@ func (c *call) newRequest(rq request) (*http.Request, []byte, error) {
 			return nil, nil, err
 		}
 		h["Authorization"] = []string{auth}
+	}
+	for k, v := range rq.header {
+		h[k] = v
 	}
 	return req, payload, nil
 }

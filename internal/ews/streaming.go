@@ -181,6 +181,26 @@ type stream struct {
 	folder folderRef
 	sub    string // the subscription id, "" when there is none
 	wm     string // the watermark of the last event read
+	// cookie is the X-BackEndOverrideCookie the Subscribe answer set, ""
+	// for none: it routes the subscription's next requests to the
+	// Mailbox server that holds it.
+	cookie string
+}
+
+// affinityCookie names the cookie by which Exchange 2013 and later route
+// a subscription's requests to the Mailbox server holding it.
+const affinityCookie = "X-BackEndOverrideCookie"
+
+// affinity returns the headers that keep a subscription's requests on
+// its Mailbox server: X-PreferServerAffinity, with the server's cookie
+// once it gave one. (X-AnchorMailbox, the other half, goes with every
+// request.)
+func (s *stream) affinity() http.Header {
+	h := http.Header{"X-Preferserveraffinity": {"true"}}
+	if s.cookie != "" {
+		h["Cookie"] = []string{(&http.Cookie{Name: affinityCookie, Value: s.cookie}).String()}
+	}
+	return h
 }
 
 // streamEnd says why a connection ended.
@@ -316,7 +336,15 @@ func retryAfter(err error) time.Duration {
 // subscribe makes a streaming subscription on the folder.
 func (s *stream) subscribe() error {
 	var id []byte
-	err := s.c.send(request{op: "Subscribe", body: func(w *xmlWriter) {
+	s.cookie = ""
+	cookie := ""
+	err := s.c.send(request{op: "Subscribe", header: s.affinity(), onHeader: func(h http.Header) {
+		for _, ck := range (&http.Response{Header: h}).Cookies() {
+			if ck.Name == affinityCookie && len(ck.Value) <= 4096 {
+				cookie = ck.Value
+			}
+		}
+	}, body: func(w *xmlWriter) {
 		w.open("m:Subscribe")
 		w.open("m:StreamingSubscriptionRequest")
 		w.open("t:FolderIds")
@@ -350,7 +378,7 @@ func (s *stream) subscribe() error {
 	if len(id) == 0 || len(id) > 1024 {
 		return errorf("Subscribe: an answer without a usable SubscriptionId")
 	}
-	s.sub = string(id)
+	s.sub, s.cookie = string(id), cookie
 	return nil
 }
 
@@ -369,7 +397,7 @@ func (s *stream) unsubscribe() {
 	s.sub = ""
 	// Its failure changes nothing for the caller: an unknown subscription
 	// is gone already, and any other expires on the server.
-	_ = c.send(request{op: "Unsubscribe", body: func(w *xmlWriter) {
+	_ = c.send(request{op: "Unsubscribe", header: s.affinity(), body: func(w *xmlWriter) {
 		w.open("m:Unsubscribe")
 		w.elem("m:SubscriptionId", sub)
 		w.close("m:Unsubscribe")
@@ -387,7 +415,7 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 	c := *s.c
 	c.ctx = ctx
 	sub := s.sub
-	rq := request{op: "GetStreamingEvents", body: func(w *xmlWriter) {
+	rq := request{op: "GetStreamingEvents", header: s.affinity(), body: func(w *xmlWriter) {
 		w.open("m:GetStreamingEvents")
 		w.open("m:SubscriptionIds")
 		w.elem("t:SubscriptionId", sub)

@@ -260,3 +260,55 @@ func FuzzStreamedEnvelopes(f *testing.F) {
 		}
 	})
 }
+
+// The subscription's requests carry X-PreferServerAffinity, and the
+// X-BackEndOverrideCookie the Subscribe answer set, which routes them to
+// the Mailbox server holding the subscription.
+func TestPushKeepsAffinity(t *testing.T) {
+	got := make(chan string, 8)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		cookie := ""
+		if c, err := r.Cookie("X-BackEndOverrideCookie"); err == nil {
+			cookie = c.Value
+		}
+		seen := r.Header.Get("X-PreferServerAffinity") + " " + r.Header.Get("X-AnchorMailbox") + " " + cookie
+		switch {
+		case bytes.Contains(body, []byte("<m:Subscribe>")):
+			got <- "Subscribe " + seen
+			http.SetCookie(w, &http.Cookie{Name: "X-BackEndOverrideCookie", Value: "MBX01~1942", Path: "/", HttpOnly: true})
+			io.WriteString(w, subscribeAnswer("sub"))
+		case bytes.Contains(body, []byte("<m:Unsubscribe>")):
+			got <- "Unsubscribe " + seen
+			io.WriteString(w, soapOpen+`<m:UnsubscribeResponse`+nsDecl+`><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>`+soapClose)
+		default:
+			got <- "GetStreamingEvents " + seen
+			io.WriteString(w, streamEnvelope("Success", notification("w1")))
+		}
+	}))
+	defer srv.Close()
+	b, err := New(Config{URL: srv.URL + "/EWS/Exchange.asmx", Doer: srv.Client(), Mailbox: "bob@contoso.com", Access: AccessImpersonation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range b.Push(t.Context(), &odata.PushRequest{Path: odata.PathOf("mailFolders/{}/messages", "inbox")}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	close(got)
+	var lines []string
+	for l := range got {
+		lines = append(lines, l)
+	}
+	want := []string{
+		"Subscribe true bob@contoso.com ",
+		"GetStreamingEvents true bob@contoso.com MBX01~1942",
+		"Unsubscribe true bob@contoso.com MBX01~1942",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

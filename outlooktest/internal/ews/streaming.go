@@ -363,7 +363,28 @@ func (h *Handler) streamEvents(rw http.ResponseWriter, r *http.Request, subs []*
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	end := func() {
+		switch conn.why {
+		case "drop":
+			// Break the connection mid-answer.
+			panic(http.ErrAbortHandler)
+		case "expire":
+			w := &writer{}
+			(&call{op: "GetStreamingEvents"}).streamError(w, "ErrorSubscriptionNotFound", "The subscription has expired.", nil)
+			send(w.b.Bytes())
+		default:
+			send(status("Closed"))
+		}
+	}
 	for {
+		select {
+		case <-conn.end:
+			// Ended before the changes that woke it are written: they wait
+			// for the subscription's next connection.
+			end()
+			return
+		default:
+		}
 		h.st.Lock()
 		body, more := h.notices(subs)
 		changed, stop := h.st.Watch(func() bool {
@@ -395,17 +416,7 @@ func (h *Handler) streamEvents(rw http.ResponseWriter, r *http.Request, subs []*
 			return
 		case <-conn.end:
 			stop()
-			switch conn.why {
-			case "drop":
-				// Break the connection mid-answer.
-				panic(http.ErrAbortHandler)
-			case "expire":
-				w := &writer{}
-				(&call{op: "GetStreamingEvents"}).streamError(w, "ErrorSubscriptionNotFound", "The subscription has expired.", nil)
-				send(w.b.Bytes())
-			default:
-				send(status("Closed"))
-			}
+			end()
 			return
 		}
 	}
