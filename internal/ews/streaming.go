@@ -96,26 +96,29 @@ var lostSubscription = map[string]bool{
 var errEnvelopeTooLarge = fmt.Errorf("%w: a streamed envelope longer than %d bytes", errXML, maxEnvelopeBytes)
 
 // Push implements odata.Pusher with EWS streaming notifications on the
-// folder a sync of r.Path reads (a mail folder's messages, a contact
-// folder's contacts, a calendar's events or view).
+// folder a sync of r.Path reads: mailFolders/{id}/messages, contacts,
+// contactFolders/{id}/contacts, events, calendarView, calendars/{id}/events
+// and calendars/{id}/calendarView (any other path fails with
+// odata.ErrNotSupported).
 //
 // The sequence yields a PushEvent per notification (several changes may
-// share one), with the watermark of its last event; a PushEvent with
-// Missed set when notices may have been lost (a connection broke, the
-// subscription was lost and made again, or r.Watermark was given: a
-// streaming subscription cannot resume from one). It reconnects by itself
-// when the server closes a connection, and gives up with an error only
-// when the server refuses the subscription for good (rights, a folder
-// not found), answers with what is not EWS (malformed XML, an envelope
-// over 1 MiB, a token over 64 KiB), or fails five connections in a row
-// without progress (a notification, a clean close, or a minute
-// open). When ctx ends it yields ctx's error and
-// ends. On the way out it unsubscribes, within 10 seconds.
+// share one) with the watermark of its last event, and a PushEvent with
+// Missed set, carrying the last watermark, when notices may have been
+// lost: a connection broke, the subscription was lost and made again, or
+// r.Watermark was given (a streaming subscription cannot resume from
+// one). It reconnects by itself when the server closes a connection. It
+// ends with an error when the server refuses the subscription for good
+// (rights, a folder not found: an *odata.Error), answers with what is not
+// EWS (malformed XML, an envelope over 1 MiB, a token over 64 KiB), or
+// fails five connections in a row without progress (a notification, a
+// clean close, or a minute open); and with ctx's error when ctx ends. On
+// the way out it unsubscribes, within 10 seconds.
 //
 // A GetStreamingEvents request holds its connection for up to 30
-// minutes, so it is sent outside the mailbox's request limit (the
-// transport's per-mailbox slots): a stream would otherwise take one of the
-// four slots for its whole life. See transport.MarkHanging.
+// minutes, so it takes none of the mailbox's request slots, and over NTLM
+// it signs in a connection of its own rather than one of the account's
+// lanes (transport.MarkHanging): a stream would otherwise hold one of the
+// four slots, or a lane, for its whole life.
 func (b *Backend) Push(ctx context.Context, r *odata.PushRequest) iter.Seq2[odata.PushEvent, error] {
 	return func(yield func(odata.PushEvent, error) bool) {
 		c, err := b.newCall(ctx, &odata.BackendRequest{Method: http.MethodGet, Path: r.Path, Mailbox: r.Mailbox})

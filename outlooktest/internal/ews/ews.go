@@ -16,8 +16,8 @@
 // resolves folder ids; fields.go is the table of item and folder
 // properties (FieldURI, element, Graph property, how each is written and
 // read); restrict.go evaluates restrictions, sort orders and query
-// strings; items.go, folders.go, attachments.go, sync.go and settings.go
-// hold the operations by family.
+// strings; items.go, folders.go, attachments.go, sync.go, streaming.go
+// (streaming notifications) and settings.go hold the operations by family.
 package ews
 
 import (
