@@ -428,6 +428,9 @@ func (s *stream) connect(yield func(odata.PushEvent, error) bool) (streamEnd, bo
 	}}
 	req, payload, err := c.newRequest(rq)
 	if err != nil {
+		if parent.Err() == nil && transient(err) {
+			return endRetry, false, err // the token endpoint failed for now
+		}
 		return endFatal, false, err
 	}
 	// Neither retried by the transport (Push reconnects itself, and knows
