@@ -147,6 +147,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if addr != "" {
 			leave = s.inflight.enter(addr)
 			defer leave()
+			if kind == hostOnPrem && ews.IsPath(r.URL.Path) {
+				r = r.WithContext(ews.WithUncount(r.Context(), leave))
+			}
 		}
 	}
 	sw.beforeLast = leave

@@ -20,8 +20,9 @@ import (
 // their arrival, and for the mailbox they act on (impersonated, reached
 // through a Mailbox element, or the caller's own) from the moment the
 // front end has read them; a Graph $batch counts once for each mailbox its
-// parts name while its parts run. It returns 0 for a mailbox no request
-// named.
+// parts name while its parts run. An EWS GetStreamingEvents stops counting
+// once its stream begins: Exchange counts streaming connections apart
+// (HangingConnectionLimit). It returns 0 for a mailbox no request named.
 func (s *Server) MaxInFlight(smtp string) int { return s.inflight.max(strings.ToLower(smtp)) }
 
 // inflight counts the requests in flight per mailbox and the most there

@@ -165,12 +165,9 @@ var routes = map[string]handler{
 
 // Serve implements odata.Backend.
 func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Response, error) {
-	c := &call{b: b, ctx: ctx, r: r, ids: r.Path.IDs()}
-	if b.access == AccessDelegate {
-		c.mailbox = b.mailbox
-	}
-	if r.Mailbox != "" && b.mailbox != "" && !strings.EqualFold(r.Mailbox, b.mailbox) {
-		return nil, fmt.Errorf("%w: the EWS backend serves %s, not %s", odata.ErrInvalidPath, b.mailbox, r.Mailbox)
+	c, err := b.newCall(ctx, r)
+	if err != nil {
+		return nil, err
 	}
 	if r.Prefer.ImmutableIDs {
 		// Immutable ids (Prefer: IdType="ImmutableId") are Exchange Online's;
@@ -194,6 +191,18 @@ func (b *Backend) Serve(ctx context.Context, r *odata.BackendRequest) (*http.Res
 		return nil, notImplemented(r.Method + " " + r.Path.Template())
 	}
 	return h(c)
+}
+
+// newCall starts serving r, a request for the backend's mailbox.
+func (b *Backend) newCall(ctx context.Context, r *odata.BackendRequest) (*call, error) {
+	c := &call{b: b, ctx: ctx, r: r, ids: r.Path.IDs()}
+	if b.access == AccessDelegate {
+		c.mailbox = b.mailbox
+	}
+	if r.Mailbox != "" && b.mailbox != "" && !strings.EqualFold(r.Mailbox, b.mailbox) {
+		return nil, fmt.Errorf("%w: the EWS backend serves %s, not %s", odata.ErrInvalidPath, b.mailbox, r.Mailbox)
+	}
+	return c, nil
 }
 
 // notImplemented is the answer to a request no route serves: 501, which
@@ -246,41 +255,19 @@ type request struct {
 	// a failed precondition.
 	conditional bool
 	version     string
+	// header holds headers to send beside the usual ones (affinity).
+	header http.Header
+	// onHeader, when set, is given the headers of a successful answer.
+	onHeader func(http.Header)
 }
 
 // send sends an operation and reads its answer: handle is called on the
 // start tag of the response element inside soap:Body and must consume it.
 func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) error {
 	b := c.b
-	env := envelope{version: rq.version}
-	if b.access == AccessImpersonation {
-		env.impersonate = b.mailbox
-	}
-	w := &xmlWriter{b: make([]byte, 0, 2048)}
-	env.begin(w)
-	rq.body(w)
-	finish(w)
-	payload := w.b
-	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, b.root, bytes.NewReader(payload))
+	req, payload, err := c.newRequest(rq)
 	if err != nil {
-		return fmt.Errorf("ews: %w", err)
-	}
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
-	req.ContentLength = int64(len(payload))
-	h := req.Header
-	h["Content-Type"] = []string{"text/xml; charset=utf-8"}
-	h["Accept"] = []string{"text/xml"}
-	if b.mailbox != "" {
-		// Routes the request to the mailbox's server; required with
-		// impersonation.
-		h["X-Anchormailbox"] = []string{b.mailbox}
-	}
-	if b.ts != nil {
-		auth, err := b.authorization(c.ctx)
-		if err != nil {
-			return err
-		}
-		h["Authorization"] = []string{auth}
+		return err
 	}
 	if rq.idempotent {
 		req = transport.MarkIdempotent(req)
@@ -298,25 +285,11 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 		return fmt.Errorf("ews: %s: %w", rq.op, err)
 	}
 	defer resp.Body.Close()
-	xmlBody := strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml")
-	if resp.StatusCode != http.StatusOK && !(resp.StatusCode == http.StatusInternalServerError && xmlBody) {
-		e := &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op,
-			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id")}
-		e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), b.now())
-		e.Message = http.StatusText(resp.StatusCode)
-		peek, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
-		if resp.StatusCode == http.StatusNotFound && bytes.Contains(peek, []byte("404.13")) {
-			// IIS's request filtering refuses a request longer than the
-			// EWS virtual directory's maxAllowedContentLength (64 MB by
-			// default) with 404.13, before EWS sees it: the request was too
-			// large, the mailbox is not missing.
-			e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
-			e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", len(payload))
-		}
-		if !rq.idempotent && transport.UnknownOutcome(e.StatusCode, e.RetryAfter > 0) {
-			return fmt.Errorf("%w (%w)", e, odata.ErrOutcomeUnknown)
-		}
-		return e
+	if err := b.httpError(rq, resp, len(payload)); err != nil {
+		return err
+	}
+	if rq.onHeader != nil {
+		rq.onHeader(resp.Header)
 	}
 	x := newXMLReader(resp.Body, 0)
 	var fault status
@@ -344,6 +317,74 @@ func (c *call) send(rq request, handle func(x *xmlReader, buf *[]byte) error) er
 		return e
 	}
 	return nil
+}
+
+// newRequest builds the HTTP request of an operation: the envelope, the
+// headers every EWS request carries, and the bearer token when the
+// backend has one. It returns the payload too, for error messages.
+func (c *call) newRequest(rq request) (*http.Request, []byte, error) {
+	b := c.b
+	env := envelope{version: rq.version}
+	if b.access == AccessImpersonation {
+		env.impersonate = b.mailbox
+	}
+	w := &xmlWriter{b: make([]byte, 0, 2048)}
+	env.begin(w)
+	rq.body(w)
+	finish(w)
+	payload := w.b
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, b.root, bytes.NewReader(payload))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ews: %w", err)
+	}
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+	req.ContentLength = int64(len(payload))
+	h := req.Header
+	h["Content-Type"] = []string{"text/xml; charset=utf-8"}
+	h["Accept"] = []string{"text/xml"}
+	if b.mailbox != "" {
+		// Routes the request to the mailbox's server; required with
+		// impersonation.
+		h["X-Anchormailbox"] = []string{b.mailbox}
+	}
+	if b.ts != nil {
+		auth, err := b.authorization(c.ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		h["Authorization"] = []string{auth}
+	}
+	for k, v := range rq.header {
+		h[k] = v
+	}
+	return req, payload, nil
+}
+
+// httpError is the error of an answer that carries no SOAP envelope to
+// read (an HTTP status other than 200, or 500 with an XML fault), nil
+// for one that does. payload is the request's length.
+func (b *Backend) httpError(rq request, resp *http.Response, payload int) error {
+	xmlBody := strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "xml")
+	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusInternalServerError && xmlBody {
+		return nil
+	}
+	e := &odata.Error{StatusCode: resp.StatusCode, Method: "EWS", Path: rq.op,
+		RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id")}
+	e.RetryAfter, _ = transport.ParseRetryAfter(resp.Header.Get("Retry-After"), b.now())
+	e.Message = http.StatusText(resp.StatusCode)
+	peek, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
+	if resp.StatusCode == http.StatusNotFound && bytes.Contains(peek, []byte("404.13")) {
+		// IIS's request filtering refuses a request longer than the
+		// EWS virtual directory's maxAllowedContentLength (64 MB by
+		// default) with 404.13, before EWS sees it: the request was too
+		// large, the mailbox is not missing.
+		e.StatusCode, e.Code = http.StatusRequestEntityTooLarge, "RequestTooLarge"
+		e.Message = fmt.Sprintf("the server refused a request of %d bytes (IIS 404.13: longer than the EWS virtual directory's maxAllowedContentLength)", payload)
+	}
+	if !rq.idempotent && transport.UnknownOutcome(e.StatusCode, e.RetryAfter > 0) {
+		return fmt.Errorf("%w (%w)", e, odata.ErrOutcomeUnknown)
+	}
+	return e
 }
 
 // rereader is what the SDK's transport adds to a Doer: a read whose answer

@@ -141,6 +141,19 @@
 //     (ews/how-to-get-user-photos-by-using-ews-in-exchange). Calendar
 //     groups and calendar colors have no EWS form: odata.ErrNotSupported.
 //
+//   - Change notifications are streaming subscriptions behind
+//     odata.Pusher (streaming.go): Subscribe with a
+//     StreamingSubscriptionRequest, which takes no watermark, then
+//     GetStreamingEvents with a ConnectionTimeout of 1 to 30 minutes
+//     (ref/connectiontimeout), one SOAP envelope per batch of
+//     notifications in one long answer, the last with ConnectionStatus
+//     Closed, and Unsubscribe, valid for streaming subscriptions. Affinity
+//     is X-AnchorMailbox and X-PreferServerAffinity on the requests and the
+//     X-BackEndOverrideCookie the Subscribe answer sets
+//     (ews/how-to-maintain-affinity-between-group-of-subscriptions-and-mailbox-server);
+//     a lost subscription answers ErrorSubscriptionNotFound and its kin
+//     (ews/handling-notification-related-errors-in-ews-in-exchange).
+//
 // Every request shape is checked against the published request examples
 // of its operation, and every response shape read from the published
 // response examples (../shared/testdata/external/ews-samples).

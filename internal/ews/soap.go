@@ -222,6 +222,20 @@ func readFault(x *xmlReader, s *status, buf *[]byte) error {
 // it. A soap:Fault in the body is read into fault instead (body is not
 // called), and reported by a true return.
 func readEnvelope(x *xmlReader, fault *status, buf *[]byte, body func() error) (bool, error) {
+	isFault, err := readOneEnvelope(x, fault, buf, body)
+	if err != nil {
+		return false, err
+	}
+	// Nothing may follow the envelope.
+	if _, err := x.next(); err != nil {
+		return false, err
+	}
+	return isFault, nil
+}
+
+// readOneEnvelope is readEnvelope leaving what follows the envelope
+// unread: the next envelope of a stream.
+func readOneEnvelope(x *xmlReader, fault *status, buf *[]byte, body func() error) (bool, error) {
 	k, err := x.next()
 	for err == nil && k == tokText {
 		k, err = x.next()
@@ -253,10 +267,6 @@ func readEnvelope(x *xmlReader, fault *status, buf *[]byte, body func() error) (
 	}
 	if !sawBody {
 		return false, fmt.Errorf("%w: the SOAP envelope has no body", errXML)
-	}
-	// Nothing may follow the envelope.
-	if _, err := x.next(); err != nil {
-		return false, err
 	}
 	return isFault, nil
 }

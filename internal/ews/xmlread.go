@@ -762,6 +762,10 @@ func (x *xmlReader) readEnd() (tokenKind, error) {
 	return tokEnd, nil
 }
 
+// nextDocument readies the reader for another document after the one
+// that ended: a stream of documents, as GetStreamingEvents answers with.
+func (x *xmlReader) nextDocument() { x.done, x.started = false, false }
+
 // depth returns how many elements are open.
 func (x *xmlReader) depth() int { return len(x.open) }
 

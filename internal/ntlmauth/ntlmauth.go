@@ -27,12 +27,15 @@ import (
 	"sync"
 
 	"github.com/Azure/go-ntlmssp"
+
+	"github.com/exchangekit/outlook/internal/transport"
 )
 
 // Transport is an http.RoundTripper that signs every request in as one
 // Windows account. It is safe for concurrent use.
 type Transport struct {
 	user, password string
+	base           *http.Transport // nil when base cannot be pinned
 	lanes          []*lane
 	// tokens holds one token per lane not in use; idle the lanes not in
 	// use, the last one given back on top, so that a lane signed in is
@@ -65,23 +68,30 @@ func New(base http.RoundTripper, user, password string, n int) *Transport {
 		n = 1
 	}
 	t := &Transport{user: user, password: password, tokens: make(chan struct{}, n)}
+	t.base, _ = base.(*http.Transport)
 	for range n {
 		l := &lane{rt: base}
-		if tr, ok := base.(*http.Transport); ok {
-			cp := tr.Clone()
-			var p http.Protocols
-			p.SetHTTP1(true)
-			cp.Protocols = &p
-			cp.TLSNextProto = nil
-			cp.ForceAttemptHTTP2 = false
-			cp.MaxConnsPerHost, cp.MaxIdleConnsPerHost = 1, 1
-			l.rt = cp
+		if t.base != nil {
+			l.rt = t.pinned()
 		}
 		t.lanes = append(t.lanes, l)
 		t.idle = append(t.idle, l)
 		t.tokens <- struct{}{}
 	}
 	return t
+}
+
+// pinned returns a clone of the base transport limited to one HTTP/1.1
+// connection: a lane.
+func (t *Transport) pinned() *http.Transport {
+	cp := t.base.Clone()
+	var p http.Protocols
+	p.SetHTTP1(true)
+	cp.Protocols = &p
+	cp.TLSNextProto = nil
+	cp.ForceAttemptHTTP2 = false
+	cp.MaxConnsPerHost, cp.MaxIdleConnsPerHost = 1, 1
+	return cp
 }
 
 // CloseIdleConnections closes the idle connections of every lane.
@@ -97,7 +107,23 @@ func (t *Transport) CloseIdleConnections() {
 // RoundTrip waits for a free lane, sends req down it signed in, and holds
 // the lane until the answer's body is read to its end or closed: the
 // connection is busy until then.
+//
+// A request marked with transport.MarkHanging (an EWS GetStreamingEvents,
+// whose answer lasts up to 30 minutes) takes none of the lanes: it gets a
+// lane of its own, signed in for it and closed with its answer, so that
+// streams never starve the account's other requests. Over a base that
+// cannot be pinned to a connection it takes the one lane, as any request.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.base != nil && transport.IsHanging(req) {
+		l := &lane{rt: t.pinned()}
+		resp, err := t.send(l, req)
+		if err != nil {
+			l.rt.(*http.Transport).CloseIdleConnections()
+			return nil, err
+		}
+		resp.Body = &laneBody{ReadCloser: resp.Body, release: l.rt.(*http.Transport).CloseIdleConnections}
+		return resp, nil
+	}
 	select {
 	case <-t.tokens:
 	case <-req.Context().Done():

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/internal/ntlmauth"
+	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/outlooktest"
 )
 
@@ -322,5 +323,26 @@ func TestWrappedTransport(t *testing.T) {
 	}
 	if n, all := challenges(srv); n != 1 || all != 16*3+1 {
 		t.Errorf("%d challenges in %d requests, want 1 in %d", n, all, 16*3+1)
+	}
+}
+
+// A hanging request (an EWS stream, open for minutes) signs in a lane of
+// its own: the account's lanes stay free for the other requests.
+func TestHangingRequestTakesNoLane(t *testing.T) {
+	srv := newServer(t)
+	tr := ntlmauth.New(srv.Transport(), user, password, 1)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ewsURL, strings.NewReader(soap))
+	held, err := tr.RoundTrip(transport.MarkHanging(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Body.Close()
+	if held.StatusCode == http.StatusUnauthorized {
+		t.Fatal("the hanging request was not signed in")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if st, err := post(ctx, tr, []byte(soap)); err != nil || st == http.StatusUnauthorized {
+		t.Fatalf("beside a hanging request: %d, %v", st, err)
 	}
 }

@@ -359,6 +359,9 @@ type call struct {
 	replayable bool
 	logging    bool
 	attempt    int // attempts made so far
+	// sem is the slots the call's attempts take: the Client's, or one of
+	// its own for a hanging request (MarkHanging).
+	sem chan struct{}
 }
 
 func (c *Client) newCall(req *http.Request) (*call, error) {
@@ -391,25 +394,26 @@ func (c *Client) newCall(req *http.Request) (*call, error) {
 		idempotent: isIdempotent(req),
 		replayable: req.Body == nil || req.Body == http.NoBody || req.GetBody != nil,
 		logging:    c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn),
+		sem:        semFor(c, req),
 	}, nil
 }
 
 // acquire takes a slot of the concurrency limit.
-func (c *Client) acquire(ctx context.Context) error {
+func (cl *call) acquire(ctx context.Context) error {
 	select {
-	case c.sem <- struct{}{}:
+	case cl.sem <- struct{}{}:
 		return nil
 	default:
 	}
 	select {
-	case c.sem <- struct{}{}:
+	case cl.sem <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("waiting for a request slot: %w", ctx.Err())
 	}
 }
 
-func (c *Client) release() { <-c.sem }
+func (cl *call) release() { <-cl.sem }
 
 // send makes attempts until one gives a response that is not retried, which
 // it returns holding a slot (the caller wraps its body), or an error, with
@@ -417,7 +421,7 @@ func (c *Client) release() { <-c.sem }
 func (cl *call) send() (*http.Response, error) {
 	c, req, ctx := cl.c, cl.req, cl.ctx
 	for {
-		if err := c.acquire(ctx); err != nil {
+		if err := cl.acquire(ctx); err != nil {
 			return nil, err
 		}
 		cl.attempt++
@@ -425,7 +429,7 @@ func (cl *call) send() (*http.Response, error) {
 		if cl.attempt > 1 && req.Body != nil && req.Body != http.NoBody {
 			body, err := req.GetBody()
 			if err != nil {
-				c.release()
+				cl.release()
 				return nil, fmt.Errorf("rewinding the request body for attempt %d: %w", cl.attempt, err)
 			}
 			rc := *req // the transport may still be closing the old body
@@ -448,7 +452,7 @@ func (cl *call) send() (*http.Response, error) {
 		}
 
 		if err != nil {
-			c.release()
+			cl.release()
 			// A change that may have reached the server is not sent again
 			// (retryableError), and says so; one refused before a byte left
 			// (a dial error, a refused redirect) has no doubt about it.
@@ -481,7 +485,7 @@ func (cl *call) send() (*http.Response, error) {
 			c.logRetry(ctx, req, cl.id, cl.attempt, resp.StatusCode, wait, elapsed, resp.Header.Get(hdrRequestID), nil)
 		}
 		drain(resp.Body)
-		c.release()
+		cl.release()
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("waiting %v before attempt %d: %w", wait, cl.attempt+1, err)
 		}
@@ -501,10 +505,10 @@ func (cl *call) logRetry(status int, wait time.Duration, err error) {
 // at once, and wrapBody returns nil.
 func (cl *call) wrapBody(resp *http.Response, resume bool) *body {
 	if resp.Body == nil || resp.Body == http.NoBody {
-		cl.c.release()
+		cl.release()
 		return nil
 	}
-	b := newBody(resp.Body, resp.ContentLength, cl.c.maxBody, cl.c.sem)
+	b := newBody(resp.Body, resp.ContentLength, cl.c.maxBody, cl.sem)
 	b.changes = !cl.idempotent
 	if resume && cl.idempotent {
 		b.res = resumer{cl: cl, status: resp.StatusCode, length: resp.ContentLength, etag: resp.Header.Get("ETag"), seed: maphash.MakeSeed()}

@@ -16,8 +16,8 @@
 // resolves folder ids; fields.go is the table of item and folder
 // properties (FieldURI, element, Graph property, how each is written and
 // read); restrict.go evaluates restrictions, sort orders and query
-// strings; items.go, folders.go, attachments.go, sync.go and settings.go
-// hold the operations by family.
+// strings; items.go, folders.go, attachments.go, sync.go, streaming.go
+// (streaming notifications) and settings.go hold the operations by family.
 package ews
 
 import (
@@ -89,8 +89,9 @@ type Env struct {
 
 // Handler serves EWS on one on-premises host.
 type Handler struct {
-	st  *store.Store
-	env Env
+	st      *store.Store
+	env     Env
+	streams streams // streaming subscriptions (streaming.go)
 }
 
 // New returns the EWS front end of one host.
@@ -134,6 +135,9 @@ type call struct {
 	self    string
 	tracked map[string]bool
 	done    []func()
+	// stream, when an operation sets it, writes the answer instead of
+	// the buffered one: GetStreamingEvents, whose answer lasts minutes.
+	stream func(w http.ResponseWriter)
 }
 
 // serverVersion is what answers say they come from: Exchange Server 2019
@@ -203,6 +207,10 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, caller Caller) {
 	c.leave()
 	if f != nil {
 		writeFault(w, f)
+		return
+	}
+	if c.stream != nil {
+		c.stream(w)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
@@ -564,6 +572,9 @@ var operations map[string]func(c *call, op *elem, w *writer) *fault
 func init() {
 	operations = map[string]func(c *call, op *elem, w *writer) *fault{
 		"FindItem":                   (*call).findItem,
+		"Subscribe":                  (*call).subscribe,
+		"GetStreamingEvents":         (*call).getStreamingEvents,
+		"Unsubscribe":                (*call).unsubscribe,
 		"GetItem":                    (*call).getItem,
 		"CreateItem":                 (*call).createItem,
 		"UpdateItem":                 (*call).updateItem,

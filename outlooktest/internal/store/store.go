@@ -50,6 +50,7 @@ type Store struct {
 	dir   directory           // the address book and master category lists (directory.go)
 	// unlocked, when set, runs after each Unlock (OnUnlock).
 	unlocked atomic.Pointer[func()]
+	watch    watches // who waits for a change (watch.go)
 }
 
 // Mailbox is one mailbox: its entities by set and id, its change log and
@@ -88,8 +89,11 @@ func New(now func() time.Time) *Store {
 // requires.
 func (st *Store) Lock() { st.mu.Lock() }
 
-// Unlock releases the store's lock, then runs the OnUnlock hook.
+// Unlock releases the store's lock, waking the watches (Watch) whose
+// condition the writes made while it was held fulfil, then runs the
+// OnUnlock hook.
 func (st *Store) Unlock() {
+	st.watch.wake()
 	st.mu.Unlock()
 	if f := st.unlocked.Load(); f != nil {
 		(*f)()
@@ -97,12 +101,17 @@ func (st *Store) Unlock() {
 }
 
 // UnlockQuiet releases the store's lock without running the OnUnlock hook:
-// for the hook's own reader, which would otherwise wake itself.
-func (st *Store) UnlockQuiet() { st.mu.Unlock() }
+// for the hook's own reader, which would otherwise wake itself. Watches
+// are woken as by Unlock (a condition nothing fulfilled stays asleep).
+func (st *Store) UnlockQuiet() {
+	st.watch.wake()
+	st.mu.Unlock()
+}
 
 // OnUnlock sets f to run after each Unlock, outside the lock: the cue of
-// change notifications to look for writes (compare Mailbox.Seq). f must
-// not block.
+// Graph change notifications to look for writes (compare Mailbox.Seq). f
+// must not block. EWS streaming uses Watch instead, whose conditions are
+// checked under the lock.
 func (st *Store) OnUnlock(f func()) { st.unlocked.Store(&f) }
 
 // Now returns the server's clock's time.
