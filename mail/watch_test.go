@@ -162,3 +162,63 @@ func TestWatchPollsWhereNothingPushes(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchOnPremisesInboxThroughStreaming: an EWS mailbox pushes through
+// streaming notifications. With polling an hour apart and no catch-up
+// rounds, only the stream can bring the new messages in time, including
+// one delivered while the subscription was being made; killed and
+// restarted from its state, the watch yields each message once and leaves
+// no subscription behind.
+func TestWatchOnPremisesInboxThroughStreaming(t *testing.T) {
+	e := newEnv(t, ews)
+	mb := e.Reopen(t, outlook.WithWatch(&odata.WatchOptions{PollInterval: time.Hour, CatchUpInterval: -1}))
+	deliver(e.Box, "before")
+	w := watchInbox(t, mb, "")
+	if got, _ := w.upserts(t, 1); got[0] != "before" {
+		t.Fatalf("first round: %v", got)
+	}
+	// No wait for the stream: a message delivered while the subscription
+	// is being made is caught by the round its first event starts.
+	deliver(e.Box, "racing the subscription")
+	if got, _ := w.upserts(t, 1); got[0] != "racing the subscription" {
+		t.Fatalf("racing: %v", got)
+	}
+	waitStreaming(t, e.Srv, 1)
+	deliver(e.Box, "pushed 1")
+	deliver(e.Box, "pushed 2")
+	got, state := w.upserts(t, 2)
+	if fmt.Sprint(got) != "[pushed 1 pushed 2]" {
+		t.Fatalf("pushed: %v", got)
+	}
+	w.stop()
+	waitStreaming(t, e.Srv, 0)
+	if n := e.Srv.StreamingSubscriptions(e.Host()); n != 0 {
+		t.Errorf("%d streaming subscriptions left after the watch ended", n)
+	}
+
+	deliver(e.Box, "while stopped")
+	w = watchInbox(t, mb, state)
+	if got, _ := w.upserts(t, 1); got[0] != "while stopped" {
+		t.Fatalf("after restart: %v", got)
+	}
+	waitStreaming(t, e.Srv, 1)
+	e.Srv.DropStreams(e.Host()) // a dropped connection loses nothing
+	deliver(e.Box, "after a drop")
+	if got, _ := w.upserts(t, 1); got[0] != "after a drop" {
+		t.Fatalf("after a dropped stream: %v", got)
+	}
+	w.quiet(t, 200*time.Millisecond)
+}
+
+// waitStreaming waits until n streaming connections are open on the
+// mailbox's EWS host.
+func waitStreaming(t *testing.T, srv *outlooktest.Server, n int) {
+	t.Helper()
+	for range 400 {
+		if srv.OpenStreams(servicetest.OnPremHost) == n {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("%d streams open, want %d", srv.OpenStreams(servicetest.OnPremHost), n)
+}

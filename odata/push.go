@@ -39,7 +39,9 @@ type PushEvent struct {
 }
 
 // A Pusher is a [Backend] that can push change notices for a collection.
-// Push returns at once; the sequence yields an event per change notice
+// Push returns at once; the sequence yields a Missed event as soon as the
+// server is watching (what changed before is in no notice), then an event
+// per change notice
 // (several changes may share one) until ctx ends or an error the Pusher
 // cannot recover from (it reconnects dropped streams itself, resuming from
 // its watermark). The sequence must stop when ctx is done.

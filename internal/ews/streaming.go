@@ -104,9 +104,10 @@ var errEnvelopeTooLarge = fmt.Errorf("%w: a streamed envelope longer than %d byt
 // The sequence yields a PushEvent per notification (several changes may
 // share one) with the watermark of its last event, and a PushEvent with
 // Missed set, carrying the last watermark, when notices may have been
-// lost: a connection broke, the subscription was lost and made again, or
-// r.Watermark was given (a streaming subscription cannot resume from
-// one). It reconnects by itself when the server closes a connection. It
+// lost: first of all once the subscription is live (changes made before
+// it, since the caller's last delta round, are in no stream; a streaming
+// subscription cannot resume from r.Watermark either), then whenever a
+// connection broke or the subscription was lost and made again. It reconnects by itself when the server closes a connection. It
 // ends with an error when the server refuses the subscription for good
 // (rights, a folder not found: an *odata.Error), answers with what is not
 // EWS (malformed XML, an envelope over 1 MiB, a token over 64 KiB), or
@@ -133,7 +134,10 @@ func (b *Backend) Push(ctx context.Context, r *odata.PushRequest) iter.Seq2[odat
 		}
 		s := &stream{c: c, folder: folder, wm: r.Watermark}
 		defer s.unsubscribe()
-		s.run(yield, r.Watermark != "")
+		// Changes made between the caller's last delta round and the
+		// subscription are in no stream: the first event, once the
+		// subscription is live, says so.
+		s.run(yield, true)
 	}
 }
 
