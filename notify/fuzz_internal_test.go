@@ -1,14 +1,25 @@
 package notify
 
 import (
+	"crypto/rsa"
 	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // FuzzParseNotifications: any body gives notifications or an error, never
 // a panic, and what it accepts has a subscription id and a change or a
-// lifecycle event.
+// lifecycle event; the encryptedContent of a rich one decrypts to JSON or
+// is refused.
 func FuzzParseNotifications(f *testing.F) {
+	k := testKey()
+	keys := map[string]*rsa.PrivateKey{"c1": k}
+	sealed, _ := json.Marshal(seal(f, &k.PublicKey, "c1", []byte(`{"id":"m","subject":"s"}`), nil))
+	f.Add([]byte(`{"value":[{"subscriptionId":"s","clientState":"c","changeType":"created","resource":"Users/u/Messages/m","resourceData":{"id":"m"},"encryptedContent":` + string(sealed) + `}]}`))
+	f.Add([]byte(`{"value":[{"subscriptionId":"s","changeType":"updated","resource":"Users/u/Messages/m","encryptedContent":{"data":"AAAA","dataKey":"","dataSignature":"x","encryptionCertificateId":"c1"}}]}`))
+	f.Add([]byte(`{"value":[{"subscriptionId":"s","changeType":"updated","resource":"Users/u/Messages/m","encryptedContent":null}]}`))
 	for _, s := range []string{
 		`{"value":[{"subscriptionId":"s","clientState":"c","changeType":"created","resource":"Users/u/Messages/m","resourceData":{"@odata.type":"#Microsoft.Graph.Message","@odata.id":"Users/u/Messages/m","@odata.etag":"W/\"x\"","id":"m"},"tenantId":"t","subscriptionExpirationDateTime":"2026-12-10T00:00:00.0000000Z"}]}`,
 		`{"value":[{"subscriptionId":"s","clientState":"c","lifecycleEvent":"missed","tenantId":"t"}]}`,
@@ -38,6 +49,12 @@ func FuzzParseNotifications(f *testing.F) {
 			}
 			if strings.Contains(n.Change.String(), ",") {
 				t.Fatalf("a notification of several changes: %q", data)
+			}
+			if n.encrypted != nil {
+				plain, err := decryptContent(n.encrypted, keys)
+				if err == nil && !jsontext.Value(plain).IsValid(lenient) {
+					t.Fatalf("decrypted to invalid JSON: %q", plain)
+				}
 			}
 		}
 	})

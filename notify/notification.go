@@ -48,6 +48,9 @@ type Notification struct {
 	SubscriptionExpiry time.Time
 
 	clientState string
+	encrypted   *wireEncrypted // a rich notification's content, until the Receiver decrypts it
+	data        []byte         // a rich notification's item, decrypted and verified
+	refused     bool           // its content failed to verify: never delivered
 }
 
 // The wire forms of a notification collection.
@@ -70,6 +73,7 @@ type wireNotification struct {
 		ETag string `json:"@odata.etag"`
 		ID   string `json:"id"`
 	} `json:"resourceData"`
+	EncryptedContent *wireEncrypted `json:"encryptedContent"`
 }
 
 // maxNotifications caps the notifications one request may carry; Graph
@@ -103,6 +107,7 @@ func parseNotifications(data []byte) ([]Notification, error) {
 			out = append(out, n)
 			continue
 		}
+		n.encrypted = w.EncryptedContent
 		n.Change = parseChangeType(w.ChangeType)
 		if n.Change != Created && n.Change != Updated && n.Change != Deleted {
 			return nil, fmt.Errorf("notify: a notification of change %q", w.ChangeType)

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -22,6 +23,15 @@ type ReceiverOptions struct {
 	Buffer int
 	// Logger logs refused requests and subscription upkeep; none when nil.
 	Logger *slog.Logger
+	// EncryptionKeys are the private keys of the certificates rich
+	// subscriptions were made with (CreateOptions.ResourceData), by
+	// certificate id. A notification carrying encrypted resource data is
+	// delivered only when its signature verifies under the key it names
+	// and its data decrypts; otherwise it is refused, and logged without
+	// its content. The validationTokens of rich notifications (JWTs Graph
+	// signs) are not checked: the clientState and the data signature
+	// authenticate a notification.
+	EncryptionKeys []EncryptionKey
 }
 
 // Receiver is the endpoint Graph posts change notifications to: an
@@ -49,9 +59,11 @@ type ReceiverOptions struct {
 // it subscribes for each watcher, keeps the subscription alive, and wakes
 // the watcher on its notifications, which then do not reach Notifications.
 type Receiver struct {
-	url    string
-	buffer int
-	log    *slog.Logger
+	url     string
+	buffer  int
+	log     *slog.Logger
+	keys    map[string]*rsa.PrivateKey // by certificate id; read-only after NewReceiver
+	maxBody int64
 
 	mu       sync.Mutex
 	subs     map[string]*tracked // by subscription id
@@ -82,6 +94,16 @@ func NewReceiver(notificationURL string, o *ReceiverOptions) (*Receiver, error) 
 	if o != nil && o.Logger != nil {
 		r.log = o.Logger
 	}
+	r.maxBody = maxRequestBytes
+	if o != nil && len(o.EncryptionKeys) > 0 {
+		r.keys, r.maxBody = map[string]*rsa.PrivateKey{}, maxRichRequestBytes
+		for _, k := range o.EncryptionKeys {
+			if k.ID == "" || k.Key == nil {
+				return nil, fmt.Errorf("notify: an encryption key needs an id and an RSA private key")
+			}
+			r.keys[k.ID] = k.Key
+		}
+	}
 	r.seen.init(4 * r.buffer)
 	return r, nil
 }
@@ -106,7 +128,7 @@ func (r *Receiver) Forget(id string) {
 }
 
 // maxRequestBytes caps a notification request's body; Graph's are small
-// unless they carry resource data, which this receiver does not ask for.
+// unless they carry resource data (then maxRichRequestBytes).
 const maxRequestBytes = 1 << 20
 
 // maxValidationToken caps the token echoed in the validation handshake.
@@ -131,12 +153,12 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		io.WriteString(w, tok[0])
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, maxRequestBytes+1))
+	body, err := io.ReadAll(io.LimitReader(req.Body, r.maxBody+1))
 	if err != nil {
 		http.Error(w, "notify: reading the body", http.StatusBadRequest)
 		return
 	}
-	if len(body) > maxRequestBytes {
+	if int64(len(body)) > r.maxBody {
 		http.Error(w, "notify: body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -146,6 +168,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "notify: malformed notifications", http.StatusBadRequest)
 		return
 	}
+	r.decrypt(ns, req.RemoteAddr)
 	if r.accept(ns) == 0 && len(ns) > 0 {
 		r.log.Warn("notify: refused notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", len(ns))
 		http.Error(w, "notify: forbidden", http.StatusForbidden)
@@ -163,7 +186,7 @@ func (r *Receiver) accept(ns []Notification) int {
 	for i := range ns {
 		n := &ns[i]
 		t := r.subs[n.SubscriptionID]
-		if t == nil || subtle.ConstantTimeCompare([]byte(t.clientState), []byte(n.clientState)) != 1 {
+		if n.refused || !t.knows(n) {
 			continue
 		}
 		valid++
@@ -202,6 +225,44 @@ func (r *Receiver) accept(ns []Notification) int {
 		}
 	}
 	return valid
+}
+
+// knows reports whether n carries the subscription's clientState.
+func (t *tracked) knows(n *Notification) bool {
+	return t != nil && subtle.ConstantTimeCompare([]byte(t.clientState), []byte(n.clientState)) == 1
+}
+
+// decrypt verifies and decrypts the resource data of the rich
+// notifications in ns that name a subscription the receiver knows, with
+// its clientState (so a stranger cannot make it spend RSA decryptions),
+// and marks refused those that fail. It runs without r.mu held.
+func (r *Receiver) decrypt(ns []Notification, remote string) {
+	refused := 0
+	var reason error
+	for i := range ns {
+		n := &ns[i]
+		e := n.encrypted
+		n.encrypted = nil
+		if e == nil || n.Lifecycle != "" {
+			continue
+		}
+		r.mu.Lock()
+		known := r.subs[n.SubscriptionID].knows(n)
+		r.mu.Unlock()
+		if !known {
+			continue // accept drops it
+		}
+		data, err := decryptContent(e, r.keys)
+		if err != nil {
+			n.refused, reason = true, err
+			refused++
+			continue
+		}
+		n.data = data
+	}
+	if refused > 0 {
+		r.log.Warn("notify: refused notifications whose resource data did not verify", "remote", remote, "count", refused, "err", reason)
+	}
 }
 
 func dedupKey(n *Notification) string {

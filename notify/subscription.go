@@ -153,7 +153,13 @@ type Subscription struct {
 	// refuses notifications without it. Graph never returns it.
 	ClientState   string `json:"clientState,omitzero"`
 	ApplicationID string `json:"applicationId,omitzero"`
-	CreatorID     string `json:"creatorId,omitzero"`
+	// IncludeResourceData, EncryptionCertificate (base64 DER) and
+	// EncryptionCertificateID make a rich subscription (CreateOptions'
+	// ResourceData).
+	IncludeResourceData     bool   `json:"includeResourceData,omitzero"`
+	EncryptionCertificate   string `json:"encryptionCertificate,omitzero"`
+	EncryptionCertificateID string `json:"encryptionCertificateId,omitzero"`
+	CreatorID               string `json:"creatorId,omitzero"`
 }
 
 // CreateOptions are the choices of Create; the zero value asks for every
@@ -168,6 +174,9 @@ type CreateOptions struct {
 	// LifecycleURL receives lifecycle notifications (reauthorization,
 	// removal, missed notifications); the notification URL when empty.
 	LifecycleURL string
+	// ResourceData, when set, makes the notifications carry the changed
+	// item, encrypted for the application's certificate.
+	ResourceData *ResourceData
 }
 
 // graphOnly refuses, before any request, a mailbox Graph does not serve.
@@ -240,6 +249,14 @@ func Create(ctx context.Context, c *odata.Client, r Resource, notificationURL st
 		Resource: res, ChangeType: changes.String(), NotificationURL: notificationURL,
 		LifecycleNotificationURL: life, ExpirationDateTime: time.Now().Add(expiry).UTC(),
 		ClientState: state,
+	}
+	if d := o.ResourceData; d != nil {
+		cert, err := d.check()
+		if err != nil {
+			return nil, err
+		}
+		body.Resource = withSelect(res, d.Select)
+		body.IncludeResourceData, body.EncryptionCertificate, body.EncryptionCertificateID = true, cert, d.CertificateID
 	}
 	s, err := odata.Create[Subscription](ctx, c, odata.RootPath("subscriptions"), body)
 	if err != nil {

@@ -18,7 +18,12 @@ import (
 // the one SetNotificationClient gives. A delivery that fails is not
 // retried: it is dropped and a missed lifecycle notification is sent once
 // the endpoint answers again. Rich notifications (includeResourceData)
-// are refused.
+// need an encryptionCertificate and encryptionCertificateId, as on Graph;
+// each created or updated item then travels in the notification's
+// encryptedContent with the properties the resource's $select names
+// (every property without one), encrypted and signed as Graph documents:
+// AES-256-CBC and HMAC-SHA256 under a fresh key, itself encrypted for the
+// certificate with RSA-OAEP. Their validationTokens are not sent.
 
 // Subscription describes a Graph subscription the server holds.
 type Subscription struct {

@@ -15,7 +15,10 @@ package rest
 // status other than 2xx, or the client's timeout) is not retried; its
 // notifications are dropped and a missed lifecycle notification is owed,
 // sent as soon as the lifecycle URL answers, which is what Graph ends up
-// doing for an endpoint it gives up on.
+// doing for an endpoint it gives up on. A rich subscription
+// (includeResourceData, refused without an encryptionCertificate and its
+// id) gets each created or updated item as its resource's $select shows
+// it, in encryptedContent made as Graph makes it (richCert.encrypt).
 
 import (
 	"bytes"
@@ -33,6 +36,7 @@ import (
 
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
+	"github.com/exchangekit/outlook/outlooktest/internal/query"
 	"github.com/exchangekit/outlook/outlooktest/internal/store"
 )
 
@@ -65,6 +69,9 @@ type subscription struct {
 	scope   store.Scope
 	kind    string // "Messages", "Events", "Contacts"
 	seen    uint64 // the mailbox's change sequence delivered up to
+
+	rich *richCert // includeResourceData: the certificate the items are encrypted for
+	sel  []string  // the resource's $select: the properties a rich notification carries
 
 	missed    bool // notifications were dropped: a missed lifecycle notification is owed
 	drop      int  // SubscriptionFault.Drop: change notifications still to drop
@@ -302,6 +309,10 @@ func (sub *subscription) render() Object {
 	if sub.lifeURL != "" {
 		o["lifecycleNotificationUrl"] = sub.lifeURL
 	}
+	if sub.rich != nil {
+		o["includeResourceData"] = true
+		o["encryptionCertificateId"] = sub.rich.id
+	}
 	return o
 }
 
@@ -317,6 +328,8 @@ func (s *Subscriptions) create(c *call) *apiError {
 		ExpirationDateTime       time.Time `json:"expirationDateTime"`
 		ClientState              string    `json:"clientState"`
 		IncludeResourceData      bool      `json:"includeResourceData"`
+		EncryptionCertificate    string    `json:"encryptionCertificate"`
+		EncryptionCertificateID  string    `json:"encryptionCertificateId"`
 	}
 	if err := json.NewDecoder(io.LimitReader(c.r.Body, 1<<16)).Decode(&body); err != nil {
 		return errorf(http.StatusBadRequest, "InvalidRequest", "Could not parse the request body: %v", err)
@@ -341,8 +354,12 @@ func (s *Subscriptions) create(c *call) *apiError {
 	if len(body.ClientState) > 128 {
 		return errorf(http.StatusBadRequest, "ExtensionError", "clientState has more than 128 characters.")
 	}
+	var rich *richCert
 	if body.IncludeResourceData {
-		return errorf(http.StatusBadRequest, "ExtensionError", "outlooktest: rich notifications (includeResourceData) are not implemented")
+		var err *apiError
+		if rich, err = parseRichCert(body.EncryptionCertificate, body.EncryptionCertificateID); err != nil {
+			return err
+		}
 	}
 	if err := s.checkExpiry(body.ExpirationDateTime); err != nil {
 		return err
@@ -351,6 +368,7 @@ func (s *Subscriptions) create(c *call) *apiError {
 		id: newSubscriptionID(), resource: body.Resource, changeType: body.ChangeType, types: types,
 		notifyURL: body.NotificationURL, lifeURL: body.LifecycleNotificationURL, clientState: body.ClientState,
 		expires: body.ExpirationDateTime.UTC(), appID: c.p.ClientID, creator: c.p.User, tenant: c.p.TenantID,
+		rich: rich,
 	}
 	if err := s.resolve(c, sub); err != nil {
 		return err
@@ -373,7 +391,8 @@ func (s *Subscriptions) create(c *call) *apiError {
 // caller's rights, and starts its deliveries at the mailbox's present.
 func (s *Subscriptions) resolve(c *call, sub *subscription) *apiError {
 	rc := &call{h: c.h, w: c.w, r: c.r, p: c.p, hdr: http.Header{}}
-	segs := parseSegs(sub.resource)
+	path, rawQuery, _ := strings.Cut(sub.resource, "?")
+	segs := parseSegs(path)
 	if len(segs) == 0 {
 		return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported.", sub.resource)
 	}
@@ -396,6 +415,17 @@ func (s *Subscriptions) resolve(c *call, sub *subscription) *apiError {
 		return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported for change notifications.", sub.resource)
 	}
 	sub.mailbox, sub.kind = rc.m, kind
+	if rawQuery != "" {
+		q, qerr := url.ParseQuery(rawQuery)
+		if qerr != nil || len(q) != 1 || len(q["$select"]) != 1 {
+			return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported for change notifications: only $select may follow it.", sub.resource)
+		}
+		sel, qerr := query.ParseSelect(q["$select"][0], querySchema(t.set))
+		if qerr != nil {
+			return errorf(http.StatusBadRequest, "BadRequest", "%v", qerr)
+		}
+		sub.sel = sel
+	}
 	sub.scope = store.Scope{Key: "subscription:" + sub.id, Set: t.set, Member: t.scope}
 	if _, parent, ok := strings.Cut(t.sync, ":"); ok && parent != "*" {
 		sub.scope.Parent = parent
@@ -571,7 +601,7 @@ func (s *Subscriptions) notification(sub *subscription, ch store.Change) Object 
 	if etag != "" {
 		data["@odata.etag"] = etag
 	}
-	return Object{
+	n := Object{
 		"subscriptionId":                 sub.id,
 		"subscriptionExpirationDateTime": sub.expires.Format("2006-01-02T15:04:05.0000000Z"),
 		"changeType":                     ct,
@@ -580,6 +610,21 @@ func (s *Subscriptions) notification(sub *subscription, ch store.Change) Object 
 		"clientState":                    sub.clientState,
 		"tenantId":                       sub.tenant,
 	}
+	if sub.rich != nil && ch.Entity != nil {
+		// A rich notification carries the item as a GET with the
+		// resource's $select shows it (the store is locked by collect).
+		item := sub.mailbox.View(ch.Entity)
+		fillAbsent(sub.scope.Set, item)
+		item = query.Project(item, sub.sel, []string{"id", "@odata.etag", "@odata.type"})
+		item["@odata.type"] = data["@odata.type"]
+		item["@odata.id"] = res
+		if etag != "" {
+			item["@odata.etag"] = etag
+		}
+		b, _ := json.Marshal(item)
+		n["encryptedContent"] = sub.rich.encrypt(b)
+	}
+	return n
 }
 
 func (s *Subscriptions) lifecycleDelivery(sub *subscription, event string) delivery {
