@@ -16,6 +16,16 @@
 // events and reads each change once by delta, falling back to polling
 // when the Receiver is not reachable.
 //
+// A subscription made with [ResourceData] asks for rich notifications:
+// each carries the created or updated item, with the properties the
+// subscription selects, encrypted for the application's certificate. The
+// Receiver, given the certificate's private key ([EncryptionKey]), checks
+// the data's HMAC-SHA256 signature before it decrypts anything, refuses a
+// notification that fails, and [Notification.Decode] reads the item into
+// the service's model (a mail.Message, a calendar.Event, a
+// contacts.Contact), saving a request per change. The JWTs Graph adds to
+// rich notifications (validationTokens) are not checked.
+//
 // Subscriptions exist for Graph mailboxes only: for an on-premises mailbox
 // (EWS or Outlook REST v2.0) every call fails with an error matching
 // odata.ErrNotSupported before any request; Watch serves those mailboxes
