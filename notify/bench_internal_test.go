@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -22,7 +23,10 @@ func benchBodies() [][]byte {
 }
 
 func benchServe(b *testing.B, h http.Handler, after func()) {
-	bodies := benchBodies()
+	benchServeBodies(b, h, benchBodies(), after)
+}
+
+func benchServeBodies(b *testing.B, h http.Handler, bodies [][]byte, after func()) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -81,4 +85,28 @@ func BenchmarkBareHandler(b *testing.B) {
 		w.WriteHeader(http.StatusAccepted)
 	})
 	benchServe(b, h, func() {})
+}
+
+// BenchmarkReceiverRich is BenchmarkReceiver with rich notifications: each
+// carries a 1 KB message, encrypted for a 2048-bit RSA key, that the
+// receiver verifies and decrypts.
+func BenchmarkReceiverRich(b *testing.B) {
+	k := testKey()
+	r, err := NewReceiver("https://hooks.contoso.com/graph", &ReceiverOptions{EncryptionKeys: []EncryptionKey{{ID: "c1", Key: k}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Track(&Subscription{ID: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07", ClientState: "secretClientValue"})
+	item, _ := json.Marshal(map[string]string{"subject": "Quarterly numbers", "bodyPreview": strings.Repeat("Numbers attached. ", 55)})
+	ec, _ := json.Marshal(seal(b, &k.PublicKey, "c1", item, nil))
+	plain := benchBodies()
+	bodies := make([][]byte, len(plain))
+	for i, p := range plain {
+		bodies[i] = bytes.Replace(p, []byte(`,"clientState"`), append(append([]byte(`,"encryptedContent":`), ec...), `,"clientState"`...), 1)
+	}
+	benchServeBodies(b, r, bodies, func() {
+		if n, ok := r.next(); !ok || n.data == nil {
+			b.Fatal("nothing decrypted")
+		}
+	})
 }
