@@ -105,7 +105,7 @@ func BenchmarkReceiverRich(b *testing.B) {
 		bodies[i] = bytes.Replace(p, []byte(`,"clientState"`), append(append([]byte(`,"encryptedContent":`), ec...), `,"clientState"`...), 1)
 	}
 	benchServeBodies(b, r, bodies, func() {
-		if n, ok := r.next(); !ok || n.data == nil {
+		if n, ok := r.next(); !ok || n.data == "" {
 			b.Fatal("nothing decrypted")
 		}
 	})

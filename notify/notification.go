@@ -49,7 +49,7 @@ type Notification struct {
 
 	clientState string
 	encrypted   *wireEncrypted // a rich notification's content, until the Receiver decrypts it
-	data        []byte         // a rich notification's item, decrypted and verified
+	data        string         // a rich notification's item, decrypted and verified (a string keeps Notification comparable)
 	refused     bool           // its content failed to verify: never delivered
 }
 

@@ -258,7 +258,7 @@ func (r *Receiver) decrypt(ns []Notification, remote string) {
 			refused++
 			continue
 		}
-		n.data = data
+		n.data = string(data)
 	}
 	if refused > 0 {
 		r.log.Warn("notify: refused notifications whose resource data did not verify", "remote", remote, "count", refused, "err", reason)

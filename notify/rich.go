@@ -166,17 +166,17 @@ func decryptContent(e *wireEncrypted, keys map[string]*rsa.PrivateKey) ([]byte, 
 
 // HasResourceData reports whether the notification carries the changed
 // item (a rich notification, decrypted and verified by the Receiver).
-func (n Notification) HasResourceData() bool { return n.data != nil }
+func (n Notification) HasResourceData() bool { return n.data != "" }
 
 // ResourceData returns the changed item as Graph sent it in a rich
 // notification: a JSON object with the properties the subscription
 // selected (nil when the notification carries none). The caller owns the
 // bytes.
 func (n Notification) ResourceData() []byte {
-	if n.data == nil {
+	if n.data == "" {
 		return nil
 	}
-	return append([]byte(nil), n.data...)
+	return []byte(n.data)
 }
 
 // Decode decodes the changed item of a rich notification into v, a
@@ -185,10 +185,10 @@ func (n Notification) ResourceData() []byte {
 // *contacts.Contact for Contacts). It reports ErrNoResourceData for a
 // notification without it.
 func (n Notification) Decode(v any) error {
-	if n.data == nil {
+	if n.data == "" {
 		return ErrNoResourceData
 	}
-	if err := json.Unmarshal(n.data, v, lenient, json.MatchCaseInsensitiveNames(true)); err != nil {
+	if err := json.Unmarshal([]byte(n.data), v, lenient, json.MatchCaseInsensitiveNames(true)); err != nil {
 		return fmt.Errorf("notify: decoding the resource data of %s %s: %w", n.Kind, n.ID, err)
 	}
 	return nil

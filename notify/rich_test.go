@@ -230,3 +230,14 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Notification stays comparable with resource data in it: code that
+// compares notifications (or keys a map by them) keeps compiling.
+func TestNotificationIsComparable(t *testing.T) {
+	seen := map[notify.Notification]int{}
+	seen[notify.Notification{ID: "m1"}]++
+	seen[notify.Notification{ID: "m1"}]++
+	if seen[notify.Notification{ID: "m1"}] != 2 {
+		t.Errorf("seen = %v", seen)
+	}
+}
