@@ -459,10 +459,7 @@ func (r *Receiver) subscribe(ctx context.Context, c *odata.Client, res Resource,
 // kept (then a watcher's wake channel closes, and Watch polls and tries
 // again).
 func (r *Receiver) keep(ctx context.Context, c *odata.Client, h *Handle, t *tracked, o *SubscribeOptions, create func() (*Subscription, error)) {
-	life := o.Expiry
-	if life <= 0 || life > MaxExpiry {
-		life = MaxExpiry
-	}
+	life := o.lifetime()
 	before := o.RenewBefore
 	if before <= 0 || before >= life {
 		before = life / 4

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -37,9 +38,17 @@ type ResourceData struct {
 	// the subscriptions made with it are renewed with the new one.
 	CertificateID string
 	// Select lists the item's properties the notifications carry
-	// ("subject", "from"); Graph sends its default set when empty.
+	// ("subject", "from", "receivedDateTime"). Required: Graph sends only
+	// the properties the subscription's $select names, and never the body
+	// or uniqueBody (bodyPreview is the body's start).
 	Select []string
 }
+
+// MaxRichExpiry is the longest a Graph subscription with resource data to
+// Outlook resources lives: 1,440 minutes (a day). Create asks for it
+// when given ResourceData (and no shorter Expiry); Subscribe renews
+// before it passes.
+const MaxRichExpiry = 1440 * time.Minute
 
 // EncryptionKey is a private key the Receiver decrypts rich notifications
 // with: the key of the certificate given to Create as ResourceData.
@@ -85,6 +94,17 @@ var (
 func (d *ResourceData) check() (string, error) {
 	if d.CertificateID == "" || len(d.CertificateID) > 128 {
 		return "", fmt.Errorf("notify: rich notifications need a certificate id of 1 to 128 characters")
+	}
+	if len(d.Select) == 0 {
+		return "", fmt.Errorf("notify: rich notifications need the properties to carry (ResourceData.Select)")
+	}
+	for _, p := range d.Select {
+		if p == "" || strings.ContainsAny(p, ",?&#$()/ ") {
+			return "", fmt.Errorf("notify: %q is not a property name for $select", p)
+		}
+		if strings.EqualFold(p, "body") || strings.EqualFold(p, "uniqueBody") {
+			return "", fmt.Errorf("notify: Graph does not send %s in rich notifications (select bodyPreview)", p)
+		}
 	}
 	cert, err := x509.ParseCertificate(d.Certificate)
 	if err != nil {

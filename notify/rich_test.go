@@ -58,6 +58,9 @@ func TestRichNotificationsRoundTrip(t *testing.T) {
 	if !strings.HasSuffix(e.Srv.Subscriptions()[0].Resource, "/messages?$select=subject,isRead") {
 		t.Errorf("resource = %s", e.Srv.Subscriptions()[0].Resource)
 	}
+	if left := time.Until(s.ExpirationDateTime); left > notify.MaxRichExpiry || left < notify.MaxRichExpiry-time.Hour {
+		t.Errorf("a rich subscription lives %v, want Graph's longest, %v", left, notify.MaxRichExpiry)
+	}
 	r.Track(s)
 
 	id := addMessage(e.Box, "Quarterly numbers")
@@ -189,10 +192,14 @@ func TestRichSubscriptionRefusals(t *testing.T) {
 	e, _ := receiverEnv(t, nil)
 	c := e.MB.OData()
 	ctx := t.Context()
+	_, der := appCert()
 	for name, d := range map[string]*notify.ResourceData{
-		"no certificate":    {CertificateID: "c"},
-		"no id":             {Certificate: func() []byte { _, der := appCert(); return der }()},
-		"not a certificate": {Certificate: []byte("junk"), CertificateID: "c"},
+		"no certificate":    {CertificateID: "c", Select: []string{"subject"}},
+		"no id":             {Certificate: der, Select: []string{"subject"}},
+		"not a certificate": {Certificate: []byte("junk"), CertificateID: "c", Select: []string{"subject"}},
+		"no select":         {Certificate: der, CertificateID: "c"},
+		"the body":          {Certificate: der, CertificateID: "c", Select: []string{"subject", "Body"}},
+		"a query":           {Certificate: der, CertificateID: "c", Select: []string{"subject&$filter=isRead"}},
 	} {
 		if _, err := notify.Create(ctx, c, notify.MessagesIn("inbox"), hookURL, &notify.CreateOptions{ResourceData: d}); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -204,6 +211,22 @@ func TestRichSubscriptionRefusals(t *testing.T) {
 		ExpirationDateTime: time.Now().Add(time.Hour), IncludeResourceData: true})
 	if err == nil || !strings.Contains(err.Error(), "encryptionCertificate") {
 		t.Errorf("the fake: %v", err)
+	}
+	rich := func(resource string, life time.Duration) error {
+		_, err := odata.Create[notify.Subscription](ctx, c, odata.RootPath("subscriptions"), &notify.Subscription{
+			Resource: resource, ChangeType: "created", NotificationURL: hookURL, ClientState: "x",
+			ExpirationDateTime: time.Now().Add(life), IncludeResourceData: true,
+			EncryptionCertificate: base64.StdEncoding.EncodeToString(der), EncryptionCertificateID: "c"})
+		return err
+	}
+	if err := rich("me/messages?$select=subject,body", time.Hour); err == nil {
+		t.Error("the fake sends the body in rich notifications")
+	}
+	if err := rich("me/messages?$select=subject", notify.MaxRichExpiry+time.Hour); err == nil {
+		t.Error("the fake lets a rich subscription live more than a day")
+	}
+	if err := rich("me/messages?$top=1", time.Hour); err == nil {
+		t.Error("the fake takes query options other than $select")
 	}
 	if len(e.Srv.Subscriptions()) != 0 {
 		t.Error("a refused create left a subscription")

@@ -169,7 +169,8 @@ type CreateOptions struct {
 	// ClientState is the secret Graph sends back with every notification;
 	// random (128 bits) when empty. At most 128 characters.
 	ClientState string
-	// Expiry is how long the subscription lives; MaxExpiry when zero.
+	// Expiry is how long the subscription lives; when zero, the longest
+	// Graph allows (MaxExpiry, or MaxRichExpiry with ResourceData).
 	Expiry time.Duration
 	// LifecycleURL receives lifecycle notifications (reauthorization,
 	// removal, missed notifications); the notification URL when empty.
@@ -177,6 +178,18 @@ type CreateOptions struct {
 	// ResourceData, when set, makes the notifications carry the changed
 	// item, encrypted for the application's certificate.
 	ResourceData *ResourceData
+}
+
+// lifetime is how long a subscription made with o lives.
+func (o *CreateOptions) lifetime() time.Duration {
+	most := MaxExpiry
+	if o.ResourceData != nil {
+		most = MaxRichExpiry
+	}
+	if o.Expiry <= 0 || o.Expiry > most {
+		return most
+	}
+	return o.Expiry
 }
 
 // graphOnly refuses, before any request, a mailbox Graph does not serve.
@@ -241,10 +254,7 @@ func Create(ctx context.Context, c *odata.Client, r Resource, notificationURL st
 	if changes == 0 {
 		changes = AllChanges
 	}
-	expiry := o.Expiry
-	if expiry <= 0 || expiry > MaxExpiry {
-		expiry = MaxExpiry
-	}
+	expiry := o.lifetime()
 	body := &Subscription{
 		Resource: res, ChangeType: changes.String(), NotificationURL: notificationURL,
 		LifecycleNotificationURL: life, ExpirationDateTime: time.Now().Add(expiry).UTC(),
@@ -270,7 +280,7 @@ func Create(ctx context.Context, c *odata.Client, r Resource, notificationURL st
 }
 
 // Renew extends the subscription's life to expiry from now (MaxExpiry when
-// zero) and returns its new expiry. Renewing also reauthorizes it.
+// zero; Graph refuses more than MaxRichExpiry for a rich subscription) and returns its new expiry. Renewing also reauthorizes it.
 func Renew(ctx context.Context, c *odata.Client, id string, expiry time.Duration) (time.Time, error) {
 	if err := graphOnly("Renew", c); err != nil {
 		return time.Time{}, err

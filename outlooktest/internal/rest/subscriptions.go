@@ -249,6 +249,7 @@ func (c *call) subscriptions(segs []seg) *apiError {
 		c.w.WriteHeader(http.StatusNoContent)
 		return nil
 	case c.r.Method == http.MethodPatch:
+		life := sub.life()
 		svc.mu.Unlock()
 		var body struct {
 			ExpirationDateTime time.Time `json:"expirationDateTime"`
@@ -256,7 +257,7 @@ func (c *call) subscriptions(segs []seg) *apiError {
 		if err := json.NewDecoder(io.LimitReader(c.r.Body, 1<<16)).Decode(&body); err != nil {
 			return errorf(http.StatusBadRequest, "InvalidRequest", "Could not parse the request body: %v", err)
 		}
-		if err := svc.checkExpiry(body.ExpirationDateTime); err != nil {
+		if err := svc.checkExpiry(body.ExpirationDateTime, life); err != nil {
 			return err
 		}
 		svc.mu.Lock()
@@ -281,14 +282,26 @@ func (s *Subscriptions) owns(p issuer.Principal, sub *subscription) bool {
 
 func (s *Subscriptions) expired(sub *subscription) bool { return !s.now().Before(sub.expires) }
 
-func (s *Subscriptions) checkExpiry(t time.Time) *apiError {
+// MaxRichSubscriptionLife is the longest Graph lets a subscription with
+// resource data (includeResourceData) to Outlook resources live: a day.
+const MaxRichSubscriptionLife = 1440 * time.Minute
+
+// life is the longest the subscription may live.
+func (sub *subscription) life() time.Duration {
+	if sub.rich != nil {
+		return MaxRichSubscriptionLife
+	}
+	return MaxSubscriptionLife
+}
+
+func (s *Subscriptions) checkExpiry(t time.Time, life time.Duration) *apiError {
 	now := s.now()
 	switch {
 	case !t.After(now):
 		return errorf(http.StatusBadRequest, "ExtensionError", "Subscription expiration can only be in the future.")
-	case t.After(now.Add(MaxSubscriptionLife + time.Minute)):
+	case t.After(now.Add(life + time.Minute)):
 		return errorf(http.StatusBadRequest, "ExtensionError",
-			"Subscription expiration can only be %d minutes in the future.", int(MaxSubscriptionLife/time.Minute))
+			"Subscription expiration can only be %d minutes in the future.", int(life/time.Minute))
 	}
 	return nil
 }
@@ -361,14 +374,14 @@ func (s *Subscriptions) create(c *call) *apiError {
 			return err
 		}
 	}
-	if err := s.checkExpiry(body.ExpirationDateTime); err != nil {
-		return err
-	}
 	sub := &subscription{
 		id: newSubscriptionID(), resource: body.Resource, changeType: body.ChangeType, types: types,
 		notifyURL: body.NotificationURL, lifeURL: body.LifecycleNotificationURL, clientState: body.ClientState,
 		expires: body.ExpirationDateTime.UTC(), appID: c.p.ClientID, creator: c.p.User, tenant: c.p.TenantID,
 		rich: rich,
+	}
+	if err := s.checkExpiry(body.ExpirationDateTime, sub.life()); err != nil {
+		return err
 	}
 	if err := s.resolve(c, sub); err != nil {
 		return err
@@ -425,6 +438,13 @@ func (s *Subscriptions) resolve(c *call, sub *subscription) *apiError {
 			return errorf(http.StatusBadRequest, "BadRequest", "%v", qerr)
 		}
 		sub.sel = sel
+	}
+	if sub.rich != nil {
+		for _, p := range sub.sel {
+			if strings.EqualFold(p, "body") || strings.EqualFold(p, "uniqueBody") {
+				return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported for change notifications with resource data: $select may not name %s.", sub.resource, p)
+			}
+		}
 	}
 	sub.scope = store.Scope{Key: "subscription:" + sub.id, Set: t.set, Member: t.scope}
 	if _, parent, ok := strings.Cut(t.sync, ":"); ok && parent != "*" {
