@@ -30,7 +30,8 @@ import (
 // for it. Deleted items carry no data.
 type ResourceData struct {
 	// Certificate is the application's X.509 certificate (DER, as
-	// x509.Certificate.Raw holds it), with an RSA public key. Required.
+	// x509.Certificate.Raw holds it), with an RSA public key of 2048 to
+	// 4096 bits; it may be self-signed (Graph uses only its key). Required.
 	Certificate []byte
 	// CertificateID names the certificate; Graph sends it back with every
 	// notification so the receiver picks the key. Required: give a new
@@ -92,8 +93,8 @@ var (
 // check refuses, before any request, what Graph would refuse
 // or the receiver could not decrypt.
 func (d *ResourceData) check() (string, error) {
-	if d.CertificateID == "" || len(d.CertificateID) > 128 {
-		return "", fmt.Errorf("notify: rich notifications need a certificate id of 1 to 128 characters")
+	if d.CertificateID == "" {
+		return "", fmt.Errorf("notify: rich notifications need a certificate id")
 	}
 	if len(d.Select) == 0 {
 		return "", fmt.Errorf("notify: rich notifications need the properties to carry (ResourceData.Select)")
@@ -110,8 +111,8 @@ func (d *ResourceData) check() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("notify: the encryption certificate: %w", err)
 	}
-	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return "", fmt.Errorf("notify: the encryption certificate's key is %T, not RSA", cert.PublicKey)
+	if k, ok := cert.PublicKey.(*rsa.PublicKey); !ok || k.N.BitLen() < 2048 || k.N.BitLen() > 4096 {
+		return "", fmt.Errorf("notify: the encryption certificate's key must be RSA of 2048 to 4096 bits, as Graph requires")
 	}
 	return base64.StdEncoding.EncodeToString(d.Certificate), nil
 }

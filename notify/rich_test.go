@@ -193,7 +193,17 @@ func TestRichSubscriptionRefusals(t *testing.T) {
 	c := e.MB.OData()
 	ctx := t.Context()
 	_, der := appCert()
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	smallDER, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &small.PublicKey, small)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, d := range map[string]*notify.ResourceData{
+		"a 1024-bit key":    {Certificate: smallDER, CertificateID: "c", Select: []string{"subject"}},
 		"no certificate":    {CertificateID: "c", Select: []string{"subject"}},
 		"no id":             {Certificate: der, Select: []string{"subject"}},
 		"not a certificate": {Certificate: []byte("junk"), CertificateID: "c", Select: []string{"subject"}},
@@ -206,18 +216,22 @@ func TestRichSubscriptionRefusals(t *testing.T) {
 		}
 	}
 	// The fake refuses includeResourceData without a certificate, as Graph does.
-	_, err := odata.Create[notify.Subscription](ctx, c, odata.RootPath("subscriptions"), &notify.Subscription{
+	_, err = odata.Create[notify.Subscription](ctx, c, odata.RootPath("subscriptions"), &notify.Subscription{
 		Resource: "me/messages", ChangeType: "created", NotificationURL: hookURL, ClientState: "x",
 		ExpirationDateTime: time.Now().Add(time.Hour), IncludeResourceData: true})
 	if err == nil || !strings.Contains(err.Error(), "encryptionCertificate") {
 		t.Errorf("the fake: %v", err)
 	}
-	rich := func(resource string, life time.Duration) error {
+	richWith := func(cert []byte, resource string, life time.Duration) error {
 		_, err := odata.Create[notify.Subscription](ctx, c, odata.RootPath("subscriptions"), &notify.Subscription{
 			Resource: resource, ChangeType: "created", NotificationURL: hookURL, ClientState: "x",
 			ExpirationDateTime: time.Now().Add(life), IncludeResourceData: true,
-			EncryptionCertificate: base64.StdEncoding.EncodeToString(der), EncryptionCertificateID: "c"})
+			EncryptionCertificate: base64.StdEncoding.EncodeToString(cert), EncryptionCertificateID: "c"})
 		return err
+	}
+	rich := func(resource string, life time.Duration) error { return richWith(der, resource, life) }
+	if err := richWith(smallDER, "me/messages?$select=subject", time.Hour); err == nil {
+		t.Error("the fake takes a 1024-bit key")
 	}
 	if err := rich("me/messages?$select=subject,body", time.Hour); err == nil {
 		t.Error("the fake sends the body in rich notifications")

@@ -41,8 +41,8 @@ func parseRichCert(b64, id string) (*richCert, *apiError) {
 		return nil, errorf(http.StatusBadRequest, "ValidationError", "The encryptionCertificate is not a valid certificate.")
 	}
 	key, ok := cert.PublicKey.(*rsa.PublicKey)
-	if !ok || key.Size() < 128 {
-		return nil, errorf(http.StatusBadRequest, "ValidationError", "The encryptionCertificate must have an RSA public key of at least 1024 bits.")
+	if !ok || key.N.BitLen() < 2048 || key.N.BitLen() > 4096 {
+		return nil, errorf(http.StatusBadRequest, "ValidationError", "The encryptionCertificate must have an RSA public key of 2048 to 4096 bits.")
 	}
 	sum := sha1.Sum(der)
 	return &richCert{id: id, thumbprint: hex.EncodeToString(sum[:]), key: key}, nil
