@@ -11,8 +11,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	outlookitem "github.com/exchangekit/outlook/item"
+	"github.com/exchangekit/outlook/mail"
+	"github.com/go-json-experiment/json"
 )
 
 // testKey is one RSA key for the package's tests: generating one under
@@ -182,4 +190,50 @@ func FuzzDecryptContent(f *testing.F) {
 func mustB64(s string) []byte {
 	b, _ := base64.StdEncoding.DecodeString(s)
 	return b
+}
+
+// A request with one good rich notification and one whose signature fails
+// is accepted for the good one only; the good one decodes, with Graph's
+// type annotations, into the service's model.
+func TestReceiverRichMixedRequest(t *testing.T) {
+	k := testKey()
+	r, err := NewReceiver("https://hooks.contoso.com/graph", &ReceiverOptions{EncryptionKeys: []EncryptionKey{{ID: "c1", Key: k}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Track(&Subscription{ID: "s1", ClientState: "secret"})
+	// The decrypted sample of Graph's Outlook change notifications page.
+	item := []byte(`{"receivedDateTime@odata.type":"#DateTimeOffset","receivedDateTime":"2021-12-30T10:53:35Z",
+		"subject":"TEST MESSAGE FOR RICH NOTIFICATIONS","bodyPreview":"Hello,\r\n\r\nWhat\u2019s up?",
+		"importance@odata.type":"#microsoft.graph.importance","importance":"normal",
+		"from":{"@odata.type":"#microsoft.graph.recipient","emailAddress":{"@odata.type":"#microsoft.graph.emailAddress","name":"Megan Brown","address":"Megan.Brown@contoso.com"}}}`)
+	good, _ := json.Marshal(seal(t, &k.PublicKey, "c1", item, nil))
+	forged := seal(t, &k.PublicKey, "c1", []byte(`{"subject":"forged"}`), nil)
+	forged.DataSignature = base64.StdEncoding.EncodeToString(make([]byte, 32))
+	bad, _ := json.Marshal(forged)
+	n := func(id string, ec []byte) string {
+		return `{"subscriptionId":"s1","clientState":"secret","changeType":"created","resource":"Users/u/Messages/` + id +
+			`","resourceData":{"@odata.type":"#microsoft.graph.message","id":"` + id + `"},"encryptedContent":` + string(ec) + `}`
+	}
+	body := `{"value":[` + n("m1", good) + `,` + n("m2", bad) + `],"validationTokens":["eyJ0eXAiOiJKV1Qi"]}`
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "https://hooks.contoso.com/graph", strings.NewReader(body)))
+	if w.Code != http.StatusAccepted {
+		t.Fatalf("status %d", w.Code)
+	}
+	got, ok := r.next()
+	if !ok || got.ID != "m1" {
+		t.Fatalf("first = %+v, %v", got, ok)
+	}
+	if extra, ok := r.next(); ok {
+		t.Errorf("the forged one was delivered: %+v", extra)
+	}
+	var m mail.Message
+	if err := got.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "TEST MESSAGE FOR RICH NOTIFICATIONS" || m.From.EmailAddress.Address != "Megan.Brown@contoso.com" ||
+		m.Importance != outlookitem.ImportanceNormal || !m.ReceivedDateTime.Equal(time.Date(2021, 12, 30, 10, 53, 35, 0, time.UTC)) {
+		t.Errorf("decoded %+v", m)
+	}
 }
