@@ -168,9 +168,11 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "notify: malformed notifications", http.StatusBadRequest)
 		return
 	}
-	r.decrypt(ns, req.RemoteAddr)
+	forged := r.decrypt(ns, req.RemoteAddr)
 	if r.accept(ns) == 0 && len(ns) > 0 {
-		r.log.Warn("notify: refused notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", len(ns))
+		if forged < len(ns) { // the forged ones are logged already
+			r.log.Warn("notify: refused notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", len(ns)-forged)
+		}
 		http.Error(w, "notify: forbidden", http.StatusForbidden)
 		return
 	}
@@ -235,8 +237,9 @@ func (t *tracked) knows(n *Notification) bool {
 // decrypt verifies and decrypts the resource data of the rich
 // notifications in ns that name a subscription the receiver knows, with
 // its clientState (so a stranger cannot make it spend RSA decryptions),
-// and marks refused those that fail. It runs without r.mu held.
-func (r *Receiver) decrypt(ns []Notification, remote string) {
+// and marks refused those that fail, returning how many. It runs without
+// r.mu held.
+func (r *Receiver) decrypt(ns []Notification, remote string) int {
 	refused := 0
 	var reason error
 	for i := range ns {
@@ -263,6 +266,7 @@ func (r *Receiver) decrypt(ns []Notification, remote string) {
 	if refused > 0 {
 		r.log.Warn("notify: refused notifications whose resource data did not verify", "remote", remote, "count", refused, "err", reason)
 	}
+	return refused
 }
 
 func dedupKey(n *Notification) string {

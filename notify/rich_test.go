@@ -181,7 +181,7 @@ func TestRichNotificationsRefused(t *testing.T) {
 			}
 			logMu.Lock()
 			defer logMu.Unlock()
-			if !strings.Contains(logs.String(), "did not verify") || strings.Contains(logs.String(), "Secret subject") {
+			if l := logs.String(); !strings.Contains(l, "did not verify") || strings.Contains(l, "wrong clientState") || strings.Contains(l, "Secret subject") {
 				t.Errorf("log = %s", logs.String())
 			}
 		})
