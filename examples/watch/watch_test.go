@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/exchangekit/outlook"
+	"github.com/exchangekit/outlook/examples/internal/demo"
+	"github.com/exchangekit/outlook/outlooktest"
+)
+
+// output is a writer the watcher and the test share.
+type output struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+// printed counts the message lines per "mailbox: subject".
+func (o *output) printed() map[string]int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	got := map[string]int{}
+	for l := range strings.Lines(o.b.String()) {
+		if m := messageLine.FindStringSubmatch(strings.TrimSuffix(l, "\n")); m != nil {
+			got[m[1]+": "+m[2]]++
+		}
+	}
+	return got
+}
+
+var messageLine = regexp.MustCompile(`^\d\d:\d\d:\d\d  (\S+)  from .*?: (.*)$`)
+
+// run is one run of the watcher, until stopped.
+type run struct {
+	up   chan struct{} // closed when every mailbox's watch is up
+	stop func() error
+}
+
+func start(t *testing.T, boxes []*outlook.Mailbox, out *output, opts Options) *run {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	r := &run{up: make(chan struct{})}
+	var mu sync.Mutex
+	waiting := len(boxes)
+	opts.Webhooks = true
+	opts.Ready = func(*outlook.Mailbox) {
+		mu.Lock()
+		defer mu.Unlock()
+		if waiting--; waiting == 0 {
+			close(r.up)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- Watch(ctx, out, boxes, opts) }()
+	r.stop = sync.OnceValue(func() error { cancel(); return <-done })
+	t.Cleanup(func() { r.stop() })
+	select {
+	case <-r.up:
+	case err := <-done:
+		t.Fatalf("the watch ended before it was up: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the watch is not up after 20s")
+	}
+	return r
+}
+
+// deliver delivers a message to each mailbox, subject prefix plus its
+// address, and returns the lines the watcher should print.
+func deliver(srv *outlooktest.Server, prefix string) []string {
+	var want []string
+	for _, addr := range demo.Addresses {
+		subject := prefix + " for " + addr
+		srv.Mailbox(addr).Deliver(outlooktest.Object{"subject": subject,
+			"from":             outlooktest.Object{"emailAddress": outlooktest.Object{"address": "pat@fabrikam.com"}},
+			"receivedDateTime": time.Now().UTC().Format(time.RFC3339)})
+		want = append(want, addr+": "+subject)
+	}
+	return want
+}
+
+// waitPrinted waits until every line of want was printed.
+func waitPrinted(t *testing.T, out *output, want []string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got, missing := out.printed(), 0
+		for _, w := range want {
+			if got[w] == 0 {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s, %d of %v not printed; output:\n%s", missing, want, out.b.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Messages delivered to each kind of mailbox (Graph pushed by webhooks, EWS
+// by streaming, REST v2.0 polled) are printed once each; what the inboxes
+// held before the first start never. Killed (its context cancelled) and
+// started again from its state files, the watcher prints the messages that
+// arrived while it was down once, and nothing it printed before, even a
+// message changed since (it comes again from change tracking).
+func TestRestartPrintsEachMessageOnce(t *testing.T) {
+	tn, boxes, err := startDemo(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	deliver(tn.Server, "old")
+	dir := t.TempDir()
+	out := &output{}
+
+	r := start(t, boxes, out, Options{StateDir: dir})
+	if n := len(tn.Server.Subscriptions()); n != 1 {
+		t.Errorf("%d Graph subscriptions, want 1 for the cloud inbox's webhook", n)
+	}
+	if n := tn.Server.StreamingSubscriptions("mail.contoso.com"); n != 1 {
+		t.Errorf("%d EWS streaming subscriptions, want 1", n)
+	}
+	want := deliver(tn.Server, "first")
+	want = append(want, deliver(tn.Server, "second")...)
+	waitPrinted(t, out, want)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, addr := range demo.Addresses {
+		if _, err := os.Stat(filepath.Join(dir, addr+".json")); err != nil {
+			t.Errorf("no state file for %s: %v", addr, err)
+		}
+	}
+
+	// While it is down: new mail, and a printed message changed.
+	want = append(want, deliver(tn.Server, "while down")...)
+	for _, addr := range demo.Addresses {
+		box := tn.Server.Mailbox(addr)
+		for _, m := range box.Items("messages") {
+			if strings.HasPrefix(m["subject"].(string), "first") {
+				if err := box.Update("messages", m["id"].(string), outlooktest.Object{"isRead": true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	r = start(t, boxes, out, Options{StateDir: dir})
+	waitPrinted(t, out, want)
+	want = append(want, deliver(tn.Server, "after restart")...)
+	waitPrinted(t, out, want)
+	time.Sleep(2 * demoPoll) // a round more for anything printed twice
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	got := out.printed()
+	for _, w := range want {
+		if got[w] != 1 {
+			t.Errorf("%q printed %d times, want once", w, got[w])
+		}
+		delete(got, w)
+	}
+	for l, n := range got {
+		t.Errorf("%q printed %d times, want never", l, n)
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out.b.String())
+	}
+}
+
+// With a count the watch stops after that many messages; the one it had no
+// room for is printed by the next run.
+func TestCountStopsAndLeavesTheRestForTheNextRun(t *testing.T) {
+	tn, boxes, err := startDemo(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	dir := t.TempDir()
+	out := &output{}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	opts := Options{StateDir: dir, Count: 2}
+	// A first start that prints nothing stores where each inbox stands.
+	r := start(t, boxes, out, Options{StateDir: dir})
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	want := deliver(tn.Server, "counted")
+	if err := Watch(ctx, out, boxes, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.printed(); len(got) != 2 {
+		t.Fatalf("printed %v, want 2 messages", got)
+	}
+	r = start(t, boxes, out, Options{StateDir: dir})
+	waitPrinted(t, out, want)
+	time.Sleep(2 * demoPoll)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	got := out.printed()
+	for _, w := range want {
+		if got[w] != 1 {
+			t.Errorf("%q printed %d times, want once; output:\n%s", w, got[w], out.b.String())
+		}
+	}
+}
+
+// The demo prints every message its mailboxes send, once, across its own
+// restart.
+func TestDemo(t *testing.T) {
+	out := &output{}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if err := runDemo(ctx, out, DemoOptions{Gap: 50 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.printed()
+	n := 0
+	for l, c := range got {
+		if c != 1 {
+			t.Errorf("%q printed %d times", l, c)
+		}
+		n += c
+	}
+	if n != 8 || ctx.Err() != nil {
+		t.Errorf("printed %d messages (context: %v), want 8; output:\n%s", n, ctx.Err(), out.b.String())
+	}
+	if !strings.Contains(out.b.String(), "resuming from") {
+		t.Errorf("the demo did not restart; output:\n%s", out.b.String())
+	}
+}
