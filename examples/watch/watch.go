@@ -43,6 +43,10 @@ type Options struct {
 // last seenWindow printed in its mailbox.
 const seenWindow = 256
 
+// restartMargin is how long before its state was stored a message counts
+// as new when the state is gone (see watcher.mailbox).
+const restartMargin = 5 * time.Minute
+
 // state is a mailbox's state file: where its change tracking stands, and
 // the messages printed since that point (and a few before), so a restart
 // from Sync, which replays them, does not print them again.
@@ -162,9 +166,11 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 		}
 		// The service forgot the state (it expired, or the mailbox moved to
 		// another API): start over, printing what arrived since the state
-		// was last stored and was not printed.
+		// was last stored and was not printed. The margin covers times of
+		// receipt in whole seconds and the server's clock running behind
+		// ours; what it lets in again was printed, and is among Seen.
 		x.say("%s: the service no longer knows the stored state; starting over", mb.Address())
-		since, st.Sync = st.At, ""
+		since, st.Sync = st.At.Add(-restartMargin), ""
 	}
 }
 

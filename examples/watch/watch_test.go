@@ -246,3 +246,54 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the demo did not restart; output:\n%s", out.b.String())
 	}
 }
+
+// A state the service no longer takes (expired, or made for the API that
+// served the mailbox before it moved) starts the mailbox over: what arrived
+// after the state was stored is printed, once, and nothing printed before.
+func TestForgottenStateStartsOver(t *testing.T) {
+	tn, boxes, err := startDemo(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	dir := t.TempDir()
+	out := &output{}
+	r := start(t, boxes, out, Options{StateDir: dir})
+	want := deliver(tn.Server, "first")
+	waitPrinted(t, out, want)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Each mailbox gets the state of one served by another API, as if it
+	// had moved (odata.ErrStateMismatch, an odata.ErrGone).
+	var states []state
+	for _, addr := range demo.Addresses {
+		st, err := load(filepath.Join(dir, addr+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, st)
+	}
+	for i, st := range states {
+		st.Sync = states[(i+1)%len(states)].Sync
+		if err := save(filepath.Join(dir, st.Mailbox+".json"), st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want = append(want, deliver(tn.Server, "while down")...)
+	r = start(t, boxes, out, Options{StateDir: dir})
+	waitPrinted(t, out, want)
+	time.Sleep(2 * demoPoll)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.b.String(), "no longer knows the stored state"); n != len(boxes) {
+		t.Errorf("%d mailboxes started over, want %d; output:\n%s", n, len(boxes), out.b.String())
+	}
+	got := out.printed()
+	for _, w := range want {
+		if got[w] != 1 {
+			t.Errorf("%q printed %d times, want once; output:\n%s", w, got[w], out.b.String())
+		}
+	}
+}
