@@ -38,23 +38,27 @@ type Options struct {
 }
 
 // seenWindow is how many printed message ids a state file remembers: a
-// message changed after it was printed (read, flagged) comes again from
-// change tracking, and is not printed again while its id is among the
+// message changed soon after it was printed (read, flagged) comes again
+// from change tracking, and is not printed again while its id is among the
 // last seenWindow printed in its mailbox.
 const seenWindow = 256
 
-// restartMargin is how long before its state was stored a message counts
-// as new when the state is gone (see watcher.mailbox).
-const restartMargin = 5 * time.Minute
+// margin is how long before a mailbox's last complete round a message may
+// have been received and still be new to the next one: it covers times of
+// receipt in whole seconds and a server clock behind ours. A message
+// received earlier that comes from change tracking was changed (read,
+// flagged) or moved into the inbox, and has not just arrived; one received
+// within the margin and printed is among the state's Seen.
+const margin = 5 * time.Minute
 
 // state is a mailbox's state file: where its change tracking stands, and
 // the messages printed since that point (and a few before), so a restart
 // from Sync, which replays them, does not print them again.
 type state struct {
 	Mailbox string    `json:"mailbox"`
-	Sync    string    `json:"sync"`          // the last Checkpoint's State
-	At      time.Time `json:"at,omitzero"`   // when Sync was stored
-	Seen    []string  `json:"seen,omitzero"` // the ids of the last messages printed, oldest first
+	Sync    string    `json:"sync"`           // the last Checkpoint's State
+	Round   time.Time `json:"round,omitzero"` // when the last complete round ended
+	Seen    []string  `json:"seen,omitzero"`  // the ids of the last messages printed, oldest first
 }
 
 // watcher prints for all the mailboxes of one Watch call.
@@ -73,6 +77,9 @@ type watcher struct {
 // messages it covers were printed: started again, it prints the messages
 // that arrived while it was not running, and none it printed before. On a
 // mailbox's first start it prints nothing of what its inbox already holds.
+// Change tracking also reports messages that were changed (read, flagged)
+// or moved into the inbox: those received well before the last round (see
+// margin) have not arrived, and are not printed.
 //
 // Errors of a mailbox's service are printed and retried (mail.Service.Watch
 // retries with a growing pause); Watch fails only when it cannot keep its
@@ -106,12 +113,11 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 		return err
 	}
 	st.Mailbox = mb.Address()
-	// since is the moment from which messages count as new when there is
-	// no sync state to say it: on a first start, none of the inbox's
-	// messages is new; after an expired state, those received after it
-	// was last stored are.
-	var since time.Time
-	if st.Sync == "" {
+	// since is the time of receipt from which a message is new: on a first
+	// start none of the inbox's messages is, then those received since the
+	// last complete round (less the margin) are.
+	since := st.Round.Add(-margin)
+	if st.Round.IsZero() {
 		since = time.Now().Add(24 * time.Hour)
 		x.say("%s (%s): watching; what the inbox holds now is not shown", mb.Address(), x.how(mb))
 	} else {
@@ -148,12 +154,15 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 					return err
 				}
 			case odata.Checkpoint:
-				st.Sync, st.At = ch.State, time.Now()
+				st.Sync = ch.State
+				if ch.Done {
+					st.Round = time.Now()
+				}
 				if err := save(path, st); err != nil {
 					return err
 				}
 				if ch.Done {
-					since = time.Time{} // from now on every message is new
+					since = st.Round.Add(-margin)
 					if !ready && x.opts.Ready != nil {
 						x.opts.Ready(mb)
 					}
@@ -165,12 +174,10 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 			return nil
 		}
 		// The service forgot the state (it expired, or the mailbox moved to
-		// another API): start over, printing what arrived since the state
-		// was last stored and was not printed. The margin covers times of
-		// receipt in whole seconds and the server's clock running behind
-		// ours; what it lets in again was printed, and is among Seen.
+		// another API): start over, printing what arrived since the last
+		// complete round and was not printed (since stands).
 		x.say("%s: the service no longer knows the stored state; starting over", mb.Address())
-		since, st.Sync = st.At.Add(-restartMargin), ""
+		st.Sync = ""
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -80,12 +81,17 @@ func start(t *testing.T, boxes []*outlook.Mailbox, out *output, opts Options) *r
 // deliver delivers a message to each mailbox, subject prefix plus its
 // address, and returns the lines the watcher should print.
 func deliver(srv *outlooktest.Server, prefix string) []string {
+	return deliverAt(srv, prefix, time.Now())
+}
+
+// deliverAt is deliver for messages received at a time of receipt.
+func deliverAt(srv *outlooktest.Server, prefix string, at time.Time) []string {
 	var want []string
 	for _, addr := range demo.Addresses {
 		subject := prefix + " for " + addr
 		srv.Mailbox(addr).Deliver(outlooktest.Object{"subject": subject,
 			"from":             outlooktest.Object{"emailAddress": outlooktest.Object{"address": "pat@fabrikam.com"}},
-			"receivedDateTime": time.Now().UTC().Format(time.RFC3339)})
+			"receivedDateTime": at.UTC().Format(time.RFC3339)})
 		want = append(want, addr+": "+subject)
 	}
 	return want
@@ -124,7 +130,7 @@ func TestRestartPrintsEachMessageOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tn.Close()
-	deliver(tn.Server, "old")
+	deliverAt(tn.Server, "old", time.Now().Add(-time.Hour))
 	dir := t.TempDir()
 	out := &output{}
 
@@ -147,20 +153,14 @@ func TestRestartPrintsEachMessageOnce(t *testing.T) {
 		}
 	}
 
-	// While it is down: new mail, and a printed message changed.
+	// While it is down: new mail, and printed messages changed; and once it
+	// runs again, older messages changed (they come from change tracking
+	// too, but have not arrived).
 	want = append(want, deliver(tn.Server, "while down")...)
-	for _, addr := range demo.Addresses {
-		box := tn.Server.Mailbox(addr)
-		for _, m := range box.Items("messages") {
-			if strings.HasPrefix(m["subject"].(string), "first") {
-				if err := box.Update("messages", m["id"].(string), outlooktest.Object{"isRead": true}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
+	markRead(t, tn.Server, "first")
 	r = start(t, boxes, out, Options{StateDir: dir})
 	waitPrinted(t, out, want)
+	markRead(t, tn.Server, "old")
 	want = append(want, deliver(tn.Server, "after restart")...)
 	waitPrinted(t, out, want)
 	time.Sleep(2 * demoPoll) // a round more for anything printed twice
@@ -294,6 +294,40 @@ func TestForgottenStateStartsOver(t *testing.T) {
 	for _, w := range want {
 		if got[w] != 1 {
 			t.Errorf("%q printed %d times, want once; output:\n%s", w, got[w], out.b.String())
+		}
+	}
+}
+
+// markRead marks read the messages whose subjects start with prefix, as
+// another client of the mailboxes would.
+func markRead(t *testing.T, srv *outlooktest.Server, prefix string) {
+	t.Helper()
+	for _, addr := range demo.Addresses {
+		box := srv.Mailbox(addr)
+		for _, m := range box.Items("messages") {
+			if s, _ := m["subject"].(string); strings.HasPrefix(s, prefix) {
+				if err := box.Update("messages", m["id"].(string), outlooktest.Object{"isRead": true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// Against a real tenant the flags must make sense before anyone signs in.
+func TestRealNeedsMailboxesAndAWholeWebhook(t *testing.T) {
+	r := demo.Real{Tenant: "contoso.com", ClientID: "11111111-2222-3333-4444-555555555555"}
+	for _, tc := range []struct {
+		name              string
+		addrs             []string
+		publicURL, listen string
+	}{
+		{"no mailbox", nil, "", ""},
+		{"public URL without listen", []string{"me@contoso.com"}, "https://hooks.contoso.com/graph", ""},
+		{"listen without public URL", []string{"me@contoso.com"}, "", ":0"},
+	} {
+		if err := runReal(t.Context(), io.Discard, Options{StateDir: t.TempDir()}, r, tc.addrs, tc.publicURL, tc.listen, time.Minute); err == nil {
+			t.Errorf("%s: no error", tc.name)
 		}
 	}
 }
