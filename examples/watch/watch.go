@@ -43,8 +43,8 @@ type Options struct {
 // last seenWindow printed in its mailbox.
 const seenWindow = 256
 
-// margin is how long before a mailbox's last complete round a message may
-// have been received and still be new to the next one: it covers times of
+// margin is how long before a mailbox's last complete round began a message
+// may have been received and still be new to the next one: it covers times of
 // receipt in whole seconds and a server clock behind ours. A message
 // received earlier that comes from change tracking was changed (read,
 // flagged) or moved into the inbox, and has not just arrived; one received
@@ -57,7 +57,7 @@ const margin = 5 * time.Minute
 type state struct {
 	Mailbox string    `json:"mailbox"`
 	Sync    string    `json:"sync"`           // the last Checkpoint's State
-	Round   time.Time `json:"round,omitzero"` // when the last complete round ended
+	Round   time.Time `json:"round,omitzero"` // the last complete round began after it
 	Seen    []string  `json:"seen,omitzero"`  // the ids of the last messages printed, oldest first
 }
 
@@ -124,6 +124,7 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 		x.say("%s (%s): resuming from %s", mb.Address(), x.how(mb), path)
 	}
 	ready := false
+	begun := time.Now() // no later than the start of the round under way
 	for {
 		gone := false
 		for ch, err := range mb.Mail.Watch(ctx, mail.Inbox, st.Sync) {
@@ -156,7 +157,9 @@ func (x *watcher) mailbox(ctx context.Context, mb *outlook.Mailbox) error {
 			case odata.Checkpoint:
 				st.Sync = ch.State
 				if ch.Done {
-					st.Round = time.Now()
+					// Whatever was received before the round began was in
+					// it or in an earlier one.
+					st.Round, begun = begun, time.Now()
 				}
 				if err := save(path, st); err != nil {
 					return err
