@@ -53,6 +53,12 @@ type Tenant struct {
 // the clients that reach them through the SDK's real default URLs. Close it
 // when done.
 func Start(opts ...outlooktest.Option) (*Tenant, error) {
+	return StartWith(nil, opts...)
+}
+
+// StartWith is Start with options for the demo's clients besides their
+// credentials and transport (outlook.WithWatch, say).
+func StartWith(clientOpts []outlook.Option, opts ...outlooktest.Option) (*Tenant, error) {
 	srv := outlooktest.NewServer(append([]outlooktest.Option{outlooktest.WithAutoApprove(REST)}, opts...)...)
 	srv.AddMailbox(Cloud, outlooktest.Cloud)
 	srv.AddMailbox(EWS, outlooktest.OnPremises("mail.contoso.com"))
@@ -61,19 +67,19 @@ func Start(opts ...outlooktest.Option) (*Tenant, error) {
 	srv.GrantImpersonation(serviceAccount, EWS)
 
 	cloud := outlook.ClientSecret("contoso.com", appID, "demo-secret")
-	main, err := outlook.NewClient(cloud,
+	main, err := outlook.NewClient(cloud, append([]outlook.Option{
 		outlook.WithOnPremisesCredential(outlook.OnPremisesAccount(serviceAccount, servicePass)),
-		outlook.WithHTTPClient(srv.Client()))
+		outlook.WithHTTPClient(srv.Client())}, clientOpts...)...)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
 	carol := outlook.DeviceCode("contoso.com", appID, func(context.Context, outlook.DeviceCodePrompt) error { return nil },
 		"Mail.ReadWrite", "Mail.Send", "Calendars.ReadWrite")
-	rest, err := outlook.NewClient(cloud,
+	rest, err := outlook.NewClient(cloud, append([]outlook.Option{
 		outlook.WithOnPremisesCredential(carol),
 		outlook.WithOnPremisesAPI(outlook.RESTv2),
-		outlook.WithHTTPClient(srv.Client()))
+		outlook.WithHTTPClient(srv.Client())}, clientOpts...)...)
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -147,6 +153,9 @@ type Real struct {
 	// Secrets come from the environment, not flags, which other users of
 	// the machine can read.
 	Daemon bool
+	// Options are the client's options besides its credential
+	// (outlook.WithWatch, say).
+	Options []outlook.Option
 }
 
 // ErrUsage says what a run against a real tenant needs.
@@ -158,7 +167,7 @@ func (r Real) Client() (*outlook.Client, error) {
 	if r.Tenant == "" || r.ClientID == "" {
 		return nil, ErrUsage
 	}
-	var opts []outlook.Option
+	opts := append([]outlook.Option(nil), r.Options...)
 	if r.REST {
 		opts = append(opts, outlook.WithOnPremisesAPI(outlook.RESTv2))
 	}
