@@ -17,11 +17,11 @@ type Role string
 // The roles Graph documents, weakest first. A permission's AllowedRoles
 // says which of them the service accepts for that recipient.
 const (
-	RoleNone            Role = "none"            // not shared
-	RoleFreeBusyRead    Role = "freeBusyRead"    // free/busy only
-	RoleLimitedRead     Role = "limitedRead"     // free/busy, subject and location
-	RoleRead            Role = "read"            // every detail but private events
-	RoleWrite           Role = "write"           // read, and edit events
+	RoleNone            Role = "none"         // not shared
+	RoleFreeBusyRead    Role = "freeBusyRead" // free/busy only
+	RoleLimitedRead     Role = "limitedRead"  // free/busy, subject and location
+	RoleRead            Role = "read"         // every detail but private events
+	RoleWrite           Role = "write"        // read, and edit events
 	RoleDelegate        Role = "delegateWithoutPrivateEventAccess"
 	RoleDelegatePrivate Role = "delegateWithPrivateEventAccess"
 	// RoleCustom is what the service reports for rights set outside
@@ -150,4 +150,39 @@ func (s *Service) checkPermission(op, id string) error {
 		return err
 	}
 	return checkID(op, "permission", id)
+}
+
+// The wire mapping of calendar permissions: Graph only, so no EWS names.
+var (
+	roleEnum = &odata.EnumType{Name: "calendarRoleType", Values: func() []string {
+		v := make([]string, len(roles))
+		for i, r := range roles {
+			v[i] = string(r)
+		}
+		return v
+	}(), EWS: noEWS(roles...)}
+	permissionSchema = &odata.Schema{Name: "calendarPermission", Props: []odata.Prop{
+		{Graph: "id", ReadOnly: true},
+		{Graph: "emailAddress", Kind: odata.KindObject, Elem: emailAddressSchema},
+		{Graph: "role", Kind: odata.KindEnum, Enum: roleEnum},
+		{Graph: "allowedRoles", Kind: odata.KindEnum, Collection: true, Enum: roleEnum, ReadOnly: true},
+		{Graph: "isRemovable", Kind: odata.KindBool, ReadOnly: true},
+		{Graph: "isInsideOrganization", Kind: odata.KindBool, ReadOnly: true},
+	}}
+)
+
+// WireSchema returns the wire mapping of a calendar permission.
+func (Permission) WireSchema() *odata.Schema { return permissionSchema }
+
+func (grantBody) WireSchema() *odata.Schema { return permissionSchema }
+func (roleBody) WireSchema() *odata.Schema  { return permissionSchema }
+
+// WireEnum returns the wire spelling of roles.
+func (Role) WireEnum() *odata.EnumType { return roleEnum }
+
+// UnmarshalText decodes a role in any case, and keeps a value it does not
+// know as sent.
+func (r *Role) UnmarshalText(b []byte) error {
+	*r = odata.ParseEnum(b, roles...)
+	return nil
 }
