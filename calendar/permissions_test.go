@@ -77,12 +77,12 @@ func TestCalendarPermissions(t *testing.T) {
 					!slices.Contains(p.AllowedRoles, calendar.RoleDelegatePrivate) || p.EmailAddress.Address != inside {
 					t.Fatalf("granted = %+v", p)
 				}
-				// Delegation is for people inside the organization.
+				// Delegation and editing are for people inside the organization.
 				_, err = cal.GrantPermission(ctx, id, item.EmailAddress{Address: outside}, calendar.RoleDelegate)
 				wantStatus(t, "GrantPermission of delegate outside", err, http.StatusBadRequest)
 				g, err := cal.GrantPermission(ctx, id, item.EmailAddress{Address: outside}, calendar.RoleLimitedRead)
 				noErr(t, "GrantPermission outside", err)
-				if g.IsInsideOrganization || g.Role != calendar.RoleLimitedRead || slices.Contains(g.AllowedRoles, calendar.RoleDelegate) {
+				if g.IsInsideOrganization || g.Role != calendar.RoleLimitedRead || slices.Contains(g.AllowedRoles, calendar.RoleWrite) {
 					t.Errorf("outside recipient = %+v", g)
 				}
 				p2, err := cal.SetPermissionRole(ctx, id, p.ID, calendar.RoleDelegate)

@@ -13,10 +13,14 @@ import (
 // documents it with no address); the rest are recipients added by POST, of
 // which only the role changes afterwards.
 
-// orgRoles are the roles "My Organization" and people outside the
-// organization may have: delegation is for mailboxes of the organization
-// only.
+// orgRoles are the roles "My Organization" may have: delegation is for
+// mailboxes of the organization only.
 var orgRoles = []any{"none", "freeBusyRead", "limitedRead", "read", "write"}
+
+// outsideRoles are the roles of a recipient outside the organization: no
+// editing, as Outlook's sharing offers them (this rests on Outlook's
+// behaviour, not on a Graph document).
+var outsideRoles = []any{"none", "freeBusyRead", "limitedRead", "read"}
 
 // memberRoles are the roles a recipient inside the organization may have.
 var memberRoles = []any{"none", "freeBusyRead", "limitedRead", "read", "write",
@@ -54,7 +58,7 @@ func (m *Mailbox) fillPermission(cal string, obj Object) error {
 		return badInput("ErrorInvalidRequest", "A calendar cannot be shared with its owner.")
 	}
 	inside := domainOf(addr) == domainOf(m.addr)
-	allowed := orgRoles
+	allowed := outsideRoles
 	if inside {
 		allowed = memberRoles
 	}
