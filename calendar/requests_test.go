@@ -126,6 +126,18 @@ func TestRequestBodies(t *testing.T) {
 			_, err := s.UpdateCalendar(ctx, "c1", calendar.CalendarUpdate{Color: odata.Set(calendar.ColorLightRed)})
 			return err
 		}},
+		{Name: "grant-permission", GraphOnly: true, Call: func(ctx context.Context, s *calendar.Service) error {
+			_, err := s.GrantPermission(ctx, calendar.DefaultCalendar, item.EmailAddress{Name: "Megan Bowen", Address: "megan@example.org"}, calendar.RoleDelegate)
+			return err
+		}},
+		{Name: "grant-permission-calendar", GraphOnly: true, Call: func(ctx context.Context, s *calendar.Service) error {
+			_, err := s.GrantPermission(ctx, "c1", item.EmailAddress{Address: "megan@example.org"}, calendar.RoleFreeBusyRead)
+			return err
+		}},
+		{Name: "set-permission-role", GraphOnly: true, Call: func(ctx context.Context, s *calendar.Service) error {
+			_, err := s.SetPermissionRole(ctx, "c1", "p1", calendar.RoleWrite)
+			return err
+		}},
 		{Name: "create-group", Call: func(ctx context.Context, s *calendar.Service) error {
 			_, err := s.CreateGroup(ctx, "Projects")
 			return err

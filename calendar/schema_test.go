@@ -15,7 +15,7 @@ func TestSchemas(t *testing.T) {
 		calendar.RecurrencePattern{}, calendar.RecurrenceRange{}, calendar.OnlineMeetingInfo{}, calendar.Phone{},
 		calendar.Calendar{}, calendar.CalendarGroup{}, calendar.Attachment{}, calendar.ScheduleInformation{},
 		calendar.ScheduleItem{}, calendar.WorkingHours{}, calendar.FreeBusyError{}, calendar.Reminder{},
-		calendar.MeetingTimeSuggestions{}, calendar.MeetingTimeSuggestion{}, calendar.AttendeeAvailability{}}
+		calendar.MeetingTimeSuggestions{}, calendar.MeetingTimeSuggestion{}, calendar.AttendeeAvailability{}, calendar.Permission{}}
 	var roots []*odata.Schema
 	for _, v := range models {
 		schematest.Type(t, v)
@@ -29,5 +29,6 @@ func TestSchemas(t *testing.T) {
 		"RecurrencePattern", "RecurrenceRange", "OnlineMeetingInfo", "Phone", "Calendar", "CalendarUpdate",
 		"CalendarGroup", "Attachment", "ScheduleInformation", "ScheduleItem", "WorkingHours", "FreeBusyError",
 		"Reminder", "MeetingTimeSuggestions", "MeetingTimeSuggestion", "AttendeeAvailability", "timeConstraint", "meetingTimesBody",
-		"responseBody", "commentBody", "forwardBody", "snoozeBody", "scheduleBody", "scheduleAnswer", "groupBody")
+		"responseBody", "commentBody", "forwardBody", "snoozeBody", "scheduleBody", "scheduleAnswer", "groupBody",
+		"Permission", "grantBody", "roleBody")
 }

@@ -12,7 +12,8 @@ import (
 
 // Service performs the calendar operations of one mailbox: events,
 // calendar views, meeting responses, reminders, event attachments,
-// calendars, calendar groups, calendar-view change tracking and
+// calendars, calendar groups, calendar permissions (sharing and
+// delegation, Microsoft Graph only), calendar-view change tracking and
 // schedules. Get one from outlook.Mailbox (mb.Calendar) or build one on an
 // odata.Client. It is safe for concurrent use.
 //

@@ -350,6 +350,9 @@ func (c *call) del(t *target) *apiError {
 	if c.m.Distinguished(t.ent) {
 		return errorf(http.StatusBadRequest, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
 	}
+	if err := store.CheckRemovable(t.ent); err != nil {
+		return inputError(err)
+	}
 	e := t.ent
 	if e.Set() == "events" {
 		// An organizer deleting a meeting cancels it for the attendees,

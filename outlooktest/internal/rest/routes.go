@@ -95,19 +95,20 @@ type navRoute struct {
 // navRoutes are the navigation properties of each entity set, by the set
 // and the lower-case segment.
 var navRoutes = map[[2]string]navRoute{
-	{"mailFolders", "childfolders"}:    {set: "mailFolders"},
-	{"mailFolders", "messages"}:        {set: "messages", track: true},
-	{"mailFolders", "messagerules"}:    {set: "messageRules", graphOnly: true, inboxOnly: true},
-	{"mailFolders", "permanentdelete"}: {action: true, graphOnly: true},
-	{"messages", "permanentdelete"}:    {action: true, graphOnly: true},
-	{"contactFolders", "childfolders"}: {set: "contactFolders"},
-	{"contactFolders", "contacts"}:     {set: "contacts", track: true},
-	{"calendars", "events"}:            {set: "events"},
-	{"calendars", "calendarview"}:      {set: "events", view: true},
-	{"events", "instances"}:            {set: "events", instances: true},
-	{"calendarGroups", "calendars"}:    {set: "calendars"},
-	{"messages", "attachments"}:        {set: "attachments"},
-	{"events", "attachments"}:          {set: "attachments"},
+	{"mailFolders", "childfolders"}:      {set: "mailFolders"},
+	{"mailFolders", "messages"}:          {set: "messages", track: true},
+	{"mailFolders", "messagerules"}:      {set: "messageRules", graphOnly: true, inboxOnly: true},
+	{"mailFolders", "permanentdelete"}:   {action: true, graphOnly: true},
+	{"messages", "permanentdelete"}:      {action: true, graphOnly: true},
+	{"contactFolders", "childfolders"}:   {set: "contactFolders"},
+	{"contactFolders", "contacts"}:       {set: "contacts", track: true},
+	{"calendars", "events"}:              {set: "events"},
+	{"calendars", "calendarview"}:        {set: "events", view: true},
+	{"calendars", "calendarpermissions"}: {set: "calendarPermissions", graphOnly: true},
+	{"events", "instances"}:              {set: "events", instances: true},
+	{"calendarGroups", "calendars"}:      {set: "calendars"},
+	{"messages", "attachments"}:          {set: "attachments"},
+	{"events", "attachments"}:            {set: "attachments"},
 }
 
 // navigate resolves the path after the mailbox.
@@ -344,6 +345,7 @@ var segNames = map[string]string{
 	"calendargroups": "calendarGroups", "calendarview": "calendarView", "contacts": "contacts",
 	"contactfolders": "contactFolders", "attachments": "attachments", "delta": "delta",
 	"inferenceclassification": "inferenceClassification", "overrides": "overrides", "messagerules": "messageRules",
+	"calendarpermissions": "calendarPermissions",
 }
 
 func (c *call) ctxName(name string) string {

@@ -76,10 +76,12 @@ type EntitySet struct {
 
 // enums holds each enum's members in Graph spelling (Graph v1.0's CSDL).
 var enums = map[string][]string{
-	"importance":                            {"low", "normal", "high"},
-	"sensitivity":                           {"normal", "personal", "private", "confidential"},
-	"bodyType":                              {"text", "html"},
-	"followupFlagStatus":                    {"notFlagged", "complete", "flagged"},
+	"importance":         {"low", "normal", "high"},
+	"sensitivity":        {"normal", "personal", "private", "confidential"},
+	"bodyType":           {"text", "html"},
+	"followupFlagStatus": {"notFlagged", "complete", "flagged"},
+	"calendarRoleType": {"none", "freeBusyRead", "limitedRead", "read", "write",
+		"delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess", "custom"},
 	"inferenceClassificationType":           {"focused", "other"},
 	"freeBusyStatus":                        {"unknown", "free", "tentative", "busy", "oof", "workingElsewhere"},
 	"responseType":                          {"none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"},
@@ -376,6 +378,14 @@ isReadOnly bool R
 conditions object
 exceptions object
 actions object`},
+	// The people a calendar is shared with, Graph only: only role
+	// changes once created.
+	{"calendarPermissions", "calendarPermission", "CalendarPermission", "CalendarPermissions", `id string R
+emailAddress emailAddress C
+role enum:calendarRoleType
+allowedRoles []enum:calendarRoleType R
+isRemovable bool R
+isInsideOrganization bool R`},
 	// attachments: the union of fileAttachment, itemAttachment and
 	// referenceAttachment; @odata.type tells them apart.
 	{"attachments", "attachment", "Attachment", "Attachments", `id string R

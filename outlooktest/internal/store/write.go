@@ -169,6 +169,10 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 		setDefault("owner", Object{"name": m.DisplayName(), "address": m.addr})
 	case "calendarGroups":
 		setDefault("classId", ids.GUID())
+	case "calendarPermissions":
+		if err := m.fillPermission(parent, obj); err != nil {
+			return nil, err
+		}
 	case "attachments":
 		setDefault("isInline", false)
 	case "messageRules":
@@ -206,6 +210,9 @@ func (m *Mailbox) Create(set, parent string, obj Object, fromClient bool) (*Enti
 	m.ents[set][id] = e
 	m.stamp(e)
 	e.createSeq = e.modSeq
+	if set == "calendars" {
+		m.addBuiltinPermissions(id)
+	}
 	if _, has := es.Type.Props["createdDateTime"]; has {
 		obj["lastModifiedDateTime"] = obj["createdDateTime"] // equal on create
 	}
@@ -386,6 +393,11 @@ func (m *Mailbox) Update(e *Entity, patch Object) error {
 			if d, _ := e.obj["isDraft"].(bool); !d {
 				return badInput("ErrorInvalidPropertyUpdate", "The property '%s' can only be updated on a draft message.", k)
 			}
+		}
+	}
+	if r, ok := patch["role"]; ok && e.set == "calendarPermissions" {
+		if err := checkAllowedRole(e.obj, r); err != nil {
+			return err
 		}
 	}
 	return m.Apply(e, patch)
