@@ -23,6 +23,7 @@ import (
 	"log"
 	"os"
 	"time"
+	_ "time/tzdata" // -tz names a zone on any machine, zoneinfo or not
 
 	"github.com/exchangekit/outlook/examples/internal/demo"
 	"github.com/exchangekit/outlook/outlooktest"
