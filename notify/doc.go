@@ -20,7 +20,7 @@
 // each carries the created or updated item, with the properties the
 // subscription selects, encrypted for the application's certificate. The
 // Receiver, given the certificate's private key ([EncryptionKey]), checks
-// the data's HMAC-SHA256 signature before it decrypts anything, refuses a
+// the data's HMAC-SHA256 signature before it decrypts anything, drops a
 // notification that fails, and [Notification.Decode] reads the item into
 // the service's model (a mail.Message, a calendar.Event, a
 // contacts.Contact), saving a request per change. The JWTs Graph adds to

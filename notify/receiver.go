@@ -40,10 +40,14 @@ type ReceiverOptions struct {
 // It answers Graph's validation request (?validationToken=...) with the
 // token in plain text at once, and a notification request with 202 at
 // once, whatever the application is doing: Graph marks an endpoint slow
-// after a few seconds' answers and then drops notifications. It refuses
-// (403) a request none of whose notifications names a subscription it
-// knows with that subscription's clientState, and ignores such
-// notifications in a request that has valid ones too.
+// after a few seconds' answers and then drops notifications. A
+// notification that names no subscription the receiver tracks, or names
+// one with another clientState, or (rich notifications) whose data does
+// not verify, is dropped and logged without its content, and the request
+// is still answered 202: Graph retries a refused delivery for hours and
+// counts it against the endpoint (an unknown subscription, after a restart
+// or Forget, would keep coming back), and the answer tells a forger
+// nothing. Only a malformed (400) or oversized (413) body is refused.
 //
 // Notifications wait for the application in a buffer of bounded size,
 // de-duplicated (Graph may deliver one twice). When the buffer is full a
@@ -169,12 +173,9 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	forged := r.decrypt(ns, req.RemoteAddr)
-	if r.accept(ns) == 0 && len(ns) > 0 {
-		if forged < len(ns) { // the forged ones are logged already
-			r.log.Warn("notify: refused notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", len(ns)-forged)
-		}
-		http.Error(w, "notify: forbidden", http.StatusForbidden)
-		return
+	// The ones whose data did not verify are logged already.
+	if unknown := len(ns) - r.accept(ns) - forged; unknown > 0 {
+		r.log.Warn("notify: dropped notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", unknown)
 	}
 	w.WriteHeader(http.StatusAccepted)
 }

@@ -170,8 +170,8 @@ func TestRichNotificationsRefused(t *testing.T) {
 			addMessage(e.Box, "Secret subject")
 			select {
 			case status := <-got:
-				if status != http.StatusForbidden {
-					t.Errorf("the receiver answered %d", status)
+				if status != http.StatusAccepted {
+					t.Errorf("the receiver answered %d, want 202", status)
 				}
 			case <-time.After(10 * time.Second):
 				t.Fatal("no delivery")
