@@ -149,10 +149,8 @@ func (c *call) batch() *apiError {
 				continue
 			}
 			if failed != "" {
-				answers[i] = &batchAnswer{ID: p.ID, Status: http.StatusFailedDependency,
-					Headers: map[string]string{"Content-Type": "application/json"},
-					Body: map[string]any{"error": map[string]any{"code": "FailedDependency",
-						"message": "The request " + p.ID + " depends on request " + failed + ", which failed."}}}
+				answers[i] = c.partError(p, http.StatusFailedDependency, "FailedDependency",
+					"The request "+p.ID+" depends on request "+failed+", which failed.")
 			} else {
 				answers[i] = c.runPart(p)
 			}
@@ -186,7 +184,7 @@ func (c *call) runPart(p batchPart) *batchAnswer {
 		pu, err := url.Parse(u)
 		if c.h.env.Dialect != dialect.V2 || err != nil || !strings.EqualFold(pu.Host, c.h.env.Host) ||
 			!strings.HasPrefix(strings.ToLower(pu.Path), strings.ToLower(c.h.root)+"/") {
-			return partError(p.ID, http.StatusBadRequest, "BadRequest", "The url of a batch request must be relative to the version root, e.g. /me/messages.")
+			return c.partError(p, http.StatusBadRequest, "BadRequest", "The url of a batch request must be relative to the version root, e.g. /me/messages.")
 		}
 		u = pu.RequestURI()[len(c.h.root):]
 	}
@@ -207,7 +205,7 @@ func (c *call) runPart(p batchPart) *batchAnswer {
 	ctx := context.WithValue(c.r.Context(), inBatchKey{}, true)
 	sub, err := http.NewRequestWithContext(ctx, strings.ToUpper(p.Method), "https://"+c.h.env.Host+c.h.root+u, body)
 	if err != nil {
-		return partError(p.ID, http.StatusBadRequest, "BadRequest", "The url of the request is not valid: "+err.Error())
+		return c.partError(p, http.StatusBadRequest, "BadRequest", "The url of the request is not valid: "+err.Error())
 	}
 	for k, v := range p.Headers {
 		sub.Header.Set(k, v)
@@ -231,9 +229,21 @@ func (c *call) runPart(p batchPart) *batchAnswer {
 	return a
 }
 
-func partError(id string, status int, code, msg string) *batchAnswer {
-	return &batchAnswer{ID: id, Status: status, Headers: map[string]string{"Content-Type": "application/json"},
-		Body: map[string]any{"error": map[string]any{"code": code, "message": msg}}}
+// partError is the answer to a part the batch refuses or does not run: an
+// error like any other, with the innerError and the request ids of its
+// own (the part's client-request-id when it sent one).
+func (c *call) partError(p batchPart, status int, code, msg string) *batchAnswer {
+	h := http.Header{}
+	if v := headerValue(p.Headers, "client-request-id"); v != "" {
+		h.Set("client-request-id", v)
+	}
+	inner := innerError(h, c.h.env.Now())
+	a := &batchAnswer{ID: p.ID, Status: status, Headers: map[string]string{"Content-Type": "application/json"},
+		Body: map[string]any{"error": map[string]any{"code": code, "message": msg, "innerError": inner}}}
+	for k := range h {
+		a.Headers[k] = h.Get(k)
+	}
+	return a
 }
 
 // recorder is the ResponseWriter a batch part is served into.

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/dialect"
@@ -84,6 +85,34 @@ func TestBatch(t *testing.T) {
 			}
 			if got, _ := m.Get("messages", id); got["isRead"] == true {
 				t.Error("the request depending on a failed one was run")
+			}
+			// Every error part, the ones the batch itself answers too, has
+			// the innerError of every Graph error, its ids those of the part.
+			a = f.must(t, 200, "POST", batchPath(dl.d), map[string]any{"requests": []map[string]any{
+				{"id": "a", "method": "GET", "url": "/me/messages/" + ids.Item()},
+				{"id": "b", "method": "GET", "url": "/me/messages", "dependsOn": []string{"a"}, "headers": map[string]string{"client-request-id": "part-b"}},
+				{"id": "c", "method": "GET", "url": "/me/messages/%zz"},
+			}})
+			rs = responsesByID(t, a)
+			for _, id := range []string{"a", "b", "c"} {
+				body, _ := rs[id]["body"].(map[string]any)
+				e, _ := body["error"].(map[string]any)
+				inner, _ := e["innerError"].(map[string]any)
+				hdr, _ := rs[id]["headers"].(map[string]any)
+				var rid any
+				for k, v := range hdr {
+					if strings.EqualFold(k, "request-id") {
+						rid = v
+					}
+				}
+				if inner == nil || inner["date"] == nil || inner["request-id"] == nil || inner["request-id"] != rid {
+					t.Errorf("part %s (%v): innerError %v, headers %v", id, rs[id]["status"], inner, hdr)
+				}
+			}
+			if b, _ := rs["b"]["body"].(map[string]any); b != nil {
+				if inner, _ := b["error"].(map[string]any)["innerError"].(map[string]any); inner["client-request-id"] != "part-b" {
+					t.Errorf("part b: client-request-id %v", inner["client-request-id"])
+				}
 			}
 
 			for name, body := range map[string]any{
