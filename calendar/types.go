@@ -455,7 +455,10 @@ type ScheduleInformation struct {
 	// ScheduleID is the SMTP address asked for.
 	ScheduleID string `json:"scheduleId,omitzero"`
 	// AvailabilityView has one digit per interval: 0 free, 1 tentative,
-	// 2 busy, 3 out of office, 4 working elsewhere.
+	// 2 busy, 3 out of office, 4 working elsewhere. Over EWS (an
+	// on-premises mailbox) 4 means "no data" instead: EWS's merged
+	// free/busy has no digit for working elsewhere, and the SDK passes
+	// the digits through as the server sends them.
 	AvailabilityView string                     `json:"availabilityView,omitzero"`
 	ScheduleItems    []ScheduleItem             `json:"scheduleItems,omitzero"`
 	WorkingHours     *WorkingHours              `json:"workingHours,omitzero"`
