@@ -194,3 +194,47 @@ func TestSyncViewReplica(t *testing.T) {
 		}
 	})
 }
+
+// Over EWS a view's state remembers the occurrences of its series (EWS
+// reports no change when an occurrence leaves a series); a view whose
+// series hold more occurrences than a state can carry is refused as not
+// supported, with advice, rather than given a state the backend could not
+// read back.
+func TestSyncViewStateTooLarge(t *testing.T) {
+	servicetest.Locations{ews}.Each(t, func(t *testing.T, e *env) {
+		ctx, cal := t.Context(), e.MB.Calendar
+		start, end := day, day.AddDate(2, 0, 0)
+		for i := range 5 {
+			_, err := cal.CreateEvent(ctx, calendar.DefaultCalendar, &calendar.Event{
+				Subject: "Daily", Start: item.FromTime(at(0, 8+i, 0)), End: item.FromTime(at(0, 8+i, 30)),
+				Recurrence: &calendar.PatternedRecurrence{
+					Pattern: calendar.RecurrencePattern{Type: calendar.PatternDaily, Interval: 1},
+					Range:   calendar.RecurrenceRange{Type: calendar.RangeNoEnd, StartDate: calendar.DateOf(day)},
+				}})
+			noErr(t, "CreateEvent", err)
+		}
+		var last error
+		n := 0
+		for _, err := range cal.SyncView(ctx, start, end, "") {
+			if err != nil {
+				last = err
+				break
+			}
+			n++
+		}
+		if !errors.Is(last, odata.ErrNotSupported) || !strings.Contains(last.Error(), "shorter window") {
+			t.Fatalf("after %d changes: %v; want ErrNotSupported advising a shorter window", n, last)
+		}
+		// A shorter window of the same calendar is tracked.
+		short := 0
+		for ch, err := range cal.SyncView(ctx, start, start.AddDate(0, 0, 7), "") {
+			noErr(t, "SyncView of a week", err)
+			if ch.Kind == odata.Upserted && ch.Item.Type == calendar.EventOccurrence {
+				short++
+			}
+		}
+		if short != 5*7 {
+			t.Errorf("a week of five daily series: %d occurrences; want %d", short, 5*7)
+		}
+	})
+}
