@@ -335,6 +335,9 @@ func (s *Server) restEnv(d dialect.Dialect, host string) rest.Env {
 		Now:      s.now,
 		Tenant:   s.tenantOf,
 		Track:    s.inflight.enter,
+		FullAccess: func(user, mailbox string) bool {
+			return s.directory.FullAccess(mailbox, user)
+		},
 	}
 	if d == dialect.Graph {
 		env.Uploads = s.uploads
