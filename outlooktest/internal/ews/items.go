@@ -667,6 +667,12 @@ func (c *call) getItem(op *elem, w *writer) *fault {
 	var results []result
 	for _, idElem := range list.kids {
 		m, e, rerr := c.anyItem(idElem)
+		if rerr == nil && sh.uris["item:Attachments"] && c.hidesDetails(e) {
+			// Asked for the attachments of a shared event its role does
+			// not show whole: refused, as Graph refuses them, rather than
+			// an item that seems to have none.
+			rerr = errAccessDenied
+		}
 		if rerr != nil {
 			results = append(results, result{err: rerr})
 			continue
