@@ -252,7 +252,19 @@ func testSharedCalendar(t *testing.T, loc servicetest.Location) {
 		}
 	}
 
-	// A calendar permission opens the calendar, not the mailbox.
+	// A calendar permission opens the calendar, not the mailbox, and the
+	// calendar's events, not the calendar itself.
+	cal, err := mb.Calendar.GetCalendar(ctx, calendar.DefaultCalendar)
+	if err != nil {
+		t.Fatalf("GetCalendar as a delegate: %v", err)
+	}
+	_, err = mb.Calendar.UpdateCalendar(ctx, calendar.CalendarID(cal.ID), calendar.CalendarUpdate{Name: odata.Set("Megan's now")})
+	forbidden("UpdateCalendar as a delegate", err)
+	for _, err := range mb.Calendar.ListCalendars(ctx, nil) {
+		forbidden("ListCalendars with a calendar permission", err)
+	}
+	_, err = mb.Mail.GetAutomaticReplies(ctx)
+	forbidden("GetAutomaticReplies with a calendar permission", err)
 	for _, err := range mb.Mail.ListMessages(ctx, mail.Inbox, nil) {
 		forbidden("ListMessages with a calendar permission", err)
 	}
