@@ -187,6 +187,17 @@ func testSharedCalendar(t *testing.T, loc servicetest.Location) {
 		if n != 2 {
 			t.Errorf("%s: ListEvents listed %d events, want 2", tc.role, n)
 		}
+		// A filter sees what the role shows, no more.
+		n = 0
+		for _, err := range mb.Calendar.ListEvents(ctx, calendar.DefaultCalendar, &odata.Query{Filter: calendar.Subject.Eq("Quarterly review")}) {
+			if err != nil {
+				t.Fatalf("%s: ListEvents with a filter: %v", tc.role, err)
+			}
+			n++
+		}
+		if want := map[bool]int{true: 1, false: 0}[tc.public.subject != ""]; n != want {
+			t.Errorf("%s: a filter on the subject found %d events, want %d", tc.role, n, want)
+		}
 		e, err := mb.Calendar.GetEvent(ctx, private, nil)
 		if err != nil || see(e) != tc.private {
 			t.Errorf("%s: GetEvent(private) = %+v, %v; want %+v", tc.role, e, err, tc.private)

@@ -1,0 +1,114 @@
+package outlooktest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
+	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
+)
+
+// sharedGraph is a tenant where alex's calendar holds one event with an
+// attachment, and a Graph GET or POST as megan (a delegated token).
+func sharedGraph(t *testing.T) (srv *Server, owner *Mailbox, call func(method, path, body string) (int, map[string]any)) {
+	t.Helper()
+	srv = NewServer()
+	t.Cleanup(srv.Close)
+	owner = srv.AddMailbox("alex@contoso.com", Cloud)
+	srv.AddMailbox("megan@contoso.com", Cloud)
+	ev := owner.Add("events", Object{"subject": "Quarterly review", "body": Object{"contentType": "text", "content": "Numbers"},
+		"start": Object{"dateTime": "2025-03-04T09:00:00", "timeZone": "UTC"}, "end": Object{"dateTime": "2025-03-04T10:00:00", "timeZone": "UTC"}})
+	owner.AddAttachment(ev, Object{"name": "q1.txt", "contentBytes": "UTE="})
+	tok := token(srv, issuer.Principal{Audience: hosts.GraphResource, User: "megan@contoso.com"})
+	call = func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		if !strings.HasPrefix(path, "subscriptions") {
+			path = "users/alex@contoso.com/" + path
+		}
+		req, err := http.NewRequestWithContext(context.Background(), method, "https://graph.microsoft.com/v1.0/"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var v map[string]any
+		json.Unmarshal(b, &v)
+		return resp.StatusCode, v
+	}
+	return srv, owner, call
+}
+
+// TestSharedCalendarQueries checks what a share recipient's queries can
+// learn: a filter sees what the role shows (no more), $expand does not
+// bring a hidden event's attachments, and a subscription is refused (the
+// .Shared permissions do not take change notifications).
+func TestSharedCalendarQueries(t *testing.T) {
+	srv, owner, call := sharedGraph(t)
+	owner.ShareCalendar("", "megan@contoso.com", "freeBusyRead")
+	if st, v := call("GET", "calendar/events?$filter="+url.QueryEscape("subject eq 'Quarterly review'"), ""); st != 200 || len(v["value"].([]any)) != 0 {
+		t.Errorf("filter on a hidden subject: %d %v, want an empty page", st, v)
+	}
+	window := "startDateTime=2025-03-01T00:00:00Z&endDateTime=2025-03-08T00:00:00Z&$filter=" + url.QueryEscape("subject eq 'Quarterly review'")
+	if st, v := call("GET", "calendar/calendarView?"+window, ""); st != 200 || len(v["value"].([]any)) != 0 {
+		t.Errorf("filter on a hidden subject in a view: %d %v, want an empty page", st, v)
+	}
+	if st, v := call("GET", "calendar/events?$expand=attachments", ""); st != 200 || len(v["value"].([]any)) != 1 || v["value"].([]any)[0].(map[string]any)["attachments"] != nil {
+		t.Errorf("$expand=attachments as freeBusyRead: %d %v, want the event without attachments", st, v)
+	}
+	owner.ShareCalendar("", "megan@contoso.com", "read")
+	if st, v := call("GET", "calendar/events?$filter="+url.QueryEscape("subject eq 'Quarterly review'"), ""); st != 200 || len(v["value"].([]any)) != 1 {
+		t.Errorf("filter on a shown subject: %d %v, want the event", st, v)
+	}
+	if st, v := call("GET", "calendar", ""); st != 200 || v["canEdit"] != false || v["canShare"] != false || v["canViewPrivateItems"] != false {
+		t.Errorf("the calendar as read: %d %v, want canEdit, canShare and canViewPrivateItems false", st, v)
+	}
+	owner.ShareCalendar("", "megan@contoso.com", "delegateWithPrivateEventAccess")
+	if st, v := call("GET", "calendar", ""); st != 200 || v["canEdit"] != true || v["canViewPrivateItems"] != true {
+		t.Errorf("the calendar as a private delegate: %d %v, want canEdit and canViewPrivateItems", st, v)
+	}
+	srv.AddHost("hooks.contoso.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.URL.Query().Get("validationToken"))
+	}))
+	sub := `{"changeType":"created","notificationUrl":"https://hooks.contoso.com/n","resource":"users/alex@contoso.com/events","expirationDateTime":"` +
+		time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`
+	if st, v := call("POST", "subscriptions", sub); st != http.StatusForbidden {
+		t.Errorf("a delegate's subscription to the shared calendar: %d %v, want 403", st, v)
+	}
+}
+
+// TestSharedCalendarOrganization checks the built-in "My Organization"
+// entry: at its default, free/busy, it does not open the calendar (that
+// is getSchedule's); raised to read, it opens it to every colleague.
+func TestSharedCalendarOrganization(t *testing.T) {
+	_, owner, call := sharedGraph(t)
+	if st, _ := call("GET", "calendar/events", ""); st != http.StatusForbidden {
+		t.Errorf("a colleague's calendar at the default sharing: %d, want 403", st)
+	}
+	for _, p := range owner.Items("calendarPermissions") {
+		if p["isRemovable"] == false {
+			if err := owner.Update("calendarPermissions", p["id"].(string), Object{"role": "read"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st, v := call("GET", "calendar/events", "")
+	if st != 200 || len(v["value"].([]any)) != 1 || v["value"].([]any)[0].(map[string]any)["subject"] != "Quarterly review" {
+		t.Errorf("a colleague's calendar shared with the organization: %d %v", st, v)
+	}
+	owner.ShareCalendar("", "megan@contoso.com", "freeBusyRead")
+	if _, v := call("GET", "calendar/events", ""); v["value"].([]any)[0].(map[string]any)["subject"] != nil {
+		t.Errorf("megan's own permission comes before the organization's: %v", v)
+	}
+}
