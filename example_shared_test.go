@@ -29,7 +29,9 @@ func ExampleClient_Mailbox_sharedCalendar() {
 
 	// Each signs in with a device code (the fake approves it as the user).
 	signIn := func(who string, scopes ...string) *outlook.Client {
-		approve := func(_ context.Context, p outlook.DeviceCodePrompt) error { return srv.ApproveDeviceCode(p.UserCode, who) }
+		approve := func(_ context.Context, p outlook.DeviceCodePrompt) error {
+			return srv.ApproveDeviceCode(p.UserCode, who)
+		}
 		c, err := outlook.NewClient(outlook.DeviceCode("contoso.com", "11111111-2222-3333-4444-555555555555", approve, scopes...),
 			outlook.WithHTTPClient(srv.Client()))
 		if err != nil {
