@@ -302,8 +302,31 @@ func testSharedCalendar(t *testing.T, loc servicetest.Location) {
 		forbidden("SetPermissionRole as the recipient", err)
 	}
 
-	// FullAccess opens all of it.
+	// A permission is on one calendar: another of the owner's calendars
+	// opens through its own permission, and the default one stays shut.
 	share("none")
+	team := owner.Add("calendars", outlooktest.Object{"name": "Team"})
+	owner.ShareCalendar(team, "megan@contoso.com", "write")
+	if _, err := mb.Calendar.CreateEvent(ctx, calendar.CalendarID(team), &calendar.Event{Subject: "Team offsite",
+		Start: item.DateTimeTimeZone{DateTime: "2025-03-07T09:00:00", TimeZone: "UTC"},
+		End:   item.DateTimeTimeZone{DateTime: "2025-03-07T17:00:00", TimeZone: "UTC"}}); err != nil {
+		t.Fatalf("CreateEvent in the shared Team calendar: %v", err)
+	}
+	var teamSubjects []string
+	for e, err := range mb.Calendar.ListEvents(ctx, calendar.CalendarID(team), nil) {
+		if err != nil {
+			t.Fatalf("ListEvents of the shared Team calendar: %v", err)
+		}
+		teamSubjects = append(teamSubjects, e.Subject)
+	}
+	if len(teamSubjects) != 1 || teamSubjects[0] != "Team offsite" {
+		t.Errorf("the shared Team calendar lists %q", teamSubjects)
+	}
+	for _, err := range mb.Calendar.ListEvents(ctx, calendar.DefaultCalendar, nil) {
+		forbidden("ListEvents of the default calendar with the Team calendar's permission", err)
+	}
+
+	// FullAccess opens all of it.
 	srv.GrantFullAccess("alex@contoso.com", "megan@contoso.com")
 	var subjects []string
 	for m, err := range mb.Mail.ListMessages(ctx, mail.Inbox, nil) {
