@@ -112,3 +112,28 @@ func TestSharedCalendarOrganization(t *testing.T) {
 		t.Errorf("megan's own permission comes before the organization's: %v", v)
 	}
 }
+
+// TestSharedCalendarInstances checks a series' instances: the calendar's
+// permission opens them, projected as the role shows them.
+func TestSharedCalendarInstances(t *testing.T) {
+	_, owner, call := sharedGraph(t)
+	series := owner.Add("events", Object{"subject": "Standup",
+		"start": Object{"dateTime": "2025-03-04T08:00:00", "timeZone": "UTC"}, "end": Object{"dateTime": "2025-03-04T08:15:00", "timeZone": "UTC"},
+		"recurrence": Object{"pattern": Object{"type": "daily", "interval": 1},
+			"range": Object{"type": "numbered", "startDate": "2025-03-04", "numberOfOccurrences": 3}}})
+	path := "events/" + series + "/instances?startDateTime=2025-03-01T00:00:00Z&endDateTime=2025-03-08T00:00:00Z"
+	if st, _ := call("GET", path, ""); st != http.StatusForbidden {
+		t.Errorf("instances without a share: %d, want 403", st)
+	}
+	owner.ShareCalendar("", "megan@contoso.com", "freeBusyRead")
+	st, v := call("GET", path, "")
+	occ, _ := v["value"].([]any)
+	if st != 200 || len(occ) != 3 {
+		t.Fatalf("instances as freeBusyRead: %d %v", st, v)
+	}
+	for _, o := range occ {
+		if o := o.(map[string]any); o["subject"] != nil || o["type"] != "occurrence" {
+			t.Errorf("an instance as freeBusyRead: %v", o)
+		}
+	}
+}

@@ -68,13 +68,8 @@ func (c *call) guestAccess(t *target) *apiError {
 			return errAccessDenied()
 		}
 		cal = t.ent.ID()
-	case t.set == "events" && t.view != nil:
+	case t.set == "events" && t.view != nil: // a calendar view, or a series' instances
 		cal = t.view.Calendar
-		if t.view.Master != "" {
-			if m := c.m.Lookup("events", t.view.Master); m != nil {
-				cal = m.Parent()
-			}
-		}
 	case t.set == "events" && t.ent != nil:
 		cal = t.ent.Parent()
 		if write {
