@@ -101,8 +101,8 @@ func bodyText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// viewOf reads the owner's default calendar over the test week, by
-// subject-independent start, as the sharee sees it.
+// viewOf reads the owner's default calendar over the test week as the
+// sharee sees it, by event id.
 func viewOf(t *testing.T, mb *outlook.Mailbox) (map[string]seen, error) {
 	t.Helper()
 	out := map[string]seen{}
