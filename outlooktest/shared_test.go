@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
+	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
 )
 
@@ -134,6 +135,42 @@ func TestSharedCalendarInstances(t *testing.T) {
 	for _, o := range occ {
 		if o := o.(map[string]any); o["subject"] != nil || o["type"] != "occurrence" {
 			t.Errorf("an instance as freeBusyRead: %v", o)
+		}
+	}
+}
+
+// TestSharedCalendarEWSItem checks GetItem of a shared event over EWS
+// with every property: the role's projection, without the attachments a
+// role that does not show the event whole may not see.
+func TestSharedCalendarEWSItem(t *testing.T) {
+	srv := ewsTenant(t)
+	carol := srv.Mailbox("carol@contoso.com")
+	ev := carol.Add("events", Object{"subject": "Quarterly review",
+		"start": Object{"dateTime": "2025-03-04T09:00:00", "timeZone": "UTC"}, "end": Object{"dateTime": "2025-03-04T10:00:00", "timeZone": "UTC"}})
+	carol.AddAttachment(ev, Object{"name": "q1.txt", "contentBytes": "UTE="})
+	bob := "Bearer " + token(srv, issuer.Principal{Audience: "https://mail.contoso.com", User: ewsBob})
+	getItem := soapBody("", `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="`+
+		ids.EWSFromREST(ev)+`"/></m:ItemIds></m:GetItem>`)
+	for _, tc := range []struct {
+		role          string
+		class         string
+		subject, atts bool
+	}{
+		{"none", "Error", false, false},
+		{"freeBusyRead", "Success", false, false},
+		{"limitedRead", "Success", true, false},
+		{"read", "Success", true, true},
+	} {
+		carol.ShareCalendar("", ewsBob, tc.role)
+		a := postEWS(t, srv.Client(), ewsURL, bob, getItem)
+		if got := attr(a.body, "GetItemResponseMessage", "ResponseClass"); got != tc.class {
+			t.Errorf("%s: ResponseClass %q, want %q: %s", tc.role, got, tc.class, a.body)
+		}
+		if got := strings.Contains(a.body, "Quarterly review"); got != tc.subject {
+			t.Errorf("%s: subject shown %t, want %t", tc.role, got, tc.subject)
+		}
+		if got := strings.Contains(a.body, "q1.txt"); got != tc.atts {
+			t.Errorf("%s: attachments shown %t, want %t", tc.role, got, tc.atts)
 		}
 	}
 }
