@@ -339,6 +339,13 @@ func (c *Client) Resolver() *autodiscover.Resolver { return c.resolver }
 // credential can use: if it lacks them the error matches ErrEWSUnavailable
 // or ErrRESTUnavailable (and ErrNoOnPremisesAPI when it serves neither API)
 // and says what to enable or use instead.
+//
+// With a delegated credential, address may be another user's: the handle
+// then reaches what that user shared with the signed-in user (a calendar
+// through its calendar permission, or the whole mailbox with FullAccess),
+// and anything else fails with an error matching odata.ErrForbidden. The
+// package documentation's "Another user's mailbox or calendar" says which
+// rights open what.
 func (c *Client) Mailbox(ctx context.Context, address string) (*Mailbox, error) {
 	ep, err := c.resolver.Resolve(ctx, address)
 	if err != nil {

@@ -104,6 +104,43 @@
 // react to) asks its domain first: [WithAutodiscover] with
 // autodiscover.WithDomainFirst.
 //
+// # Another user's mailbox or calendar
+//
+// A delegated credential opens other users' mailboxes as well as the
+// signed-in user's own: [Client.Mailbox] with the other user's address
+// gives a handle on that mailbox, and every call goes out with the
+// signed-in user's token and is served with that user's rights (Graph and
+// REST v2.0 address /users/{address}/...; EWS names the mailbox in the
+// request, with no impersonation). The mailbox's owner decides what those
+// rights are, in Exchange:
+//
+//   - A shared calendar. The owner shares it (calendar.Service's
+//     GrantPermission, or Outlook's sharing), and the recipient reaches it
+//     through the owner's handle: calendar.DefaultCalendar or the
+//     calendar's id, with ListEvents, View, GetEvent and the event's
+//     attachments for any role from freeBusyRead up, and CreateEvent,
+//     UpdateEvent, DeleteEvent and the meeting responses for write and the
+//     delegate roles. What a role does not show comes back empty:
+//     freeBusyRead shows an event's times and free/busy status,
+//     limitedRead adds its subject and location, read and up show it all
+//     except the owner's private events, whose details only
+//     delegateWithPrivateEventAccess sees. Only the owner manages the
+//     calendar's permissions: a recipient's ListPermissions is empty.
+//   - The whole mailbox, with FullAccess (Add-MailboxPermission): mail,
+//     contacts and every calendar, as for the owner.
+//
+// Graph asks for the .Shared permissions for other users' items:
+// "Calendars.Read.Shared" or "Calendars.ReadWrite.Shared" for a shared
+// calendar, "Mail.ReadWrite.Shared" and "Contacts.ReadWrite.Shared" for a
+// shared mailbox (EWS's one delegated permission covers them all). A call
+// the rights do not cover fails with an error matching odata.ErrForbidden
+// in every location (Graph's and REST v2.0's 403 ErrorAccessDenied, EWS's
+// ErrorAccessDenied): a calendar permission opens that calendar alone, so
+// the owner's mail, contacts, settings and other calendars stay refused.
+// App-only credentials and on-premises service accounts need none of
+// this: they reach every mailbox their application permissions or
+// impersonation right cover.
+//
 // # Errors
 //
 // Service errors are *odata.Error values matching odata.ErrNotFound,

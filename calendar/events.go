@@ -12,10 +12,14 @@ import (
 )
 
 // eventsPath is the event collection of a calendar, or of the default
-// calendar for DefaultCalendar.
+// calendar for DefaultCalendar. The default calendar's is calendar/events,
+// not the mailbox's events: the form Microsoft documents for a share
+// recipient or delegate reading or adding to another user's calendar
+// ("Get shared or delegated Outlook calendar and its events"), and the same
+// collection for the owner.
 func eventsPath(cal CalendarID) odata.Path {
 	if cal == DefaultCalendar {
-		return odata.PathOf("events")
+		return odata.PathOf("calendar/events")
 	}
 	return odata.PathOf("calendars/{}/events", string(cal))
 }
@@ -140,12 +144,24 @@ func windowParams(op string, start, end time.Time) (url.Values, error) {
 	}, nil
 }
 
-// viewPath is the calendar view of a calendar.
+// viewPath is the calendar view of a calendar: calendar/calendarView for
+// DefaultCalendar, which a share recipient or delegate may read in the
+// owner's mailbox as it reads calendar/events.
 func viewPath(cal CalendarID) odata.Path {
+	if cal == DefaultCalendar {
+		return odata.PathOf("calendar/calendarView")
+	}
+	return odata.PathOf("calendars/{}/calendarView", string(cal))
+}
+
+// syncViewPath is the calendar view whose changes SyncView and
+// WatchCalendarView track: the mailbox's calendarView for DefaultCalendar,
+// the path Graph documents calendarView/delta under.
+func syncViewPath(cal CalendarID) odata.Path {
 	if cal == DefaultCalendar {
 		return odata.PathOf("calendarView")
 	}
-	return odata.PathOf("calendars/{}/calendarView", string(cal))
+	return viewPath(cal)
 }
 
 // View yields the events of the default calendar that overlap [start,

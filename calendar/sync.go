@@ -54,7 +54,7 @@ func (s *Service) syncView(ctx context.Context, op string, cal CalendarID, start
 	if err := checkWindow(op, state, params); err != nil {
 		return failed(err)
 	}
-	changes := odata.SyncRequest[Event](ctx, s.c, &odata.Request{Path: viewPath(cal), Params: params}, state)
+	changes := odata.SyncRequest[Event](ctx, s.c, &odata.Request{Path: syncViewPath(cal), Params: params}, state)
 	return func(yield func(odata.Change[Event], error) bool) {
 		for ch, err := range changes {
 			if err == nil && ch.Kind == odata.Upserted && outside(ch.Item, start, end) {

@@ -35,7 +35,7 @@ func (s *Service) watchView(ctx context.Context, cal CalendarID, start, end time
 	if _, err := windowParams(op, start, end); err != nil {
 		return func(yield func(odata.Change[Event], error) bool) { yield(odata.Change[Event]{}, err) }
 	}
-	return odata.Watch(ctx, s.c, viewPath(cal), state, nil,
+	return odata.Watch(ctx, s.c, syncViewPath(cal), state, nil,
 		func(ctx context.Context, state string) iter.Seq2[odata.Change[Event], error] {
 			return s.syncView(ctx, op, cal, start, end, state)
 		})

@@ -134,6 +134,17 @@
 // (ErrorAccessDenied otherwise). X-AnchorMailbox is accepted and counts the
 // request in MaxInFlight for that mailbox from its arrival.
 //
+// Another user's mailbox is checked as Exchange checks it, on every host:
+// a delegated caller (a token's user, or an account's mailbox over EWS)
+// opens it wholly with GrantFullAccess, and otherwise reaches only the
+// calendars shared with it (Mailbox.ShareCalendar, or the owner's POST of
+// a calendarPermission): reads from freeBusyRead up, each role seeing what
+// Graph's calendarRoleType says it sees (filters see no more); writes with
+// write or a delegate role; a private event's details with
+// delegateWithPrivateEventAccess only. A recipient lists no calendar
+// permissions and changes none, as Graph documents. Everything else of that
+// mailbox answers 403 ErrorAccessDenied (EWS: ErrorAccessDenied).
+//
 //	srv.AddMailbox("bob@contoso.com", outlooktest.OnPremises("mail.contoso.com")).
 //		Add("messages", outlooktest.Object{"subject": "Hello over EWS"})
 //	srv.AddAccount(`CONTOSO\svc-ews`, "P@ssw0rd")
@@ -374,6 +385,8 @@
 //     asked ("/.default" grants Mail.ReadWrite, Mail.Send,
 //     Calendars.ReadWrite, Contacts.ReadWrite). An app-only token is good
 //     for its own tenant's mailboxes only (403 ErrorAccessDenied elsewhere).
+//     Scopes are not checked: a delegated token reaches another user's
+//     items without the .Shared scopes Graph asks for.
 //   - Expiry is checked against WithClock's clock, client assertions too;
 //     waits (latency faults, device-code polling) use real time.
 //   - Autodiscover v2 error answers other than InvalidProtocol (a missing

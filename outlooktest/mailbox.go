@@ -163,3 +163,30 @@ func (m *Mailbox) Settings() Object {
 	defer m.st.Unlock()
 	return schema.DeepCopy(m.m.Settings()).(map[string]any)
 }
+
+// ShareCalendar shares a calendar of the mailbox with another user, as
+// its owner does in Outlook or with a POST (or PATCH) of a Graph
+// calendarPermission: calendarID is a calendar's id, or "" for the
+// default calendar; with is the user's SMTP address; role is a Graph
+// calendarRoleType ("freeBusyRead", "limitedRead", "read", "write",
+// "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess",
+// or "none" to take the share back). The user then reaches that calendar
+// through the mailbox's own paths (/users/{owner}/calendar/events on
+// Graph and REST v2.0; the owner's calendar folder, named by
+// DistinguishedFolderId with a Mailbox or by its FolderId, on EWS), with
+// what the role lets it see and do; the rest of the mailbox answers
+// ErrorAccessDenied unless the user also has Server.GrantFullAccess. It
+// shares without a request, for tests of what the recipient sees in any
+// location. It panics on an unknown calendar or role, or a
+// role the recipient may not have (delegation is for users of the
+// mailbox's own domain): that is a bug in the test.
+func (m *Mailbox) ShareCalendar(calendarID, with, role string) {
+	m.st.Lock()
+	defer m.st.Unlock()
+	if calendarID == "" {
+		calendarID = m.m.DefaultCalendar()
+	}
+	if err := m.m.ShareCalendar(calendarID, with, role); err != nil {
+		panic(fmt.Sprintf("outlooktest: %s: ShareCalendar(%q, %q, %q): %v", m.Address(), calendarID, with, role, err))
+	}
+}

@@ -335,6 +335,9 @@ func (s *Server) restEnv(d dialect.Dialect, host string) rest.Env {
 		Now:      s.now,
 		Tenant:   s.tenantOf,
 		Track:    s.inflight.enter,
+		FullAccess: func(user, mailbox string) bool {
+			return s.directory.FullAccess(mailbox, user)
+		},
 	}
 	if d == dialect.Graph {
 		env.Uploads = s.uploads
@@ -613,8 +616,10 @@ func (s *Server) GrantImpersonation(account string, mailboxes ...string) {
 // address of a mailbox whose user signs in with a token) open mailbox as
 // a delegate, as Add-MailboxPermission -AccessRights FullAccess does: EWS
 // then serves requests that name mailbox in a DistinguishedFolderId's
-// Mailbox element, or ids of its items, and answers ErrorAccessDenied
-// without the grant.
+// Mailbox element, or ids of its items, and Graph and REST v2.0 serve
+// /users/{mailbox}/... to the user's delegated tokens. Without the grant
+// they answer ErrorAccessDenied, but for the calendars the mailbox shared
+// with the user (Mailbox.ShareCalendar).
 func (s *Server) GrantFullAccess(mailbox, user string) {
 	s.directory.GrantFullAccess(mailbox, user)
 	if a := s.directory.Lookup(user); a != nil {

@@ -25,6 +25,8 @@ func init() {
 	for k, h := range map[string]handler{
 		"GET events":                                     listItems("events", "event", "calendar"),
 		"GET calendars/{}/events":                        listItems("events", "event", "calendar"),
+		"GET calendar/events":                            listItems("events", "event", "calendar"),
+		"POST calendar/events":                           createOne("event", "calendar"),
 		"GET events/{}":                                  getOne("event"),
 		"POST events":                                    createOne("event", "calendar"),
 		"POST calendars/{}/events":                       createOne("event", "calendar"),

@@ -98,6 +98,7 @@ func (v *viewState) check() error {
 func init() {
 	for k, h := range map[string]handler{
 		"GET calendarView":              calendarView,
+		"GET calendar/calendarView":     calendarView,
 		"GET calendars/{}/calendarView": calendarView,
 		"GET events/{}/instances":       instances,
 	} {
@@ -139,7 +140,8 @@ func (c *call) viewQuery() (int, error) {
 	return min(top, maxTop), nil
 }
 
-// calendarView serves GET calendarView and calendars/{id}/calendarView.
+// calendarView serves GET calendarView, calendar/calendarView and
+// calendars/{id}/calendarView.
 func calendarView(c *call) (*http.Response, error) {
 	s, err := c.schema("event")
 	if err != nil {

@@ -71,7 +71,7 @@ func writeAttachmentProps(w *writer, o Object, kind string) {
 
 func writeAttachmentList(x *itemCtx, w *writer) {
 	atts := x.m.List("attachments", func(a *store.Entity) bool { return a.Parent() == x.e.ID() })
-	if len(atts) == 0 {
+	if len(atts) == 0 || x.c.hidesDetails(x.e) {
 		return
 	}
 	w.open("t:Attachments")
@@ -235,14 +235,18 @@ func (c *call) attachment(e *elem) (*store.Mailbox, *store.Entity, *store.Entity
 		}
 		return nil, nil, nil, errf("ErrorItemNotFound", "The specified object was not found in the store.")
 	}
-	if _, err := c.open(m.Address()); err != nil {
-		return nil, nil, nil, err
-	}
 	root := m.Lookup("messages", a.Parent())
 	for _, set := range []string{"events", "contacts"} {
 		if root == nil {
 			root = m.Lookup(set, a.Parent())
 		}
+	}
+	if root != nil {
+		if err := c.openItem(m, root, true); err != nil {
+			return nil, nil, nil, err
+		}
+	} else if _, err := c.open(m.Address()); err != nil {
+		return nil, nil, nil, err
 	}
 	return m, a, root, nil
 }

@@ -207,7 +207,7 @@ func (c *call) findKindItems(op *elem, w *writer, sh *itemShape, k *itemKind) *f
 		var xs []*itemCtx
 		folderID := fo.e.ID()
 		for _, e := range m.List(k.set, func(e *store.Entity) bool { return e.Parent() == folderID && !store.IsException(e) }) {
-			x := &itemCtx{c: c, m: m, e: e, o: e.Object(), find: true}
+			x := &itemCtx{c: c, m: m, e: e, o: c.calView(e), find: true}
 			if cond(x) {
 				xs = append(xs, x)
 			}

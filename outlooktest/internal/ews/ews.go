@@ -138,6 +138,9 @@ type call struct {
 	// stream, when an operation sets it, writes the answer instead of
 	// the buffered one: GetStreamingEvents, whose answer lasts minutes.
 	stream func(w http.ResponseWriter)
+	// calRoles are the roles by which shared calendars were opened, by
+	// calendar id (shared.go).
+	calRoles map[string]string
 }
 
 // serverVersion is what answers say they come from: Exchange Server 2019

@@ -194,7 +194,11 @@ func (c *call) folderByID(e *elem) (*folder, *respErr, *fault) {
 			if addr == nil || addr.value() == "" {
 				return nil, errf("ErrorMissingEmailAddress", "The Mailbox element requires an EmailAddress."), nil
 			}
-			m, err = c.open(addr.value())
+			if name == "calendar" {
+				m, err = c.openCalendar(addr.value(), "", nil)
+			} else {
+				m, err = c.open(addr.value())
+			}
 		} else {
 			m, err = c.selfMailbox()
 		}
@@ -228,7 +232,11 @@ func (c *call) folderByID(e *elem) (*folder, *respErr, *fault) {
 		sid := storeID(id)
 		for _, set := range []string{"mailFolders", "calendars", "contactFolders"} {
 			if m, ent := c.h.st.Holder(set, sid); ent != nil {
-				if _, err := c.open(m.Address()); err != nil {
+				open := c.open
+				if set == "calendars" {
+					open = func(addr string) (*store.Mailbox, *respErr) { return c.openCalendar(addr, ent.ID(), nil) }
+				}
+				if _, err := open(m.Address()); err != nil {
 					return nil, err, nil
 				}
 				return &folder{m: m, e: ent, set: set}, nil, nil

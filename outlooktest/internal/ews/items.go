@@ -440,7 +440,13 @@ func (c *call) findItem(op *elem, w *writer) *fault {
 		return c.findKindItems(op, w, sh, k)
 	}
 	if op.m("CalendarView") != nil {
-		c.respond(w, []result{{err: errf("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")}})
+		rerr := errf("ErrorCalendarFolderIsInvalidForCalendarView", "The folder is not a calendar folder.")
+		if p := op.m("ParentFolderIds"); p != nil && len(p.kids) > 0 {
+			if _, ferr, _ := c.folderByID(p.kids[0]); ferr != nil {
+				rerr = ferr // a folder the caller may not open, say
+			}
+		}
+		c.respond(w, []result{{err: rerr}})
 		return nil
 	}
 	for _, v := range []string{"ContactsView", "SeekToConditionPageItemView"} {
@@ -661,6 +667,12 @@ func (c *call) getItem(op *elem, w *writer) *fault {
 	var results []result
 	for _, idElem := range list.kids {
 		m, e, rerr := c.anyItem(idElem)
+		if rerr == nil && sh.uris["item:Attachments"] && c.hidesDetails(e) {
+			// Asked for the attachments of a shared event its role does
+			// not show whole: refused, as Graph refuses them, rather than
+			// an item that seems to have none.
+			rerr = errAccessDenied
+		}
 		if rerr != nil {
 			results = append(results, result{err: rerr})
 			continue
@@ -1136,7 +1148,12 @@ func (c *call) updateItem(op *elem, w *writer) *fault {
 	var results []result
 	for _, ch := range changes.all(nsTypes, "ItemChange") {
 		if len(ch.kids) > 0 {
-			if m, e, rerr := c.anyItem(ch.kids[0]); rerr == nil && e.Set() != "messages" {
+			m, e, rerr := c.anyItem(ch.kids[0])
+			if rerr == errAccessDenied {
+				results = append(results, result{err: rerr})
+				continue
+			}
+			if rerr == nil && e.Set() != "messages" {
 				// Calendar items and contacts need no MessageDisposition.
 				r, f := c.updateKindOne(ch, resolution, op, m, e)
 				if f != nil {

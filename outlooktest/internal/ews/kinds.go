@@ -59,7 +59,7 @@ func (c *call) writeItem(w *writer, m *store.Mailbox, e *store.Entity, sh *itemS
 		c.writeMessage(w, m, e, sh, find)
 		return
 	}
-	x := &itemCtx{c: c, m: m, e: e, o: e.Object(), find: find, body: sh.body}
+	x := &itemCtx{c: c, m: m, e: e, o: c.calView(e), find: find, body: sh.body}
 	w.open("t:" + k.elem)
 	extDone := len(sh.ext) == 0
 	for _, p := range k.props {
@@ -169,7 +169,7 @@ func (c *call) anyItem(idElem *elem) (*store.Mailbox, *store.Entity, *respErr) {
 	if e == nil {
 		return nil, nil, notFound(id, false)
 	}
-	if _, err := c.open(m.Address()); err != nil {
+	if err := c.openItem(m, e, false); err != nil {
 		return nil, nil, err
 	}
 	if ck, ok := idElem.attr("ChangeKey"); ok && strings.TrimSpace(ck) != "" && !validChangeKey(ck) {

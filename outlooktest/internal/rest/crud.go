@@ -36,7 +36,9 @@ func (c *call) members(t *target) []Object {
 	if t.view != nil {
 		var objs []Object
 		for _, e := range c.m.List(t.set, func(e *store.Entity) bool { return t.view.Holds(e) }) {
-			objs = append(objs, c.m.ViewItems(e, t.view.Start, t.view.End, false)...)
+			for _, o := range c.m.ViewItems(e, t.view.Start, t.view.End, false) {
+				objs = append(objs, c.guestView(t.set, o)) // a guest filters what it sees
+			}
 		}
 		slices.SortStableFunc(objs, func(a, b Object) int {
 			x, _ := datetime.Instant(a["start"])
@@ -51,7 +53,7 @@ func (c *call) members(t *target) []Object {
 		if e.Set() == "mailFolders" {
 			objs[i] = c.m.View(e)
 		} else {
-			objs[i] = e.Object()
+			objs[i] = c.guestView(e.Set(), e.Object())
 		}
 	}
 	return objs

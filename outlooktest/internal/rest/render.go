@@ -34,13 +34,15 @@ func (c *call) renderAll(set string, objs []Object, opts *query.Options) []any {
 // dialect shows: $select, $expand, the Prefer headers, names and types.
 func (c *call) render(set string, o Object, opts *query.Options) Object {
 	id, _ := o["id"].(string)
+	o = c.guestView(set, o)
 	fillAbsent(set, o)
 	if len(opts.Select) > 0 {
 		o = query.Project(o, opts.Select, []string{"id", "@odata.etag", "@odata.type"})
 	}
 	for _, x := range opts.Expand {
 		name, _, _ := strings.Cut(x, "(")
-		if strings.EqualFold(strings.TrimSpace(name), "attachments") && (set == "messages" || set == "events") {
+		if strings.EqualFold(strings.TrimSpace(name), "attachments") && (set == "messages" || set == "events") &&
+			(c.guestRole == "" || store.ShowsDetails(c.guestRole, o)) {
 			var atts []any
 			for _, a := range c.m.List("attachments", func(e *store.Entity) bool { return e.Parent() == id }) {
 				atts = append(atts, c.m.View(a))

@@ -55,7 +55,8 @@ func cacheable(set string) bool {
 // objects: from the cache where it can, through render (on shallow copies,
 // see pageCopy) otherwise. The store must be locked.
 func (c *call) renderPage(t *target, page []Object, opts *query.Options) []any {
-	if c.h.reference || t.view != nil || !cacheable(t.set) || len(opts.Select) > 0 || len(opts.Expand) > 0 {
+	// A guest's rendering is its role's projection (shared.go): never cached.
+	if c.h.reference || t.view != nil || !cacheable(t.set) || len(opts.Select) > 0 || len(opts.Expand) > 0 || c.guestRole != "" {
 		return c.renderAll(t.set, pageCopy(page), opts)
 	}
 	out := make([]any, len(page))

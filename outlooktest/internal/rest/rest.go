@@ -53,6 +53,9 @@ type Env struct {
 	Track func(smtp string) (done func())
 	// Subscriptions serves /subscriptions (Graph only); nil: not served.
 	Subscriptions *Subscriptions
+	// FullAccess reports whether user (an SMTP address) may open mailbox
+	// wholly as a delegate; nil: nobody may.
+	FullAccess func(user, mailbox string) bool
 }
 
 // Handler serves one REST host.
@@ -217,6 +220,10 @@ type call struct {
 	// Prefer: outlook.timezone names one: the answer to a create.
 	ownZones bool
 	hdr      http.Header // response headers to add
+	// guest is the delegated caller in another user's mailbox without
+	// FullAccess, who reaches shared calendars only (shared.go), and
+	// guestRole the role that caller has on the calendar the path is in.
+	guest, guestRole string
 }
 
 // Serve answers one request of principal p, whose token the host layer has
@@ -285,6 +292,9 @@ func (c *call) serve() *apiError {
 		}
 	}
 	defer unlock()
+	if err := c.guestGate(rest); err != nil {
+		return err
+	}
 	if strings.EqualFold(rest[0].name, "mailboxSettings") && !rest[0].hasKey {
 		return c.mailboxSettings(rest[1:], unlock)
 	}
@@ -299,6 +309,9 @@ func (c *call) serve() *apiError {
 	}
 	t, aerr := c.navigate(rest)
 	if aerr != nil {
+		return aerr
+	}
+	if aerr := c.guestAccess(t); aerr != nil {
 		return aerr
 	}
 	return c.dispatch(t, unlock)
@@ -386,8 +399,9 @@ func (c *call) resolveMailbox(segs []seg) ([]seg, *apiError) {
 		// An app's token is good in the tenant that issued it only.
 		return nil, errorf(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 	}
-	if !c.p.AppOnly && c.p.User != "" && !strings.EqualFold(c.p.User, m.Address()) {
-		return nil, errorf(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+	if !c.p.AppOnly && c.p.User != "" && !strings.EqualFold(c.p.User, m.Address()) &&
+		(c.h.env.FullAccess == nil || !c.h.env.FullAccess(c.p.User, m.Address())) {
+		c.guest = strings.ToLower(c.p.User) // shared calendars only: see guestAccess
 	}
 	c.m = m
 	return segs, nil

@@ -413,6 +413,11 @@ func (s *Subscriptions) resolve(c *call, sub *subscription) *apiError {
 	if err != nil {
 		return err
 	}
+	if rc.guest != "" {
+		// The .Shared scopes "do not support subscribing to change
+		// notifications" (Graph's shared-calendar guide).
+		return errAccessDenied()
+	}
 	if len(rest) == 0 {
 		return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported.", sub.resource)
 	}
