@@ -168,7 +168,10 @@ func (p *calPerm) allowedRoles() []string {
 
 // calPermSet is a calendar's permission set as read.
 type calPermSet struct {
-	perms []calPerm
+	// folder is the calendar's FolderId as read, which the write names,
+	// as Microsoft's examples do.
+	folder folderRef
+	perms  []calPerm
 	// unknown counts UnknownEntries, which a write drops.
 	unknown int
 }
@@ -279,19 +282,18 @@ func readCalPermission(x *xmlReader, buf *[]byte) (calPerm, error) {
 // and the level Custom.
 func (p *calPerm) write(w *xmlWriter) {
 	w.open("t:CalendarPermission")
+	// One identity, the one Microsoft's examples write where the user has
+	// it: the address, else the SID (a user without a mailbox, a
+	// security group), else the external identity.
 	w.open("t:UserId")
-	if p.sid != "" {
-		w.elem("t:SID", p.sid)
-	}
-	if p.smtp != "" {
+	switch {
+	case p.distinguished != "":
+		w.elem("t:DistinguishedUser", strings.TrimPrefix(p.distinguished, "x:"))
+	case p.smtp != "":
 		w.elem("t:PrimarySmtpAddress", p.smtp)
-	}
-	if d, ok := strings.CutPrefix(p.distinguished, "x:"); ok {
-		w.elem("t:DistinguishedUser", d)
-	} else if p.distinguished != "" {
-		w.elem("t:DistinguishedUser", p.distinguished)
-	}
-	if p.external != "" {
+	case p.sid != "":
+		w.elem("t:SID", p.sid)
+	default:
 		w.elem("t:ExternalUserIdentity", p.external)
 	}
 	w.close("t:UserId")
@@ -350,6 +352,12 @@ func (c *call) readCalPermissions(f folderRef) (*calPermSet, error) {
 				}
 				calendar = true
 				return x.children(func() error {
+					if x.is("FolderId") {
+						id, _ := x.attr("Id")
+						ck, _ := x.attr("ChangeKey")
+						set.folder = folderRef{id: truncate(string(id), maxCalPermissionField), changeKey: truncate(string(ck), maxCalPermissionField)}
+						return x.skip()
+					}
 					if !x.is("PermissionSet") {
 						return x.skip()
 					}
@@ -368,11 +376,16 @@ func (c *call) readCalPermissions(f folderRef) (*calPermSet, error) {
 		return nil, &odata.Error{StatusCode: http.StatusNotFound, Code: "ErrorFolderNotFound", Method: "EWS", Path: "GetFolder",
 			Message: "The folder is not a calendar."}
 	}
+	if set.folder.id == "" {
+		set.folder = f
+	}
 	return set, nil
 }
 
-// writeCalPermissions replaces the calendar's permission set.
-func (c *call) writeCalPermissions(f folderRef, set *calPermSet) error {
+// writeCalPermissions replaces the calendar's permission set, naming the
+// folder by the id the read gave.
+func (c *call) writeCalPermissions(set *calPermSet) error {
+	f := set.folder
 	for i := range set.perms {
 		if set.perms[i].noUser {
 			return errNotSupported("changing the permissions of a calendar whose list holds an entry without a user (it cannot be written back)")
@@ -567,7 +580,7 @@ func grantCalPermission(c *call) (*http.Response, error) {
 		return nil, calPermissionRefused("The calendar is already shared with %s.", truncate(addr, 320))
 	}
 	set.perms = append(set.perms, added)
-	if err := c.writeCalPermissions(f, set); err != nil {
+	if err := c.writeCalPermissions(set); err != nil {
 		return nil, err
 	}
 	// The server resolves the user (its SID, its name): read back what it
@@ -610,7 +623,7 @@ func setCalPermissionRole(c *call) (*http.Response, error) {
 		return nil, calPermissionRefused("The role '%s' is not allowed for this calendar permission.", *b.Role)
 	}
 	p.level, p.flags = level, [8]string{}
-	if err := c.writeCalPermissions(f, set); err != nil {
+	if err := c.writeCalPermissions(set); err != nil {
 		return nil, err
 	}
 	return jsonResponse(http.StatusOK, appendCalPermission(nil, p)), nil
@@ -634,7 +647,7 @@ func removeCalPermission(c *call) (*http.Response, error) {
 		return nil, calPermissionRefused("This calendar permission cannot be removed; set its role to none instead.")
 	}
 	set.perms = slices.Delete(set.perms, i, i+1)
-	if err := c.writeCalPermissions(f, set); err != nil {
+	if err := c.writeCalPermissions(set); err != nil {
 		return nil, err
 	}
 	return noContent(), nil
