@@ -1,0 +1,242 @@
+package ews
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/exchangekit/outlook/outlooktest/internal/store"
+)
+
+// The requests follow Microsoft's "Set folder permissions for another user
+// by using EWS" examples (GetFolder of folder:PermissionSet, UpdateFolder
+// replacing the set), with a calendar's element names.
+
+const getCalendarPermissions = `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:PermissionSet"/></t:AdditionalProperties></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="calendar"/></m:FolderIds></m:GetFolder>`
+
+// setCalendarPermissions is an UpdateFolder of the default calendar's
+// permission set with the CalendarPermission elements given.
+func setCalendarPermissions(entries ...string) string {
+	return `<m:UpdateFolder><m:FolderChanges><t:FolderChange><t:DistinguishedFolderId Id="calendar"/><t:Updates><t:SetFolderField><t:FieldURI FieldURI="folder:PermissionSet"/><t:CalendarFolder><t:PermissionSet><t:CalendarPermissions>` +
+		strings.Join(entries, "") + `</t:CalendarPermissions></t:PermissionSet></t:CalendarFolder></t:SetFolderField></t:Updates></t:FolderChange></m:FolderChanges></m:UpdateFolder>`
+}
+
+func perm(userID, rest string) string {
+	return `<t:CalendarPermission><t:UserId>` + userID + `</t:UserId>` + rest + `</t:CalendarPermission>`
+}
+
+func levelOnly(l string) string { return `<t:CalendarPermissionLevel>` + l + `</t:CalendarPermissionLevel>` }
+
+const (
+	defaultUser   = `<t:DistinguishedUser>Default</t:DistinguishedUser>`
+	anonymousUser = `<t:DistinguishedUser>Anonymous</t:DistinguishedUser>`
+	sadieUser     = `<t:PrimarySmtpAddress>sadie@contoso.com</t:PrimarySmtpAddress>`
+	// customRights are rights no level has: create, see, delete own, and
+	// free/busy only.
+	customRights = `<t:CanCreateItems>true</t:CanCreateItems><t:IsFolderVisible>true</t:IsFolderVisible><t:DeleteItems>Owned</t:DeleteItems><t:ReadItems>TimeOnly</t:ReadItems>`
+)
+
+// shownPermission is one CalendarPermission of a GetFolder answer.
+type shownPermission struct {
+	user, sid, name, level string
+	rights                 []string
+}
+
+func (f *fixture) calendarPermissions() map[string]shownPermission {
+	f.t.Helper()
+	msgs := f.ok(getCalendarPermissions)
+	set := find(msgs[0], "CalendarPermissions")
+	if set == nil {
+		f.t.Fatalf("no CalendarPermissions in the answer")
+	}
+	out := map[string]shownPermission{}
+	for _, p := range set.kids {
+		u := p.t("UserId")
+		s := shownPermission{user: u.t("DistinguishedUser").value() + u.t("PrimarySmtpAddress").value(), sid: u.t("SID").value(),
+			name: u.t("DisplayName").value(), level: p.t("CalendarPermissionLevel").value()}
+		for _, n := range permFlags {
+			s.rights = append(s.rights, p.t(n).value())
+		}
+		out[s.user] = s
+	}
+	return out
+}
+
+// graphPermissions returns the calendar's permissions as the Graph hosts
+// show them, by address.
+func (f *fixture) graphPermissions(addr string) map[string]store.Object {
+	m, _ := f.st.Mailbox(addr)
+	f.st.Lock()
+	defer f.st.Unlock()
+	out := map[string]store.Object{}
+	for _, e := range m.CalendarPermissions(m.DefaultCalendar()) {
+		o := m.View(e)
+		ea, _ := o["emailAddress"].(map[string]any)
+		a, _ := ea["address"].(string)
+		out[a] = o
+	}
+	return out
+}
+
+func TestCalendarPermissionSet(t *testing.T) {
+	f := newFixture(t)
+	// A new calendar: My Organization at free/busy is Default, then
+	// Anonymous, with the rights of their levels.
+	got := f.calendarPermissions()
+	if d := got["Default"]; len(got) != 2 || d.level != "FreeBusyTimeOnly" || strings.Join(d.rights, " ") != "false false false false false None None TimeOnly" {
+		t.Fatalf("a new calendar's permissions: %+v", got)
+	}
+	if a := got["Anonymous"]; a.level != "None" {
+		t.Errorf("Anonymous: %+v", a)
+	}
+
+	// Microsoft's example: Default and Anonymous at None, Sadie Editor.
+	f.ok(setCalendarPermissions(perm(defaultUser, levelOnly("None")), perm(anonymousUser, levelOnly("None")), perm(sadieUser, levelOnly("Editor"))))
+	got = f.calendarPermissions()
+	s := got["sadie@contoso.com"]
+	if len(got) != 3 || got["Default"].level != "None" || s.level != "Editor" || !strings.HasPrefix(s.sid, "S-1-5-21-") || s.name == "" ||
+		strings.Join(s.rights, " ") != "true false false true false All All FullDetails" {
+		t.Fatalf("after the update: %+v", got)
+	}
+	// Graph sees the same permissions: Sadie may write, My Organization
+	// nothing.
+	g := f.graphPermissions(bob)
+	if g["sadie@contoso.com"]["role"] != "write" || g[""]["role"] != "none" || g["sadie@contoso.com"]["isInsideOrganization"] != true {
+		t.Fatalf("the Graph view: %v", g)
+	}
+	// And a change through Graph shows over EWS.
+	m, _ := f.st.Mailbox(bob)
+	f.st.Lock()
+	var sadie *store.Entity
+	for _, e := range m.CalendarPermissions(m.DefaultCalendar()) {
+		if ea, _ := e.Object()["emailAddress"].(map[string]any); ea["address"] == "sadie@contoso.com" {
+			sadie = e
+		}
+	}
+	err := m.Update(sadie, store.Object{"role": "limitedRead"})
+	f.st.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := f.calendarPermissions()["sadie@contoso.com"].level; l != "FreeBusyTimeAndSubjectAndLocation" {
+		t.Errorf("after Graph's change, Sadie's level is %s", l)
+	}
+
+	// A Custom entry round-trips with its rights, and Graph shows it as
+	// custom; Custom rights that are a level's are that level.
+	f.st.AddPerson(store.Object{"displayName": "Guest", "mail": "guest@fabrikam.com"})
+	f.ok(setCalendarPermissions(perm(defaultUser, levelOnly("FreeBusyTimeOnly")), perm(anonymousUser, levelOnly("None")),
+		perm(sadieUser, customRights+levelOnly("Custom")),
+		perm(`<t:PrimarySmtpAddress>alice@contoso.com</t:PrimarySmtpAddress>`, `<t:CanCreateItems>true</t:CanCreateItems><t:IsFolderVisible>true</t:IsFolderVisible><t:EditItems>Owned</t:EditItems><t:DeleteItems>Owned</t:DeleteItems><t:ReadItems>FullDetails</t:ReadItems>`+levelOnly("Custom")),
+		perm(`<t:PrimarySmtpAddress>guest@fabrikam.com</t:PrimarySmtpAddress>`, levelOnly("Reviewer"))))
+	got = f.calendarPermissions()
+	if s := got["sadie@contoso.com"]; s.level != "Custom" || strings.Join(s.rights, " ") != "true false false true false None Owned TimeOnly" {
+		t.Errorf("the Custom entry: %+v", s)
+	}
+	if a := got["alice@contoso.com"]; a.level != "Author" {
+		t.Errorf("Custom rights of Author: %+v", a)
+	}
+	if gu := got["guest@fabrikam.com"]; gu.sid != "" || gu.level != "Reviewer" {
+		t.Errorf("the guest outside the organization: %+v", gu)
+	}
+	g = f.graphPermissions(bob)
+	if g["sadie@contoso.com"]["role"] != "custom" || g["alice@contoso.com"]["role"] != "custom" || g["guest@fabrikam.com"]["isInsideOrganization"] != false {
+		t.Errorf("the Graph view of custom entries: %v", g)
+	}
+	for _, o := range g {
+		for k := range o {
+			if strings.Contains(strings.ToLower(k), "level") || strings.Contains(strings.ToLower(k), "rights") {
+				t.Errorf("Graph shows %q", k)
+			}
+		}
+	}
+
+	// A set without Default keeps Default, at None; an entry left out is
+	// removed.
+	f.ok(setCalendarPermissions(perm(sadieUser, levelOnly("Reviewer"))))
+	got = f.calendarPermissions()
+	if len(got) != 3 || got["Default"].level != "None" || got["sadie@contoso.com"].level != "Reviewer" {
+		t.Errorf("after a set without Default: %+v", got)
+	}
+}
+
+func TestCalendarPermissionSetRefused(t *testing.T) {
+	f := newFixture(t)
+	f.st.AddPerson(store.Object{"displayName": "Guest", "mail": "guest@fabrikam.com"})
+	before := f.calendarPermissions()
+	for _, tc := range []struct {
+		name, body, code string
+	}{
+		{"unknown user", setCalendarPermissions(perm(`<t:PrimarySmtpAddress>nobody@contoso.com</t:PrimarySmtpAddress>`, levelOnly("Reviewer"))), "ErrorInvalidUserInfo"},
+		{"unknown SID", setCalendarPermissions(perm(`<t:SID>S-1-5-21-1-2-3-4</t:SID>`, levelOnly("Reviewer"))), "ErrorInvalidUserInfo"},
+		{"no user", setCalendarPermissions(perm(`<t:DisplayName>Sadie</t:DisplayName>`, levelOnly("Reviewer"))), "ErrorMissingUserIdInformation"},
+		{"duplicate", setCalendarPermissions(perm(sadieUser, levelOnly("Reviewer")), perm(`<t:PrimarySmtpAddress>SADIE@contoso.com</t:PrimarySmtpAddress>`, levelOnly("Editor"))), "ErrorDuplicateUserIdsSpecified"},
+		{"duplicate Default", setCalendarPermissions(perm(defaultUser, levelOnly("None")), perm(defaultUser, levelOnly("Reviewer"))), "ErrorDuplicateUserIdsSpecified"},
+		{"rights beside a level", setCalendarPermissions(perm(sadieUser, `<t:ReadItems>TimeOnly</t:ReadItems>`+levelOnly("Editor"))), "ErrorInvalidPermissionSettings"},
+		{"editing outside the organization", setCalendarPermissions(perm(`<t:PrimarySmtpAddress>guest@fabrikam.com</t:PrimarySmtpAddress>`, levelOnly("Editor"))), "ErrorPermissionNotAllowedByPolicy"},
+		{"the owner", setCalendarPermissions(perm(`<t:PrimarySmtpAddress>bob@contoso.com</t:PrimarySmtpAddress>`, levelOnly("Reviewer"))), "ErrorInvalidPermissionSettings"},
+		{"folder permissions", strings.ReplaceAll(strings.ReplaceAll(setCalendarPermissions(perm(sadieUser, levelOnly("Reviewer"))), "CalendarPermissions", "Permissions"), "CalendarPermission>", "Permission>"), "ErrorCannotSetNonCalendarPermissionOnCalendarFolder"},
+	} {
+		if got := f.code(tc.body); got != tc.code {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.code)
+		}
+	}
+	for _, tc := range []struct{ name, body string }{
+		{"unknown level", setCalendarPermissions(perm(sadieUser, levelOnly("Boss")))},
+		{"no level", setCalendarPermissions(perm(sadieUser, ""))},
+		{"out of order", setCalendarPermissions(perm(sadieUser, levelOnly("Reviewer")+`<t:CanCreateItems>true</t:CanCreateItems>`))},
+		{"a bad right", setCalendarPermissions(perm(sadieUser, `<t:EditItems>Some</t:EditItems>`+levelOnly("Custom")))},
+		{"a bad distinguished user", setCalendarPermissions(perm(`<t:DistinguishedUser>Everyone</t:DistinguishedUser>`, levelOnly("None")))},
+	} {
+		if status, code := f.faultCode("", tc.body); status != 500 || code != "ErrorSchemaValidation" {
+			t.Errorf("%s: %d %s, want a schema fault", tc.name, status, code)
+		}
+	}
+	if after := f.calendarPermissions(); len(after) != len(before) || after["Default"].level != before["Default"].level {
+		t.Errorf("refused changes changed the set: %+v", after)
+	}
+}
+
+// TestCalendarPermissionDelegate: a delegate Graph made is Editor over
+// EWS, and the set written back unchanged keeps the delegation.
+func TestCalendarPermissionDelegate(t *testing.T) {
+	f := newFixture(t)
+	m, _ := f.st.Mailbox(bob)
+	f.st.Lock()
+	_, err := m.Create("calendarPermissions", m.DefaultCalendar(), store.Object{"emailAddress": store.Object{"address": "sadie@contoso.com"}, "role": "delegateWithPrivateEventAccess"}, true)
+	f.st.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := f.calendarPermissions()["sadie@contoso.com"].level; l != "Editor" {
+		t.Fatalf("the delegate's level: %s", l)
+	}
+	f.ok(setCalendarPermissions(perm(defaultUser, levelOnly("FreeBusyTimeOnly")), perm(anonymousUser, levelOnly("None")), perm(sadieUser, levelOnly("Editor"))))
+	if r := f.graphPermissions(bob)["sadie@contoso.com"]["role"]; r != "delegateWithPrivateEventAccess" {
+		t.Errorf("after writing the set back, the delegate's role is %v", r)
+	}
+}
+
+func FuzzUpdateFolderPermissionSet(f *testing.F) {
+	for _, s := range []string{
+		perm(defaultUser, levelOnly("None")) + perm(anonymousUser, levelOnly("None")) + perm(sadieUser, levelOnly("Editor")),
+		perm(sadieUser, customRights+levelOnly("Custom")),
+		perm(`<t:SID>S-1-5-21-1</t:SID>`, levelOnly("Reviewer")),
+		perm(sadieUser, `<t:ReadItems>TimeOnly</t:ReadItems>`+levelOnly("Editor")),
+	} {
+		f.Add(s)
+	}
+	fx := newFixture(f)
+	f.Fuzz(func(t *testing.T, entries string) {
+		fx.t = t
+		// Whatever the request, the answer is a response or a schema
+		// fault, and the calendar keeps a readable set with Default.
+		status, _, raw := fx.post(soap("", setCalendarPermissions(entries)))
+		if status != 200 && status != 500 {
+			t.Fatalf("status %d: %s", status, raw)
+		}
+		got := fx.calendarPermissions()
+		if _, ok := got["Default"]; !ok {
+			t.Fatalf("Default is gone: %+v", got)
+		}
+	})
+}
