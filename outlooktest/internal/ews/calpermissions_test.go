@@ -24,7 +24,9 @@ func perm(userID, rest string) string {
 	return `<t:CalendarPermission><t:UserId>` + userID + `</t:UserId>` + rest + `</t:CalendarPermission>`
 }
 
-func levelOnly(l string) string { return `<t:CalendarPermissionLevel>` + l + `</t:CalendarPermissionLevel>` }
+func levelOnly(l string) string {
+	return `<t:CalendarPermissionLevel>` + l + `</t:CalendarPermissionLevel>`
+}
 
 const (
 	defaultUser   = `<t:DistinguishedUser>Default</t:DistinguishedUser>`
