@@ -188,3 +188,35 @@ func TestCalendarPermissionsRefusedBeforeRequest(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestCalendarPermissionsAcrossProtocols: the fake keeps one set of
+// permissions, so a grant through the client shows in the server's Graph
+// view, and a change another client makes there shows to the client, over
+// Graph and over EWS alike.
+func TestCalendarPermissionsAcrossProtocols(t *testing.T) {
+	servicetest.Locations{cloud, ews}.Each(t, func(t *testing.T, e *env) {
+		ctx, cal := t.Context(), e.MB.Calendar
+		p, err := cal.GrantPermission(ctx, calendar.DefaultCalendar, item.EmailAddress{Address: e.Other}, calendar.RoleFreeBusyRead)
+		noErr(t, "GrantPermission", err)
+		var storeID string
+		for _, o := range e.Box.Items("calendarPermissions") {
+			if ea, _ := o["emailAddress"].(map[string]any); ea["address"] == e.Other {
+				storeID, _ = o["id"].(string)
+				if o["role"] != "freeBusyRead" || o["isInsideOrganization"] != true {
+					t.Errorf("the server's view of the grant: %v", o)
+				}
+			}
+		}
+		if storeID == "" {
+			t.Fatalf("the server does not hold the grant: %v", e.Box.Items("calendarPermissions"))
+		}
+		if err := e.Box.Update("calendarPermissions", storeID, outlooktest.Object{"role": "write"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := cal.GetPermission(ctx, calendar.DefaultCalendar, p.ID)
+		noErr(t, "GetPermission", err)
+		if got.Role != calendar.RoleWrite {
+			t.Errorf("after another client's change, the role is %q", got.Role)
+		}
+	})
+}
