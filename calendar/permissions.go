@@ -110,9 +110,10 @@ type grantBody struct {
 //
 // Over EWS the address must resolve to a user of the organization's
 // directory, and the change rewrites the calendar's whole permission set
-// (a change another client makes meanwhile is lost); the delegate roles,
-// which Exchange keeps as delegates rather than folder permissions, fail
-// with ErrNotSupported before any request.
+// (a change another client makes meanwhile is lost). The delegate roles
+// make the user one of the mailbox's Exchange delegates (AddDelegate,
+// with Editor on the calendar): they work on DefaultCalendar only, and
+// fail with ErrNotSupported before any request on other calendars.
 func (s *Service) GrantPermission(ctx context.Context, cal CalendarID, who item.EmailAddress, role Role) (*Permission, error) {
 	const op = "GrantPermission"
 	if err := s.notOnV2(op, noPermissionsOnV2); err != nil {
@@ -133,8 +134,8 @@ type roleBody struct {
 
 // SetPermissionRole changes the role of a permission, the one property
 // Graph lets change; the service refuses a role outside the permission's
-// AllowedRoles. Over EWS the delegate roles fail with ErrNotSupported, as
-// in GrantPermission.
+// AllowedRoles. Over EWS the delegate roles work on DefaultCalendar
+// only, as in GrantPermission.
 func (s *Service) SetPermissionRole(ctx context.Context, cal CalendarID, id string, role Role) (*Permission, error) {
 	const op = "SetPermissionRole"
 	if err := s.checkPermission(op, id); err != nil {

@@ -12,8 +12,8 @@ import (
 
 // Service performs the calendar operations of one mailbox: events,
 // calendar views, meeting responses, reminders, event attachments,
-// calendars, calendar groups, calendar permissions (sharing through
-// Microsoft Graph and EWS; delegation through Graph), calendar-view change
+// calendars, calendar groups, calendar permissions (sharing and
+// delegation, through Microsoft Graph and EWS), calendar-view change
 // tracking and schedules. Get one from outlook.Mailbox (mb.Calendar) or
 // build one on an odata.Client. It is safe for concurrent use.
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -38,8 +39,8 @@ import (
 //     the server: a user Exchange names with a SID is a security principal
 //     of the organization's directory, so inside it; a user without one
 //     (an external identity, an address alone) is outside. People inside
-//     may have none to write; people outside none to read, as Graph
-//     allows them.
+//     may have none to write (and the delegate roles, where this backend
+//     serves them); people outside none to read, as Graph allows them.
 //
 // A change reads the list, changes one entry, and writes the whole list
 // back: every entry it does not change is written as read (an entry at a
@@ -53,10 +54,21 @@ import (
 // drop it (ErrNotSupported) rather than lose it silently.
 //
 // Graph's delegate roles (delegateWithoutPrivateEventAccess,
-// delegateWithPrivateEventAccess) are Exchange delegates, which EWS manages
-// with AddDelegate, UpdateDelegate and RemoveDelegate rather than folder
-// permissions: this backend does not serve them and refuses them with
-// odata.ErrNotSupported before any request.
+// delegateWithPrivateEventAccess) are Exchange delegates: users EWS manages
+// with AddDelegate, UpdateDelegate and RemoveDelegate, whose rights on the
+// mailbox's default Calendar folder are the Editor level, ViewPrivateItems
+// saying whether they see private events. On the default calendar, a
+// listing asks GetDelegate too and shows a delegate with Editor on the
+// calendar under its delegate role; granting a delegate role adds or
+// updates a delegate; a delegate given another role, or removed, is
+// removed as a delegate first (Exchange removes its folder permissions
+// with it). The other rights a delegate may have (on the Inbox, the
+// contacts...) are Exchange's alone: a delegate this backend adds has
+// None on every folder but the calendar. Delegates belong to the mailbox,
+// not to a calendar, so on any other calendar the delegate roles fail with
+// odata.ErrNotSupported before any request, as they do when the backend
+// does not know the mailbox's address (which the delegate operations
+// need).
 
 func init() {
 	for _, pre := range []string{"calendar/calendarPermissions", "calendars/{}/calendarPermissions"} {
@@ -108,9 +120,11 @@ func calRoleLevel(role string) string {
 
 // The roles derived for each kind of entry.
 var (
-	calOrgRoles     = []string{"none", "freeBusyRead", "limitedRead", "read", "write"}
-	calInsideRoles  = calOrgRoles
-	calOutsideRoles = []string{"none", "freeBusyRead", "limitedRead", "read"}
+	calOrgRoles      = []string{"none", "freeBusyRead", "limitedRead", "read", "write"}
+	calInsideRoles   = calOrgRoles
+	calOutsideRoles  = []string{"none", "freeBusyRead", "limitedRead", "read"}
+	calDelegateRoles = []string{"none", "freeBusyRead", "limitedRead", "read", "write",
+		"delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"}
 )
 
 // calPerm is one CalendarPermission as read: the user's identity and the
@@ -120,6 +134,9 @@ type calPerm struct {
 	flags                                    [8]string // by calPermFlags; "" when absent
 	level                                    string
 	noUser                                   bool // no UserId, or an empty one
+	// delegate is the user's delegate role, when GetDelegate lists it as
+	// a delegate with Editor on the calendar.
+	delegate string
 }
 
 // key is the identity the entry's id encodes.
@@ -144,6 +161,9 @@ func (p *calPerm) builtin() bool { return p.distinguished != "" }
 
 // role is the entry's Graph role.
 func (p *calPerm) role() string {
+	if p.delegate != "" && p.level == "Editor" {
+		return p.delegate
+	}
 	if r, ok := calLevelRoles[p.level]; ok {
 		return r
 	}
@@ -156,10 +176,14 @@ func (p *calPerm) inside() bool {
 	return p.distinguished == "Default" || p.sid != "" && p.external == ""
 }
 
-func (p *calPerm) allowedRoles() []string {
+// allowedRoles are the roles the entry may take; withDelegates says the
+// delegate roles can be served (the default calendar).
+func (p *calPerm) allowedRoles(withDelegates bool) []string {
 	switch {
 	case p.distinguished != "":
 		return calOrgRoles
+	case p.inside() && withDelegates:
+		return calDelegateRoles
 	case p.inside():
 		return calInsideRoles
 	}
@@ -174,6 +198,9 @@ type calPermSet struct {
 	perms  []calPerm
 	// unknown counts UnknownEntries, which a write drops.
 	unknown int
+	// delegates says the set is the default calendar's, read with the
+	// mailbox's delegates.
+	delegates bool
 }
 
 // find returns the index of the listed entry with Graph id id, or -1.
@@ -379,6 +406,11 @@ func (c *call) readCalPermissions(f folderRef) (*calPermSet, error) {
 	if set.folder.id == "" {
 		set.folder = f
 	}
+	if c.delegatesServed() {
+		if err := c.markDelegates(set); err != nil {
+			return nil, err
+		}
+	}
 	return set, nil
 }
 
@@ -426,8 +458,180 @@ func (c *call) writeCalPermissions(set *calPermSet) error {
 	return nil
 }
 
+// delegatesServed says whether the route's calendar is the default one,
+// whose delegates the backend can serve, and it knows the mailbox's
+// address, which the delegate operations need.
+func (c *call) delegatesServed() bool {
+	return !strings.HasPrefix(c.r.Path.Template(), "calendars/") && c.owner() != ""
+}
+
+// owner is the address of the mailbox the backend serves, "" when it does
+// not know it (its own mailbox, signed in to without an address).
+func (c *call) owner() string {
+	if c.b.mailbox != "" {
+		return c.b.mailbox
+	}
+	return c.r.Mailbox
+}
+
+// delegateOf is one DelegateUser as GetDelegate answers it.
+type delegateOf struct {
+	smtp, sid, calendarLevel string
+	private                  bool
+}
+
+// markDelegates asks GetDelegate for the mailbox's delegates and gives
+// the set's entries that are delegates with Editor on the calendar their
+// delegate role.
+func (c *call) markDelegates(set *calPermSet) error {
+	var st status
+	var ds []delegateOf
+	err := c.send(request{op: "GetDelegate", idempotent: true, body: func(w *xmlWriter) {
+		w.start("m:GetDelegate")
+		w.attr("IncludePermissions", "true")
+		w.gt()
+		w.open("m:Mailbox")
+		w.elem("t:EmailAddress", c.owner())
+		w.close("m:Mailbox")
+		w.close("m:GetDelegate")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readClassed(x, buf, &st, func() error {
+			if !x.is("ResponseMessages") {
+				return x.skip()
+			}
+			return x.children(func() error {
+				var ms status
+				var d delegateOf
+				err := readClassed(x, buf, &ms, func() error {
+					if !x.is("DelegateUser") {
+						return x.skip()
+					}
+					return readDelegateUser(x, buf, &d)
+				})
+				if err != nil || !ms.ok() {
+					return err
+				}
+				if len(ds) >= maxCalPermissions {
+					return errorf("the mailbox has over %d delegates", maxCalPermissions)
+				}
+				ds = append(ds, d)
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if !st.ok() {
+		return errorOf("GetDelegate", &st, false, nil)
+	}
+	set.delegates = true
+	for _, d := range ds {
+		if d.calendarLevel != "Editor" {
+			continue
+		}
+		for i := range set.perms {
+			p := &set.perms[i]
+			if p.distinguished == "" && (d.smtp != "" && strings.EqualFold(p.smtp, d.smtp) || d.smtp == "" && d.sid != "" && p.sid == d.sid) {
+				p.delegate = "delegateWithoutPrivateEventAccess"
+				if d.private {
+					p.delegate = "delegateWithPrivateEventAccess"
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// readDelegateUser reads a DelegateUser (its start tag just read).
+func readDelegateUser(x *xmlReader, buf *[]byte, d *delegateOf) error {
+	return x.children(func() error {
+		switch {
+		case x.is("UserId"):
+			return x.children(func() error {
+				var err error
+				switch {
+				case x.is("SID"):
+					d.sid, err = calText(x, buf)
+				case x.is("PrimarySmtpAddress"):
+					d.smtp, err = calText(x, buf)
+				default:
+					err = x.skip()
+				}
+				return err
+			})
+		case x.is("DelegatePermissions"):
+			return x.children(func() error {
+				if !x.is("CalendarFolderPermissionLevel") {
+					return x.skip()
+				}
+				var err error
+				d.calendarLevel, err = calText(x, buf)
+				return err
+			})
+		case x.is("ViewPrivateItems"):
+			v, err := calText(x, buf)
+			d.private = v == "true" || v == "1"
+			return err
+		}
+		return x.skip()
+	})
+}
+
+// delegateOp runs AddDelegate, UpdateDelegate or RemoveDelegate for one
+// user: role is the delegate role to give (AddDelegate, UpdateDelegate),
+// "" to remove.
+func (c *call) delegateOp(op, smtp, role string) error {
+	var st, ms status
+	err := c.send(request{op: op, body: func(w *xmlWriter) {
+		w.open("m:" + op)
+		w.open("m:Mailbox")
+		w.elem("t:EmailAddress", c.owner())
+		w.close("m:Mailbox")
+		if op == "RemoveDelegate" {
+			w.open("m:UserIds")
+			w.open("t:UserId")
+			w.elem("t:PrimarySmtpAddress", smtp)
+			w.close("t:UserId")
+			w.close("m:UserIds")
+			w.close("m:" + op)
+			return
+		}
+		w.open("m:DelegateUsers")
+		w.open("t:DelegateUser")
+		w.open("t:UserId")
+		w.elem("t:PrimarySmtpAddress", smtp)
+		w.close("t:UserId")
+		w.open("t:DelegatePermissions")
+		w.elem("t:CalendarFolderPermissionLevel", "Editor")
+		w.close("t:DelegatePermissions")
+		w.elem("t:ViewPrivateItems", strconv.FormatBool(role == "delegateWithPrivateEventAccess"))
+		w.close("t:DelegateUser")
+		w.close("m:DelegateUsers")
+		w.close("m:" + op)
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readClassed(x, buf, &st, func() error {
+			if !x.is("ResponseMessages") {
+				return x.skip()
+			}
+			return x.children(func() error {
+				return readClassed(x, buf, &ms, x.skip)
+			})
+		})
+	})
+	switch {
+	case err != nil:
+		return err
+	case !st.ok():
+		return errorOf(op, &st, false, nil)
+	case !ms.ok():
+		return errorOf(op, &ms, false, nil)
+	}
+	return nil
+}
+
 // appendCalPermission writes one permission as Graph JSON.
-func appendCalPermission(out []byte, p *calPerm) []byte {
+func appendCalPermission(out []byte, p *calPerm, withDelegates bool) []byte {
 	out = append(out, '{')
 	out = member(out, "id")
 	out = appendString(out, p.id())
@@ -451,7 +655,7 @@ func appendCalPermission(out []byte, p *calPerm) []byte {
 	out = appendString(out, p.role())
 	out = member(out, "allowedRoles")
 	out = append(out, '[')
-	for i, r := range p.allowedRoles() {
+	for i, r := range p.allowedRoles(withDelegates) {
 		if i > 0 {
 			out = append(out, ',')
 		}
@@ -506,7 +710,7 @@ func listCalPermissions(c *call) (*http.Response, error) {
 		if len(seen) > 1 {
 			out = append(out, ',')
 		}
-		out = appendCalPermission(out, p)
+		out = appendCalPermission(out, p, set.delegates)
 	}
 	return jsonResponse(http.StatusOK, append(out, "]}"...)), nil
 }
@@ -525,7 +729,7 @@ func getCalPermission(c *call) (*http.Response, error) {
 	if i < 0 {
 		return nil, calPermissionNotFound(c.permissionID())
 	}
-	return jsonResponse(http.StatusOK, appendCalPermission(nil, &set.perms[i])), nil
+	return jsonResponse(http.StatusOK, appendCalPermission(nil, &set.perms[i], set.delegates)), nil
 }
 
 // calPermissionBody is the body of a grant or a role change.
@@ -537,18 +741,26 @@ type calPermissionBody struct {
 	Role *string `json:"role"`
 }
 
-// readCalPermissionBody reads the body and the level its role needs,
-// refusing a role folder permissions cannot express.
-func readCalPermissionBody(body []byte) (*calPermissionBody, string, error) {
+// isDelegateRole reports whether a role is one of Graph's delegate roles.
+func isDelegateRole(r string) bool {
+	return r == "delegateWithoutPrivateEventAccess" || r == "delegateWithPrivateEventAccess"
+}
+
+// readCalPermissionBody reads the body and the level its role needs
+// ("" for a delegate role), refusing a role the route cannot serve.
+func (c *call) readCalPermissionBody() (*calPermissionBody, string, error) {
 	var b calPermissionBody
-	if err := json.Unmarshal(body, &b); err != nil {
+	if err := json.Unmarshal(c.r.Body, &b); err != nil {
 		return nil, "", fmt.Errorf("%w: the calendar permission: %v", odata.ErrInvalidQuery, err)
 	}
 	if b.Role == nil {
 		return nil, "", fmt.Errorf("%w: no role", odata.ErrInvalidQuery)
 	}
-	if strings.HasPrefix(*b.Role, "delegate") {
-		return nil, "", errNotSupported(fmt.Sprintf("the calendar role %q (Exchange delegates are not folder permissions)", truncate(*b.Role, 60)))
+	if isDelegateRole(*b.Role) {
+		if !c.delegatesServed() {
+			return nil, "", errNotSupported(fmt.Sprintf("the calendar role %q here (Exchange's delegates are the mailbox's, with rights on its default calendar, and their operations need the mailbox's address)", *b.Role))
+		}
+		return &b, "", nil
 	}
 	level := calRoleLevel(*b.Role)
 	if level == "" {
@@ -559,7 +771,7 @@ func readCalPermissionBody(body []byte) (*calPermissionBody, string, error) {
 
 // grantCalPermission serves POST .../calendarPermissions.
 func grantCalPermission(c *call) (*http.Response, error) {
-	b, level, err := readCalPermissionBody(c.r.Body)
+	b, level, err := c.readCalPermissionBody()
 	if err != nil {
 		return nil, err
 	}
@@ -579,8 +791,13 @@ func grantCalPermission(c *call) (*http.Response, error) {
 	if set.find(added.id()) >= 0 {
 		return nil, calPermissionRefused("The calendar is already shared with %s.", truncate(addr, 320))
 	}
-	set.perms = append(set.perms, added)
-	if err := c.writeCalPermissions(set); err != nil {
+	if level == "" {
+		err = c.delegateOp("AddDelegate", addr, *b.Role)
+	} else {
+		set.perms = append(set.perms, added)
+		err = c.writeCalPermissions(set)
+	}
+	if err != nil {
 		return nil, err
 	}
 	// The server resolves the user (its SID, its name): read back what it
@@ -593,13 +810,13 @@ func grantCalPermission(c *call) (*http.Response, error) {
 		return nil, &odata.Error{StatusCode: http.StatusBadGateway, Code: "ErrorItemNotFound", Method: "EWS", Path: "GetFolder",
 			Message: "the server accepted the permission but does not list it"}
 	}
-	return jsonResponse(http.StatusCreated, appendCalPermission(nil, &set.perms[i])), nil
+	return jsonResponse(http.StatusCreated, appendCalPermission(nil, &set.perms[i], set.delegates)), nil
 }
 
 // setCalPermissionRole serves PATCH .../calendarPermissions/{id}: the role
 // alone, as Graph allows.
 func setCalPermissionRole(c *call) (*http.Response, error) {
-	b, level, err := readCalPermissionBody(c.r.Body)
+	b, level, err := c.readCalPermissionBody()
 	if err != nil {
 		return nil, err
 	}
@@ -618,15 +835,49 @@ func setCalPermissionRole(c *call) (*http.Response, error) {
 	if i < 0 {
 		return nil, calPermissionNotFound(c.permissionID())
 	}
-	p := &set.perms[i]
-	if !slices.Contains(p.allowedRoles(), *b.Role) {
+	p := set.perms[i]
+	if !slices.Contains(p.allowedRoles(set.delegates), *b.Role) {
 		return nil, calPermissionRefused("The role '%s' is not allowed for this calendar permission.", *b.Role)
 	}
-	p.level, p.flags = level, [8]string{}
-	if err := c.writeCalPermissions(set); err != nil {
+	switch {
+	case level == "" && p.delegate != "":
+		err = c.delegateOp("UpdateDelegate", p.smtp, *b.Role)
+	case level == "":
+		err = c.delegateOp("AddDelegate", p.smtp, *b.Role)
+	default:
+		err = c.setLevel(f, set, i, level)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return jsonResponse(http.StatusOK, appendCalPermission(nil, p)), nil
+	if level == "" {
+		p.level, p.delegate = "Editor", *b.Role
+	} else {
+		p.level, p.delegate, p.flags = level, "", [8]string{}
+	}
+	return jsonResponse(http.StatusOK, appendCalPermission(nil, &p, set.delegates)), nil
+}
+
+// setLevel gives the entry i of set a level: a delegate stops being one
+// first, which takes its folder permission with it in Exchange, so the
+// set is read again and the user's entry added back if it went.
+func (c *call) setLevel(f folderRef, set *calPermSet, i int, level string) error {
+	p := set.perms[i]
+	if p.delegate != "" {
+		if err := c.delegateOp("RemoveDelegate", p.smtp, ""); err != nil {
+			return err
+		}
+		var err error
+		if set, err = c.readCalPermissions(f); err != nil {
+			return err
+		}
+		if i = set.find(p.id()); i < 0 {
+			set.perms = append(set.perms, calPerm{smtp: p.smtp})
+			i = len(set.perms) - 1
+		}
+	}
+	set.perms[i].level, set.perms[i].flags = level, [8]string{}
+	return c.writeCalPermissions(set)
 }
 
 // removeCalPermission serves DELETE .../calendarPermissions/{id}.
@@ -639,12 +890,24 @@ func removeCalPermission(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := set.find(c.permissionID())
+	id := c.permissionID()
+	i := set.find(id)
 	if i < 0 {
-		return nil, calPermissionNotFound(c.permissionID())
+		return nil, calPermissionNotFound(id)
 	}
 	if set.perms[i].builtin() {
 		return nil, calPermissionRefused("This calendar permission cannot be removed; set its role to none instead.")
+	}
+	if set.perms[i].delegate != "" {
+		if err := c.delegateOp("RemoveDelegate", set.perms[i].smtp, ""); err != nil {
+			return nil, err
+		}
+		if set, err = c.readCalPermissions(f); err != nil {
+			return nil, err
+		}
+		if i = set.find(id); i < 0 {
+			return noContent(), nil
+		}
 	}
 	set.perms = slices.Delete(set.perms, i, i+1)
 	if err := c.writeCalPermissions(set); err != nil {

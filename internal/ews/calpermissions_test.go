@@ -123,6 +123,36 @@ const (
 	updateFolderAns = `<m:UpdateFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages><m:UpdateFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGNhbGVuZGFy" ChangeKey="AgAAAB=="/></t:CalendarFolder></m:Folders></m:UpdateFolderResponseMessage></m:ResponseMessages></m:UpdateFolderResponse>`
 )
 
+// delegateAnswer answers GetDelegate (with permissions) with delegates
+// given as address and ViewPrivateItems, each with Editor on the
+// calendar.
+func delegateAnswer(users ...string) string {
+	var b strings.Builder
+	b.WriteString(`<m:GetDelegateResponse ResponseClass="Success" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseCode>NoError</m:ResponseCode>`)
+	if len(users) > 0 {
+		b.WriteString(`<m:ResponseMessages>`)
+		for i := 0; i+1 < len(users); i += 2 {
+			b.WriteString(`<m:DelegateUserResponseMessageType ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:DelegateUser><t:UserId><t:SID>S-1-5-21-9</t:SID><t:PrimarySmtpAddress>` + users[i] +
+				`</t:PrimarySmtpAddress><t:DisplayName>D</t:DisplayName></t:UserId><t:DelegatePermissions><t:CalendarFolderPermissionLevel>Editor</t:CalendarFolderPermissionLevel><t:ContactsFolderPermissionLevel>Reviewer</t:ContactsFolderPermissionLevel></t:DelegatePermissions><t:ReceiveCopiesOfMeetingMessages>false</t:ReceiveCopiesOfMeetingMessages><t:ViewPrivateItems>` +
+				users[i+1] + `</t:ViewPrivateItems></m:DelegateUser></m:DelegateUserResponseMessageType>`)
+		}
+		b.WriteString(`</m:ResponseMessages>`)
+	}
+	b.WriteString(`<m:DeliverMeetingRequests>DelegatesAndMe</m:DeliverMeetingRequests></m:GetDelegateResponse>`)
+	return soapAnswer(b.String())
+}
+
+// delegateOpAnswer answers AddDelegate, UpdateDelegate or RemoveDelegate
+// for one user with code.
+func delegateOpAnswer(op, code string) string {
+	class := "Success"
+	if code != "NoError" {
+		class = "Error"
+	}
+	return soapAnswer(`<m:` + op + `Response ResponseClass="Success" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseCode>NoError</m:ResponseCode><m:ResponseMessages><m:DelegateUserResponseMessageType ResponseClass="` +
+		class + `"><m:ResponseCode>` + code + `</m:ResponseCode></m:DelegateUserResponseMessageType></m:ResponseMessages></m:` + op + `Response>`)
+}
+
 // sharedSet is a calendar shared as Outlook leaves one: My Organization
 // at free/busy, Anonymous at none, Megan (inside) at Reviewer, a guest
 // (outside: no SID) at limited details, an Author, a Custom entry, and an
@@ -246,6 +276,8 @@ func TestCalendarPermissionsRequests(t *testing.T) {
 	org := (&calPerm{distinguished: "Default"}).id()
 	plain := []string{distinguished("Default", rightsFreeBusy, "FreeBusyTimeOnly"), distinguished("Anonymous", rightsNone, "None"),
 		user(sidMegan, "megan@contoso.com", "Megan Bowen", rightsReviewer, "Reviewer")}
+	nestor := (&calPerm{smtp: "nestor@contoso.com"}).id()
+	impersonating := Config{Mailbox: "bob@contoso.com", Access: AccessImpersonation}
 	withNew := append(slices.Clone(plain), user("S-1-5-21-1-2-3-1004", "nestor@contoso.com", "Nestor Wilke", rightsEditor, "Editor"))
 	for _, s := range []struct {
 		name    string
@@ -256,7 +288,7 @@ func TestCalendarPermissionsRequests(t *testing.T) {
 		published bool
 		run       func(ctx context.Context, cal *calendar.Service) error
 	}{
-		{"list-delegate", Config{Mailbox: "ana@contoso.com", Access: AccessDelegate}, []string{calendarAnswer(plain...)}, true,
+		{"list-delegate", Config{Mailbox: "ana@contoso.com", Access: AccessDelegate}, []string{calendarAnswer(plain...), delegateAnswer()}, true,
 			func(ctx context.Context, cal *calendar.Service) error {
 				for _, err := range cal.ListPermissions(ctx, calendar.DefaultCalendar) {
 					if err != nil {
@@ -287,6 +319,41 @@ func TestCalendarPermissionsRequests(t *testing.T) {
 		{"remove", Config{}, []string{calendarAnswer(plain...), soapAnswer(updateFolderAns)}, true,
 			func(ctx context.Context, cal *calendar.Service) error {
 				return cal.RemovePermission(ctx, calendar.DefaultCalendar, megan)
+			}},
+		// Delegates: on the default calendar, with the mailbox's address
+		// known, a listing asks GetDelegate; the delegate roles add,
+		// update and remove delegates.
+		{"grant-delegate", impersonating, []string{calendarAnswer(plain...), delegateAnswer(), delegateOpAnswer("AddDelegate", "NoError"),
+			calendarAnswer(withNew...), delegateAnswer("nestor@contoso.com", "true")}, true,
+			func(ctx context.Context, cal *calendar.Service) error {
+				p, err := cal.GrantPermission(ctx, calendar.DefaultCalendar, item.EmailAddress{Address: "nestor@contoso.com"}, calendar.RoleDelegatePrivate)
+				if err == nil && (p.Role != calendar.RoleDelegatePrivate || !slices.Contains(p.AllowedRoles, calendar.RoleDelegate)) {
+					err = fmt.Errorf("granted %+v", p)
+				}
+				return err
+			}},
+		{"update-delegate", impersonating, []string{calendarAnswer(withNew...), delegateAnswer("nestor@contoso.com", "true"),
+			delegateOpAnswer("UpdateDelegate", "NoError")}, false,
+			func(ctx context.Context, cal *calendar.Service) error {
+				p, err := cal.SetPermissionRole(ctx, calendar.DefaultCalendar, nestor, calendar.RoleDelegate)
+				if err == nil && p.Role != calendar.RoleDelegate {
+					err = fmt.Errorf("changed %+v", p)
+				}
+				return err
+			}},
+		{"undelegate", impersonating, []string{calendarAnswer(withNew...), delegateAnswer("nestor@contoso.com", "false"),
+			delegateOpAnswer("RemoveDelegate", "NoError"), calendarAnswer(plain...), delegateAnswer(), soapAnswer(updateFolderAns)}, true,
+			func(ctx context.Context, cal *calendar.Service) error {
+				p, err := cal.SetPermissionRole(ctx, calendar.DefaultCalendar, nestor, calendar.RoleRead)
+				if err == nil && p.Role != calendar.RoleRead {
+					err = fmt.Errorf("changed %+v", p)
+				}
+				return err
+			}},
+		{"remove-delegate", impersonating, []string{calendarAnswer(withNew...), delegateAnswer("nestor@contoso.com", "false"),
+			delegateOpAnswer("RemoveDelegate", "NoError"), calendarAnswer(plain...), delegateAnswer()}, true,
+			func(ctx context.Context, cal *calendar.Service) error {
+				return cal.RemovePermission(ctx, calendar.DefaultCalendar, nestor)
 			}},
 		// Every entry the change does not touch goes back as read: a
 		// named level as that level, Custom and unknown levels as Custom
@@ -360,6 +427,17 @@ func TestCalendarPermissionsRefusedBeforeRequest(t *testing.T) {
 	}
 }
 
+// TestCalendarPermissionsDelegateRefused: Exchange's refusal of a
+// delegate is the error the client gets.
+func TestCalendarPermissionsDelegateRefused(t *testing.T) {
+	cal, _ := calPermClient(t, Config{Mailbox: "bob@contoso.com", Access: AccessImpersonation},
+		calendarAnswer(distinguished("Default", rightsFreeBusy, "FreeBusyTimeOnly")), delegateAnswer(), delegateOpAnswer("AddDelegate", "ErrorDelegateNoUser"))
+	_, err := cal.GrantPermission(t.Context(), calendar.DefaultCalendar, item.EmailAddress{Address: "guest@fabrikam.com"}, calendar.RoleDelegate)
+	if oe, ok := errors.AsType[*odata.Error](err); !ok || oe.StatusCode != http.StatusBadRequest || oe.Code != "ErrorDelegateNoUser" {
+		t.Errorf("a refused delegate: %v", err)
+	}
+}
+
 func FuzzCalPermissionSet(f *testing.F) {
 	f.Add([]byte(calendarAnswer(sharedSet...)))
 	f.Add([]byte(calendarAnswer("<t:UserId/>" + level(rightsFreeBusy, "Custom"))))
@@ -398,7 +476,7 @@ func FuzzCalPermissionSet(f *testing.F) {
 				}
 			}
 			p.write(w)
-			appendCalPermission(nil, p)
+			appendCalPermission(nil, p, true)
 		}
 		w.close("t:CalendarPermissions")
 		if _, err := parseXML(w.b); err != nil {

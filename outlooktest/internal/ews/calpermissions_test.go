@@ -242,3 +242,76 @@ func FuzzUpdateFolderPermissionSet(f *testing.F) {
 		}
 	})
 }
+
+// delegateUserOf is a DelegateUser element of the delegate requests.
+func delegateUserOf(user, calendarLevel, private string) string {
+	return `<t:DelegateUser><t:UserId>` + user + `</t:UserId><t:DelegatePermissions><t:CalendarFolderPermissionLevel>` + calendarLevel +
+		`</t:CalendarFolderPermissionLevel><t:InboxFolderPermissionLevel>None</t:InboxFolderPermissionLevel></t:DelegatePermissions><t:ReceiveCopiesOfMeetingMessages>false</t:ReceiveCopiesOfMeetingMessages><t:ViewPrivateItems>` +
+		private + `</t:ViewPrivateItems></t:DelegateUser>`
+}
+
+// delegateCode sends a delegate operation and returns the top-level code
+// and the first user's.
+func (f *fixture) delegateCode(body string) (string, string) {
+	f.t.Helper()
+	status, root, raw := f.post(soap("", body))
+	if status != 200 {
+		f.t.Fatalf("status %d: %s", status, raw)
+	}
+	resp := root.child(nsSOAP, "Body").kids[0]
+	user := ""
+	if rm := resp.m("ResponseMessages"); rm != nil && len(rm.kids) > 0 {
+		user = rm.kids[0].m("ResponseCode").value()
+	}
+	return resp.m("ResponseCode").value(), user
+}
+
+// TestDelegates: the delegate operations, after Microsoft's AddDelegate,
+// GetDelegate and RemoveDelegate examples, keep delegates as the default
+// calendar's delegate permissions Graph shows.
+func TestDelegates(t *testing.T) {
+	f := newFixture(t)
+	f.st.AddPerson(store.Object{"displayName": "Guest", "mail": "guest@fabrikam.com"})
+	const mailbox = `<m:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></m:Mailbox>`
+	add := func(users ...string) string {
+		return `<m:AddDelegate>` + mailbox + `<m:DelegateUsers>` + strings.Join(users, "") + `</m:DelegateUsers><m:DeliverMeetingRequests>DelegatesAndSendInformationToMe</m:DeliverMeetingRequests></m:AddDelegate>`
+	}
+	if top, user := f.delegateCode(add(delegateUserOf(sadieUser, "Editor", "true"))); top != "NoError" || user != "NoError" {
+		t.Fatalf("AddDelegate: %s %s", top, user)
+	}
+	if r := f.graphPermissions(bob)["sadie@contoso.com"]["role"]; r != "delegateWithPrivateEventAccess" {
+		t.Fatalf("the delegate's Graph role: %v", r)
+	}
+	if l := f.calendarPermissions()["sadie@contoso.com"].level; l != "Editor" {
+		t.Errorf("the delegate's calendar level: %s", l)
+	}
+	_, root, _ := f.post(soap("", `<m:GetDelegate IncludePermissions="true">`+mailbox+`</m:GetDelegate>`))
+	du := findAll(root, "DelegateUser")
+	if len(du) != 1 || du[0].t("UserId").t("PrimarySmtpAddress").value() != "sadie@contoso.com" || du[0].t("ViewPrivateItems").value() != "true" ||
+		du[0].t("DelegatePermissions").t("CalendarFolderPermissionLevel").value() != "Editor" {
+		t.Errorf("GetDelegate: %d delegates", len(du))
+	}
+	for _, tc := range []struct{ name, body, code string }{
+		{"twice", add(delegateUserOf(sadieUser, "Editor", "false")), "ErrorDelegateAlreadyExists"},
+		{"outside the organization", add(delegateUserOf(`<t:PrimarySmtpAddress>guest@fabrikam.com</t:PrimarySmtpAddress>`, "Editor", "false")), "ErrorDelegateNoUser"},
+		{"unknown", add(delegateUserOf(`<t:PrimarySmtpAddress>nobody@contoso.com</t:PrimarySmtpAddress>`, "Editor", "false")), "ErrorDelegateNoUser"},
+		{"another level", add(delegateUserOf(`<t:PrimarySmtpAddress>alice@contoso.com</t:PrimarySmtpAddress>`, "Reviewer", "false")), "ErrorInvalidDelegatePermission"},
+		{"update of no delegate", `<m:UpdateDelegate>` + mailbox + `<m:DelegateUsers>` + delegateUserOf(`<t:PrimarySmtpAddress>alice@contoso.com</t:PrimarySmtpAddress>`, "Editor", "false") + `</m:DelegateUsers></m:UpdateDelegate>`, "ErrorNotDelegate"},
+		{"remove of no delegate", `<m:RemoveDelegate>` + mailbox + `<m:UserIds><t:UserId><t:PrimarySmtpAddress>alice@contoso.com</t:PrimarySmtpAddress></t:UserId></m:UserIds></m:RemoveDelegate>`, "ErrorNotDelegate"},
+	} {
+		if _, user := f.delegateCode(tc.body); user != tc.code {
+			t.Errorf("%s: %s, want %s", tc.name, user, tc.code)
+		}
+	}
+	f.delegateCode(`<m:UpdateDelegate>` + mailbox + `<m:DelegateUsers>` + delegateUserOf(sadieUser, "Editor", "false") + `</m:DelegateUsers></m:UpdateDelegate>`)
+	if r := f.graphPermissions(bob)["sadie@contoso.com"]["role"]; r != "delegateWithoutPrivateEventAccess" {
+		t.Errorf("after UpdateDelegate: %v", r)
+	}
+	f.delegateCode(`<m:RemoveDelegate>` + mailbox + `<m:UserIds><t:UserId>` + sadieUser + `</t:UserId></m:UserIds></m:RemoveDelegate>`)
+	if _, ok := f.graphPermissions(bob)["sadie@contoso.com"]; ok {
+		t.Error("RemoveDelegate left the delegate's permission")
+	}
+	if top, _ := f.delegateCode(`<m:GetDelegate IncludePermissions="true"><m:Mailbox><t:EmailAddress>carol@contoso.com</t:EmailAddress></m:Mailbox></m:GetDelegate>`); top != "ErrorAccessDenied" {
+		t.Errorf("another user's delegates: %s", top)
+	}
+}
