@@ -203,10 +203,17 @@ type calPermSet struct {
 	delegates bool
 }
 
+// listed reports whether an entry is shown: not Anonymous, nor a
+// distinguished user this backend does not know, nor one without a user;
+// they are written back as read all the same.
+func (p *calPerm) listed() bool {
+	return !p.noUser && (p.distinguished == "" || p.distinguished == "Default")
+}
+
 // find returns the index of the listed entry with Graph id id, or -1.
 func (s *calPermSet) find(id string) int {
 	for i := range s.perms {
-		if p := &s.perms[i]; !p.noUser && p.distinguished != "Anonymous" && p.id() == id {
+		if p := &s.perms[i]; p.listed() && p.id() == id {
 			return i
 		}
 	}
@@ -703,7 +710,7 @@ func listCalPermissions(c *call) (*http.Response, error) {
 	seen := map[string]bool{}
 	for i := range set.perms {
 		p := &set.perms[i]
-		if p.noUser || p.distinguished == "Anonymous" || seen[p.key()] {
+		if !p.listed() || seen[p.key()] {
 			continue
 		}
 		seen[p.key()] = true

@@ -155,8 +155,9 @@ func delegateOpAnswer(op, code string) string {
 
 // sharedSet is a calendar shared as Outlook leaves one: My Organization
 // at free/busy, Anonymous at none, Megan (inside) at Reviewer, a guest
-// (outside: no SID) at limited details, an Author, a Custom entry, and an
-// entry at a level this backend does not know.
+// (outside: no SID) at limited details, an Author, a Custom entry, an
+// entry at a level this backend does not know, and a distinguished user it
+// does not know (not listed, written back).
 var sharedSet = []string{
 	distinguished("Default", rightsFreeBusy, "FreeBusyTimeOnly"),
 	distinguished("Anonymous", rightsNone, "None"),
@@ -165,6 +166,7 @@ var sharedSet = []string{
 	user("S-1-5-21-1-2-3-1001", "adele@contoso.com", "Adele Vance", rightsAuthor, "Author"),
 	user("S-1-5-21-1-2-3-1002", "alex@contoso.com", "Alex Wilber", rightsCustom, "Custom"),
 	user("S-1-5-21-1-2-3-1003", "lee@contoso.com", "Lee Gu", rightsEditor, "SomeFutureLevel"),
+	distinguished("SomeFutureUser", rightsNone, "None"),
 }
 
 func permsByAddress(t *testing.T, cal *calendar.Service) map[string]*calendar.Permission {

@@ -319,6 +319,11 @@ const maxPermissionSet = 1000
 // updateCalendarPermissions serves a FolderChange of a calendar that sets
 // its permission set (setsCalendarPermissions).
 func (c *call) updateCalendarPermissions(ch *elem, fo *folder) (result, *fault) {
+	// Only the owner, or who has full access to the mailbox, changes who
+	// may see it: rights on the calendar alone do not.
+	if _, rerr := c.open(fo.m.Address()); rerr != nil {
+		return result{err: errAccessDenied}, nil
+	}
 	holder := ch.t("Updates").kids[0].kids[1]
 	if holder.space != nsTypes || holder.local != "CalendarFolder" && holder.local != "Folder" || len(holder.kids) != 1 || !holder.kids[0].is(nsTypes, "PermissionSet") {
 		return result{}, schemaFault(holder.line, holder.col, "The SetFolderField of folder:PermissionSet needs a CalendarFolder (or Folder) holding the PermissionSet alone.")

@@ -315,3 +315,21 @@ func TestDelegates(t *testing.T) {
 		t.Errorf("another user's delegates: %s", top)
 	}
 }
+
+// TestCalendarPermissionSetRights: only the owner, or who has full access
+// to the mailbox, changes a calendar's permissions.
+func TestCalendarPermissionSetRights(t *testing.T) {
+	f := newFixture(t)
+	carolCalendar := `<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>carol@contoso.com</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`
+	body := strings.Replace(setCalendarPermissions(perm(sadieUser, levelOnly("Reviewer"))), `<t:DistinguishedFolderId Id="calendar"/>`, carolCalendar, 1)
+	if got := f.code(body); got != "ErrorAccessDenied" {
+		t.Errorf("bob changing carol's calendar permissions: %s", got)
+	}
+	f.dir.mu.Lock()
+	f.dir.full[carol] = map[string]bool{bob: true}
+	f.dir.mu.Unlock()
+	f.ok(body)
+	if r := f.graphPermissions(carol)["sadie@contoso.com"]["role"]; r != "read" {
+		t.Errorf("with full access, sadie's role on carol's calendar: %v", r)
+	}
+}
