@@ -502,29 +502,9 @@ func (c *call) markDelegates(set *calPermSet) error {
 		w.close("m:Mailbox")
 		w.close("m:GetDelegate")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readClassed(x, buf, &st, func() error {
-			if !x.is("ResponseMessages") {
-				return x.skip()
-			}
-			return x.children(func() error {
-				var ms status
-				var d delegateOf
-				err := readClassed(x, buf, &ms, func() error {
-					if !x.is("DelegateUser") {
-						return x.skip()
-					}
-					return readDelegateUser(x, buf, &d)
-				})
-				if err != nil || !ms.ok() {
-					return err
-				}
-				if len(ds) >= maxCalPermissions {
-					return errorf("the mailbox has over %d delegates", maxCalPermissions)
-				}
-				ds = append(ds, d)
-				return nil
-			})
-		})
+		var err error
+		ds, err = readDelegates(x, buf, &st)
+		return err
 	})
 	if err != nil {
 		return err
@@ -548,6 +528,37 @@ func (c *call) markDelegates(set *calPermSet) error {
 		}
 	}
 	return nil
+}
+
+// readDelegates reads a GetDelegate answer (the response element's start
+// tag just read): its status into st, and the delegates of its successful
+// messages, at most maxCalPermissions.
+func readDelegates(x *xmlReader, buf *[]byte, st *status) ([]delegateOf, error) {
+	var ds []delegateOf
+	err := readClassed(x, buf, st, func() error {
+		if !x.is("ResponseMessages") {
+			return x.skip()
+		}
+		return x.children(func() error {
+			var ms status
+			var d delegateOf
+			err := readClassed(x, buf, &ms, func() error {
+				if !x.is("DelegateUser") {
+					return x.skip()
+				}
+				return readDelegateUser(x, buf, &d)
+			})
+			if err != nil || !ms.ok() {
+				return err
+			}
+			if len(ds) >= maxCalPermissions {
+				return errorf("the mailbox has over %d delegates", maxCalPermissions)
+			}
+			ds = append(ds, d)
+			return nil
+		})
+	})
+	return ds, err
 }
 
 // readDelegateUser reads a DelegateUser (its start tag just read).

@@ -486,3 +486,28 @@ func FuzzCalPermissionSet(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDelegates(f *testing.F) {
+	f.Add([]byte(delegateAnswer("nestor@contoso.com", "true", "megan@contoso.com", "false")))
+	f.Add([]byte(delegateAnswer()))
+	f.Add([]byte(delegateOpAnswer("GetDelegate", "ErrorAccessDenied")))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		x := newXMLReader(bytes.NewReader(doc), 0)
+		var buf []byte
+		var st status
+		var ds []delegateOf
+		_, _ = readEnvelope(x, &status{}, &buf, func() error {
+			var err error
+			ds, err = readDelegates(x, &buf, &st)
+			return err
+		})
+		if len(ds) > maxCalPermissions {
+			t.Fatalf("%d delegates kept", len(ds))
+		}
+		for _, d := range ds {
+			if len(d.smtp) > maxCalPermissionField || len(d.sid) > maxCalPermissionField || len(d.calendarLevel) > maxCalPermissionField {
+				t.Fatalf("a delegate's value over its bound: %+v", d)
+			}
+		}
+	})
+}
