@@ -733,19 +733,30 @@ func listCalPermissions(c *call) (*http.Response, error) {
 	return jsonResponse(http.StatusOK, append(out, "]}"...)), nil
 }
 
-// getCalPermission serves GET .../calendarPermissions/{id}.
-func getCalPermission(c *call) (*http.Response, error) {
+// readCalPermissionOf reads the route's calendar's permission set and
+// finds the route's permission in it: Graph's 404 when it holds none of
+// that id.
+func (c *call) readCalPermissionOf() (folderRef, *calPermSet, int, error) {
 	f, err := c.calendarOf()
 	if err != nil {
-		return nil, err
+		return f, nil, 0, err
 	}
 	set, err := c.readCalPermissions(f)
 	if err != nil {
-		return nil, err
+		return f, nil, 0, err
 	}
 	i := set.find(c.permissionID())
 	if i < 0 {
-		return nil, calPermissionNotFound(c.permissionID())
+		return f, nil, 0, calPermissionNotFound(c.permissionID())
+	}
+	return f, set, i, nil
+}
+
+// getCalPermission serves GET .../calendarPermissions/{id}.
+func getCalPermission(c *call) (*http.Response, error) {
+	_, set, i, err := c.readCalPermissionOf()
+	if err != nil {
+		return nil, err
 	}
 	return jsonResponse(http.StatusOK, appendCalPermission(nil, &set.perms[i], set.delegates)), nil
 }
@@ -841,17 +852,9 @@ func setCalPermissionRole(c *call) (*http.Response, error) {
 	if b.EmailAddress != nil {
 		return nil, errNotSupported("changing a calendar permission's emailAddress (Graph changes only its role)")
 	}
-	f, err := c.calendarOf()
+	f, set, i, err := c.readCalPermissionOf()
 	if err != nil {
 		return nil, err
-	}
-	set, err := c.readCalPermissions(f)
-	if err != nil {
-		return nil, err
-	}
-	i := set.find(c.permissionID())
-	if i < 0 {
-		return nil, calPermissionNotFound(c.permissionID())
 	}
 	p := set.perms[i]
 	if !slices.Contains(p.allowedRoles(set.delegates), *b.Role) {
@@ -900,19 +903,11 @@ func (c *call) setLevel(f folderRef, set *calPermSet, i int, level string) error
 
 // removeCalPermission serves DELETE .../calendarPermissions/{id}.
 func removeCalPermission(c *call) (*http.Response, error) {
-	f, err := c.calendarOf()
-	if err != nil {
-		return nil, err
-	}
-	set, err := c.readCalPermissions(f)
+	f, set, i, err := c.readCalPermissionOf()
 	if err != nil {
 		return nil, err
 	}
 	id := c.permissionID()
-	i := set.find(id)
-	if i < 0 {
-		return nil, calPermissionNotFound(id)
-	}
 	if set.perms[i].builtin() {
 		return nil, calPermissionRefused("This calendar permission cannot be removed; set its role to none instead.")
 	}
