@@ -333,3 +333,38 @@ func TestCalendarPermissionSetRights(t *testing.T) {
 		t.Errorf("with full access, sadie's role on carol's calendar: %v", r)
 	}
 }
+
+func FuzzDelegateRequests(f *testing.F) {
+	f.Add("AddDelegate", delegateUserOf(sadieUser, "Editor", "true"))
+	f.Add("UpdateDelegate", delegateUserOf(sadieUser, "Editor", "false"))
+	f.Add("AddDelegate", delegateUserOf(`<t:SID>S-1-5-21-1</t:SID>`, "Reviewer", "1"))
+	f.Add("RemoveDelegate", `<t:UserId>`+sadieUser+`</t:UserId>`)
+	fx := newFixture(f)
+	f.Fuzz(func(t *testing.T, op, users string) {
+		fx.t = t
+		list := "DelegateUsers"
+		switch op {
+		case "RemoveDelegate":
+			list = "UserIds"
+		case "AddDelegate", "UpdateDelegate":
+		default:
+			op = "GetDelegate"
+		}
+		// Whatever the request, the answer is a response or a fault, and
+		// the delegates stay what GetDelegate and the Graph view agree on.
+		status, _, raw := fx.post(soap("", `<m:`+op+`><m:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></m:Mailbox><m:`+list+`>`+users+`</m:`+list+`></m:`+op+`>`))
+		if status != 200 && status != 500 {
+			t.Fatalf("status %d: %s", status, raw)
+		}
+		_, root, _ := fx.post(soap("", `<m:GetDelegate IncludePermissions="true"><m:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></m:Mailbox></m:GetDelegate>`))
+		delegates := 0
+		for _, o := range fx.graphPermissions(bob) {
+			if r, _ := o["role"].(string); strings.HasPrefix(r, "delegate") {
+				delegates++
+			}
+		}
+		if n := len(findAll(root, "DelegateUser")); n != delegates {
+			t.Fatalf("GetDelegate lists %d delegates, Graph %d", n, delegates)
+		}
+	})
+}
