@@ -519,7 +519,9 @@ func (c *call) markDelegates(set *calPermSet) error {
 		}
 		for i := range set.perms {
 			p := &set.perms[i]
-			if p.distinguished == "" && (d.smtp != "" && strings.EqualFold(p.smtp, d.smtp) || d.smtp == "" && d.sid != "" && p.sid == d.sid) {
+			// The delegate operations name users by address: an entry
+			// without one is not served as a delegate.
+			if p.distinguished == "" && p.smtp != "" && (strings.EqualFold(p.smtp, d.smtp) || d.smtp == "" && d.sid != "" && p.sid == d.sid) {
 				p.delegate = "delegateWithoutPrivateEventAccess"
 				if d.private {
 					p.delegate = "delegateWithPrivateEventAccess"
