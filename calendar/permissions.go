@@ -32,9 +32,13 @@ const (
 var roles = []Role{RoleNone, RoleFreeBusyRead, RoleLimitedRead, RoleRead, RoleWrite, RoleDelegate, RoleDelegatePrivate, RoleCustom}
 
 // Permission is one recipient or delegate a calendar is shared with
-// (Graph's calendarPermission). Every calendar also lists the built-in
-// "My Organization" entry (people inside the organization; EmailAddress has
-// no address) and, on Exchange Online, "Anonymous"; neither is removable.
+// (Graph's calendarPermission; over EWS, an entry of the calendar folder's
+// permission set). Every calendar also lists the built-in "My
+// Organization" entry (people inside the organization; EmailAddress has no
+// address) and, on Exchange Online, "Anonymous"; neither is removable.
+// Over EWS, Anonymous is not listed, and a permission's id is derived from
+// its recipient's identity (EWS gives entries none), as are AllowedRoles
+// and IsInsideOrganization.
 type Permission struct {
 	ID string `json:"id,omitzero"`
 	// EmailAddress is who the calendar is shared with.
@@ -64,8 +68,8 @@ func permissionsPath(cal CalendarID, id ...string) odata.Path {
 
 // noPermissionsOnV2 is why the Outlook REST API v2.0 cannot serve calendar
 // permissions: it documents no calendarPermissions (sharing arrived with
-// Microsoft Graph).
-const noPermissionsOnV2 = "calendar permissions exist in Microsoft Graph only"
+// Microsoft Graph; on premises, EWS serves them as folder permissions).
+const noPermissionsOnV2 = "calendar permissions exist in Microsoft Graph and EWS only"
 
 // checkRole refuses a role the service would not accept in a request.
 func checkRole(op string, r Role) error {
@@ -77,7 +81,9 @@ func checkRole(op string, r Role) error {
 
 // ListPermissions yields the permissions of a calendar (DefaultCalendar:
 // the primary one), the built-in entries included. Only the calendar's
-// owner sees them: Graph answers an empty list to anyone else.
+// owner sees them: Graph answers an empty list to anyone else. It works
+// through Microsoft Graph and EWS; the Outlook REST API v2.0 has no
+// calendar permissions (ErrNotSupported, before any request).
 func (s *Service) ListPermissions(ctx context.Context, cal CalendarID) iter.Seq2[*Permission, error] {
 	if err := s.notOnV2("ListPermissions", noPermissionsOnV2); err != nil {
 		return fail[Permission](err)
@@ -101,6 +107,13 @@ type grantBody struct {
 // GrantPermission shares a calendar with the mailbox at who.Address, at
 // role, and returns the new permission. The address must be bare (the name,
 // if any, goes in who.Name).
+//
+// Over EWS the address must resolve to a user of the organization's
+// directory, and the change rewrites the calendar's whole permission set
+// (a change another client makes meanwhile is lost). The delegate roles
+// make the user one of the mailbox's Exchange delegates (AddDelegate,
+// with Editor on the calendar): they work on DefaultCalendar only, and
+// fail with ErrNotSupported before any request on other calendars.
 func (s *Service) GrantPermission(ctx context.Context, cal CalendarID, who item.EmailAddress, role Role) (*Permission, error) {
 	const op = "GrantPermission"
 	if err := s.notOnV2(op, noPermissionsOnV2); err != nil {
@@ -121,7 +134,8 @@ type roleBody struct {
 
 // SetPermissionRole changes the role of a permission, the one property
 // Graph lets change; the service refuses a role outside the permission's
-// AllowedRoles.
+// AllowedRoles. Over EWS the delegate roles work on DefaultCalendar
+// only, as in GrantPermission.
 func (s *Service) SetPermissionRole(ctx context.Context, cal CalendarID, id string, role Role) (*Permission, error) {
 	const op = "SetPermissionRole"
 	if err := s.checkPermission(op, id); err != nil {
@@ -152,7 +166,10 @@ func (s *Service) checkPermission(op, id string) error {
 	return checkID(op, "permission", id)
 }
 
-// The wire mapping of calendar permissions: Graph only, so no EWS names.
+// The wire mapping of calendar permissions. EWS has no calendarPermission
+// entity: its backend serves them from the calendar folder's permission
+// set, whose CalendarPermissionLevel values the EWS names below are (the
+// delegate roles are delegates there, not permission levels).
 var (
 	roleEnum = &odata.EnumType{Name: "calendarRoleType", Values: func() []string {
 		v := make([]string, len(roles))
@@ -160,7 +177,12 @@ var (
 			v[i] = string(r)
 		}
 		return v
-	}(), EWS: noEWS(roles...)}
+	}(), EWS: map[string]string{
+		string(RoleNone): "None", string(RoleFreeBusyRead): "FreeBusyTimeOnly",
+		string(RoleLimitedRead): "FreeBusyTimeAndSubjectAndLocation", string(RoleRead): "Reviewer",
+		string(RoleWrite): "Editor", string(RoleDelegate): "", string(RoleDelegatePrivate): "",
+		string(RoleCustom): "Custom",
+	}}
 	permissionSchema = &odata.Schema{Name: "calendarPermission", Props: []odata.Prop{
 		{Graph: "id", ReadOnly: true},
 		{Graph: "emailAddress", Kind: odata.KindObject, Elem: emailAddressSchema},

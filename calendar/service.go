@@ -13,9 +13,9 @@ import (
 // Service performs the calendar operations of one mailbox: events,
 // calendar views, meeting responses, reminders, event attachments,
 // calendars, calendar groups, calendar permissions (sharing and
-// delegation, Microsoft Graph only), calendar-view change tracking and
-// schedules. Get one from outlook.Mailbox (mb.Calendar) or build one on an
-// odata.Client. It is safe for concurrent use.
+// delegation, through Microsoft Graph and EWS), calendar-view change
+// tracking and schedules. Get one from outlook.Mailbox (mb.Calendar) or
+// build one on an odata.Client. It is safe for concurrent use.
 //
 // Every request goes through the odata client, which speaks the mailbox's
 // dialect: the same calls work for Exchange Online (Graph v1.0) and

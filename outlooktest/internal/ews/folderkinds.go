@@ -152,14 +152,7 @@ func (c *call) updateSpecialFolder(ch *elem, fo *folder) (result, *fault) {
 	if err := fo.m.Apply(fo.e, Object{key: name}); err != nil {
 		return result{err: inputErr(err)}, nil
 	}
-	e, el := fo.e, fo.element()
-	return result{write: func(w *writer) {
-		w.open("m:Folders")
-		w.open("t:" + el)
-		w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-		w.close("t:" + el)
-		w.close("m:Folders")
-	}}, nil
+	return folderIDResult(fo), nil
 }
 
 // isSpecialFolder reports whether an entity is a calendar or contact folder.

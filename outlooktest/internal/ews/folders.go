@@ -224,6 +224,10 @@ func init() {
 			write: func(f *folder, w *writer) {
 				// GetFolder shows permissions; FindFolder and
 				// SyncFolderHierarchy, as FindItem does with bodies, do not.
+				if f.set == "calendars" && !f.find {
+					writeCalendarPermissionSet(f, w)
+					return
+				}
 				if f.set != "mailFolders" && f.set != "contactFolders" || f.find {
 					return
 				}
@@ -651,6 +655,14 @@ func (c *call) updateFolder(op *elem, w *writer) *fault {
 		fo, ferr, f := c.folderByID(ch.kids[0])
 		if f != nil {
 			return f
+		}
+		if ferr == nil && fo.set == "calendars" && setsCalendarPermissions(ch) {
+			r, f := c.updateCalendarPermissions(ch, fo)
+			if f != nil {
+				return f
+			}
+			results = append(results, r)
+			continue
 		}
 		if ferr == nil && isSpecialFolder(fo.e) {
 			r, f := c.updateSpecialFolder(ch, fo)
