@@ -28,10 +28,14 @@ type ReceiverOptions struct {
 	// certificate id. A notification carrying encrypted resource data is
 	// delivered only when its signature verifies under the key it names
 	// and its data decrypts; otherwise it is refused, and logged without
-	// its content. The validationTokens of rich notifications (JWTs Graph
-	// signs) are not checked: the clientState and the data signature
-	// authenticate a notification.
+	// its content.
 	EncryptionKeys []EncryptionKey
+	// ValidationTokens, when set, makes the receiver check the JWTs Graph
+	// adds to each collection of rich notifications, as Microsoft asks,
+	// before it decrypts anything: rich notifications whose tokens fail
+	// are dropped. Without it the clientState and the data signature
+	// alone authenticate a rich notification.
+	ValidationTokens *ValidationTokens
 }
 
 // Receiver is the endpoint Graph posts change notifications to: an
@@ -67,6 +71,7 @@ type Receiver struct {
 	buffer  int
 	log     *slog.Logger
 	keys    map[string]*rsa.PrivateKey // by certificate id; read-only after NewReceiver
+	tokens  *tokenChecker              // checks rich notifications' validationTokens; nil: not checked
 	maxBody int64
 
 	mu       sync.Mutex
@@ -107,6 +112,13 @@ func NewReceiver(notificationURL string, o *ReceiverOptions) (*Receiver, error) 
 			}
 			r.keys[k.ID] = k.Key
 		}
+	}
+	if o != nil && o.ValidationTokens != nil {
+		c, err := newTokenChecker(o.ValidationTokens)
+		if err != nil {
+			return nil, err
+		}
+		r.tokens = c
 	}
 	r.seen.init(4 * r.buffer)
 	return r, nil
@@ -166,14 +178,16 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "notify: body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	ns, err := parseNotifications(body)
+	ns, tokens, err := parseCollection(body)
 	if err != nil {
 		r.log.Warn("notify: refused a malformed notification request", "remote", req.RemoteAddr, "err", err)
 		http.Error(w, "notify: malformed notifications", http.StatusBadRequest)
 		return
 	}
-	forged := r.decrypt(ns, req.RemoteAddr)
-	// The ones whose data did not verify are logged already.
+	// Rich notifications whose tokens or data did not verify are logged
+	// already.
+	forged := r.checkTokens(req.Context(), ns, tokens, req.RemoteAddr)
+	forged += r.decrypt(ns, req.RemoteAddr)
 	if unknown := len(ns) - r.accept(ns) - forged; unknown > 0 {
 		r.log.Warn("notify: dropped notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", unknown)
 	}

@@ -200,6 +200,7 @@ type Issuer struct {
 	cfg Config
 	key *ecdsa.PrivateKey // signs id_tokens
 	kid string
+	rsa rsaSigner // signs validation tokens (validation.go)
 
 	mu        sync.Mutex
 	apps      map[string]App // by lower-case client id
@@ -301,8 +302,10 @@ func (is *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		is.instanceDiscovery(w, r)
 	case "v2.0/.well-known/openid-configuration":
 		is.openIDConfiguration(w, r, tenant)
-	case "discovery/v2.0/keys":
+	case "discovery/v2.0/keys", "discovery/keys":
 		is.keys(w)
+	case ".well-known/openid-configuration":
+		is.openIDConfigurationV1(w, r, tenant)
 	case "oauth2/v2.0/token":
 		is.token(w, r, tenant)
 	case "oauth2/v2.0/devicecode":
@@ -398,7 +401,7 @@ func (is *Issuer) keys(w http.ResponseWriter) {
 		"kty": "EC", "use": "sig", "crv": "P-256", "kid": is.kid, "alg": "ES256",
 		"x": base64.RawURLEncoding.EncodeToString(x),
 		"y": base64.RawURLEncoding.EncodeToString(y),
-	}}})
+	}, is.rsa.jwk()}})
 }
 
 // scopeRequest is a parsed "scope" parameter: one resource and the
