@@ -114,7 +114,9 @@ func goodClaims(tid string) map[string]any {
 	}
 }
 
-func rs256(kid string) map[string]any { return map[string]any{"typ": "JWT", "alg": "RS256", "kid": kid} }
+func rs256(kid string) map[string]any {
+	return map[string]any{"typ": "JWT", "alg": "RS256", "kid": kid}
+}
 
 func with(c map[string]any, kv ...any) map[string]any {
 	for i := 0; i < len(kv); i += 2 {
@@ -221,7 +223,9 @@ func TestForgedValidationTokens(t *testing.T) {
 		}), true},
 		{"another key", one(func(tid string) string { return notify.SignTestJWT(other, rs256("k1"), goodClaims(tid)) }), false},
 		{"an unknown kid", one(func(tid string) string { return notify.SignTestJWT(other, rs256("k9"), goodClaims(tid)) }), false},
-		{"no kid", one(func(tid string) string { return notify.SignTestJWT(signer, map[string]any{"alg": "RS256"}, goodClaims(tid)) }), false},
+		{"no kid", one(func(tid string) string {
+			return notify.SignTestJWT(signer, map[string]any{"alg": "RS256"}, goodClaims(tid))
+		}), false},
 		{"alg none", one(func(tid string) string {
 			return resign(notify.SignTestJWT(signer, rs256("k1"), goodClaims(tid)), map[string]any{"alg": "none", "kid": "k1"}, nil)
 		}), false},
@@ -251,7 +255,9 @@ func TestForgedValidationTokens(t *testing.T) {
 		{"the right appid, another azp", one(func(tid string) string {
 			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "azp", harnessAppID))
 		}), false},
-		{"no publisher", one(func(tid string) string { return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "appid", nil)) }), false},
+		{"no publisher", one(func(tid string) string {
+			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "appid", nil))
+		}), false},
 		{"another issuer", one(func(tid string) string {
 			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "iss", "https://sts.example.com/"+tid+"/"))
 		}), false},
@@ -261,7 +267,9 @@ func TestForgedValidationTokens(t *testing.T) {
 		{"expired", one(func(tid string) string {
 			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "exp", time.Now().Add(-notify.MaxClockSkew-time.Minute).Unix()))
 		}), false},
-		{"no expiry", one(func(tid string) string { return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "exp", nil)) }), false},
+		{"no expiry", one(func(tid string) string {
+			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "exp", nil))
+		}), false},
 		{"not yet valid", one(func(tid string) string {
 			return notify.SignTestJWT(signer, rs256("k1"), with(goodClaims(tid), "nbf", time.Now().Add(notify.MaxClockSkew+time.Minute).Unix()))
 		}), false},
