@@ -44,9 +44,11 @@ type ReceiverOptions struct {
 // It answers Graph's validation request (?validationToken=...) with the
 // token in plain text at once, and a notification request with 202 at
 // once, whatever the application is doing: Graph marks an endpoint slow
-// after a few seconds' answers and then drops notifications. A
-// notification that names no subscription the receiver tracks, or names
-// one with another clientState, or (rich notifications) whose data does
+// after a few seconds' answers and then drops notifications (checking
+// validation tokens may hold one request a minute at most for
+// KeyFetchTimeout, to fetch the signing keys). A notification that names
+// no subscription the receiver tracks, or names one with another
+// clientState, or (rich notifications) whose data or validation tokens do
 // not verify, is dropped and logged without its content, and the request
 // is still answered 202: Graph retries a refused delivery for hours and
 // counts it against the endpoint (an unknown subscription, after a restart
