@@ -66,7 +66,7 @@ func (r *rsaSigner) jwk() map[string]string {
 func (is *Issuer) MintValidationToken(appID, tenantID string) string {
 	now := is.cfg.Now()
 	sts := "https://sts.windows.net/" + tenantID + "/"
-	return is.SignRS256(map[string]any{
+	return is.signRS256(map[string]any{
 		"aud":      appID,
 		"iss":      sts,
 		"iat":      now.Unix(),
@@ -82,9 +82,8 @@ func (is *Issuer) MintValidationToken(appID, tenantID string) string {
 	})
 }
 
-// SignRS256 signs claims with the issuer's published RSA key, for a test
-// that needs a token of another shape.
-func (is *Issuer) SignRS256(claims map[string]any) string {
+// signRS256 signs claims with the issuer's published RSA key.
+func (is *Issuer) signRS256(claims map[string]any) string {
 	key, kid := is.rsa.get()
 	hdr, _ := json.Marshal(map[string]string{"typ": "JWT", "alg": "RS256", "kid": kid, "x5t": kid})
 	payload, _ := json.Marshal(claims)
