@@ -324,6 +324,25 @@ func (r *Receiver) owe(id string) {
 	}
 }
 
+// missed tells the application that a subscription's notifications were
+// lost: a watcher wakes, a Notifications reader gets Missed.
+func (r *Receiver) missed(id string) {
+	r.mu.Lock()
+	t := r.subs[id]
+	r.mu.Unlock()
+	if t == nil {
+		return
+	}
+	if t.wake != nil {
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
+		return
+	}
+	r.owe(id)
+}
+
 // Notifications yields the notifications the receiver accepted, in the
 // order they came, until ctx ends. Several readers share one stream.
 func (r *Receiver) Notifications(ctx context.Context) iter.Seq[Notification] {
@@ -506,14 +525,7 @@ func (r *Receiver) keep(ctx context.Context, c *odata.Client, h *Handle, t *trac
 		h.sub = *s
 		h.mu.Unlock()
 		cur = *s
-		if t.wake != nil {
-			select {
-			case t.wake <- struct{}{}:
-			default:
-			}
-		} else {
-			r.owe(cur.ID)
-		}
+		r.missed(cur.ID)
 		return true
 	}
 	for {

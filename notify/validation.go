@@ -532,22 +532,3 @@ func (r *Receiver) checkTokens(ctx context.Context, ns []Notification, tokens []
 	r.log.Warn("notify: refused rich notifications whose validation tokens did not verify", "remote", remote, "count", len(rich), "err", reason)
 	return len(rich)
 }
-
-// missed tells the application that a subscription's notifications were
-// lost: a watcher wakes, a Notifications reader gets Missed.
-func (r *Receiver) missed(id string) {
-	r.mu.Lock()
-	t := r.subs[id]
-	r.mu.Unlock()
-	if t == nil {
-		return
-	}
-	if t.wake != nil {
-		select {
-		case t.wake <- struct{}{}:
-		default:
-		}
-		return
-	}
-	r.owe(id)
-}
