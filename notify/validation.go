@@ -277,13 +277,13 @@ func (c *tokenChecker) verify(ctx context.Context, tok string) (string, error) {
 	if (cl.AppID == "" && cl.Azp == "") || (cl.AppID != "" && cl.AppID != GraphPublisherAppID) || (cl.Azp != "" && cl.Azp != GraphPublisherAppID) {
 		return "", errPublisher
 	}
-	tid := strings.ToLower(cl.Tid)
-	if tid == "" || strings.ContainsAny(tid, "/{}") {
+	if cl.Tid == "" || strings.ContainsAny(cl.Tid, "/{}") {
 		return "", errTenant
 	}
-	if cl.Iss != strings.Replace(sts, "{tenantid}", tid, 1) && cl.Iss != "https://"+c.login+"/"+tid+"/v2.0" {
+	if cl.Iss != strings.Replace(sts, "{tenantid}", cl.Tid, 1) && cl.Iss != "https://"+c.login+"/"+cl.Tid+"/v2.0" {
 		return "", errIssuer
 	}
+	tid := strings.ToLower(cl.Tid)
 	if c.tenants != nil && !c.tenants[tid] {
 		return "", errTenant
 	}
@@ -330,7 +330,7 @@ func (k *keyCache) get(ctx context.Context, kid string, now time.Time) (*rsa.Pub
 		if err == nil {
 			k.keys, k.fetched, k.stsIssuer = map[string]*rsa.PublicKey{}, now, sts
 			for _, s := range ks {
-				if s.ID != "" && s.Key != nil {
+				if s.ID != "" && usableKey(s.Key) {
 					k.keys[s.ID] = s.Key
 				}
 			}
@@ -407,21 +407,26 @@ func fetchOpenIDKeys(ctx context.Context, hc *http.Client, host string) ([]Signi
 	return out, conf.Issuer, nil
 }
 
-// rsaKeyOf decodes a JWK's modulus and exponent, refusing keys under 2048
-// or over 8192 bits (their verification would cost a forger nothing and
-// the receiver much) and exponents that are not small odd numbers.
+// rsaKeyOf decodes a JWK's modulus and exponent, refusing what usableKey
+// refuses.
 func rsaKeyOf(n64, e64 string) *rsa.PublicKey {
 	nb, err1 := base64.RawURLEncoding.DecodeString(n64)
 	eb, err2 := base64.RawURLEncoding.DecodeString(e64)
 	if err1 != nil || err2 != nil || len(eb) == 0 || len(eb) > 4 {
 		return nil
 	}
-	n := new(big.Int).SetBytes(nb)
-	e := int(new(big.Int).SetBytes(eb).Int64())
-	if n.BitLen() < 2048 || n.BitLen() > 8192 || e < 3 || e%2 == 0 {
+	k := &rsa.PublicKey{N: new(big.Int).SetBytes(nb), E: int(new(big.Int).SetBytes(eb).Int64())}
+	if !usableKey(k) {
 		return nil
 	}
-	return &rsa.PublicKey{N: n, E: e}
+	return k
+}
+
+// usableKey reports whether k is an RSA key of 2048 to 8192 bits with a
+// small odd exponent: a weaker one is no proof, a larger one costs the
+// receiver much to verify under.
+func usableKey(k *rsa.PublicKey) bool {
+	return k != nil && k.N != nil && k.N.BitLen() >= 2048 && k.N.BitLen() <= 8192 && k.E >= 3 && k.E%2 == 1
 }
 
 // getKeyDoc GETs one JSON document of the identity platform, over https on

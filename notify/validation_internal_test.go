@@ -325,3 +325,49 @@ func FuzzReadJWT(f *testing.F) {
 		c.verify(t.Context(), tok)
 	})
 }
+
+// The options narrow what verify accepts: the tenants given, the v2.0
+// issuer of the cloud's login host; a weak key from the caller's source
+// is not used.
+func TestVerifyOptions(t *testing.T) {
+	k := testKey()
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := func(context.Context) ([]SigningKey, error) {
+		return []SigningKey{{ID: "k1", Key: &k.PublicKey}, {ID: "weak", Key: &weak.PublicKey}}, nil
+	}
+	exp := time.Now().Add(time.Hour)
+	hdr := map[string]any{"alg": "RS256", "kid": "k1"}
+	v2 := func(host, tid string) map[string]any {
+		c := testClaims(exp)
+		delete(c, "appid")
+		c["azp"], c["iss"], c["tid"] = GraphPublisherAppID, "https://"+host+"/"+tid+"/v2.0", tid
+		return c
+	}
+	upper := testClaims(exp)
+	upper["tid"], upper["iss"] = "T1", "https://sts.windows.net/T1/"
+	for _, tc := range []struct {
+		name string
+		o    ValidationTokens
+		tok  string
+		err  error
+	}{
+		{"a tenant given", ValidationTokens{TenantIDs: []string{"T1"}}, SignTestJWT(k, hdr, testClaims(exp)), nil},
+		{"a tenant not given", ValidationTokens{TenantIDs: []string{"t2"}}, SignTestJWT(k, hdr, testClaims(exp)), errTenant},
+		{"a tenant id in capitals", ValidationTokens{}, SignTestJWT(k, hdr, upper), nil},
+		{"the v2.0 issuer of another cloud", ValidationTokens{LoginHost: "login.microsoftonline.us"}, SignTestJWT(k, hdr, v2("login.microsoftonline.us", "t1")), nil},
+		{"the global v2.0 issuer for another cloud", ValidationTokens{LoginHost: "login.microsoftonline.us"}, SignTestJWT(k, hdr, v2("login.microsoftonline.com", "t1")), errIssuer},
+		{"a weak key", ValidationTokens{}, SignTestJWT(weak, map[string]any{"alg": "RS256", "kid": "weak"}, testClaims(exp)), errUnknownKey},
+	} {
+		tc.o.AppIDs, tc.o.Keys = []string{"APP"}, source
+		c, err := newTokenChecker(&tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tid, err := c.verify(t.Context(), tc.tok); !errors.Is(err, tc.err) || (err == nil && tid != "t1") {
+			t.Errorf("%s: %q, %v; want %v", tc.name, tid, err, tc.err)
+		}
+	}
+}
