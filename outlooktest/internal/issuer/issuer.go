@@ -3,7 +3,10 @@
 // keys, token, device code, authorize), for client secrets, certificate
 // assertions, refresh tokens, device codes, authorization codes with PKCE
 // and on-behalf-of. Access tokens are opaque strings it remembers, each bound
-// to one resource; the hosts of the fake check them with Lookup.
+// to one resource; the hosts of the fake check them with Lookup. It also
+// signs the validation tokens of Graph's rich notifications
+// (MintValidationToken), with an RSA key published beside the id_token key
+// and under the v1.0 OpenID configuration receivers read.
 package issuer
 
 import (
