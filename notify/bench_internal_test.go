@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchBodies are distinct notification requests of one notification each
@@ -90,19 +92,36 @@ func BenchmarkBareHandler(b *testing.B) {
 // BenchmarkReceiverRich is BenchmarkReceiver with rich notifications: each
 // carries a 1 KB message, encrypted for a 2048-bit RSA key, that the
 // receiver verifies and decrypts.
-func BenchmarkReceiverRich(b *testing.B) {
+func BenchmarkReceiverRich(b *testing.B) { benchRich(b, nil) }
+
+// BenchmarkReceiverRichTokens is BenchmarkReceiverRich with the validation
+// token of each collection checked (ReceiverOptions.ValidationTokens), the
+// signing keys cached.
+func BenchmarkReceiverRichTokens(b *testing.B) {
 	k := testKey()
-	r, err := NewReceiver("https://hooks.contoso.com/graph", &ReceiverOptions{EncryptionKeys: []EncryptionKey{{ID: "c1", Key: k}}})
+	benchRich(b, &ValidationTokens{AppIDs: []string{"app"}, Keys: func(context.Context) ([]SigningKey, error) {
+		return []SigningKey{{ID: "k1", Key: &k.PublicKey}}, nil
+	}})
+}
+
+func benchRich(b *testing.B, vt *ValidationTokens) {
+	k := testKey()
+	r, err := NewReceiver("https://hooks.contoso.com/graph", &ReceiverOptions{EncryptionKeys: []EncryptionKey{{ID: "c1", Key: k}}, ValidationTokens: vt})
 	if err != nil {
 		b.Fatal(err)
 	}
 	r.Track(&Subscription{ID: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07", ClientState: "secretClientValue"})
 	item, _ := json.Marshal(map[string]string{"subject": "Quarterly numbers", "bodyPreview": strings.Repeat("Numbers attached. ", 55)})
 	ec, _ := json.Marshal(seal(b, &k.PublicKey, "c1", item, nil))
+	const tid = "84bd8158-6d4d-4958-8b9f-9d6445542f95"
+	claims := testClaims(time.Now().Add(time.Hour))
+	claims["tid"], claims["iss"] = tid, "https://sts.windows.net/"+tid+"/"
+	tokens := `],"validationTokens":["` + SignTestJWT(k, map[string]any{"alg": "RS256", "kid": "k1"}, claims) + `"]}`
 	plain := benchBodies()
 	bodies := make([][]byte, len(plain))
 	for i, p := range plain {
-		bodies[i] = bytes.Replace(p, []byte(`,"clientState"`), append(append([]byte(`,"encryptedContent":`), ec...), `,"clientState"`...), 1)
+		p = bytes.Replace(p, []byte(`,"clientState"`), append(append([]byte(`,"encryptedContent":`), ec...), `,"clientState"`...), 1)
+		bodies[i] = append(p[:len(p)-2:len(p)-2], tokens...)
 	}
 	benchServeBodies(b, r, bodies, func() {
 		if n, ok := r.next(); !ok || n.data == "" {

@@ -23,8 +23,15 @@
 // the data's HMAC-SHA256 signature before it decrypts anything, drops a
 // notification that fails, and [Notification.Decode] reads the item into
 // the service's model (a mail.Message, a calendar.Event, a
-// contacts.Contact), saving a request per change. The JWTs Graph adds to
-// rich notifications (validationTokens) are not checked.
+// contacts.Contact), saving a request per change. Given
+// [ValidationTokens] (ReceiverOptions.ValidationTokens), it also checks the
+// JWTs Graph adds to each collection of rich notifications, as Microsoft
+// asks before resource data is used: signed by the Microsoft identity
+// platform's published keys, for the application, on behalf of Graph's
+// change notification publisher, in force, of the notifications' tenant;
+// a collection whose tokens fail has its rich notifications dropped
+// unseen (and still answered 202). Without it the clientState and the
+// data signature alone authenticate a rich notification.
 //
 // Subscriptions exist for Graph mailboxes only: for an on-premises mailbox
 // (EWS or Outlook REST v2.0) every call fails with an error matching

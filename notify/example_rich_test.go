@@ -20,8 +20,10 @@ import (
 // Rich notifications carry the changed message itself, encrypted for the
 // application's certificate: the receiver holds the private key, verifies
 // each notification's signature, decrypts it, and Decode reads the message
-// without a request for it. A real program loads its certificate and key
-// (from a key vault); here one is made on the spot.
+// without a request for it. The receiver also checks the JWTs Graph signs
+// for each collection (ValidationTokens), as Microsoft asks before the data
+// is used. A real program loads its certificate and key (from a key
+// vault); here one is made on the spot.
 func ExampleResourceData() {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -37,14 +39,18 @@ func ExampleResourceData() {
 	srv := outlooktest.NewServer()
 	defer srv.Close()
 	alice := srv.AddMailbox("alice@contoso.com", outlooktest.Cloud)
+	const appID = "11111111-2222-3333-4444-555555555555"
 	rcv, err := notify.NewReceiver("https://hooks.contoso.com/graph", &notify.ReceiverOptions{
 		EncryptionKeys: []notify.EncryptionKey{{ID: "hooks-2026", Key: key}},
+		// A real program leaves HTTPClient nil: the keys come from
+		// login.microsoftonline.com; here from the fake's login host.
+		ValidationTokens: &notify.ValidationTokens{AppIDs: []string{appID}, HTTPClient: srv.Client()},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	srv.AddHost("hooks.contoso.com", rcv)
-	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", "11111111-2222-3333-4444-555555555555", "secret"),
+	c, err := outlook.NewClient(outlook.ClientSecret("contoso.com", appID, "secret"),
 		outlook.WithHTTPClient(srv.Client()))
 	if err != nil {
 		log.Fatal(err)

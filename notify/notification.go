@@ -55,7 +55,8 @@ type Notification struct {
 
 // The wire forms of a notification collection.
 type wireCollection struct {
-	Value []wireNotification `json:"value"`
+	Value            []wireNotification `json:"value"`
+	ValidationTokens []string           `json:"validationTokens"`
 }
 
 type wireNotification struct {
@@ -85,10 +86,22 @@ const maxNotifications = 1000
 // REST API spelled them in PascalCase), and refuses what carries no
 // subscription id.
 func parseNotifications(data []byte) ([]Notification, error) {
+	ns, _, err := parseCollection(data)
+	return ns, err
+}
+
+// parseCollection is parseNotifications that also returns the
+// collection's validationTokens, unchecked.
+func parseCollection(data []byte) ([]Notification, []string, error) {
 	var c wireCollection
 	if err := json.Unmarshal(data, &c, json.MatchCaseInsensitiveNames(true)); err != nil {
-		return nil, fmt.Errorf("notify: decoding notifications: %w", err)
+		return nil, nil, fmt.Errorf("notify: decoding notifications: %w", err)
 	}
+	ns, err := notificationsOf(&c)
+	return ns, c.ValidationTokens, err
+}
+
+func notificationsOf(c *wireCollection) ([]Notification, error) {
 	if len(c.Value) > maxNotifications {
 		return nil, fmt.Errorf("notify: %d notifications in one request, at most %d", len(c.Value), maxNotifications)
 	}

@@ -28,10 +28,14 @@ type ReceiverOptions struct {
 	// certificate id. A notification carrying encrypted resource data is
 	// delivered only when its signature verifies under the key it names
 	// and its data decrypts; otherwise it is refused, and logged without
-	// its content. The validationTokens of rich notifications (JWTs Graph
-	// signs) are not checked: the clientState and the data signature
-	// authenticate a notification.
+	// its content.
 	EncryptionKeys []EncryptionKey
+	// ValidationTokens, when set, makes the receiver check the JWTs Graph
+	// adds to each collection of rich notifications, as Microsoft asks,
+	// before it decrypts anything: rich notifications whose tokens fail
+	// are dropped. Without it the clientState and the data signature
+	// alone authenticate a rich notification.
+	ValidationTokens *ValidationTokens
 }
 
 // Receiver is the endpoint Graph posts change notifications to: an
@@ -40,9 +44,11 @@ type ReceiverOptions struct {
 // It answers Graph's validation request (?validationToken=...) with the
 // token in plain text at once, and a notification request with 202 at
 // once, whatever the application is doing: Graph marks an endpoint slow
-// after a few seconds' answers and then drops notifications. A
-// notification that names no subscription the receiver tracks, or names
-// one with another clientState, or (rich notifications) whose data does
+// after a few seconds' answers and then drops notifications (checking
+// validation tokens may hold one request a minute at most for
+// KeyFetchTimeout, to fetch the signing keys). A notification that names
+// no subscription the receiver tracks, or names one with another
+// clientState, or (rich notifications) whose data or validation tokens do
 // not verify, is dropped and logged without its content, and the request
 // is still answered 202: Graph retries a refused delivery for hours and
 // counts it against the endpoint (an unknown subscription, after a restart
@@ -67,6 +73,7 @@ type Receiver struct {
 	buffer  int
 	log     *slog.Logger
 	keys    map[string]*rsa.PrivateKey // by certificate id; read-only after NewReceiver
+	tokens  *tokenChecker              // checks rich notifications' validationTokens; nil: not checked
 	maxBody int64
 
 	mu       sync.Mutex
@@ -107,6 +114,13 @@ func NewReceiver(notificationURL string, o *ReceiverOptions) (*Receiver, error) 
 			}
 			r.keys[k.ID] = k.Key
 		}
+	}
+	if o != nil && o.ValidationTokens != nil {
+		c, err := newTokenChecker(o.ValidationTokens)
+		if err != nil {
+			return nil, err
+		}
+		r.tokens = c
 	}
 	r.seen.init(4 * r.buffer)
 	return r, nil
@@ -166,14 +180,16 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "notify: body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	ns, err := parseNotifications(body)
+	ns, tokens, err := parseCollection(body)
 	if err != nil {
 		r.log.Warn("notify: refused a malformed notification request", "remote", req.RemoteAddr, "err", err)
 		http.Error(w, "notify: malformed notifications", http.StatusBadRequest)
 		return
 	}
-	forged := r.decrypt(ns, req.RemoteAddr)
-	// The ones whose data did not verify are logged already.
+	// Rich notifications whose tokens or data did not verify are logged
+	// already.
+	forged := r.checkTokens(req.Context(), ns, tokens, req.RemoteAddr)
+	forged += r.decrypt(ns, req.RemoteAddr)
 	if unknown := len(ns) - r.accept(ns) - forged; unknown > 0 {
 		r.log.Warn("notify: dropped notifications of unknown subscriptions or with a wrong clientState", "remote", req.RemoteAddr, "count", unknown)
 	}
@@ -306,6 +322,25 @@ func (r *Receiver) owe(id string) {
 	case r.ready <- struct{}{}:
 	default:
 	}
+}
+
+// missed tells the application that a subscription's notifications were
+// lost: a watcher wakes, a Notifications reader gets Missed.
+func (r *Receiver) missed(id string) {
+	r.mu.Lock()
+	t := r.subs[id]
+	r.mu.Unlock()
+	if t == nil {
+		return
+	}
+	if t.wake != nil {
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
+		return
+	}
+	r.owe(id)
 }
 
 // Notifications yields the notifications the receiver accepted, in the
@@ -490,14 +525,7 @@ func (r *Receiver) keep(ctx context.Context, c *odata.Client, h *Handle, t *trac
 		h.sub = *s
 		h.mu.Unlock()
 		cur = *s
-		if t.wake != nil {
-			select {
-			case t.wake <- struct{}{}:
-			default:
-			}
-		} else {
-			r.owe(cur.ID)
-		}
+		r.missed(cur.ID)
 		return true
 	}
 	for {

@@ -105,12 +105,15 @@ func tamper(h http.Handler, f func(ec map[string]any)) http.Handler {
 			h.ServeHTTP(w, req)
 			return
 		}
-		var body map[string][]map[string]any
+		var body struct {
+			Value            []map[string]any `json:"value"`
+			ValidationTokens []string         `json:"validationTokens,omitempty"`
+		}
 		if err := json.NewDecoder(req.Body).Decode(&body); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		for _, n := range body["value"] {
+		for _, n := range body.Value {
 			if ec, ok := n["encryptedContent"].(map[string]any); ok {
 				f(ec)
 			}

@@ -239,6 +239,7 @@ func NewServer(opts ...Option) *Server {
 	s.subs = rest.NewSubscriptions(s.store, s.now, ctx, nil)
 	s.graphREST = rest.New(s.store, s.restEnv(dialect.Graph, hosts.Graph))
 	s.issuer = issuer.New(issuer.Config{Now: s.now, TokenLifetime: cfg.tokenLifetime, AutoApprove: cfg.autoApprove, Directory: issuerDirectory{s}})
+	s.subs.SetValidationTokens(s.issuer.MintValidationToken)
 	s.autodiscover = autodiscover.New(autodiscoverDirectory{s})
 	s.directory = &winauth.Directory{Domains: s.domainNames}
 	for _, a := range cfg.apps {

@@ -23,7 +23,13 @@ import (
 // encryptedContent with the properties the resource's $select names
 // (every property without one), encrypted and signed as Graph documents:
 // AES-256-CBC and HMAC-SHA256 under a fresh key, itself encrypted for the
-// certificate with RSA-OAEP. Their validationTokens are not sent.
+// certificate with RSA-OAEP. Each rich delivery carries validationTokens
+// as Graph's do: a JWT for the subscription's application (aud) and tenant
+// (tid, iss https://sts.windows.net/{tenant}/), issued to Graph's change
+// notification publisher (appid 0bf30f3b-4a52-48df-9a82-234910c4a086),
+// RS256-signed by the issuer's key, which the login host publishes under
+// /common/.well-known/openid-configuration's jwks_uri (and
+// /{tenant}/discovery/v2.0/keys) for a receiver to check.
 
 // Subscription describes a Graph subscription the server holds.
 type Subscription struct {

@@ -3,7 +3,10 @@
 // keys, token, device code, authorize), for client secrets, certificate
 // assertions, refresh tokens, device codes, authorization codes with PKCE
 // and on-behalf-of. Access tokens are opaque strings it remembers, each bound
-// to one resource; the hosts of the fake check them with Lookup.
+// to one resource; the hosts of the fake check them with Lookup. It also
+// signs the validation tokens of Graph's rich notifications
+// (MintValidationToken), with an RSA key published beside the id_token key
+// and under the v1.0 OpenID configuration receivers read.
 package issuer
 
 import (
@@ -200,6 +203,7 @@ type Issuer struct {
 	cfg Config
 	key *ecdsa.PrivateKey // signs id_tokens
 	kid string
+	rsa rsaSigner // signs validation tokens (validation.go)
 
 	mu        sync.Mutex
 	apps      map[string]App // by lower-case client id
@@ -301,8 +305,10 @@ func (is *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		is.instanceDiscovery(w, r)
 	case "v2.0/.well-known/openid-configuration":
 		is.openIDConfiguration(w, r, tenant)
-	case "discovery/v2.0/keys":
+	case "discovery/v2.0/keys", "discovery/keys":
 		is.keys(w)
+	case ".well-known/openid-configuration":
+		is.openIDConfigurationV1(w, r, tenant)
 	case "oauth2/v2.0/token":
 		is.token(w, r, tenant)
 	case "oauth2/v2.0/devicecode":
@@ -398,7 +404,7 @@ func (is *Issuer) keys(w http.ResponseWriter) {
 		"kty": "EC", "use": "sig", "crv": "P-256", "kid": is.kid, "alg": "ES256",
 		"x": base64.RawURLEncoding.EncodeToString(x),
 		"y": base64.RawURLEncoding.EncodeToString(y),
-	}}})
+	}, is.rsa.jwk()}})
 }
 
 // scopeRequest is a parsed "scope" parameter: one resource and the

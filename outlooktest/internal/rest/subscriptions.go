@@ -56,6 +56,9 @@ type Subscriptions struct {
 	pending []delivery // collected, not yet posted
 	poke    chan struct{}
 	loop    bool // the delivery loop runs
+
+	// mint makes the validationTokens of rich deliveries (validationtokens.go).
+	mint func(appID, tenantID string) string
 }
 
 // subscription is one Graph subscription and where its deliveries stand.
@@ -596,7 +599,7 @@ func (s *Subscriptions) collect() []delivery {
 		}
 		sub.seen = seq
 		if len(items) > 0 {
-			b, _ := json.Marshal(Object{"value": items})
+			b, _ := json.Marshal(s.collection(sub, items))
 			out = append(out, delivery{sub: sub, url: sub.notifyURL, body: b})
 		}
 	}
