@@ -31,6 +31,10 @@ func subscribeAnswer(id string) string {
 		`<m:SubscriptionId>` + id + `</m:SubscriptionId></m:SubscribeResponseMessage></m:ResponseMessages></m:SubscribeResponse>` + soapClose
 }
 
+// unsubscribeAnswer is Unsubscribe's answer.
+const unsubscribeAnswer = soapOpen + `<m:UnsubscribeResponse` + nsDecl + `><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success">` +
+	`<m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>` + soapClose
+
 // streamEnvelope is one envelope of a GetStreamingEvents answer whose
 // response message holds inner.
 func streamEnvelope(class, inner string) string {
@@ -67,7 +71,7 @@ func streamBackend(t *testing.T, maxConcurrent int, gse http.HandlerFunc) (*Back
 			io.WriteString(w, subscribeAnswer("sub"))
 		case bytes.Contains(body, []byte("<m:Unsubscribe>")):
 			unsubscribed.Add(1)
-			io.WriteString(w, soapOpen+`<m:UnsubscribeResponse`+nsDecl+`><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>`+soapClose)
+			io.WriteString(w, unsubscribeAnswer)
 		case bytes.Contains(body, []byte("<m:GetStreamingEvents>")):
 			gse(w, r)
 		default:
@@ -287,7 +291,7 @@ func TestPushKeepsAffinity(t *testing.T) {
 			io.WriteString(w, subscribeAnswer("sub"))
 		case bytes.Contains(body, []byte("<m:Unsubscribe>")):
 			got <- "Unsubscribe " + seen
-			io.WriteString(w, soapOpen+`<m:UnsubscribeResponse`+nsDecl+`><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>`+soapClose)
+			io.WriteString(w, unsubscribeAnswer)
 		default:
 			got <- "GetStreamingEvents " + seen
 			io.WriteString(w, streamEnvelope("Success", notification("w1")))
