@@ -3,7 +3,6 @@ package ews
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -143,21 +142,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, ']')
-	if st.View.Count {
-		out = member(out, "@odata.count")
-		out = strconv.AppendInt(out, int64(pg.total), 10)
-	}
-	if !pg.last {
-		next := *st
-		if next.View.Offset, err = pg.next("FindFolder", st.View.Offset, n); err != nil {
-			return nil, err
-		}
-		out = member(out, "@odata.nextLink")
-		out = appendString(out, makeLink(c.b.root, &next))
-	}
-	out = append(out, '}')
-	return jsonResponse(http.StatusOK, out), nil
+	return c.endPage(out, "FindFolder", st, &pg, n)
 }
 
 // folder converts the folder element just read, adding the Graph type of

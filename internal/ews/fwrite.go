@@ -32,25 +32,8 @@ var hiddenProp = &extField{Tag: "0x10F4", Type: "Boolean"}
 // readFolderIDs reads the ids of the folders a CreateFolder, MoveFolder,
 // CopyFolder or UpdateFolder response returns.
 func readFolderIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *[]folderRef) error {
-	return readMessages(x, buf, func(_ int, ms *status) error {
-		if !x.is("Folders") || !ms.ok() {
-			return x.skip()
-		}
-		return x.children(func() error {
-			return x.children(func() error {
-				if x.is("FolderId") {
-					id, _ := x.attr("Id")
-					ck, _ := x.attr("ChangeKey")
-					*ids = append(*ids, folderRef{id: string(id), changeKey: string(ck)})
-				}
-				return x.skip()
-			})
-		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, conditional, nil)
-		}
-		return nil
+	return readIDs(x, buf, op, conditional, "Folders", "FolderId", func(id, ck string) {
+		*ids = append(*ids, folderRef{id: id, changeKey: ck})
 	})
 }
 

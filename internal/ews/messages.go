@@ -112,6 +112,29 @@ func (pg *findPage) next(op string, offset, n int) (int, error) {
 	return next, nil
 }
 
+// endPage ends the answer of a FindItem or FindFolder page of the listing
+// st whose items out holds (n of them taken from the folder): the count
+// where it was asked for, and the link to the next page unless the server
+// said this one is the last.
+func (c *call) endPage(out []byte, op string, st *listState, pg *findPage, n int) (*http.Response, error) {
+	out = append(out, ']')
+	if st.View.Count {
+		out = member(out, "@odata.count")
+		out = strconv.AppendInt(out, int64(pg.total), 10)
+	}
+	if !pg.last {
+		next := *st
+		var err error
+		if next.View.Offset, err = pg.next(op, st.View.Offset, n); err != nil {
+			return nil, err
+		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
+	}
+	out = append(out, '}')
+	return jsonResponse(http.StatusOK, out), nil
+}
+
 // tooMany is the error of an answer holding more items than the request
 // asked for.
 func tooMany(op string, max int) error {
@@ -213,21 +236,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 			return nil, err
 		}
 	}
-	out = append(out, ']')
-	if st.View.Count {
-		out = member(out, "@odata.count")
-		out = strconv.AppendInt(out, int64(pg.total), 10)
-	}
-	if !pg.last {
-		next := *st
-		if next.View.Offset, err = pg.next("FindItem", st.View.Offset, n); err != nil {
-			return nil, err
-		}
-		out = member(out, "@odata.nextLink")
-		out = appendString(out, makeLink(c.b.root, &next))
-	}
-	out = append(out, '}')
-	return jsonResponse(http.StatusOK, out), nil
+	return c.endPage(out, "FindItem", st, &pg, n)
 }
 
 // countItems counts the top-level members of the value array written so

@@ -52,16 +52,25 @@ func init() {
 // readItemIDs reads the ids of the items a CreateItem, MoveItem, CopyItem
 // or UpdateItem response returns, with their change keys.
 func readItemIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *[]itemRef) error {
+	return readIDs(x, buf, op, conditional, "Items", "ItemId", func(id, ck string) {
+		*ids = append(*ids, itemRef{id: id, changeKey: ck})
+	})
+}
+
+// readIDs reads the ids (the idElem of each entity in the list element)
+// a write's response messages return, failing with the first message's
+// error, if any.
+func readIDs(x *xmlReader, buf *[]byte, op string, conditional bool, list, idElem string, add func(id, changeKey string)) error {
 	return readMessages(x, buf, func(_ int, ms *status) error {
-		if !x.is("Items") || !ms.ok() {
+		if !x.is(list) || !ms.ok() {
 			return x.skip()
 		}
 		return x.children(func() error {
 			return x.children(func() error {
-				if x.is("ItemId") {
+				if x.is(idElem) {
 					id, _ := x.attr("Id")
 					ck, _ := x.attr("ChangeKey")
-					*ids = append(*ids, itemRef{id: string(id), changeKey: string(ck)})
+					add(string(id), string(ck))
 				}
 				return x.skip()
 			})
