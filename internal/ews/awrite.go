@@ -71,12 +71,7 @@ func listAttachments(c *call) (*http.Response, error) {
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -128,12 +123,7 @@ func (c *call) fetchAttachmentID(aid string) ([]byte, error) {
 				out, err = cv.attachment([]byte{})
 				return err
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetAttachment", false))
 	})
 	if err != nil {
 		return nil, err
@@ -247,12 +237,7 @@ func (c *call) createAttachment(id string, a *attachmentJSON) (string, error) {
 					return x.skip()
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("CreateAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("CreateAttachment", false))
 	})
 	return newID, err
 }
@@ -281,12 +266,7 @@ func (c *call) deleteAttachmentID(aid string) error {
 		w.close("m:AttachmentIds")
 		w.close("m:DeleteAttachment")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("DeleteAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("DeleteAttachment", false))
 	})
 	return err
 }

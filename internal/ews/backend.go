@@ -475,6 +475,17 @@ func (b *Backend) authorization(ctx context.Context) (string, error) {
 	return a.value, nil
 }
 
+// failOn is readMessages' done for the operations whose messages say no
+// more than their status: the first one that failed fails op.
+func failOn(op string, conditional bool) func(int, *status) error {
+	return func(_ int, ms *status) error {
+		if !ms.ok() {
+			return errorOf(op, ms, conditional, nil)
+		}
+		return nil
+	}
+}
+
 // readMessages walks the ResponseMessages of a response element: for each
 // response message it calls child on every child that is not part of the
 // status (positioned on its start tag; child must consume it), then done

@@ -264,12 +264,7 @@ func readCreated(x *xmlReader, buf *[]byte, op string, made *[]createdItem) erro
 				return x.skip()
 			})
 		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, false, nil)
-		}
-		return nil
-	})
+	}, failOn(op, false))
 }
 
 // hardDelete removes items for good.
@@ -460,12 +455,7 @@ func (c *call) calendarsPage(s *odata.Schema, st *listState) (*http.Response, er
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindFolder", false))
 	})
 	if err != nil {
 		return nil, err

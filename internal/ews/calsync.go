@@ -132,12 +132,7 @@ func (c *call) syncCalendarItems(folder folderRef, state string, max int) (*cale
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderItems", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderItems", false))
 	})
 	if err != nil {
 		return nil, err

@@ -217,12 +217,7 @@ func instances(c *call) (*http.Response, error) {
 					return x.skip()
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -284,12 +279,7 @@ func (c *call) findView(folder folderRef, from, to time.Time, max int) ([]viewIt
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindItem", false))
 	})
 	return items, last, err
 }

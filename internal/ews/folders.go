@@ -132,12 +132,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindFolder", false))
 	})
 	if err != nil {
 		return nil, err
@@ -223,12 +218,7 @@ func (c *call) getFolders(out []byte, s *odata.Schema, sh *shape, refs []folderR
 				}
 				return err
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetFolder", false))
 	})
 	return out, err
 }

@@ -203,12 +203,7 @@ func deleteFolder(c *call) (*http.Response, error) {
 		w.close("m:FolderIds")
 		w.close("m:DeleteFolder")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("DeleteFolder", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("DeleteFolder", false))
 	})
 	if err != nil {
 		return nil, err

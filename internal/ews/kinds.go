@@ -367,12 +367,7 @@ func deleteOne(model string) handler {
 			w.close("m:ItemIds")
 			w.close("m:DeleteItem")
 		}}, func(x *xmlReader, buf *[]byte) error {
-			return readMessages(x, buf, nil, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("DeleteItem", ms, ck != "", nil)
-				}
-				return nil
-			})
+			return readMessages(x, buf, nil, failOn("DeleteItem", ck != ""))
 		})
 		if err != nil {
 			return nil, err

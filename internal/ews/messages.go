@@ -212,12 +212,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -440,12 +435,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 						return err
 					})
 				})
-			}, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("FindFolder", ms, false, nil)
-				}
-				return nil
-			})
+			}, failOn("FindFolder", false))
 		})
 		if err != nil {
 			return nil, err

@@ -75,12 +75,7 @@ func readIDs(x *xmlReader, buf *[]byte, op string, conditional bool, list, idEle
 				return x.skip()
 			})
 		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, conditional, nil)
-		}
-		return nil
-	})
+	}, failOn(op, conditional))
 }
 
 // created answers a write with the entity it made or changed, fetched
@@ -306,12 +301,7 @@ func sendDraft(c *call) (*http.Response, error) {
 		w.close("m:SavedItemFolderId")
 		w.close("m:SendItem")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SendItem", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("SendItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -340,12 +330,7 @@ func deleteMessage(deleteType string) handler {
 			w.close("m:ItemIds")
 			w.close("m:DeleteItem")
 		}}, func(x *xmlReader, buf *[]byte) error {
-			return readMessages(x, buf, nil, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("DeleteItem", ms, ck != "", nil)
-				}
-				return nil
-			})
+			return readMessages(x, buf, nil, failOn("DeleteItem", ck != ""))
 		})
 		if err != nil {
 			return nil, err
@@ -695,12 +680,7 @@ func getMIME(c *call) (*http.Response, error) {
 					return nil
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetItem", false))
 	})
 	if err != nil {
 		return nil, err

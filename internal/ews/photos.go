@@ -88,12 +88,7 @@ func (c *call) photoIDs(id string) ([]string, error) {
 					})
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetItem", false))
 	})
 	return ids, err
 }

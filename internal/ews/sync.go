@@ -129,12 +129,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderItems", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderItems", false))
 	})
 	if err != nil {
 		return nil, err
@@ -298,12 +293,7 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderHierarchy", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderHierarchy", false))
 	})
 	if err != nil {
 		return nil, err
