@@ -424,18 +424,7 @@ func (c *call) calendarsPage(s *odata.Schema, st *listState) (*http.Response, er
 	cv := c.converter()
 	out := append(make([]byte, 0, 1024), `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindFolder")
-		w.attr("Traversal", "Deep")
-		w.gt()
-		writeShape(w, "m:FolderShape", st.Shape, false)
-		writeIndexedView(w, "m:IndexedPageFolderView", st.View)
-		w.open("m:Restriction")
-		writeRestriction(w, calendarRestriction())
-		w.close("m:Restriction")
-		w.open("m:ParentFolderIds")
-		root.write(w)
-		w.close("m:ParentFolderIds")
-		w.close("m:FindFolder")
+		writeFindFolder(w, "Deep", st.Shape, st.View, calendarRestriction(), root)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		return readMessages(x, buf, func(_ int, ms *status) error {

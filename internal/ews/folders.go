@@ -77,6 +77,24 @@ func listFolders(c *call) (*http.Response, error) {
 	return c.foldersPage(s, st)
 }
 
+// writeFindFolder writes a FindFolder of the folders under parent
+// (traversal "Shallow": its children; "Deep": all below it) that r
+// admits, the page view of them, each with the properties of sh.
+func writeFindFolder(w *xmlWriter, traversal string, sh *shape, v view, r *restriction, parent folderRef) {
+	w.start("m:FindFolder")
+	w.attr("Traversal", traversal)
+	w.gt()
+	writeShape(w, "m:FolderShape", sh, false)
+	writeIndexedView(w, "m:IndexedPageFolderView", v)
+	w.open("m:Restriction")
+	writeRestriction(w, r)
+	w.close("m:Restriction")
+	w.open("m:ParentFolderIds")
+	parent.write(w)
+	w.close("m:ParentFolderIds")
+	w.close("m:FindFolder")
+}
+
 // foldersPage serves one page of a folder listing.
 func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, error) {
 	parent, err := c.folder(st.Folder)
@@ -96,18 +114,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	out := make([]byte, 0, 2048)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindFolder")
-		w.attr("Traversal", "Shallow")
-		w.gt()
-		writeShape(w, "m:FolderShape", st.Shape, false)
-		writeIndexedView(w, "m:IndexedPageFolderView", st.View)
-		w.open("m:Restriction")
-		writeRestriction(w, r)
-		w.close("m:Restriction")
-		w.open("m:ParentFolderIds")
-		parent.write(w)
-		w.close("m:ParentFolderIds")
-		w.close("m:FindFolder")
+		writeFindFolder(w, "Shallow", st.Shape, st.View, r, parent)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		return readMessages(x, buf, func(_ int, ms *status) error {

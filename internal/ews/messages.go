@@ -382,18 +382,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		var pg findPage
 		found := 0
 		err := c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-			w.start("m:FindFolder")
-			w.attr("Traversal", "Deep")
-			w.gt()
-			writeShape(w, "m:FolderShape", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, false)
-			writeIndexedView(w, "m:IndexedPageFolderView", v)
-			w.open("m:Restriction")
-			writeRestriction(w, mailFolderRestriction(true))
-			w.close("m:Restriction")
-			w.open("m:ParentFolderIds")
-			root.write(w)
-			w.close("m:ParentFolderIds")
-			w.close("m:FindFolder")
+			writeFindFolder(w, "Deep", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, v, mailFolderRestriction(true), root)
 		}}, func(x *xmlReader, buf *[]byte) error {
 			return readMessages(x, buf, func(_ int, ms *status) error {
 				if !x.is("RootFolder") || !ms.ok() {

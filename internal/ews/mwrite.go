@@ -311,7 +311,11 @@ func sendDraft(c *call) (*http.Response, error) {
 
 // deleteMessage serves DELETE messages/{id} (to Deleted Items) and POST
 // messages/{id}/permanentDelete (HardDelete).
-func deleteMessage(deleteType string) handler {
+func deleteMessage(deleteType string) handler { return deleteItem(deleteType, "") }
+
+// deleteItem serves a DELETE of one item by a DeleteItem of deleteType;
+// cancellations, where not empty, is its SendMeetingCancellations.
+func deleteItem(deleteType, cancellations string) handler {
 	return func(c *call) (*http.Response, error) {
 		id, err := ewsID(c.ids[0])
 		if err != nil {
@@ -324,6 +328,9 @@ func deleteMessage(deleteType string) handler {
 		err = c.send(request{op: "DeleteItem", conditional: ck != "", body: func(w *xmlWriter) {
 			w.start("m:DeleteItem")
 			w.attr("DeleteType", deleteType)
+			if cancellations != "" {
+				w.attr("SendMeetingCancellations", cancellations)
+			}
 			w.gt()
 			w.open("m:ItemIds")
 			itemRef{id: id, changeKey: ck}.write(w, "t:ItemId")
