@@ -470,10 +470,7 @@ func getCalendar(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := "calendar"
-	if len(c.ids) > 0 {
-		name = c.ids[0]
-	}
+	name := c.pathFolder("calendar")
 	f, err := c.folder(name)
 	if err != nil {
 		return nil, err

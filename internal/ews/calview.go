@@ -153,10 +153,7 @@ func calendarView(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "view", Folder: "calendar", View: view{Top: top}, Cal: &viewState{Start: start, End: end, From: start}}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "view", Folder: c.pathFolder("calendar"), View: view{Top: top}, Cal: &viewState{Start: start, End: end, From: start}}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}

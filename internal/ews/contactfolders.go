@@ -49,10 +49,7 @@ func listContactFolders(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "contactFolders", Folder: "contacts"}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "contactFolders", Folder: c.pathFolder("contacts")}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}
@@ -79,10 +76,7 @@ func createContactFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	parent := "contacts"
-	if len(c.ids) > 0 {
-		parent = c.ids[0]
-	}
+	parent := c.pathFolder("contacts")
 	p, err := c.folder(parent)
 	if err != nil {
 		return nil, err

@@ -47,10 +47,7 @@ func listFolders(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "folders", Folder: "msgfolderroot"}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "folders", Folder: c.pathFolder("msgfolderroot")}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}

@@ -61,10 +61,7 @@ func createFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	parent := "msgfolderroot"
-	if len(c.ids) > 0 {
-		parent = c.ids[0]
-	}
+	parent := c.pathFolder("msgfolderroot")
 	p, err := c.folder(parent)
 	if err != nil {
 		return nil, err

@@ -89,10 +89,7 @@ func listItems(kind, model, defaultFolder string) handler {
 		if err != nil {
 			return nil, err
 		}
-		st := &listState{Kind: kind, Folder: defaultFolder}
-		if len(c.ids) > 0 {
-			st.Folder = c.ids[0]
-		}
+		st := &listState{Kind: kind, Folder: c.pathFolder(defaultFolder)}
 		if _, err := c.folder(st.Folder); err != nil {
 			return nil, err
 		}
@@ -160,10 +157,7 @@ func createOne(model, defaultFolder string) handler {
 		if err != nil {
 			return nil, err
 		}
-		folder := defaultFolder
-		if len(c.ids) > 0 {
-			folder = c.ids[0]
-		}
+		folder := c.pathFolder(defaultFolder)
 		f, err := c.folder(folder)
 		if err != nil {
 			return nil, err

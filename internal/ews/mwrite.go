@@ -177,10 +177,7 @@ func createMessage(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	folder := "drafts"
-	if len(c.ids) > 0 {
-		folder = c.ids[0]
-	}
+	folder := c.pathFolder("drafts")
 	f, err := c.folder(folder)
 	if err != nil {
 		return nil, err
