@@ -518,20 +518,8 @@ func createCalendar(c *call) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: a calendar needs a name", odata.ErrInvalidQuery)
 	}
 	root, _ := c.folder("msgfolderroot")
-	var ids []folderRef
-	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
-		w.open("m:CreateFolder")
-		w.open("m:ParentFolderId")
-		root.write(w)
-		w.close("m:ParentFolderId")
-		w.open("m:Folders")
-		w.open("t:CalendarFolder")
+	ids, err := c.sendCreateFolder(root, "t:CalendarFolder", func(w *xmlWriter) {
 		w.elem("t:DisplayName", *b.Name)
-		w.close("t:CalendarFolder")
-		w.close("m:Folders")
-		w.close("m:CreateFolder")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,28 @@ func readFolderIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *
 	})
 }
 
+// sendCreateFolder creates a folder, the EWS element elem (t:Folder,
+// t:CalendarFolder, ...) whose properties props writes, under parent, and
+// returns the id the server gives it.
+func (c *call) sendCreateFolder(parent folderRef, elem string, props func(w *xmlWriter)) ([]folderRef, error) {
+	var ids []folderRef
+	err := c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
+		w.open("m:CreateFolder")
+		w.open("m:ParentFolderId")
+		parent.write(w)
+		w.close("m:ParentFolderId")
+		w.open("m:Folders")
+		w.open(elem)
+		props(w)
+		w.close(elem)
+		w.close("m:Folders")
+		w.close("m:CreateFolder")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
+	})
+	return ids, err
+}
+
 // folderCreated answers with the folder made or changed.
 func (c *call) folderCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
 	if len(ids) == 0 {
@@ -87,14 +109,7 @@ func createFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids []folderRef
-	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
-		w.open("m:CreateFolder")
-		w.open("m:ParentFolderId")
-		p.write(w)
-		w.close("m:ParentFolderId")
-		w.open("m:Folders")
-		w.open("t:Folder")
+	ids, err := c.sendCreateFolder(p, "t:Folder", func(w *xmlWriter) {
 		w.elem("t:FolderClass", "IPF.Note")
 		for _, f := range frags {
 			w.b = append(w.b, f.xml...)
@@ -102,11 +117,6 @@ func createFolder(c *call) (*http.Response, error) {
 		if hidden {
 			writeExtendedProperty(w, hiddenProp, []string{"true"}, false)
 		}
-		w.close("t:Folder")
-		w.close("m:Folders")
-		w.close("m:CreateFolder")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
 	})
 	if err != nil {
 		return nil, err
