@@ -47,31 +47,17 @@ func listAttachments(c *call) (*http.Response, error) {
 	cv := c.converter()
 	out := []byte(`{"value":`)
 	found := false
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		writeShape(w, "m:ItemShape", &shape{BodyType: "HTML", Fields: []field{{URI: "item:Attachments"}}}, false)
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
+	}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
-			}
-			return x.children(func() error {
-				return x.children(func() error {
-					if !x.is("Attachments") || found {
-						return x.skip()
-					}
-					found = true
-					var err error
-					out, err = readAttachments(cv, nil, out)
-					return err
-				})
-			})
-		}, failOn("GetItem", false))
+		if !x.is("Attachments") || found {
+			return x.skip()
+		}
+		found = true
+		var err error
+		out, err = readAttachments(cv, nil, out)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -183,38 +183,24 @@ func instances(c *call) (*http.Response, error) {
 		return nil, err
 	}
 	var typ, uid, parent string
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		writeShape(w, "m:ItemShape", &shape{BodyType: "HTML", Fields: []field{{URI: "calendar:CalendarItemType"}, {URI: "calendar:UID"}, {URI: "item:ParentFolderId"}}}, false)
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
+	}, func(x *xmlReader, buf *[]byte) error {
+		switch string(x.local) {
+		case "CalendarItemType", "UID":
+			name := string(x.local)
+			t, err := x.textInto(nil)
+			if name == "UID" {
+				uid = string(bytes.TrimSpace(t))
+			} else {
+				typ = string(bytes.TrimSpace(t))
 			}
-			return x.children(func() error {
-				return x.children(func() error {
-					switch string(x.local) {
-					case "CalendarItemType", "UID":
-						name := string(x.local)
-						t, err := x.textInto(nil)
-						if name == "UID" {
-							uid = string(bytes.TrimSpace(t))
-						} else {
-							typ = string(bytes.TrimSpace(t))
-						}
-						return err
-					case "ParentFolderId":
-						v, _ := x.attr("Id")
-						parent = restID(string(v))
-					}
-					return x.skip()
-				})
-			})
-		}, failOn("GetItem", false))
+			return err
+		case "ParentFolderId":
+			v, _ := x.attr("Id")
+			parent = restID(string(v))
+		}
+		return x.skip()
 	})
 	if err != nil {
 		return nil, err

@@ -253,6 +253,29 @@ func accepted() *http.Response {
 	return r
 }
 
+// getItemProps sends a GetItem of the item id with the ItemShape that
+// shape writes, and calls prop on each property element of the item
+// answered (positioned on its start tag; prop must consume it).
+func (c *call) getItemProps(id string, shape func(w *xmlWriter), prop func(x *xmlReader, buf *[]byte) error) error {
+	return c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
+		w.open("m:GetItem")
+		shape(w)
+		w.open("m:ItemIds")
+		itemRef{id: id}.write(w, "t:ItemId")
+		w.close("m:ItemIds")
+		w.close("m:GetItem")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readMessages(x, buf, func(_ int, ms *status) error {
+			if !x.is("Items") || !ms.ok() {
+				return x.skip()
+			}
+			return x.children(func() error { // the item
+				return x.children(func() error { return prop(x, buf) })
+			})
+		}, failOn("GetItem", false))
+	})
+}
+
 // currentChangeKey returns the item's change key, which SendItem and
 // response objects need, from a GetItem of its id alone.
 func (c *call) currentChangeKey(id string) (string, error) {
@@ -652,39 +675,25 @@ func getMIME(c *call) (*http.Response, error) {
 	}
 	var mime []byte
 	found := false
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		w.open("m:ItemShape")
 		w.elem("t:BaseShape", "IdOnly")
 		w.elem("t:IncludeMimeContent", "true")
 		w.close("m:ItemShape")
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
-			}
-			return x.children(func() error {
-				return x.children(func() error {
-					if !x.is("MimeContent") {
-						return x.skip()
-					}
-					t, err := x.textInto(nil)
-					if err != nil {
-						return err
-					}
-					found = true
-					mime, err = base64.StdEncoding.AppendDecode(nil, bytes.TrimSpace(t))
-					if err != nil {
-						return errorf("GetItem: MIME content that is not base64")
-					}
-					return nil
-				})
-			})
-		}, failOn("GetItem", false))
+	}, func(x *xmlReader, buf *[]byte) error {
+		if !x.is("MimeContent") {
+			return x.skip()
+		}
+		t, err := x.textInto(nil)
+		if err != nil {
+			return err
+		}
+		found = true
+		mime, err = base64.StdEncoding.AppendDecode(nil, bytes.TrimSpace(t))
+		if err != nil {
+			return errorf("GetItem: MIME content that is not base64")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
