@@ -529,16 +529,7 @@ func createCalendar(c *call) (*http.Response, error) {
 
 // calendarCreated answers with the calendar made or changed.
 func (c *call) calendarCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
-	if len(ids) == 0 {
-		return noContent(), nil
-	}
-	ref := ids[0]
-	ref.changeKey = ""
-	out, err := c.getFolders(nil, s, &shape{Fields: calendarFields, BodyType: "HTML"}, []folderRef{ref})
-	if err != nil {
-		return nil, err
-	}
-	return jsonResponse(status, out), nil
+	return c.folderAnswer(s, &shape{Fields: calendarFields, BodyType: "HTML"}, status, ids)
 }
 
 // updateCalendar serves PATCH calendars/{id}: its name.

@@ -61,12 +61,21 @@ func (c *call) sendCreateFolder(parent folderRef, elem string, props func(w *xml
 
 // folderCreated answers with the folder made or changed.
 func (c *call) folderCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
+	return c.folderAnswer(s, nil, status, ids)
+}
+
+// folderAnswer answers with the folder made or changed (the first of ids;
+// none: no content), read with the properties of sh, or where sh is nil
+// those the request's Prefer asks for.
+func (c *call) folderAnswer(s *odata.Schema, sh *shape, status int, ids []folderRef) (*http.Response, error) {
 	if len(ids) == 0 {
 		return noContent(), nil
 	}
-	sh, err := shapeOf(nil, s, c.r.Prefer)
-	if err != nil {
-		return nil, err
+	if sh == nil {
+		var err error
+		if sh, err = shapeOf(nil, s, c.r.Prefer); err != nil {
+			return nil, err
+		}
 	}
 	ref := ids[0]
 	ref.changeKey = ""
