@@ -3,11 +3,9 @@ package calendar
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
-	"strings"
 
+	"github.com/exchangekit/outlook/internal/attachupload"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -59,67 +57,35 @@ type UploadOptions struct {
 //
 // r must hold exactly size bytes.
 func (s *Service) UploadAttachment(ctx context.Context, eventID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, error) {
-	const op = "UploadAttachment"
-	if err := checkID(op, "event", eventID); err != nil {
+	if err := checkID("UploadAttachment", "event", eventID); err != nil {
 		return nil, err
 	}
-	var o UploadOptions
+	var o attachupload.Options
 	if opts != nil {
-		o = *opts
+		o = attachupload.Options(*opts)
 	}
-	switch {
-	case strings.TrimSpace(name) == "":
-		return nil, fmt.Errorf("calendar: %s: %w: empty file name", op, ErrInvalidEvent)
-	case r == nil:
-		return nil, fmt.Errorf("calendar: %s: %w: nil reader", op, ErrInvalidEvent)
-	case size < 0:
-		return nil, fmt.Errorf("calendar: %s: %w: negative size %d", op, ErrInvalidEvent, size)
-	case size > MaxUploadSize:
-		return nil, fmt.Errorf("calendar: %s: %w: %d bytes, more than the %d an upload session takes", op, ErrInvalidEvent, size, MaxUploadSize)
-	case o.ChunkSize < 0 || o.ChunkSize%UploadChunkUnit != 0 || o.ChunkSize > 4<<20:
-		return nil, fmt.Errorf("calendar: %s: %w: chunk size %d is not a multiple of %d up to 4 MiB", op, ErrInvalidEvent, o.ChunkSize, UploadChunkUnit)
+	return attachupload.Upload(ctx, s.uploadTarget(), eventID, name, contentType, r, size, o)
+}
+
+// uploadTarget is what an event's attachment upload needs of the service.
+func (s *Service) uploadTarget() *attachupload.Target[Attachment] {
+	return &attachupload.Target[Attachment]{
+		Client:       s.c,
+		Service:      "calendar",
+		SessionPath:  "events/{}/attachments/createUploadSession",
+		Invalid:      ErrInvalidEvent,
+		TooLarge:     ErrAttachmentTooLarge,
+		MaxInline:    MaxInlineAttachmentSize,
+		MaxSize:      MaxUploadSize,
+		ChunkUnit:    UploadChunkUnit,
+		DefaultChunk: DefaultUploadChunkSize,
+		Add:          s.AddAttachment,
+		Create:       s.addAttachment,
+		New: func(f attachupload.File) *Attachment {
+			return &Attachment{Kind: FileAttachment, ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+				ContentBytes: f.ContentBytes, IsInline: f.IsInline, ContentID: f.ContentID}
+		},
 	}
-	if o.ChunkSize == 0 {
-		o.ChunkSize = DefaultUploadChunkSize
-	}
-	file := func() (*Attachment, error) {
-		b, err := readExactly(r, size)
-		if err != nil {
-			return nil, fmt.Errorf("calendar: %s: %w", op, err)
-		}
-		return &Attachment{Kind: FileAttachment, Name: name, ContentType: contentType, ContentBytes: b, IsInline: o.IsInline, ContentID: o.ContentID}, nil
-	}
-	if size <= MaxInlineAttachmentSize {
-		a, err := file()
-		if err != nil {
-			return nil, err
-		}
-		return s.AddAttachment(ctx, eventID, a)
-	}
-	sess, err := s.CreateUploadSession(ctx, eventID, name, contentType, size, &o)
-	if errors.Is(err, odata.ErrNotSupported) {
-		a, err := file()
-		if err != nil {
-			return nil, err
-		}
-		a, err = s.addAttachment(ctx, eventID, a)
-		if oe, ok := errors.AsType[*odata.Error](err); ok && oe.StatusCode == http.StatusRequestEntityTooLarge {
-			return nil, fmt.Errorf("calendar: %s: %w: %q has %d bytes, more than the service takes in one request (it has no upload sessions): %w",
-				op, ErrAttachmentTooLarge, name, size, err)
-		}
-		return a, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	id, err := s.c.Upload(ctx, sess, r, size, o.ChunkSize)
-	if errors.Is(err, odata.ErrUploadReader) {
-		err = fmt.Errorf("%w: %w", ErrInvalidEvent, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %s %q: %w", op, name, err)
-	}
-	return &Attachment{Kind: FileAttachment, ID: id, Name: name, ContentType: contentType, Size: size, IsInline: o.IsInline, ContentID: o.ContentID}, nil
 }
 
 // CreateUploadSession starts a large-attachment upload to an event, for
@@ -128,39 +94,8 @@ func (s *Service) UploadAttachment(ctx context.Context, eventID, name, contentTy
 // elsewhere it fails with odata.ErrNotSupported before any request. opts
 // may be nil.
 func (s *Service) CreateUploadSession(ctx context.Context, eventID, name, contentType string, size int64, opts *UploadOptions) (*odata.UploadSession, error) {
-	const op = "CreateUploadSession"
-	if err := checkID(op, "event", eventID); err != nil {
+	if err := checkID("CreateUploadSession", "event", eventID); err != nil {
 		return nil, err
 	}
-	if err := s.notOnV2(op, "upload sessions are a Microsoft Graph feature"); err != nil {
-		return nil, err
-	}
-	if s.c.Dialect() == odata.EWS {
-		return nil, fmt.Errorf("calendar: %s: %w by EWS: upload sessions are a Microsoft Graph feature", op, odata.ErrNotSupported)
-	}
-	if strings.TrimSpace(name) == "" || size <= 0 || size > MaxUploadSize {
-		return nil, fmt.Errorf("calendar: %s: %w: want a name and 1 to %d bytes (got %q, %d)", op, ErrInvalidEvent, MaxUploadSize, name, size)
-	}
-	it := odata.UploadItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
-	if opts != nil {
-		it.IsInline, it.ContentID = opts.IsInline, opts.ContentID
-	}
-	sess, err := s.c.CreateUploadSession(ctx, odata.PathOf("events/{}/attachments/createUploadSession", eventID), it)
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %s: %w", op, err)
-	}
-	return sess, nil
-}
-
-// readExactly reads size bytes from r and checks that r holds no more.
-func readExactly(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, size)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, fmt.Errorf("%w: reading %d bytes: %w", ErrInvalidEvent, size, err)
-	}
-	var one [1]byte
-	if n, _ := r.Read(one[:]); n > 0 {
-		return nil, fmt.Errorf("%w: the reader holds more than the %d bytes given as size", ErrInvalidEvent, size)
-	}
-	return b, nil
+	return attachupload.CreateSession(ctx, s.uploadTarget(), eventID, name, contentType, size, (*attachupload.Options)(opts))
 }

@@ -1,12 +1,9 @@
 package contacts
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/exchangekit/outlook/internal/schematest"
-	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -36,33 +33,6 @@ func sampleSchema(url string) *odata.Schema {
 // Every contact body of the samples, in either dialect, translates and
 // translates back to the same bytes by its table.
 func TestSampleBodiesRoundTrip(t *testing.T) {
-	golden := []string{"user-post-contacts-1.json"}
-	n := 0
-	for name, s := range testutil.Samples(t, "v2-samples", nil) {
-		for _, body := range s.Bodies() {
-			if sc := sampleSchema(s.URL); sc != nil {
-				schematest.V2RoundTrip(t, name, body, schematest.ForBody(body, sc))
-				n++
-			}
-		}
-	}
-	if n < 9 {
-		t.Errorf("only %d v2.0 contact bodies round-tripped; the samples hold more", n)
-	}
-	n = 0
-	for name, s := range testutil.Samples(t, "graph-samples", nil) {
-		for i, body := range s.Bodies() {
-			g := ""
-			if slices.Contains(golden, name) {
-				g = strings.TrimSuffix(name, ".json") + "-" + string(rune('a'+i)) + ".json"
-			}
-			if sc := sampleSchema(s.URL); sc != nil {
-				schematest.GraphRoundTrip(t, name, body, schematest.ForBody(body, sc), g, schematest.Updating())
-				n++
-			}
-		}
-	}
-	if n < 15 {
-		t.Errorf("only %d Graph contact bodies round-tripped; the samples hold more", n)
-	}
+	schema := func(url string, _ bool) *odata.Schema { return sampleSchema(url) }
+	schematest.SamplesRoundTrip(t, "contact", schema, []string{"user-post-contacts-1.json"}, 9, 15)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/attachupload"
 	"github.com/exchangekit/outlook/odata"
 )
 
@@ -222,64 +223,35 @@ type UploadOptions struct {
 //
 // r must hold exactly size bytes.
 func (s *Service) UploadAttachment(ctx context.Context, messageID, name, contentType string, r io.Reader, size int64, opts *UploadOptions) (*Attachment, error) {
-	const op = "UploadAttachment"
-	if err := checkID(op, "message", messageID); err != nil {
+	if err := checkID("UploadAttachment", "message", messageID); err != nil {
 		return nil, err
 	}
-	var o UploadOptions
+	var o attachupload.Options
 	if opts != nil {
-		o = *opts
+		o = attachupload.Options(*opts)
 	}
-	switch {
-	case strings.TrimSpace(name) == "":
-		return nil, fmt.Errorf("mail: %s: %w: empty file name", op, ErrInvalidMessage)
-	case r == nil:
-		return nil, fmt.Errorf("mail: %s: %w: nil reader", op, ErrInvalidMessage)
-	case size < 0:
-		return nil, fmt.Errorf("mail: %s: %w: negative size %d", op, ErrInvalidMessage, size)
-	case size > MaxUploadSize:
-		return nil, fmt.Errorf("mail: %s: %w: %d bytes, more than the %d an upload session takes", op, ErrInvalidMessage, size, MaxUploadSize)
-	case o.ChunkSize < 0 || o.ChunkSize%UploadChunkUnit != 0 || o.ChunkSize > 4<<20:
-		return nil, fmt.Errorf("mail: %s: %w: chunk size %d is not a multiple of %d up to 4 MiB", op, ErrInvalidMessage, o.ChunkSize, UploadChunkUnit)
-	}
-	if o.ChunkSize == 0 {
-		o.ChunkSize = DefaultUploadChunkSize
-	}
-	if size <= MaxInlineAttachmentSize {
-		b, err := readExactly(r, size)
-		if err != nil {
-			return nil, fmt.Errorf("mail: %s: %w", op, err)
-		}
-		return s.AddAttachment(ctx, messageID, &Attachment{Kind: FileAttachment, Name: name, ContentType: contentType, ContentBytes: b, IsInline: o.IsInline, ContentID: o.ContentID})
-	}
-	sess, err := s.CreateUploadSession(ctx, messageID, name, contentType, size, &o)
-	if errors.Is(err, odata.ErrNotSupported) {
-		return s.uploadWhole(ctx, messageID, name, contentType, r, size, &o)
-	}
-	if err != nil {
-		return nil, err
-	}
-	id, err := s.upload(ctx, sess, r, size, &o)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s %q: %w", op, name, err)
-	}
-	return &Attachment{Kind: FileAttachment, ID: id, Name: name, ContentType: contentType, Size: size, IsInline: o.IsInline, ContentID: o.ContentID}, nil
+	return attachupload.Upload(ctx, s.uploadTarget(), messageID, name, contentType, r, size, o)
 }
 
-// uploadWhole attaches a file in one request, for a service without upload
-// sessions.
-func (s *Service) uploadWhole(ctx context.Context, messageID, name, contentType string, r io.Reader, size int64, o *UploadOptions) (*Attachment, error) {
-	const op = "UploadAttachment"
-	b, err := readExactly(r, size)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: %w", op, err)
+// uploadTarget is what a message's attachment upload needs of the service.
+func (s *Service) uploadTarget() *attachupload.Target[Attachment] {
+	return &attachupload.Target[Attachment]{
+		Client:       s.c,
+		Service:      "mail",
+		SessionPath:  "messages/{}/attachments/createUploadSession",
+		Invalid:      ErrInvalidMessage,
+		TooLarge:     ErrAttachmentTooLarge,
+		MaxInline:    MaxInlineAttachmentSize,
+		MaxSize:      MaxUploadSize,
+		ChunkUnit:    UploadChunkUnit,
+		DefaultChunk: DefaultUploadChunkSize,
+		Add:          s.AddAttachment,
+		Create:       s.createAttachment,
+		New: func(f attachupload.File) *Attachment {
+			return &Attachment{Kind: FileAttachment, ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+				ContentBytes: f.ContentBytes, IsInline: f.IsInline, ContentID: f.ContentID}
+		},
 	}
-	a, err := s.createAttachment(ctx, messageID, &Attachment{Kind: FileAttachment, Name: name, ContentType: contentType, ContentBytes: b, IsInline: o.IsInline, ContentID: o.ContentID})
-	if oe, ok := errors.AsType[*odata.Error](err); ok && oe.StatusCode == http.StatusRequestEntityTooLarge {
-		return nil, fmt.Errorf("mail: %s: %w: %q has %d bytes, more than the service takes in one request (it has no upload sessions): %w",
-			op, ErrAttachmentTooLarge, name, size, err)
-	}
-	return a, err
 }
 
 // CreateUploadSession starts a large-attachment upload, for callers that
@@ -287,50 +259,22 @@ func (s *Service) uploadWhole(ctx context.Context, messageID, name, contentType 
 // has upload sessions: elsewhere it fails with odata.ErrNotSupported before
 // any request. opts may be nil.
 func (s *Service) CreateUploadSession(ctx context.Context, messageID, name, contentType string, size int64, opts *UploadOptions) (*UploadSession, error) {
-	const op = "CreateUploadSession"
-	if err := checkID(op, "message", messageID); err != nil {
+	if err := checkID("CreateUploadSession", "message", messageID); err != nil {
 		return nil, err
 	}
-	if err := s.notOnV2(op, "upload sessions are a Microsoft Graph feature"); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(name) == "" || size <= 0 || size > MaxUploadSize {
-		return nil, fmt.Errorf("mail: %s: %w: want a name and 1 to %d bytes (got %q, %d)", op, ErrInvalidMessage, MaxUploadSize, name, size)
-	}
-	it := odata.UploadItem{AttachmentType: "file", Name: name, Size: size, ContentType: contentType}
-	if opts != nil {
-		it.IsInline, it.ContentID = opts.IsInline, opts.ContentID
-	}
-	sess, err := s.c.CreateUploadSession(ctx, odata.PathOf("messages/{}/attachments/createUploadSession", messageID), it)
+	sess, err := attachupload.CreateSession(ctx, s.uploadTarget(), messageID, name, contentType, size, (*attachupload.Options)(opts))
 	if err != nil {
-		return nil, fmt.Errorf("mail: %s: %w", op, err)
+		return nil, err
 	}
 	ms := UploadSession(*sess)
 	return &ms, nil
-}
-
-// readExactly reads size bytes from r and checks that r holds no more.
-func readExactly(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, size)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, fmt.Errorf("%w: reading %d bytes: %w", ErrInvalidMessage, size, err)
-	}
-	var one [1]byte
-	if n, _ := r.Read(one[:]); n > 0 {
-		return nil, fmt.Errorf("%w: the reader holds more than the %d bytes given as size", ErrInvalidMessage, size)
-	}
-	return b, nil
 }
 
 // upload sends the file through the session in chunks (odata's Upload,
 // which also abandons a failed session).
 func (s *Service) upload(ctx context.Context, sess *UploadSession, r io.Reader, size int64, o *UploadOptions) (string, error) {
 	os := odata.UploadSession(*sess)
-	id, err := s.c.Upload(ctx, &os, r, size, o.ChunkSize)
-	if errors.Is(err, odata.ErrUploadReader) {
-		return "", fmt.Errorf("%w: %w", ErrInvalidMessage, err)
-	}
-	return id, err
+	return attachupload.Send(ctx, s.c, &os, r, size, o.ChunkSize, ErrInvalidMessage)
 }
 
 // created turns the (nil, nil) of an answer without a body into an error.

@@ -3,19 +3,14 @@ package odata_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"runtime/metrics"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -28,60 +23,6 @@ type heavyMessage struct {
 }
 
 func (heavyMessage) WireSchema() *odata.Schema { return odata.FixtureSchema }
-
-// streamed writes prefix, then unit until total bytes are written (or the
-// client goes away), then suffix: a hostile body built as it is sent, so
-// that the server costs no memory.
-func streamed(prefix, unit, suffix string, total int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, prefix)
-		chunk := strings.Repeat(unit, max(1, 64<<10/len(unit)))
-		for n := len(prefix); n < total; n += len(chunk) {
-			if _, err := io.WriteString(w, chunk); err != nil {
-				return
-			}
-		}
-		io.WriteString(w, suffix)
-	}
-}
-
-// peakHeap runs f and returns by how much the heap (live and unswept
-// objects) grew at most meanwhile, sampled every 100µs through
-// runtime/metrics.
-func peakHeap(f func()) uint64 {
-	const name = "/memory/classes/heap/objects:bytes"
-	read := func() uint64 {
-		s := []metrics.Sample{{Name: name}}
-		metrics.Read(s)
-		return s[0].Value.Uint64()
-	}
-	runtime.GC()
-	runtime.GC()
-	base := read()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			if v := read(); v > base && v-base > peak.Load() {
-				peak.Store(v - base)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Microsecond):
-			}
-		}
-	})
-	f()
-	close(stop)
-	wg.Wait()
-	if v := read(); v > base && v-base > peak.Load() {
-		peak.Store(v - base)
-	}
-	return peak.Load()
-}
 
 // Responses the SDK refuses cost at most a small multiple of the limit they
 // exceed, whatever their shape, through the SDK's real transport: memory is
@@ -98,13 +39,13 @@ func TestHostileResponsesCostBoundedMemory(t *testing.T) {
 		bound   uint64 // peak heap growth allowed
 	}{
 		// 4 MiB of "{}" would be 1.4 million messages: 2 GiB decoded.
-		{"many tiny elements", streamed(`{"value":[{}`, `,{}`, `]}`, 4<<20), "items in a page", 16 << 20},
+		{"many tiny elements", testutil.Streamed("application/json", `{"value":[{}`, `,{}`, `]}`, 4<<20), "items in a page", 16 << 20},
 		// ... or as many recipients of one message.
-		{"many tiny nested elements", streamed(`{"value":[{"toRecipients":[{}`, `,{}`, `]}]}`, 4<<20), "array elements", 32 << 20},
-		{"deep nesting", streamed(`{"value":[{"extensions":[`, `[`, ``, 4<<20), "nesting depth", 4 << 20},
-		{"huge string", streamed(`{"value":[{"subject":"`, `abcdefgh`, `"}]}`, 64<<20), "bytes", 4 * maxBytes},
-		{"endless stream", streamed(`{"value":[{"subject":"x"}`, `        `, `]}`, 1<<30), "bytes", 4 * maxBytes},
-		{"endless elements", streamed(`{"value":[{"categories":["x"`, `,"x"`, `]}]}`, 1<<30), "array elements", 4 * maxBytes},
+		{"many tiny nested elements", testutil.Streamed("application/json", `{"value":[{"toRecipients":[{}`, `,{}`, `]}]}`, 4<<20), "array elements", 32 << 20},
+		{"deep nesting", testutil.Streamed("application/json", `{"value":[{"extensions":[`, `[`, ``, 4<<20), "nesting depth", 4 << 20},
+		{"huge string", testutil.Streamed("application/json", `{"value":[{"subject":"`, `abcdefgh`, `"}]}`, 64<<20), "bytes", 4 * maxBytes},
+		{"endless stream", testutil.Streamed("application/json", `{"value":[{"subject":"x"}`, `        `, `]}`, 1<<30), "bytes", 4 * maxBytes},
+		{"endless elements", testutil.Streamed("application/json", `{"value":[{"categories":["x"`, `,"x"`, `]}]}`, 1<<30), "array elements", 4 * maxBytes},
 	}
 	for _, v2 := range []bool{false, true} {
 		for _, tc := range cases {
@@ -116,7 +57,7 @@ func TestHostileResponsesCostBoundedMemory(t *testing.T) {
 				c := hostileClient(t, v2, tc.handler)
 				odata.SetLimitsForTest(c, maxBytes, 0, 0, 0)
 				var err error
-				peak := peakHeap(func() {
+				peak := testutil.PeakHeap(func() {
 					_, err = odata.ListPage[heavyMessage](t.Context(), c, odata.PathOf("messages"), nil)
 				})
 				var le *odata.LimitError

@@ -47,36 +47,17 @@ func listAttachments(c *call) (*http.Response, error) {
 	cv := c.converter()
 	out := []byte(`{"value":`)
 	found := false
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		writeShape(w, "m:ItemShape", &shape{BodyType: "HTML", Fields: []field{{URI: "item:Attachments"}}}, false)
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
+	}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
-			}
-			return x.children(func() error {
-				return x.children(func() error {
-					if !x.is("Attachments") || found {
-						return x.skip()
-					}
-					found = true
-					var err error
-					out, err = readAttachments(cv, nil, out)
-					return err
-				})
-			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+		if !x.is("Attachments") || found {
+			return x.skip()
+		}
+		found = true
+		var err error
+		out, err = readAttachments(cv, nil, out)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -128,12 +109,7 @@ func (c *call) fetchAttachmentID(aid string) ([]byte, error) {
 				out, err = cv.attachment([]byte{})
 				return err
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetAttachment", false))
 	})
 	if err != nil {
 		return nil, err
@@ -247,12 +223,7 @@ func (c *call) createAttachment(id string, a *attachmentJSON) (string, error) {
 					return x.skip()
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("CreateAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("CreateAttachment", false))
 	})
 	return newID, err
 }
@@ -281,12 +252,7 @@ func (c *call) deleteAttachmentID(aid string) error {
 		w.close("m:AttachmentIds")
 		w.close("m:DeleteAttachment")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("DeleteAttachment", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("DeleteAttachment", false))
 	})
 	return err
 }

@@ -145,6 +145,15 @@ func (c *call) schema(name string) (*odata.Schema, error) {
 	return nil, fmt.Errorf("ews: no wire table for %s: the model type does not carry one (odata.Mapped) and the backend was given none", name)
 }
 
+// pathFolder is the folder the request's path names (its first id), or
+// def where the path names none (mailFolders, POST contactFolders).
+func (c *call) pathFolder(def string) string {
+	if len(c.ids) > 0 {
+		return c.ids[0]
+	}
+	return def
+}
+
 // folder reads a folder the caller named.
 func (c *call) folder(s string) (folderRef, error) { return folderOf(s, c.mailbox) }
 
@@ -473,6 +482,17 @@ func (b *Backend) authorization(ctx context.Context) (string, error) {
 	a := &authValue{tok: tok, value: tok.Type() + " " + tok.AccessToken}
 	b.auth.Store(a)
 	return a.value, nil
+}
+
+// failOn is readMessages' done for the operations whose messages say no
+// more than their status: the first one that failed fails op.
+func failOn(op string, conditional bool) func(int, *status) error {
+	return func(_ int, ms *status) error {
+		if !ms.ok() {
+			return errorOf(op, ms, conditional, nil)
+		}
+		return nil
+	}
 }
 
 // readMessages walks the ResponseMessages of a response element: for each

@@ -266,12 +266,7 @@ func readCreated(x *xmlReader, buf *[]byte, op string, made *[]createdItem) erro
 				return x.skip()
 			})
 		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, false, nil)
-		}
-		return nil
-	})
+	}, failOn(op, false))
 }
 
 // hardDelete removes items for good.
@@ -431,18 +426,7 @@ func (c *call) calendarsPage(s *odata.Schema, st *listState) (*http.Response, er
 	cv := c.converter()
 	out := append(make([]byte, 0, 1024), `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindFolder")
-		w.attr("Traversal", "Deep")
-		w.gt()
-		writeShape(w, "m:FolderShape", st.Shape, false)
-		writeIndexedView(w, "m:IndexedPageFolderView", st.View)
-		w.open("m:Restriction")
-		writeRestriction(w, calendarRestriction())
-		w.close("m:Restriction")
-		w.open("m:ParentFolderIds")
-		root.write(w)
-		w.close("m:ParentFolderIds")
-		w.close("m:FindFolder")
+		writeFindFolder(w, "Deep", st.Shape, st.View, calendarRestriction(), root)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		return readMessages(x, buf, func(_ int, ms *status) error {
@@ -462,12 +446,7 @@ func (c *call) calendarsPage(s *odata.Schema, st *listState) (*http.Response, er
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindFolder", false))
 	})
 	if err != nil {
 		return nil, err
@@ -493,10 +472,7 @@ func getCalendar(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := "calendar"
-	if len(c.ids) > 0 {
-		name = c.ids[0]
-	}
+	name := c.pathFolder("calendar")
 	f, err := c.folder(name)
 	if err != nil {
 		return nil, err
@@ -544,20 +520,8 @@ func createCalendar(c *call) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: a calendar needs a name", odata.ErrInvalidQuery)
 	}
 	root, _ := c.folder("msgfolderroot")
-	var ids []folderRef
-	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
-		w.open("m:CreateFolder")
-		w.open("m:ParentFolderId")
-		root.write(w)
-		w.close("m:ParentFolderId")
-		w.open("m:Folders")
-		w.open("t:CalendarFolder")
+	ids, err := c.sendCreateFolder(root, "t:CalendarFolder", func(w *xmlWriter) {
 		w.elem("t:DisplayName", *b.Name)
-		w.close("t:CalendarFolder")
-		w.close("m:Folders")
-		w.close("m:CreateFolder")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
 	})
 	if err != nil {
 		return nil, err
@@ -567,16 +531,7 @@ func createCalendar(c *call) (*http.Response, error) {
 
 // calendarCreated answers with the calendar made or changed.
 func (c *call) calendarCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
-	if len(ids) == 0 {
-		return noContent(), nil
-	}
-	ref := ids[0]
-	ref.changeKey = ""
-	out, err := c.getFolders(nil, s, &shape{Fields: calendarFields, BodyType: "HTML"}, []folderRef{ref})
-	if err != nil {
-		return nil, err
-	}
-	return jsonResponse(status, out), nil
+	return c.folderAnswer(s, &shape{Fields: calendarFields, BodyType: "HTML"}, status, ids)
 }
 
 // updateCalendar serves PATCH calendars/{id}: its name.

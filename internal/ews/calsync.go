@@ -1,7 +1,6 @@
 package ews
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
@@ -81,8 +80,7 @@ func syncView(c *call) (*http.Response, error) {
 type calendarChanges struct {
 	changed []viewItem // created or updated, with their times and type
 	deleted []string   // EWS ids
-	state   string
-	last    bool
+	syncHead
 }
 
 // syncCalendarItems sends one SyncFolderItems of a calendar from state,
@@ -97,15 +95,10 @@ func (c *call) syncCalendarItems(folder folderRef, state string, max int) (*cale
 			if !ms.ok() {
 				return x.skip()
 			}
+			if ok, err := ch.read(x, "IncludesLastItemInRange"); ok || err != nil {
+				return err
+			}
 			switch string(x.local) {
-			case "SyncState":
-				t, err := x.textInto(nil)
-				ch.state = string(bytes.TrimSpace(t))
-				return err
-			case "IncludesLastItemInRange":
-				t, err := x.textInto(nil)
-				ch.last = string(bytes.TrimSpace(t)) == "true"
-				return err
 			case "Changes":
 				n := 0
 				return x.children(func() error {
@@ -132,12 +125,7 @@ func (c *call) syncCalendarItems(folder folderRef, state string, max int) (*cale
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderItems", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderItems", false))
 	})
 	if err != nil {
 		return nil, err

@@ -155,10 +155,7 @@ func calendarView(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "view", Folder: "calendar", View: view{Top: top}, Cal: &viewState{Start: start, End: end, From: start}}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "view", Folder: c.pathFolder("calendar"), View: view{Top: top}, Cal: &viewState{Start: start, End: end, From: start}}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}
@@ -188,43 +185,24 @@ func instances(c *call) (*http.Response, error) {
 		return nil, err
 	}
 	var typ, uid, parent string
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		writeShape(w, "m:ItemShape", &shape{BodyType: "HTML", Fields: []field{{URI: "calendar:CalendarItemType"}, {URI: "calendar:UID"}, {URI: "item:ParentFolderId"}}}, false)
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
+	}, func(x *xmlReader, buf *[]byte) error {
+		switch string(x.local) {
+		case "CalendarItemType", "UID":
+			name := string(x.local)
+			t, err := x.textInto(nil)
+			if name == "UID" {
+				uid = string(bytes.TrimSpace(t))
+			} else {
+				typ = string(bytes.TrimSpace(t))
 			}
-			return x.children(func() error {
-				return x.children(func() error {
-					switch string(x.local) {
-					case "CalendarItemType", "UID":
-						name := string(x.local)
-						t, err := x.textInto(nil)
-						if name == "UID" {
-							uid = string(bytes.TrimSpace(t))
-						} else {
-							typ = string(bytes.TrimSpace(t))
-						}
-						return err
-					case "ParentFolderId":
-						v, _ := x.attr("Id")
-						parent = restID(string(v))
-					}
-					return x.skip()
-				})
-			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+			return err
+		case "ParentFolderId":
+			v, _ := x.attr("Id")
+			parent = restID(string(v))
+		}
+		return x.skip()
 	})
 	if err != nil {
 		return nil, err
@@ -286,12 +264,7 @@ func (c *call) findView(folder folderRef, from, to time.Time, max int) ([]viewIt
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindItem", false))
 	})
 	return items, last, err
 }

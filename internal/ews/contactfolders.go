@@ -49,10 +49,7 @@ func listContactFolders(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "contactFolders", Folder: "contacts"}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "contactFolders", Folder: c.pathFolder("contacts")}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}
@@ -79,10 +76,7 @@ func createContactFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	parent := "contacts"
-	if len(c.ids) > 0 {
-		parent = c.ids[0]
-	}
+	parent := c.pathFolder("contacts")
 	p, err := c.folder(parent)
 	if err != nil {
 		return nil, err
@@ -94,22 +88,10 @@ func createContactFolder(c *call) (*http.Response, error) {
 	if len(frags) == 0 {
 		return nil, fmt.Errorf("%w: a contact folder needs a displayName", odata.ErrInvalidQuery)
 	}
-	var ids []folderRef
-	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
-		w.open("m:CreateFolder")
-		w.open("m:ParentFolderId")
-		p.write(w)
-		w.close("m:ParentFolderId")
-		w.open("m:Folders")
-		w.open("t:ContactsFolder")
+	ids, err := c.sendCreateFolder(p, "t:ContactsFolder", func(w *xmlWriter) {
 		for _, f := range frags {
 			w.b = append(w.b, f.xml...)
 		}
-		w.close("t:ContactsFolder")
-		w.close("m:Folders")
-		w.close("m:CreateFolder")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
 	})
 	if err != nil {
 		return nil, err

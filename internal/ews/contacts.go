@@ -808,10 +808,7 @@ func syncContacts(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "syncContacts", Folder: "contacts", View: view{Top: syncPageSize(c.r.Prefer)}}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "syncContacts", Folder: c.pathFolder("contacts"), View: view{Top: syncPageSize(c.r.Prefer)}}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}

@@ -118,22 +118,6 @@ func page(entries []dirEntry, one func([]byte, *dirEntry) []byte) *http.Response
 	return jsonResponse(http.StatusOK, append(out, "]}"...))
 }
 
-// readClassed reads a response element that carries its response class
-// itself (GetRoomLists, GetRooms), calling child for the children that are
-// not part of the status.
-func readClassed(x *xmlReader, buf *[]byte, st *status, child func() error) error {
-	if c, ok := x.attr("ResponseClass"); ok {
-		st.class = string(c)
-	}
-	return x.children(func() error {
-		ok, err := readStatusChild(x, st, buf)
-		if ok || err != nil {
-			return err
-		}
-		return child()
-	})
-}
-
 // getRoomLists runs GetRoomLists.
 func (c *call) getRoomLists() ([]dirEntry, error) {
 	var st status
@@ -142,19 +126,11 @@ func (c *call) getRoomLists() ([]dirEntry, error) {
 		w.start("m:GetRoomLists")
 		w.slash()
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readClassed(x, buf, &st, func() error {
-			if !x.is("RoomLists") {
-				return x.skip()
-			}
-			return x.children(func() error {
-				if !x.is("Address") {
-					return x.skip()
-				}
-				var e dirEntry
-				err := readDirEntry(x, buf, &e)
-				lists = append(lists, e)
-				return err
-			})
+		return readClassedList(x, buf, &st, "RoomLists", "Address", func() error {
+			var e dirEntry
+			err := readDirEntry(x, buf, &e)
+			lists = append(lists, e)
+			return err
 		})
 	})
 	if err != nil {

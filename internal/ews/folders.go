@@ -3,7 +3,6 @@ package ews
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/exchangekit/outlook/odata"
 )
@@ -48,10 +47,7 @@ func listFolders(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &listState{Kind: "folders", Folder: "msgfolderroot"}
-	if len(c.ids) > 0 {
-		st.Folder = c.ids[0]
-	}
+	st := &listState{Kind: "folders", Folder: c.pathFolder("msgfolderroot")}
 	if _, err := c.folder(st.Folder); err != nil {
 		return nil, err
 	}
@@ -78,6 +74,24 @@ func listFolders(c *call) (*http.Response, error) {
 	return c.foldersPage(s, st)
 }
 
+// writeFindFolder writes a FindFolder of the folders under parent
+// (traversal "Shallow": its children; "Deep": all below it) that r
+// admits, the page view of them, each with the properties of sh.
+func writeFindFolder(w *xmlWriter, traversal string, sh *shape, v view, r *restriction, parent folderRef) {
+	w.start("m:FindFolder")
+	w.attr("Traversal", traversal)
+	w.gt()
+	writeShape(w, "m:FolderShape", sh, false)
+	writeIndexedView(w, "m:IndexedPageFolderView", v)
+	w.open("m:Restriction")
+	writeRestriction(w, r)
+	w.close("m:Restriction")
+	w.open("m:ParentFolderIds")
+	parent.write(w)
+	w.close("m:ParentFolderIds")
+	w.close("m:FindFolder")
+}
+
 // foldersPage serves one page of a folder listing.
 func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, error) {
 	parent, err := c.folder(st.Folder)
@@ -97,18 +111,7 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 	out := make([]byte, 0, 2048)
 	out = append(out, `{"value":[`...)
 	err = c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.start("m:FindFolder")
-		w.attr("Traversal", "Shallow")
-		w.gt()
-		writeShape(w, "m:FolderShape", st.Shape, false)
-		writeIndexedView(w, "m:IndexedPageFolderView", st.View)
-		w.open("m:Restriction")
-		writeRestriction(w, r)
-		w.close("m:Restriction")
-		w.open("m:ParentFolderIds")
-		parent.write(w)
-		w.close("m:ParentFolderIds")
-		w.close("m:FindFolder")
+		writeFindFolder(w, "Shallow", st.Shape, st.View, r, parent)
 	}}, func(x *xmlReader, buf *[]byte) error {
 		cv.x = x
 		return readMessages(x, buf, func(_ int, ms *status) error {
@@ -133,31 +136,12 @@ func (c *call) foldersPage(s *odata.Schema, st *listState) (*http.Response, erro
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindFolder", false))
 	})
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, ']')
-	if st.View.Count {
-		out = member(out, "@odata.count")
-		out = strconv.AppendInt(out, int64(pg.total), 10)
-	}
-	if !pg.last {
-		next := *st
-		if next.View.Offset, err = pg.next("FindFolder", st.View.Offset, n); err != nil {
-			return nil, err
-		}
-		out = member(out, "@odata.nextLink")
-		out = appendString(out, makeLink(c.b.root, &next))
-	}
-	out = append(out, '}')
-	return jsonResponse(http.StatusOK, out), nil
+	return c.endPage(out, "FindFolder", st, &pg, n)
 }
 
 // folder converts the folder element just read, adding the Graph type of
@@ -238,12 +222,7 @@ func (c *call) getFolders(out []byte, s *odata.Schema, sh *shape, refs []folderR
 				}
 				return err
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetFolder", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("GetFolder", false))
 	})
 	return out, err
 }

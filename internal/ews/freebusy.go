@@ -85,30 +85,11 @@ func getSchedule(c *call) (*http.Response, error) {
 	out := append(make([]byte, 0, 2048), `{"value":[`...)
 	i := 0
 	err = c.send(request{op: "GetUserAvailability", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetUserAvailabilityRequest")
-		w.open("t:TimeZone")
-		w.elem("t:Bias", "0")
-		for _, p := range []string{"t:StandardTime", "t:DaylightTime"} {
-			w.open(p)
-			w.elem("t:Bias", "0")
-			w.elem("t:Time", "00:00:00")
-			w.elem("t:DayOrder", "1")
-			w.elem("t:Month", "1")
-			w.elem("t:DayOfWeek", "Sunday")
-			w.close(p)
-		}
-		w.close("t:TimeZone")
-		w.open("m:MailboxDataArray")
-		for _, a := range b.Schedules {
-			w.open("t:MailboxData")
-			w.open("t:Email")
-			w.elem("t:Address", a)
-			w.close("t:Email")
-			w.elem("t:AttendeeType", "Required")
-			w.elem("t:ExcludeConflicts", "false")
-			w.close("t:MailboxData")
-		}
-		w.close("m:MailboxDataArray")
+		writeAvailabilityHead(w, func(mailbox func(addr, kind string)) {
+			for _, a := range b.Schedules {
+				mailbox(a, "Required")
+			}
+		})
 		w.open("t:FreeBusyViewOptions")
 		w.open("t:TimeWindow")
 		w.elem("t:StartTime", start.UTC().Format("2006-01-02T15:04:05"))
@@ -147,6 +128,39 @@ func getSchedule(c *call) (*http.Response, error) {
 	return jsonResponse(http.StatusOK, append(out, "]}"...)), nil
 }
 
+// writeAvailabilityHead opens a GetUserAvailabilityRequest and writes what
+// getSchedule and findMeetingTimes share: the request's zone, UTC (a
+// SerializableTimeZone without bias or daylight time, so every time in the
+// request and the answer is an instant), and the mailboxes, which
+// mailboxes names, each with its AttendeeType. The caller writes its view
+// options and closes the request.
+func writeAvailabilityHead(w *xmlWriter, mailboxes func(mailbox func(addr, kind string))) {
+	w.open("m:GetUserAvailabilityRequest")
+	w.open("t:TimeZone")
+	w.elem("t:Bias", "0")
+	for _, p := range []string{"t:StandardTime", "t:DaylightTime"} {
+		w.open(p)
+		w.elem("t:Bias", "0")
+		w.elem("t:Time", "00:00:00")
+		w.elem("t:DayOrder", "1")
+		w.elem("t:Month", "1")
+		w.elem("t:DayOfWeek", "Sunday")
+		w.close(p)
+	}
+	w.close("t:TimeZone")
+	w.open("m:MailboxDataArray")
+	mailboxes(func(addr, kind string) {
+		w.open("t:MailboxData")
+		w.open("t:Email")
+		w.elem("t:Address", addr)
+		w.close("t:Email")
+		w.elem("t:AttendeeType", kind)
+		w.elem("t:ExcludeConflicts", "false")
+		w.close("t:MailboxData")
+	})
+	w.close("m:MailboxDataArray")
+}
+
 // readFreeBusy converts one FreeBusyResponse into a scheduleInformation.
 func readFreeBusy(out []byte, x *xmlReader, buf *[]byte, id string, loc *time.Location, zone string) ([]byte, error) {
 	st := &status{}
@@ -156,16 +170,7 @@ func readFreeBusy(out []byte, x *xmlReader, buf *[]byte, id string, loc *time.Lo
 	err := x.children(func() error {
 		switch string(x.local) {
 		case "ResponseMessage":
-			if c, ok := x.attr("ResponseClass"); ok {
-				st.class = string(c)
-			}
-			return x.children(func() error {
-				ok, err := readStatusChild(x, st, buf)
-				if ok || err != nil {
-					return err
-				}
-				return x.skip()
-			})
+			return readClassed(x, buf, st, nil)
 		case "FreeBusyView":
 			return x.children(func() error {
 				switch string(x.local) {

@@ -32,36 +32,50 @@ var hiddenProp = &extField{Tag: "0x10F4", Type: "Boolean"}
 // readFolderIDs reads the ids of the folders a CreateFolder, MoveFolder,
 // CopyFolder or UpdateFolder response returns.
 func readFolderIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *[]folderRef) error {
-	return readMessages(x, buf, func(_ int, ms *status) error {
-		if !x.is("Folders") || !ms.ok() {
-			return x.skip()
-		}
-		return x.children(func() error {
-			return x.children(func() error {
-				if x.is("FolderId") {
-					id, _ := x.attr("Id")
-					ck, _ := x.attr("ChangeKey")
-					*ids = append(*ids, folderRef{id: string(id), changeKey: string(ck)})
-				}
-				return x.skip()
-			})
-		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, conditional, nil)
-		}
-		return nil
+	return readIDs(x, buf, op, conditional, "Folders", "FolderId", func(id, ck string) {
+		*ids = append(*ids, folderRef{id: id, changeKey: ck})
 	})
+}
+
+// sendCreateFolder creates a folder, the EWS element elem (t:Folder,
+// t:CalendarFolder, ...) whose properties props writes, under parent, and
+// returns the id the server gives it.
+func (c *call) sendCreateFolder(parent folderRef, elem string, props func(w *xmlWriter)) ([]folderRef, error) {
+	var ids []folderRef
+	err := c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
+		w.open("m:CreateFolder")
+		w.open("m:ParentFolderId")
+		parent.write(w)
+		w.close("m:ParentFolderId")
+		w.open("m:Folders")
+		w.open(elem)
+		props(w)
+		w.close(elem)
+		w.close("m:Folders")
+		w.close("m:CreateFolder")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
+	})
+	return ids, err
 }
 
 // folderCreated answers with the folder made or changed.
 func (c *call) folderCreated(s *odata.Schema, status int, ids []folderRef) (*http.Response, error) {
+	return c.folderAnswer(s, nil, status, ids)
+}
+
+// folderAnswer answers with the folder made or changed (the first of ids;
+// none: no content), read with the properties of sh, or where sh is nil
+// those the request's Prefer asks for.
+func (c *call) folderAnswer(s *odata.Schema, sh *shape, status int, ids []folderRef) (*http.Response, error) {
 	if len(ids) == 0 {
 		return noContent(), nil
 	}
-	sh, err := shapeOf(nil, s, c.r.Prefer)
-	if err != nil {
-		return nil, err
+	if sh == nil {
+		var err error
+		if sh, err = shapeOf(nil, s, c.r.Prefer); err != nil {
+			return nil, err
+		}
 	}
 	ref := ids[0]
 	ref.changeKey = ""
@@ -78,10 +92,7 @@ func createFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	parent := "msgfolderroot"
-	if len(c.ids) > 0 {
-		parent = c.ids[0]
-	}
+	parent := c.pathFolder("msgfolderroot")
 	p, err := c.folder(parent)
 	if err != nil {
 		return nil, err
@@ -107,14 +118,7 @@ func createFolder(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids []folderRef
-	err = c.send(request{op: "CreateFolder", body: func(w *xmlWriter) {
-		w.open("m:CreateFolder")
-		w.open("m:ParentFolderId")
-		p.write(w)
-		w.close("m:ParentFolderId")
-		w.open("m:Folders")
-		w.open("t:Folder")
+	ids, err := c.sendCreateFolder(p, "t:Folder", func(w *xmlWriter) {
 		w.elem("t:FolderClass", "IPF.Note")
 		for _, f := range frags {
 			w.b = append(w.b, f.xml...)
@@ -122,11 +126,6 @@ func createFolder(c *call) (*http.Response, error) {
 		if hidden {
 			writeExtendedProperty(w, hiddenProp, []string{"true"}, false)
 		}
-		w.close("t:Folder")
-		w.close("m:Folders")
-		w.close("m:CreateFolder")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readFolderIDs(x, buf, "CreateFolder", false, &ids)
 	})
 	if err != nil {
 		return nil, err
@@ -220,12 +219,7 @@ func deleteFolder(c *call) (*http.Response, error) {
 		w.close("m:FolderIds")
 		w.close("m:DeleteFolder")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("DeleteFolder", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("DeleteFolder", false))
 	})
 	if err != nil {
 		return nil, err

@@ -6,15 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -59,50 +56,6 @@ func hostileMail(t *testing.T, handler http.HandlerFunc) (*mail.Service, *atomic
 	return mail.NewService(odataClient(t, Config{URL: srv.URL + "/EWS/Exchange.asmx", Doer: tr, Schemas: []*odata.Schema{messageSchema, mailFolderSchema}})), &n
 }
 
-// streamedXML writes prefix, unit until total bytes, then suffix.
-func streamedXML(prefix, unit, suffix string, total int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, prefix)
-		chunk := strings.Repeat(unit, max(1, 64<<10/len(unit)))
-		for n := len(prefix); n < total; n += len(chunk) {
-			if _, err := io.WriteString(w, chunk); err != nil {
-				return
-			}
-		}
-		io.WriteString(w, suffix)
-	}
-}
-
-// heapGrowth runs f and returns the most the heap grew meanwhile.
-func heapGrowth(f func()) uint64 {
-	read := func() uint64 {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		metrics.Read(s)
-		return s[0].Value.Uint64()
-	}
-	runtime.GC()
-	base := read()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			if v := read(); v > base && v-base > peak.Load() {
-				peak.Store(v - base)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Microsecond):
-			}
-		}
-	})
-	f()
-	close(stop)
-	wg.Wait()
-	return peak.Load()
-}
-
 func firstError(svc *mail.Service, t *testing.T, q *odata.Query) (n int, err error) {
 	for _, err := range svc.ListMessages(t.Context(), mail.Inbox, q) {
 		if err != nil {
@@ -122,9 +75,9 @@ func TestHostileAnswers(t *testing.T) {
 		handler http.HandlerFunc
 		want    error
 	}{
-		{"huge subject", streamedXML(head+`<t:Message><t:ItemId Id="AAAA"/><t:Subject>`, "abcdefgh", `</t:Subject></t:Message>`+tail, 4<<20), odata.ErrResponseTooLarge},
-		{"endless answer", streamedXML(head, "        ", tail, 1<<30), odata.ErrResponseTooLarge},
-		{"endless items", streamedXML(head, hostileItem(1), tail, 1<<30), odata.ErrResponseTooLarge},
+		{"huge subject", testutil.Streamed("", head+`<t:Message><t:ItemId Id="AAAA"/><t:Subject>`, "abcdefgh", `</t:Subject></t:Message>`+tail, 4<<20), odata.ErrResponseTooLarge},
+		{"endless answer", testutil.Streamed("", head, "        ", tail, 1<<30), odata.ErrResponseTooLarge},
+		{"endless items", testutil.Streamed("", head, hostileItem(1), tail, 1<<30), odata.ErrResponseTooLarge},
 		{"more items than asked", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, findItemAnswer(`IncludesLastItemInRange="true"`, strings.Repeat(hostileItem(1), 500)))
 		}, errXML},
@@ -135,13 +88,13 @@ func TestHostileAnswers(t *testing.T) {
 		{"not XML", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "<html><body>Service Unavailable</body></html>")
 		}, errXML},
-		{"nested too deep", streamedXML(head+`<t:Message>`, `<t:X>`, ``, 64<<10), errXML},
+		{"nested too deep", testutil.Streamed("", head+`<t:Message>`, `<t:X>`, ``, 64<<10), errXML},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			svc, _ := hostileMail(t, tc.handler)
 			var n int
 			var err error
-			peak := heapGrowth(func() { n, err = firstError(svc, t, q) })
+			peak := testutil.PeakHeap(func() { n, err = firstError(svc, t, q) })
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("after %d messages: %v, want %v", n, err, tc.want)
 			}

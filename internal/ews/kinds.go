@@ -89,10 +89,7 @@ func listItems(kind, model, defaultFolder string) handler {
 		if err != nil {
 			return nil, err
 		}
-		st := &listState{Kind: kind, Folder: defaultFolder}
-		if len(c.ids) > 0 {
-			st.Folder = c.ids[0]
-		}
+		st := &listState{Kind: kind, Folder: c.pathFolder(defaultFolder)}
 		if _, err := c.folder(st.Folder); err != nil {
 			return nil, err
 		}
@@ -160,10 +157,7 @@ func createOne(model, defaultFolder string) handler {
 		if err != nil {
 			return nil, err
 		}
-		folder := defaultFolder
-		if len(c.ids) > 0 {
-			folder = c.ids[0]
-		}
+		folder := c.pathFolder(defaultFolder)
 		f, err := c.folder(folder)
 		if err != nil {
 			return nil, err
@@ -346,37 +340,8 @@ func (c *call) updateItemChanges(id, ck string, how updateHow, changes [][]byte)
 // deleteOne serves a DELETE of an event or contact: to Deleted Items. An
 // organizer's meeting sends its cancellations, as Graph's delete does.
 func deleteOne(model string) handler {
-	return func(c *call) (*http.Response, error) {
-		id, err := ewsID(c.ids[0])
-		if err != nil {
-			return nil, err
-		}
-		ck, err := changeKeyOf(c.r.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		err = c.send(request{op: "DeleteItem", conditional: ck != "", body: func(w *xmlWriter) {
-			w.start("m:DeleteItem")
-			w.attr("DeleteType", "MoveToDeletedItems")
-			if model == "event" {
-				w.attr("SendMeetingCancellations", "SendToAllAndSaveCopy")
-			}
-			w.gt()
-			w.open("m:ItemIds")
-			itemRef{id: id, changeKey: ck}.write(w, "t:ItemId")
-			w.close("m:ItemIds")
-			w.close("m:DeleteItem")
-		}}, func(x *xmlReader, buf *[]byte) error {
-			return readMessages(x, buf, nil, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("DeleteItem", ms, ck != "", nil)
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		return noContent(), nil
+	if model == "event" {
+		return deleteItem("MoveToDeletedItems", "SendToAllAndSaveCopy")
 	}
+	return deleteItem("MoveToDeletedItems", "")
 }

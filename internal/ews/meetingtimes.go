@@ -93,42 +93,20 @@ func findMeetingTimes(c *call) (*http.Response, error) {
 	organizer := c.r.Mailbox
 	var sugg []suggestion
 	err := c.send(request{op: "GetUserAvailability", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetUserAvailabilityRequest")
-		w.open("t:TimeZone")
-		w.elem("t:Bias", "0")
-		for _, p := range []string{"t:StandardTime", "t:DaylightTime"} {
-			w.open(p)
-			w.elem("t:Bias", "0")
-			w.elem("t:Time", "00:00:00")
-			w.elem("t:DayOrder", "1")
-			w.elem("t:Month", "1")
-			w.elem("t:DayOfWeek", "Sunday")
-			w.close(p)
-		}
-		w.close("t:TimeZone")
-		w.open("m:MailboxDataArray")
-		mailbox := func(addr, kind string) {
-			w.open("t:MailboxData")
-			w.open("t:Email")
-			w.elem("t:Address", addr)
-			w.close("t:Email")
-			w.elem("t:AttendeeType", kind)
-			w.elem("t:ExcludeConflicts", "false")
-			w.close("t:MailboxData")
-		}
-		if organizer != "" {
-			mailbox(organizer, "Organizer")
-		}
-		for _, a := range b.Attendees {
-			kind := "Required"
-			if strings.EqualFold(a.Type, "optional") {
-				kind = "Optional"
-			} else if strings.EqualFold(a.Type, "resource") {
-				kind = "Resource"
+		writeAvailabilityHead(w, func(mailbox func(addr, kind string)) {
+			if organizer != "" {
+				mailbox(organizer, "Organizer")
 			}
-			mailbox(a.EmailAddress.Address, kind)
-		}
-		w.close("m:MailboxDataArray")
+			for _, a := range b.Attendees {
+				kind := "Required"
+				if strings.EqualFold(a.Type, "optional") {
+					kind = "Optional"
+				} else if strings.EqualFold(a.Type, "resource") {
+					kind = "Resource"
+				}
+				mailbox(a.EmailAddress.Address, kind)
+			}
+		})
 		w.open("t:SuggestionsViewOptions")
 		w.elem("t:MaximumResultsByDay", "48")
 		w.elem("t:MeetingDurationInMinutes", strconv.Itoa(minutes))
@@ -147,15 +125,7 @@ func findMeetingTimes(c *call) (*http.Response, error) {
 			var st status
 			err := x.children(func() error {
 				if x.is("ResponseMessage") {
-					if v, ok := x.attr("ResponseClass"); ok {
-						st.class = string(v)
-					}
-					return x.children(func() error {
-						if ok, err := readStatusChild(x, &st, buf); ok || err != nil {
-							return err
-						}
-						return x.skip()
-					})
+					return readClassed(x, buf, &st, nil)
 				}
 				if !x.is("SuggestionDayResultArray") {
 					return x.skip()

@@ -112,6 +112,29 @@ func (pg *findPage) next(op string, offset, n int) (int, error) {
 	return next, nil
 }
 
+// endPage ends the answer of a FindItem or FindFolder page of the listing
+// st whose items out holds (n of them taken from the folder): the count
+// where it was asked for, and the link to the next page unless the server
+// said this one is the last.
+func (c *call) endPage(out []byte, op string, st *listState, pg *findPage, n int) (*http.Response, error) {
+	out = append(out, ']')
+	if st.View.Count {
+		out = member(out, "@odata.count")
+		out = strconv.AppendInt(out, int64(pg.total), 10)
+	}
+	if !pg.last {
+		next := *st
+		var err error
+		if next.View.Offset, err = pg.next(op, st.View.Offset, n); err != nil {
+			return nil, err
+		}
+		out = member(out, "@odata.nextLink")
+		out = appendString(out, makeLink(c.b.root, &next))
+	}
+	out = append(out, '}')
+	return jsonResponse(http.StatusOK, out), nil
+}
+
 // tooMany is the error of an answer holding more items than the request
 // asked for.
 func tooMany(op string, max int) error {
@@ -189,12 +212,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 					return err
 				})
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("FindItem", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("FindItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -213,21 +231,7 @@ func (c *call) messagesPage(s *odata.Schema, st *listState) (*http.Response, err
 			return nil, err
 		}
 	}
-	out = append(out, ']')
-	if st.View.Count {
-		out = member(out, "@odata.count")
-		out = strconv.AppendInt(out, int64(pg.total), 10)
-	}
-	if !pg.last {
-		next := *st
-		if next.View.Offset, err = pg.next("FindItem", st.View.Offset, n); err != nil {
-			return nil, err
-		}
-		out = member(out, "@odata.nextLink")
-		out = appendString(out, makeLink(c.b.root, &next))
-	}
-	out = append(out, '}')
-	return jsonResponse(http.StatusOK, out), nil
+	return c.endPage(out, "FindItem", st, &pg, n)
 }
 
 // countItems counts the top-level members of the value array written so
@@ -378,18 +382,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 		var pg findPage
 		found := 0
 		err := c.send(request{op: "FindFolder", idempotent: true, body: func(w *xmlWriter) {
-			w.start("m:FindFolder")
-			w.attr("Traversal", "Deep")
-			w.gt()
-			writeShape(w, "m:FolderShape", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, false)
-			writeIndexedView(w, "m:IndexedPageFolderView", v)
-			w.open("m:Restriction")
-			writeRestriction(w, mailFolderRestriction(true))
-			w.close("m:Restriction")
-			w.open("m:ParentFolderIds")
-			root.write(w)
-			w.close("m:ParentFolderIds")
-			w.close("m:FindFolder")
+			writeFindFolder(w, "Deep", &shape{Fields: []field{{URI: "folder:TotalCount"}}}, v, mailFolderRestriction(true), root)
 		}}, func(x *xmlReader, buf *[]byte) error {
 			return readMessages(x, buf, func(_ int, ms *status) error {
 				if !x.is("RootFolder") || !ms.ok() {
@@ -431,12 +424,7 @@ func (c *call) mailFolders() ([]folderRef, error) {
 						return err
 					})
 				})
-			}, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("FindFolder", ms, false, nil)
-				}
-				return nil
-			})
+			}, failOn("FindFolder", false))
 		})
 		if err != nil {
 			return nil, err

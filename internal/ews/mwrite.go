@@ -52,26 +52,30 @@ func init() {
 // readItemIDs reads the ids of the items a CreateItem, MoveItem, CopyItem
 // or UpdateItem response returns, with their change keys.
 func readItemIDs(x *xmlReader, buf *[]byte, op string, conditional bool, ids *[]itemRef) error {
+	return readIDs(x, buf, op, conditional, "Items", "ItemId", func(id, ck string) {
+		*ids = append(*ids, itemRef{id: id, changeKey: ck})
+	})
+}
+
+// readIDs reads the ids (the idElem of each entity in the list element)
+// a write's response messages return, failing with the first message's
+// error, if any.
+func readIDs(x *xmlReader, buf *[]byte, op string, conditional bool, list, idElem string, add func(id, changeKey string)) error {
 	return readMessages(x, buf, func(_ int, ms *status) error {
-		if !x.is("Items") || !ms.ok() {
+		if !x.is(list) || !ms.ok() {
 			return x.skip()
 		}
 		return x.children(func() error {
 			return x.children(func() error {
-				if x.is("ItemId") {
+				if x.is(idElem) {
 					id, _ := x.attr("Id")
 					ck, _ := x.attr("ChangeKey")
-					*ids = append(*ids, itemRef{id: string(id), changeKey: string(ck)})
+					add(string(id), string(ck))
 				}
 				return x.skip()
 			})
 		})
-	}, func(_ int, ms *status) error {
-		if !ms.ok() {
-			return errorOf(op, ms, conditional, nil)
-		}
-		return nil
-	})
+	}, failOn(op, conditional))
 }
 
 // created answers a write with the entity it made or changed, fetched
@@ -173,10 +177,7 @@ func createMessage(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	folder := "drafts"
-	if len(c.ids) > 0 {
-		folder = c.ids[0]
-	}
+	folder := c.pathFolder("drafts")
 	f, err := c.folder(folder)
 	if err != nil {
 		return nil, err
@@ -252,6 +253,29 @@ func accepted() *http.Response {
 	return r
 }
 
+// getItemProps sends a GetItem of the item id with the ItemShape that
+// shape writes, and calls prop on each property element of the item
+// answered (positioned on its start tag; prop must consume it).
+func (c *call) getItemProps(id string, shape func(w *xmlWriter), prop func(x *xmlReader, buf *[]byte) error) error {
+	return c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
+		w.open("m:GetItem")
+		shape(w)
+		w.open("m:ItemIds")
+		itemRef{id: id}.write(w, "t:ItemId")
+		w.close("m:ItemIds")
+		w.close("m:GetItem")
+	}}, func(x *xmlReader, buf *[]byte) error {
+		return readMessages(x, buf, func(_ int, ms *status) error {
+			if !x.is("Items") || !ms.ok() {
+				return x.skip()
+			}
+			return x.children(func() error { // the item
+				return x.children(func() error { return prop(x, buf) })
+			})
+		}, failOn("GetItem", false))
+	})
+}
+
 // currentChangeKey returns the item's change key, which SendItem and
 // response objects need, from a GetItem of its id alone.
 func (c *call) currentChangeKey(id string) (string, error) {
@@ -297,12 +321,7 @@ func sendDraft(c *call) (*http.Response, error) {
 		w.close("m:SavedItemFolderId")
 		w.close("m:SendItem")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, nil, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SendItem", ms, false, nil)
-			}
-			return nil
-		})
+		return readMessages(x, buf, nil, failOn("SendItem", false))
 	})
 	if err != nil {
 		return nil, err
@@ -312,7 +331,11 @@ func sendDraft(c *call) (*http.Response, error) {
 
 // deleteMessage serves DELETE messages/{id} (to Deleted Items) and POST
 // messages/{id}/permanentDelete (HardDelete).
-func deleteMessage(deleteType string) handler {
+func deleteMessage(deleteType string) handler { return deleteItem(deleteType, "") }
+
+// deleteItem serves a DELETE of one item by a DeleteItem of deleteType;
+// cancellations, where not empty, is its SendMeetingCancellations.
+func deleteItem(deleteType, cancellations string) handler {
 	return func(c *call) (*http.Response, error) {
 		id, err := ewsID(c.ids[0])
 		if err != nil {
@@ -325,18 +348,16 @@ func deleteMessage(deleteType string) handler {
 		err = c.send(request{op: "DeleteItem", conditional: ck != "", body: func(w *xmlWriter) {
 			w.start("m:DeleteItem")
 			w.attr("DeleteType", deleteType)
+			if cancellations != "" {
+				w.attr("SendMeetingCancellations", cancellations)
+			}
 			w.gt()
 			w.open("m:ItemIds")
 			itemRef{id: id, changeKey: ck}.write(w, "t:ItemId")
 			w.close("m:ItemIds")
 			w.close("m:DeleteItem")
 		}}, func(x *xmlReader, buf *[]byte) error {
-			return readMessages(x, buf, nil, func(_ int, ms *status) error {
-				if !ms.ok() {
-					return errorOf("DeleteItem", ms, ck != "", nil)
-				}
-				return nil
-			})
+			return readMessages(x, buf, nil, failOn("DeleteItem", ck != ""))
 		})
 		if err != nil {
 			return nil, err
@@ -654,44 +675,25 @@ func getMIME(c *call) (*http.Response, error) {
 	}
 	var mime []byte
 	found := false
-	err = c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err = c.getItemProps(id, func(w *xmlWriter) {
 		w.open("m:ItemShape")
 		w.elem("t:BaseShape", "IdOnly")
 		w.elem("t:IncludeMimeContent", "true")
 		w.close("m:ItemShape")
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
-				return x.skip()
-			}
-			return x.children(func() error {
-				return x.children(func() error {
-					if !x.is("MimeContent") {
-						return x.skip()
-					}
-					t, err := x.textInto(nil)
-					if err != nil {
-						return err
-					}
-					found = true
-					mime, err = base64.StdEncoding.AppendDecode(nil, bytes.TrimSpace(t))
-					if err != nil {
-						return errorf("GetItem: MIME content that is not base64")
-					}
-					return nil
-				})
-			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
-			}
-			return nil
-		})
+	}, func(x *xmlReader, buf *[]byte) error {
+		if !x.is("MimeContent") {
+			return x.skip()
+		}
+		t, err := x.textInto(nil)
+		if err != nil {
+			return err
+		}
+		found = true
+		mime, err = base64.StdEncoding.AppendDecode(nil, bytes.TrimSpace(t))
+		if err != nil {
+			return errorf("GetItem: MIME content that is not base64")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

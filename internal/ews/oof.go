@@ -64,20 +64,6 @@ func (c *call) oofMailbox(w *xmlWriter) {
 	w.close("t:Mailbox")
 }
 
-// readOOFStatus reads the ResponseMessage the OOF operations answer with.
-func readOOFStatus(x *xmlReader, buf *[]byte, st *status) error {
-	if c, ok := x.attr("ResponseClass"); ok {
-		st.class = string(c)
-	}
-	return x.children(func() error {
-		ok, err := readStatusChild(x, st, buf)
-		if !ok && err == nil {
-			err = x.skip()
-		}
-		return err
-	})
-}
-
 // getOOF serves GET mailboxSettings/automaticRepliesSetting.
 func getOOF(c *call) (*http.Response, error) {
 	if c.b.mailbox == "" {
@@ -93,7 +79,7 @@ func getOOF(c *call) (*http.Response, error) {
 		return x.children(func() error {
 			switch string(x.local) {
 			case "ResponseMessage":
-				return readOOFStatus(x, buf, &st)
+				return readClassed(x, buf, &st, nil)
 			case "OofSettings":
 				return readOOFSettings(x, buf, &out)
 			}
@@ -245,7 +231,7 @@ func patchMailboxSettings(c *call) (*http.Response, error) {
 	}}, func(x *xmlReader, buf *[]byte) error {
 		return x.children(func() error {
 			if x.is("ResponseMessage") {
-				return readOOFStatus(x, buf, &st)
+				return readClassed(x, buf, &st, nil)
 			}
 			return x.skip()
 		})

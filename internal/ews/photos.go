@@ -43,56 +43,37 @@ func init() {
 // photoIDs returns the EWS ids of the contact's photo attachments.
 func (c *call) photoIDs(id string) ([]string, error) {
 	var ids []string
-	err := c.send(request{op: "GetItem", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetItem")
+	err := c.getItemProps(id, func(w *xmlWriter) {
 		writeShape(w, "m:ItemShape", &shape{BodyType: "HTML", Fields: []field{{URI: "item:Attachments"}}}, false)
-		w.open("m:ItemIds")
-		itemRef{id: id}.write(w, "t:ItemId")
-		w.close("m:ItemIds")
-		w.close("m:GetItem")
-	}}, func(x *xmlReader, buf *[]byte) error {
-		return readMessages(x, buf, func(_ int, ms *status) error {
-			if !x.is("Items") || !ms.ok() {
+	}, func(x *xmlReader, buf *[]byte) error { // a property of the contact
+		if !x.is("Attachments") {
+			return x.skip()
+		}
+		return x.children(func() error {
+			if !x.is("FileAttachment") {
 				return x.skip()
 			}
-			return x.children(func() error { // the contact
-				return x.children(func() error {
-					if !x.is("Attachments") {
-						return x.skip()
-					}
-					return x.children(func() error {
-						if !x.is("FileAttachment") {
-							return x.skip()
-						}
-						var aid string
-						photo := false
-						err := x.children(func() error {
-							switch string(x.local) {
-							case "AttachmentId":
-								v, _ := x.attr("Id")
-								aid = string(v)
-							case "IsContactPhoto":
-								t, err := x.textInto((*buf)[:0])
-								photo = string(bytes.TrimSpace(t)) == "true"
-								return err
-							}
-							return x.skip()
-						})
-						if err == nil && photo && aid != "" {
-							if len(ids) >= maxPhotos {
-								return errorf("GetItem: a contact with more than %d photos", maxPhotos)
-							}
-							ids = append(ids, aid)
-						}
-						return err
-					})
-				})
+			var aid string
+			photo := false
+			err := x.children(func() error {
+				switch string(x.local) {
+				case "AttachmentId":
+					v, _ := x.attr("Id")
+					aid = string(v)
+				case "IsContactPhoto":
+					t, err := x.textInto((*buf)[:0])
+					photo = string(bytes.TrimSpace(t)) == "true"
+					return err
+				}
+				return x.skip()
 			})
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("GetItem", ms, false, nil)
+			if err == nil && photo && aid != "" {
+				if len(ids) >= maxPhotos {
+					return errorf("GetItem: a contact with more than %d photos", maxPhotos)
+				}
+				ids = append(ids, aid)
 			}
-			return nil
+			return err
 		})
 	})
 	return ids, err

@@ -70,17 +70,7 @@ func reminderAction(action string) handler {
 // GetReminders and PerformReminderAction do, and fails with its error.
 func readBareStatus(x *xmlReader, buf *[]byte, op string) error {
 	st := &status{}
-	if c, ok := x.attr("ResponseClass"); ok {
-		st.class = string(c)
-	}
-	err := x.children(func() error {
-		ok, err := readStatusChild(x, st, buf)
-		if ok || err != nil {
-			return err
-		}
-		return x.skip()
-	})
-	if err != nil {
+	if err := readClassed(x, buf, st, nil); err != nil {
 		return err
 	}
 	if !st.ok() {

@@ -73,25 +73,11 @@ func reminderView(c *call) (*http.Response, error) {
 		w.elem("m:ReminderType", "All")
 		w.close("m:GetReminders")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		if v, ok := x.attr("ResponseClass"); ok {
-			st.class = string(v)
-		}
-		return x.children(func() error {
-			if ok, err := readStatusChild(x, &st, buf); ok || err != nil {
-				return err
-			}
-			if !x.is("Reminders") {
-				return x.skip()
-			}
-			return x.children(func() error {
-				if !x.is("Reminder") {
-					return x.skip()
-				}
-				out = comma(out)
-				var err error
-				out, err = readReminder(x, out)
-				return err
-			})
+		return readClassedList(x, buf, &st, "Reminders", "Reminder", func() error {
+			out = comma(out)
+			var err error
+			out, err = readReminder(x, out)
+			return err
 		})
 	})
 	if err != nil {

@@ -247,26 +247,11 @@ func (c *call) getRules(out []byte) ([]byte, error) {
 		}
 		w.close("m:GetInboxRules")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		// The response element carries the ResponseClass itself.
-		if v, ok := x.attr("ResponseClass"); ok {
-			st.class = string(v)
-		}
-		return x.children(func() error {
-			if ok, err := readStatusChild(x, &st, buf); ok || err != nil {
-				return err
-			}
-			if !x.is("InboxRules") {
-				return x.skip()
-			}
-			return x.children(func() error {
-				if !x.is("Rule") {
-					return x.skip()
-				}
-				out = comma(out)
-				var err error
-				out, err = readRule(x, out)
-				return err
-			})
+		return readClassedList(x, buf, &st, "InboxRules", "Rule", func() error {
+			out = comma(out)
+			var err error
+			out, err = readRule(x, out)
+			return err
 		})
 	})
 	if err != nil {
@@ -303,15 +288,7 @@ func (c *call) updateRules(op func(w *xmlWriter)) error {
 		w.close("m:Operations")
 		w.close("m:UpdateInboxRules")
 	}}, func(x *xmlReader, buf *[]byte) error {
-		if v, ok := x.attr("ResponseClass"); ok {
-			st.class = string(v)
-		}
-		return x.children(func() error {
-			if ok, err := readStatusChild(x, &st, buf); ok || err != nil {
-				return err
-			}
-			return x.skip()
-		})
+		return readClassed(x, buf, &st, nil)
 	})
 	if err != nil {
 		return err
@@ -453,23 +430,34 @@ func (c *call) ruleXML(r *ruleBody, id string) ([]byte, error) {
 	return rule.b, nil
 }
 
+// putRule stores the Graph messageRule in body: a CreateRuleOperation of a
+// new rule (id ""), else a SetRuleOperation replacing the rule with the id.
+func (c *call) putRule(body []byte, id string) (*ruleBody, error) {
+	var r ruleBody
+	if err := json.Unmarshal(body, &r); err != nil || r.DisplayName == "" {
+		return nil, fmt.Errorf("%w: a rule needs a display name", odata.ErrInvalidQuery)
+	}
+	rule, err := c.ruleXML(&r, id)
+	if err != nil {
+		return nil, err
+	}
+	op := "t:CreateRuleOperation"
+	if id != "" {
+		op = "t:SetRuleOperation"
+	}
+	return &r, c.updateRules(func(w *xmlWriter) {
+		w.open(op)
+		w.b = append(w.b, rule...)
+		w.close(op)
+	})
+}
+
 // createRule serves POST mailFolders/inbox/messageRules: a
 // CreateRuleOperation, then GetInboxRules for the rule as stored (the
 // operation answers without its id).
 func createRule(c *call) (*http.Response, error) {
-	var r ruleBody
-	if err := json.Unmarshal(c.r.Body, &r); err != nil || r.DisplayName == "" {
-		return nil, fmt.Errorf("%w: a rule needs a display name", odata.ErrInvalidQuery)
-	}
-	rule, err := c.ruleXML(&r, "")
+	r, err := c.putRule(c.r.Body, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := c.updateRules(func(w *xmlWriter) {
-		w.open("t:CreateRuleOperation")
-		w.b = append(w.b, rule...)
-		w.close("t:CreateRuleOperation")
-	}); err != nil {
 		return nil, err
 	}
 	all, err := c.getRules(nil)

@@ -88,19 +88,7 @@ func updateRule(c *call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r ruleBody
-	if err := json.Unmarshal(b, &r); err != nil || r.DisplayName == "" {
-		return nil, fmt.Errorf("%w: a rule needs a display name", odata.ErrInvalidQuery)
-	}
-	rule, err := c.ruleXML(&r, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.updateRules(func(w *xmlWriter) {
-		w.open("t:SetRuleOperation")
-		w.b = append(w.b, rule...)
-		w.close("t:SetRuleOperation")
-	}); err != nil {
+	if _, err := c.putRule(b, id); err != nil {
 		return nil, err
 	}
 	return getRule(c)

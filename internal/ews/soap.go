@@ -101,6 +101,44 @@ func (s *status) ok() bool {
 	return s.code == "" || s.code == "NoError"
 }
 
+// readClassed reads a response element that carries its response class
+// itself (GetRoomLists, GetReminders, GetInboxRules, a ResponseMessage of
+// GetUserAvailability or the OOF operations), calling child for the
+// children that are not part of the status; a nil child skips them.
+func readClassed(x *xmlReader, buf *[]byte, st *status, child func() error) error {
+	if c, ok := x.attr("ResponseClass"); ok {
+		st.class = string(c)
+	}
+	return x.children(func() error {
+		ok, err := readStatusChild(x, st, buf)
+		if ok || err != nil {
+			return err
+		}
+		if child == nil {
+			return x.skip()
+		}
+		return child()
+	})
+}
+
+// readClassedList is readClassed for a response whose payload is one list
+// element holding items (GetReminders' Reminders of Reminder elements):
+// each is called on every item, positioned on its start tag, and must
+// consume it; other children are skipped.
+func readClassedList(x *xmlReader, buf *[]byte, st *status, list, item string, each func() error) error {
+	return readClassed(x, buf, st, func() error {
+		if !x.is(list) {
+			return x.skip()
+		}
+		return x.children(func() error {
+			if !x.is(item) {
+				return x.skip()
+			}
+			return each()
+		})
+	})
+}
+
 // readStatusChild handles the children every response message shares
 // (MessageText, ResponseCode, DescriptiveLinkKey, MessageXml); it returns
 // false for other children, which the caller reads.

@@ -372,12 +372,7 @@ func (s *stream) subscribe() error {
 				return err
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("Subscribe", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("Subscribe", false))
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/odata"
 )
@@ -30,6 +31,10 @@ func subscribeAnswer(id string) string {
 	return soapOpen + `<m:SubscribeResponse` + nsDecl + `><m:ResponseMessages><m:SubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>` +
 		`<m:SubscriptionId>` + id + `</m:SubscriptionId></m:SubscribeResponseMessage></m:ResponseMessages></m:SubscribeResponse>` + soapClose
 }
+
+// unsubscribeAnswer is Unsubscribe's answer.
+const unsubscribeAnswer = soapOpen + `<m:UnsubscribeResponse` + nsDecl + `><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success">` +
+	`<m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>` + soapClose
 
 // streamEnvelope is one envelope of a GetStreamingEvents answer whose
 // response message holds inner.
@@ -67,7 +72,7 @@ func streamBackend(t *testing.T, maxConcurrent int, gse http.HandlerFunc) (*Back
 			io.WriteString(w, subscribeAnswer("sub"))
 		case bytes.Contains(body, []byte("<m:Unsubscribe>")):
 			unsubscribed.Add(1)
-			io.WriteString(w, soapOpen+`<m:UnsubscribeResponse`+nsDecl+`><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>`+soapClose)
+			io.WriteString(w, unsubscribeAnswer)
 		case bytes.Contains(body, []byte("<m:GetStreamingEvents>")):
 			gse(w, r)
 		default:
@@ -122,12 +127,12 @@ func TestPushHostileStreams(t *testing.T) {
 		{"not XML at all", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "\x00\x01 binary")
 		}, errXML, false},
-		{"huge element", streamedXML(soapOpen+`<m:GetStreamingEventsResponse`+nsDecl+`><m:ResponseMessages><m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:Notifications><m:Notification><t:CreatedEvent><t:Watermark>`,
+		{"huge element", testutil.Streamed("", soapOpen+`<m:GetStreamingEventsResponse`+nsDecl+`><m:ResponseMessages><m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:Notifications><m:Notification><t:CreatedEvent><t:Watermark>`,
 			"abcdefgh", "", 64<<20), errXML, false},
-		{"endless envelope", streamedXML(soapOpen+`<m:GetStreamingEventsResponse`+nsDecl+`><m:ResponseMessages><m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications>`,
+		{"endless envelope", testutil.Streamed("", soapOpen+`<m:GetStreamingEventsResponse`+nsDecl+`><m:ResponseMessages><m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications>`,
 			`<m:Notification><t:CreatedEvent><t:Watermark>w</t:Watermark></t:CreatedEvent></m:Notification>`, "", 64<<20), errEnvelopeTooLarge, false},
-		{"endless whitespace", streamedXML(streamEnvelope("Success", `<m:ConnectionStatus>OK</m:ConnectionStatus>`), "        ", "", 64<<20), errXML, false},
-		{"nested too deep", streamedXML(soapOpen+`<m:GetStreamingEventsResponse>`, `<t:X>`, "", 1<<20), errXML, false},
+		{"endless whitespace", testutil.Streamed("", streamEnvelope("Success", `<m:ConnectionStatus>OK</m:ConnectionStatus>`), "        ", "", 64<<20), errXML, false},
+		{"nested too deep", testutil.Streamed("", soapOpen+`<m:GetStreamingEventsResponse>`, `<t:X>`, "", 1<<20), errXML, false},
 		{"access denied", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, streamEnvelope("Error", `<m:MessageText>no</m:MessageText><m:ResponseCode>ErrorAccessDenied</m:ResponseCode>`))
 		}, odata.ErrForbidden, false},
@@ -146,7 +151,7 @@ func TestPushHostileStreams(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			b, unsub := streamBackend(t, 4, tc.gse)
 			var err error
-			grew := heapGrowth(func() { _, err = drain(t, b) })
+			grew := testutil.PeakHeap(func() { _, err = drain(t, b) })
 			switch {
 			case err == nil:
 				t.Fatal("Push ended without an error")
@@ -287,7 +292,7 @@ func TestPushKeepsAffinity(t *testing.T) {
 			io.WriteString(w, subscribeAnswer("sub"))
 		case bytes.Contains(body, []byte("<m:Unsubscribe>")):
 			got <- "Unsubscribe " + seen
-			io.WriteString(w, soapOpen+`<m:UnsubscribeResponse`+nsDecl+`><m:ResponseMessages><m:UnsubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:UnsubscribeResponseMessage></m:ResponseMessages></m:UnsubscribeResponse>`+soapClose)
+			io.WriteString(w, unsubscribeAnswer)
 		default:
 			got <- "GetStreamingEvents " + seen
 			io.WriteString(w, streamEnvelope("Success", notification("w1")))

@@ -120,19 +120,36 @@ func noLeaks(t *testing.T) {
 
 var inbox = odata.PathOf("mailFolders/{}/messages", "inbox")
 
-func TestPushReportsChangesByOtherClients(t *testing.T) {
+// watched is the fixture of the tests below: a tenant whose on-premises
+// mailbox (onPremAddr) is watched by a Push, its stream open on the
+// server, checked for goroutines outliving the test.
+type watched struct {
+	*pushed
+	srv  *outlooktest.Server
+	tn   *tenant
+	bob  *outlook.Mailbox
+	fake *outlooktest.Mailbox // the mailbox on the server, to change it as another client would
+}
+
+// watch starts the fixture: a Push of p from watermark.
+func watch(t *testing.T, p odata.Path, watermark string) *watched {
+	t.Helper()
 	noLeaks(t)
 	tn := newTenant(t)
 	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), inbox, "")
+	ps := startPush(t, bob.OData(), p, watermark)
 	waitStreams(t, tn.srv, 1)
-	fake := tn.srv.Mailbox(onPremAddr)
+	return &watched{pushed: ps, srv: tn.srv, tn: tn, bob: bob, fake: tn.srv.Mailbox(onPremAddr)}
+}
+
+func TestPushReportsChangesByOtherClients(t *testing.T) {
+	w := watch(t, inbox, "")
 	ctx := t.Context()
 
 	seen := map[string]bool{}
 	check := func(what string) {
 		t.Helper()
-		ev := ps.next(t, what)
+		ev := w.next(t, what)
 		if ev.Missed || ev.Watermark == "" || seen[ev.Watermark] {
 			t.Fatalf("%s: event %+v (watermarks seen %v)", what, ev, seen)
 		}
@@ -141,7 +158,7 @@ func TestPushReportsChangesByOtherClients(t *testing.T) {
 		// NewMailEvent share a notification); drain what it made.
 		for {
 			select {
-			case ev := <-ps.events:
+			case ev := <-w.events:
 				if ev.Missed {
 					t.Fatalf("%s: a Missed event on a healthy stream", what)
 				}
@@ -153,132 +170,102 @@ func TestPushReportsChangesByOtherClients(t *testing.T) {
 		}
 	}
 
-	id := fake.Add("messages", outlooktest.Object{"subject": "created"})
+	id := w.fake.Add("messages", outlooktest.Object{"subject": "created"})
 	check("created")
-	if err := fake.Update("messages", id, outlooktest.Object{"isRead": true}); err != nil {
+	if err := w.fake.Update("messages", id, outlooktest.Object{"isRead": true}); err != nil {
 		t.Fatal(err)
 	}
 	check("changed")
-	keep := fake.Add("mailFolders", outlooktest.Object{"displayName": "Keep"})
-	ps.quiet(t, "a folder made elsewhere")
-	if _, err := bob.Mail.MoveMessage(ctx, id, mail.FolderID(keep)); err != nil {
+	keep := w.fake.Add("mailFolders", outlooktest.Object{"displayName": "Keep"})
+	w.quiet(t, "a folder made elsewhere")
+	if _, err := w.bob.Mail.MoveMessage(ctx, id, mail.FolderID(keep)); err != nil {
 		t.Fatal(err)
 	}
 	check("moved out")
-	id2 := fake.Add("messages", outlooktest.Object{"subject": "to delete"})
+	id2 := w.fake.Add("messages", outlooktest.Object{"subject": "to delete"})
 	check("created again")
-	if !fake.Delete("messages", id2) {
+	if !w.fake.Delete("messages", id2) {
 		t.Fatal("no message to delete")
 	}
 	check("deleted")
-	alice := tn.mailbox(t, cloudAddr)
+	alice := w.tn.mailbox(t, cloudAddr)
 	if err := alice.Mail.SendMail(ctx, &mail.Message{Subject: "from the cloud", ToRecipients: mail.To(onPremAddr)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	check("received from another mailbox")
-	fake.Add("messages", outlooktest.Object{"subject": "elsewhere", "parentFolderId": keep})
-	ps.quiet(t, "a message in another folder")
+	w.fake.Add("messages", outlooktest.Object{"subject": "elsewhere", "parentFolderId": keep})
+	w.quiet(t, "a message in another folder")
 }
 
 func TestPushResumesAfterADroppedConnection(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), inbox, "")
-	waitStreams(t, tn.srv, 1)
-	fake := tn.srv.Mailbox(onPremAddr)
-
-	fake.Add("messages", outlooktest.Object{"subject": "before"})
-	before := ps.change(t, "before the drop")
-	tn.srv.DropStreams(onPremHost)
+	w := watch(t, inbox, "")
+	w.fake.Add("messages", outlooktest.Object{"subject": "before"})
+	before := w.change(t, "before the drop")
+	w.srv.DropStreams(onPremHost)
 	// Made while no connection is open: the subscription keeps it.
-	fake.Add("messages", outlooktest.Object{"subject": "while dropped"})
-	ev := ps.next(t, "after the drop")
+	w.fake.Add("messages", outlooktest.Object{"subject": "while dropped"})
+	ev := w.next(t, "after the drop")
 	if !ev.Missed || ev.Watermark != before.Watermark {
 		t.Fatalf("after a dropped connection: %+v, want Missed with the last watermark %q", ev, before.Watermark)
 	}
-	after := ps.change(t, "the change made while dropped")
+	after := w.change(t, "the change made while dropped")
 	if after.Watermark == before.Watermark {
 		t.Errorf("the watermark did not move: %q", after.Watermark)
 	}
-	waitStreams(t, tn.srv, 1)
+	waitStreams(t, w.srv, 1)
 }
 
 func TestPushReconnectsWhenTheServerClosesTheConnection(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), inbox, "")
-	waitStreams(t, tn.srv, 1)
-	fake := tn.srv.Mailbox(onPremAddr)
-
-	tn.srv.CloseStreams(onPremHost)
-	fake.Add("messages", outlooktest.Object{"subject": "between connections"})
+	w := watch(t, inbox, "")
+	w.srv.CloseStreams(onPremHost)
+	w.fake.Add("messages", outlooktest.Object{"subject": "between connections"})
 	// ConnectionStatus Closed loses nothing: no Missed, the change comes.
-	if ev := ps.next(t, "after Closed"); ev.Missed || ev.Watermark == "" {
+	if ev := w.next(t, "after Closed"); ev.Missed || ev.Watermark == "" {
 		t.Fatalf("after Closed: %+v", ev)
 	}
-	waitStreams(t, tn.srv, 1)
+	waitStreams(t, w.srv, 1)
 }
 
 func TestPushRecreatesAnExpiredSubscription(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), inbox, "")
-	waitStreams(t, tn.srv, 1)
-	fake := tn.srv.Mailbox(onPremAddr)
-
-	tn.srv.ExpireSubscriptions(onPremHost)
-	if ev := ps.next(t, "after expiry"); !ev.Missed {
+	w := watch(t, inbox, "")
+	w.srv.ExpireSubscriptions(onPremHost)
+	if ev := w.next(t, "after expiry"); !ev.Missed {
 		t.Fatalf("after the subscription expired: %+v, want Missed", ev)
 	}
-	waitStreams(t, tn.srv, 1)
-	fake.Add("messages", outlooktest.Object{"subject": "on the new subscription"})
-	ps.change(t, "on the new subscription")
+	waitStreams(t, w.srv, 1)
+	w.fake.Add("messages", outlooktest.Object{"subject": "on the new subscription"})
+	w.change(t, "on the new subscription")
 }
 
 func TestPushFromAWatermarkReportsMissed(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	// startPush checks the first event: Missed, with the old watermark.
-	ps := startPush(t, bob.OData(), odata.PathOf("contacts"), "an old watermark")
-	waitStreams(t, tn.srv, 1)
-	tn.srv.Mailbox(onPremAddr).Add("contacts", outlooktest.Object{"displayName": "Dana"})
-	ps.change(t, "a contact")
+	// watch checks the first event: Missed, with the old watermark.
+	w := watch(t, odata.PathOf("contacts"), "an old watermark")
+	w.fake.Add("contacts", outlooktest.Object{"displayName": "Dana"})
+	w.change(t, "a contact")
 }
 
 func TestPushOnTheCalendar(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), odata.PathOf("calendarView"), "")
-	waitStreams(t, tn.srv, 1)
-	tn.srv.Mailbox(onPremAddr).Add("events", outlooktest.Object{"subject": "standup",
+	w := watch(t, odata.PathOf("calendarView"), "")
+	w.fake.Add("events", outlooktest.Object{"subject": "standup",
 		"start": outlooktest.Object{"dateTime": "2026-12-07T09:00:00", "timeZone": "UTC"},
 		"end":   outlooktest.Object{"dateTime": "2026-12-07T09:15:00", "timeZone": "UTC"}})
-	ps.change(t, "an event")
+	w.change(t, "an event")
 }
 
 func TestPushEndsWithItsContextAndUnsubscribes(t *testing.T) {
-	noLeaks(t)
-	tn := newTenant(t)
-	bob := tn.mailbox(t, onPremAddr)
-	ps := startPush(t, bob.OData(), inbox, "")
-	waitStreams(t, tn.srv, 1)
-	ps.cancel()
+	w := watch(t, inbox, "")
+	w.cancel()
 	select {
-	case err := <-ps.end:
+	case err := <-w.end:
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("the stream ended with %v, want context.Canceled", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream did not end with its context")
 	}
-	<-ps.done // the sequence has returned: it unsubscribed on its way out
-	waitStreams(t, tn.srv, 0)
-	if n := tn.srv.StreamingSubscriptions(onPremHost); n != 0 {
+	<-w.done // the sequence has returned: it unsubscribed on its way out
+	waitStreams(t, w.srv, 0)
+	if n := w.srv.StreamingSubscriptions(onPremHost); n != 0 {
 		t.Errorf("%d subscriptions left on the server, want 0 (unsubscribed)", n)
 	}
 }

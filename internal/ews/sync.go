@@ -73,8 +73,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 	if needGet {
 		syncShape = &shape{BodyType: st.Shape.BodyType, Unsafe: st.Shape.Unsafe}
 	}
-	var state []byte
-	last := false
+	var head syncHead
 	var ids []string
 	var spans []exSpan
 	cv := c.converter()
@@ -87,15 +86,10 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 			if !ms.ok() {
 				return x.skip()
 			}
+			if ok, err := head.read(x, "IncludesLastItemInRange"); ok || err != nil {
+				return err
+			}
 			switch string(x.local) {
-			case "SyncState":
-				t, err := x.textInto(nil)
-				state = bytes.TrimSpace(t)
-				return err
-			case "IncludesLastItemInRange":
-				t, err := x.textInto(nil)
-				last = string(bytes.TrimSpace(t)) == "true"
-				return err
 			case "Changes":
 				changes := 0
 				return x.children(func() error {
@@ -129,17 +123,12 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderItems", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderItems", false))
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(state) == 0 {
+	if head.state == "" {
 		return nil, errorf("SyncFolderItems: an answer without a SyncState")
 	}
 	if needGet && len(ids) > 0 {
@@ -152,7 +141,7 @@ func (c *call) syncItemsPage(s *odata.Schema, st *listState) (*http.Response, er
 			return nil, err
 		}
 	}
-	return c.syncAnswer(out, st, string(state), last), nil
+	return c.syncAnswer(out, st, head.state, head.last), nil
 }
 
 // writeSyncFolderItems writes a SyncFolderItems of folder from state ("" for
@@ -241,8 +230,7 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 	if err != nil {
 		return nil, err
 	}
-	var state []byte
-	last := false
+	var head syncHead
 	cv := c.converter()
 	out := append(make([]byte, 0, 2048), `{"value":[`...)
 	err = c.send(request{op: "SyncFolderHierarchy", idempotent: true, body: func(w *xmlWriter) {
@@ -261,15 +249,10 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 			if !ms.ok() {
 				return x.skip()
 			}
+			if ok, err := head.read(x, "IncludesLastFolderInRange"); ok || err != nil {
+				return err
+			}
 			switch string(x.local) {
-			case "SyncState":
-				t, err := x.textInto(nil)
-				state = bytes.TrimSpace(t)
-				return err
-			case "IncludesLastFolderInRange":
-				t, err := x.textInto(nil)
-				last = string(bytes.TrimSpace(t)) == "true"
-				return err
 			case "Changes":
 				return x.children(func() error {
 					kind := string(x.local)
@@ -298,18 +281,39 @@ func (c *call) syncFoldersPage(s *odata.Schema, st *listState) (*http.Response, 
 				})
 			}
 			return x.skip()
-		}, func(_ int, ms *status) error {
-			if !ms.ok() {
-				return errorOf("SyncFolderHierarchy", ms, false, nil)
-			}
-			return nil
-		})
+		}, failOn("SyncFolderHierarchy", false))
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(state) == 0 {
+	if head.state == "" {
 		return nil, errorf("SyncFolderHierarchy: an answer without a SyncState")
 	}
-	return c.syncAnswer(out, st, string(state), last), nil
+	return c.syncAnswer(out, st, head.state, head.last), nil
+}
+
+// syncHead is what a SyncFolderItems or SyncFolderHierarchy answer says
+// besides its changes: the state to go on from, and whether it holds the
+// last of them.
+type syncHead struct {
+	state string
+	last  bool
+}
+
+// read reads the child of a sync answer's response message x is on if it
+// is the SyncState or lastElem (IncludesLastItemInRange of
+// SyncFolderItems, IncludesLastFolderInRange of SyncFolderHierarchy); it
+// reports whether it was.
+func (h *syncHead) read(x *xmlReader, lastElem string) (bool, error) {
+	switch string(x.local) {
+	case "SyncState":
+		t, err := x.textInto(nil)
+		h.state = string(bytes.TrimSpace(t))
+		return true, err
+	case lastElem:
+		t, err := x.textInto(nil)
+		h.last = string(bytes.TrimSpace(t)) == "true"
+		return true, err
+	}
+	return false, nil
 }

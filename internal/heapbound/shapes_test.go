@@ -9,16 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/internal/transport"
 	"github.com/exchangekit/outlook/mail"
 	"github.com/exchangekit/outlook/odata"
@@ -82,7 +80,7 @@ func TestHostileShapes(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				svc, sent := hostile(t, v2, sh)
 				var err error
-				peak := peakHeap(func() {
+				peak := testutil.PeakHeap(func() {
 					for _, e := range svc.ListMessages(t.Context(), mail.Inbox, nil) {
 						if e != nil {
 							err = e
@@ -146,7 +144,7 @@ func TestValidPagesHoldOnePage(t *testing.T) {
 			}
 			svc := service(t, srv, v2)
 			var one *odata.Page[mail.Message]
-			pageCost := peakHeap(func() {
+			pageCost := testutil.PeakHeap(func() {
 				var err error
 				if one, err = svc.ListMessagesPage(t.Context(), mail.Inbox, nil); err != nil {
 					t.Fatal(err)
@@ -154,7 +152,7 @@ func TestValidPagesHoldOnePage(t *testing.T) {
 			})
 			runtime.KeepAlive(one)
 			n := 0
-			listCost := peakHeap(func() {
+			listCost := testutil.PeakHeap(func() {
 				for _, err := range svc.ListMessages(t.Context(), mail.Inbox, nil) {
 					if err != nil {
 						t.Fatal(err)
@@ -247,45 +245,6 @@ func pascal(s string) string {
 		s = strings.ReplaceAll(s, `"`+k+`":`, `"`+to+`":`)
 	}
 	return s
-}
-
-// peakHeap runs f and returns by how much the heap (live objects and those
-// not swept yet, as /memory/classes/heap/objects:bytes counts them) grew
-// at most meanwhile, sampled every 100µs and at the end.
-func peakHeap(f func()) uint64 {
-	const name = "/memory/classes/heap/objects:bytes"
-	read := func() uint64 {
-		s := []metrics.Sample{{Name: name}}
-		metrics.Read(s)
-		return s[0].Value.Uint64()
-	}
-	runtime.GC()
-	base := read()
-	var peak atomic.Uint64
-	note := func() {
-		if v := read(); v > base && v-base > peak.Load() {
-			peak.Store(v - base)
-		}
-	}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(100 * time.Microsecond)
-		defer tick.Stop()
-		for {
-			note()
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	f()
-	close(stop)
-	wg.Wait()
-	note()
-	return peak.Load()
 }
 
 func mib(n uint64) float64 { return float64(n) / (1 << 20) }

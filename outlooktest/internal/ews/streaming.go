@@ -387,7 +387,7 @@ func (h *Handler) streamEvents(rw http.ResponseWriter, r *http.Request, subs []*
 		}
 		h.st.Lock()
 		body, more := h.notices(subs)
-		changed, stop := h.st.Watch(func() bool {
+		changed, stop := h.st.Await(func() bool {
 			for _, s := range subs {
 				if s.m.Seq() > s.seq {
 					return true

@@ -34,6 +34,10 @@ func getStreamingEvents(minutes string, ids ...string) string {
 	return soap("", b.String())
 }
 
+func unsubscribe(id string) string {
+	return soap("", `<m:Unsubscribe><m:SubscriptionId>`+id+`</m:SubscriptionId></m:Unsubscribe>`)
+}
+
 // subscribed makes a subscription to bob's Inbox and returns its id.
 func (f *fixture) subscribed() string {
 	f.t.Helper()
@@ -101,11 +105,11 @@ func TestSubscriptionsExpire(t *testing.T) {
 	if _, root, raw := f.post(getStreamingEvents("1", id)); responseCode(t, root) != "ErrorSubscriptionNotFound" {
 		t.Errorf("another account's subscription: %s", raw)
 	}
-	if _, root, _ := f.post(soap("", `<m:Unsubscribe><m:SubscriptionId>`+id+`</m:SubscriptionId></m:Unsubscribe>`)); responseCode(t, root) != "ErrorSubscriptionNotFound" {
+	if _, root, _ := f.post(unsubscribe(id)); responseCode(t, root) != "ErrorSubscriptionNotFound" {
 		t.Error("another account unsubscribed a subscription")
 	}
 	f.caller = Caller{Name: bob, Mailbox: bob}
-	if _, root, raw := f.post(soap("", `<m:Unsubscribe><m:SubscriptionId>`+id+`</m:SubscriptionId></m:Unsubscribe>`)); responseCode(t, root) != "NoError" {
+	if _, root, raw := f.post(unsubscribe(id)); responseCode(t, root) != "NoError" {
 		t.Errorf("Unsubscribe: %s", raw)
 	}
 	if _, root, _ := f.post(getStreamingEvents("1", id)); responseCode(t, root) != "ErrorSubscriptionNotFound" {

@@ -3,8 +3,8 @@ package rest
 // Graph change notifications: /v1.0/subscriptions (create, get, list,
 // renew, reauthorize, delete) and the deliveries. A subscription names a
 // collection of one mailbox (messages, a folder's messages, events,
-// contacts, a contact folder's contacts); after every write to the store
-// (Store.OnUnlock) the service compares each subscription's mailbox's
+// contacts, a contact folder's contacts); at every write to the store
+// (Store.Watch, under the store's lock) the service compares each subscription's mailbox's
 // change sequence with the one it last saw, lists the changes of the
 // subscribed collection since then (the change log delta reads) and posts
 // them to the subscription's notificationUrl, one request per
@@ -85,7 +85,9 @@ type subscription struct {
 // ends. client posts validations and notifications (SetClient).
 func NewSubscriptions(st *store.Store, now func() time.Time, ctx context.Context, client *http.Client) *Subscriptions {
 	s := &Subscriptions{st: st, now: now, ctx: ctx, client: client, subs: map[string]*subscription{}, poke: make(chan struct{}, 1)}
-	st.OnUnlock(s.changed)
+	st.Lock()
+	st.Watch(s.changed) // for the store's life, as the service's
+	st.Unlock()
 	return s
 }
 
@@ -104,19 +106,35 @@ func (s *Subscriptions) httpClient() *http.Client {
 	return s.client
 }
 
-// changed runs after every write (and read) of the store: it collects the
-// notifications of what changed at once, so that each write is notified
-// on its own (an entity created and deleted before the poster runs is
-// notified twice, as Graph does), and leaves the posting to the loop.
-func (s *Subscriptions) changed() {
+// changed runs at every release of the store's lock (after a write or a
+// read), under it: it collects the notifications of what changed at once,
+// so that each write is notified on its own (an entity created and
+// deleted before the poster runs is notified twice, as Graph does), and
+// leaves the posting to the loop. It is never done.
+//
+// Since it takes s.mu under the store's lock, nothing may take the store's
+// lock while holding s.mu: the store's lock comes first (flush).
+func (s *Subscriptions) changed() bool {
 	s.mu.Lock()
 	if len(s.subs) == 0 {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	s.pending = append(s.pending, s.collect()...)
 	s.mu.Unlock()
 	s.wake()
+	return false
+}
+
+// flush collects what to post now, outside a write: owed lifecycle
+// notifications, an injected fault's effects. It takes the store's lock,
+// then s.mu, in the order changed imposes.
+func (s *Subscriptions) flush() {
+	s.st.Lock()
+	s.mu.Lock()
+	s.pending = append(s.pending, s.collect()...)
+	s.mu.Unlock()
+	s.st.Unlock()
 }
 
 func (s *Subscriptions) wake() {
@@ -176,8 +194,8 @@ func (s *Subscriptions) Inject(f Fault) int {
 		}
 	}
 	s.ensureLoop()
-	s.pending = append(s.pending, s.collect()...)
 	s.mu.Unlock()
+	s.flush()
 	s.wake()
 	return n
 }
@@ -425,7 +443,7 @@ func (s *Subscriptions) resolve(c *call, sub *subscription) *apiError {
 		return errorf(http.StatusBadRequest, "ExtensionError", "Resource '%s' is not supported.", sub.resource)
 	}
 	c.st().Lock()
-	defer c.st().UnlockQuiet()
+	defer c.st().Unlock()
 	t, err := rc.navigate(rest)
 	if err != nil {
 		return err
@@ -516,9 +534,7 @@ func (s *Subscriptions) deliverLoop() {
 			if !s.owing() {
 				continue
 			}
-			s.mu.Lock()
-			s.pending = append(s.pending, s.collect()...)
-			s.mu.Unlock()
+			s.flush()
 		}
 		s.mu.Lock()
 		todo := s.pending
@@ -552,10 +568,8 @@ type delivery struct {
 
 // collect lists what to post: each subscription's new changes, and its
 // owed lifecycle notifications. Expired subscriptions are dropped here.
-// s.mu is held.
+// The store's lock and s.mu are held.
 func (s *Subscriptions) collect() []delivery {
-	s.st.Lock()
-	defer s.st.UnlockQuiet()
 	var out []delivery
 	for id, sub := range s.subs {
 		if s.expired(sub) {
@@ -640,7 +654,7 @@ func (s *Subscriptions) notification(sub *subscription, ch store.Change) Object 
 	}
 	if sub.rich != nil && ch.Entity != nil {
 		// A rich notification carries the item as a GET with the
-		// resource's $select shows it (the store is locked by collect).
+		// resource's $select shows it (collect runs under the store's lock).
 		item := sub.mailbox.View(ch.Entity)
 		fillAbsent(sub.scope.Set, item)
 		item = query.Project(item, sub.sel, []string{"id", "@odata.etag", "@odata.type"})

@@ -30,7 +30,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
@@ -48,9 +47,7 @@ type Store struct {
 	byID  map[string]*Mailbox // by mailbox (user object) id
 	key   []byte              // MAC key of change-tracking cursors
 	dir   directory           // the address book and master category lists (directory.go)
-	// unlocked, when set, runs after each Unlock (OnUnlock).
-	unlocked atomic.Pointer[func()]
-	watch    watches // who waits for a change (watch.go)
+	watch watches             // who learns of changes (watch.go)
 }
 
 // Mailbox is one mailbox: its entities by set and id, its change log and
@@ -89,30 +86,12 @@ func New(now func() time.Time) *Store {
 // requires.
 func (st *Store) Lock() { st.mu.Lock() }
 
-// Unlock releases the store's lock, waking the watches (Watch) whose
-// condition the writes made while it was held fulfil, then runs the
-// OnUnlock hook.
+// Unlock releases the store's lock, first running the watches (Watch) on
+// what the writes made while it was held left.
 func (st *Store) Unlock() {
 	st.watch.wake()
 	st.mu.Unlock()
-	if f := st.unlocked.Load(); f != nil {
-		(*f)()
-	}
 }
-
-// UnlockQuiet releases the store's lock without running the OnUnlock hook:
-// for the hook's own reader, which would otherwise wake itself. Watches
-// are woken as by Unlock (a condition nothing fulfilled stays asleep).
-func (st *Store) UnlockQuiet() {
-	st.watch.wake()
-	st.mu.Unlock()
-}
-
-// OnUnlock sets f to run after each Unlock, outside the lock: the cue of
-// Graph change notifications to look for writes (compare Mailbox.Seq). f
-// must not block. EWS streaming uses Watch instead, whose conditions are
-// checked under the lock.
-func (st *Store) OnUnlock(f func()) { st.unlocked.Store(&f) }
 
 // Now returns the server's clock's time.
 func (st *Store) Now() time.Time { return st.now() }
