@@ -76,6 +76,22 @@ func levelRole(level string) string {
 	return "custom"
 }
 
+// rightsAccess returns the role whose access a custom entry's rights
+// give, for the rights checks of a shared calendar: what ReadItems shows,
+// raised to write when the rights also create and edit every item.
+// Rights between the roles (Author's, editing one's own items) count as
+// the role below them: the fake refuses what it cannot tell is allowed.
+func rightsAccess(r permRights) string {
+	role := map[string]string{"TimeOnly": "freeBusyRead", "TimeAndSubjectAndLocation": "limitedRead", "FullDetails": "read"}[r[7]]
+	switch {
+	case role == "":
+		return "none"
+	case role == "read" && r[0] == "true" && r[5] == "All":
+		return "write"
+	}
+	return role
+}
+
 // customPerm is the memo of an entry stored with role custom: its level
 // and rights, for the version of the entity it was made from.
 type customPerm struct {
@@ -396,6 +412,7 @@ func (c *call) updateCalendarPermissions(ch *elem, fo *folder) (result, *fault) 
 			continue
 		}
 		g.Role = levelRole(level)
+		g.Access = rightsAccess(rights)
 		if e := current[strings.ToLower(g.Address)]; e != nil && level == "Editor" {
 			// A delegate's Editor level written back keeps the delegation.
 			if r, _ := e.Object()["role"].(string); strings.HasPrefix(r, "delegate") {

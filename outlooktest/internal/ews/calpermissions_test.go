@@ -368,3 +368,78 @@ func FuzzDelegateRequests(f *testing.F) {
 		}
 	})
 }
+
+// TestCalendarPermissionSetGuest checks what a recipient of a calendar
+// permission sees of the permission set: Exchange answers ErrorAccessDenied
+// to a GetFolder that asks for folder:PermissionSet without the owner's
+// rights (exchangelib #610, #676, #702 show it on real servers), leaves it
+// out of AllProperties, and shows the recipient's own rights as the
+// folder's EffectiveRights.
+func TestCalendarPermissionSetGuest(t *testing.T) {
+	f := newFixture(t)
+	bobCalendar := `<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`
+	getFolder := func(shape string) string {
+		return `<m:GetFolder><m:FolderShape>` + shape + `</m:FolderShape><m:FolderIds>` + bobCalendar + `</m:FolderIds></m:GetFolder>`
+	}
+	f.ok(setCalendarPermissions(perm(defaultUser, levelOnly("None")), perm(anonymousUser, levelOnly("None")), perm(sadieUser, levelOnly("Reviewer"))))
+	f.caller = Caller{Name: "sadie@contoso.com", Mailbox: "sadie@contoso.com"}
+	if got := f.code(getFolder(`<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:PermissionSet"/></t:AdditionalProperties>`)); got != "ErrorAccessDenied" {
+		t.Errorf("a reviewer asking for the permission set: %s", got)
+	}
+	msgs := f.ok(getFolder(`<t:BaseShape>AllProperties</t:BaseShape>`))
+	if find(msgs[0], "PermissionSet") != nil {
+		t.Errorf("AllProperties shows a reviewer the permission set")
+	}
+	rights := find(msgs[0], "EffectiveRights")
+	if rights == nil {
+		t.Fatalf("AllProperties without EffectiveRights")
+	}
+	want := map[string]string{"CreateAssociated": "false", "CreateContents": "false", "CreateHierarchy": "false",
+		"Delete": "false", "Modify": "false", "Read": "true", "ViewPrivateItems": "false"}
+	for n, v := range want {
+		if got := rights.t(n).value(); got != v {
+			t.Errorf("a reviewer's EffectiveRights %s = %q, want %q", n, got, v)
+		}
+	}
+}
+
+// TestCalendarPermissionSetCustomAccess checks that Custom rights open
+// the calendar as far as they reach: ReadItems FullDetails reads events
+// whole, EditItems All with CanCreateItems writes them, TimeOnly shows
+// times alone.
+func TestCalendarPermissionSetCustomAccess(t *testing.T) {
+	f := newFixture(t)
+	ev := f.seedIn(bob, "events", Object{"subject": "Budget review",
+		"start": Object{"dateTime": "2026-03-04T09:00:00", "timeZone": "UTC"}, "end": Object{"dateTime": "2026-03-04T10:00:00", "timeZone": "UTC"}})
+	getItem := `<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="` + ewsID(ev) + `"/></m:ItemIds></m:GetItem>`
+	for _, tc := range []struct {
+		name, rights string
+		code         string
+		subject      bool
+		creates      string
+	}{
+		{"no read", `<t:IsFolderVisible>true</t:IsFolderVisible><t:ReadItems>None</t:ReadItems>`, "ErrorAccessDenied", false, ""},
+		{"times only", `<t:IsFolderVisible>true</t:IsFolderVisible><t:ReadItems>TimeOnly</t:ReadItems>`, "NoError", false, "false"},
+		{"own items", `<t:CanCreateItems>true</t:CanCreateItems><t:IsFolderVisible>true</t:IsFolderVisible><t:EditItems>Owned</t:EditItems><t:ReadItems>FullDetails</t:ReadItems>`, "NoError", true, "false"},
+		{"all items", `<t:CanCreateItems>true</t:CanCreateItems><t:IsFolderVisible>true</t:IsFolderVisible><t:EditItems>All</t:EditItems><t:DeleteItems>Owned</t:DeleteItems><t:ReadItems>FullDetails</t:ReadItems>`, "NoError", true, "true"},
+	} {
+		f.caller = Caller{Name: bob, Mailbox: bob}
+		f.ok(setCalendarPermissions(perm(defaultUser, levelOnly("None")), perm(sadieUser, tc.rights+levelOnly("Custom"))))
+		f.caller = Caller{Name: "sadie@contoso.com", Mailbox: "sadie@contoso.com"}
+		_, root, body := f.post(soap("", getItem))
+		if got := find(root, "ResponseCode").value(); got != tc.code {
+			t.Errorf("%s: GetItem answers %s, want %s", tc.name, got, tc.code)
+		}
+		if got := strings.Contains(body, "Budget review"); got != tc.subject {
+			t.Errorf("%s: subject shown %t, want %t", tc.name, got, tc.subject)
+		}
+		if tc.creates == "" {
+			continue
+		}
+		msgs := f.ok(`<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:EffectiveRights"/></t:AdditionalProperties></m:FolderShape><m:FolderIds>` +
+			`<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:FolderIds></m:GetFolder>`)
+		if got := find(find(msgs[0], "EffectiveRights"), "CreateContents").value(); got != tc.creates {
+			t.Errorf("%s: EffectiveRights CreateContents %q, want %q", tc.name, got, tc.creates)
+		}
+	}
+}

@@ -207,13 +207,7 @@ func init() {
 			write: count("ChildFolderCount", func(_, _, c int) int { return c }, false),
 			value: func(f *folder) any { _, _, c := f.counts(); return float64(c) }},
 		{uri: "folder:EffectiveRights", name: "EffectiveRights", all: true,
-			write: func(f *folder, w *writer) {
-				w.open("t:EffectiveRights")
-				for _, r := range []string{"CreateAssociated", "CreateContents", "CreateHierarchy", "Delete", "Modify", "Read", "ViewPrivateItems"} {
-					w.leaf("t:"+r, "true")
-				}
-				w.close("t:EffectiveRights")
-			}},
+			write: func(f *folder, w *writer) { writeEffectiveRights(w, ownerRights) }},
 		{uri: "folder:DistinguishedFolderId", name: "DistinguishedFolderId",
 			write: func(f *folder, w *writer) {
 				if d := f.distinguishedName(); d != "" {
@@ -343,9 +337,21 @@ func (c *call) writeFolder(w *writer, f *folder, sh *folderShape) {
 			extDone = true
 		}
 		include := p.name == "FolderId" || sh.extra[p] || sh.base == "Default" && p.def || sh.base == "AllProperties" && p.all
-		if include {
-			p.write(f, w)
+		if !include {
+			continue
 		}
+		// A calendar opened through a permission shows its recipient's
+		// rights, and not the permission set (see getFolder).
+		if role, guest := c.calRoles[f.id()]; guest {
+			switch p.name {
+			case "PermissionSet":
+				continue
+			case "EffectiveRights":
+				writeEffectiveRights(w, guestRights(role))
+				continue
+			}
+		}
+		p.write(f, w)
 	}
 	w.close(el)
 }
@@ -505,6 +511,13 @@ func (c *call) getFolder(op *elem, w *writer) *fault {
 		}
 		if ferr != nil {
 			results = append(results, result{err: ferr})
+			continue
+		}
+		if _, guest := c.calRoles[fo.id()]; guest && sh.extra[folderByURI["folder:PermissionSet"]] {
+			// Reading who else may see the folder takes the owner's
+			// rights: Exchange refuses the whole GetFolder (exchangelib
+			// #610, #676 and #702 report it from real servers).
+			results = append(results, result{err: errAccessDenied})
 			continue
 		}
 		results = append(results, result{write: func(w *writer) {
@@ -868,4 +881,33 @@ func (c *call) moveOrCopyFolder(op *elem, w *writer) *fault {
 	}
 	c.respond(w, results)
 	return nil
+}
+
+// effectiveRights are the rights EffectiveRights lists, in the schema's
+// order: CreateAssociated, CreateContents, CreateHierarchy, Delete,
+// Modify, Read, ViewPrivateItems.
+type effectiveRights [7]bool
+
+// ownerRights are the owner's (or a full-access caller's) rights on a
+// folder of the mailbox: all of them.
+var ownerRights = effectiveRights{true, true, true, true, true, true, true}
+
+// guestRights are the rights a calendar permission's role gives on the
+// calendar folder: its items' contents to read from read up, to create
+// from write up, private items to the private delegate; the folder itself
+// (its properties, subfolders, deletion) stays the owner's.
+func guestRights(role string) effectiveRights {
+	return effectiveRights{
+		1: store.RoleWrites(role),
+		5: store.ShowsDetails(role, nil),
+		6: store.RoleSeesPrivate(role),
+	}
+}
+
+func writeEffectiveRights(w *writer, r effectiveRights) {
+	w.open("t:EffectiveRights")
+	for i, n := range []string{"CreateAssociated", "CreateContents", "CreateHierarchy", "Delete", "Modify", "Read", "ViewPrivateItems"} {
+		w.leaf("t:"+n, boolText(r[i]))
+	}
+	w.close("t:EffectiveRights")
 }

@@ -51,7 +51,8 @@ func RoleWrites(role string) bool { return roleRank[role] >= roleRank[RoleWrite]
 func RoleSeesPrivate(role string) bool { return role == RoleDelegateWithPrivate }
 
 // CalendarRole returns the role user (an SMTP address) has on calendar cal
-// of m: that of a permission naming user, else that of the built-in "My
+// of m: that of a permission naming user (for a custom entry, the access
+// its rights give: PermissionGrant.Access), else that of the built-in "My
 // Organization" entry for a user of the mailbox's domain, else none. The
 // owner has no role here: callers let the owner in before asking.
 //
@@ -70,7 +71,7 @@ func (m *Mailbox) CalendarRole(cal, user string) string {
 		if p.parent != cal {
 			continue
 		}
-		role, _ := p.obj["role"].(string)
+		role := accessOf(p)
 		ea, _ := p.obj["emailAddress"].(map[string]any)
 		addr, _ := ea["address"].(string)
 		switch {

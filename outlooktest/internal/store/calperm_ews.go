@@ -21,6 +21,32 @@ type PermissionGrant struct {
 	Address string
 	Name    string
 	Role    string
+	// Access, for Role custom, is the role whose access the custom rights
+	// give (CalendarRole answers it for the entry); none when empty.
+	Access string
+}
+
+// customAccessKey keys the memo of a custom entry's access.
+type customAccessKey struct{}
+
+// customAccess is what a custom entry's rights let its recipient do, for
+// the version of the entity it was set with.
+type customAccess struct {
+	seq  uint64
+	role string
+}
+
+// accessOf returns the role whose access permission entry e gives: its
+// role, or for a custom entry the access its rights were written with.
+func accessOf(e *Entity) string {
+	role, _ := e.obj["role"].(string)
+	if role != "custom" {
+		return role
+	}
+	if a, ok := e.Memo(customAccessKey{}).(customAccess); ok && a.seq == e.modSeq {
+		return a.role
+	}
+	return RoleNone
 }
 
 // PermissionUser is a user of the organization's directory a permission
@@ -124,6 +150,9 @@ func (m *Mailbox) SetCalendarPermissions(cal string, want []PermissionGrant) ([]
 			e = m.addPermission(cal, g)
 		} else if e.obj["role"] != g.Role {
 			m.Write(e, Object{"role": g.Role})
+		}
+		if g.Role == "custom" {
+			e.SetMemo(customAccessKey{}, customAccess{seq: e.modSeq, role: g.Access})
 		}
 		out[i] = e
 	}
