@@ -81,7 +81,10 @@ func checkRole(op string, r Role) error {
 
 // ListPermissions yields the permissions of a calendar (DefaultCalendar:
 // the primary one), the built-in entries included. Only the calendar's
-// owner sees them: Graph answers an empty list to anyone else. It works
+// owner (or a caller with full access to the mailbox) sees them: anyone
+// else the calendar opens for gets an empty list (Graph answers one; over
+// EWS, where Exchange refuses the permission set, the backend checks that
+// the calendar opens and answers the same). It works
 // through Microsoft Graph and EWS; the Outlook REST API v2.0 has no
 // calendar permissions (ErrNotSupported, before any request).
 func (s *Service) ListPermissions(ctx context.Context, cal CalendarID) iter.Seq2[*Permission, error] {

@@ -89,6 +89,15 @@ func getFolderAnswer(folder string, entries ...string) string {
 
 func calendarAnswer(entries ...string) string { return getFolderAnswer("CalendarFolder", entries...) }
 
+// getFolderDenied is Exchange's refusal of a GetFolder; calendarIDAnswer
+// answers one of IdOnly shape with the calendar.
+var (
+	getFolderDenied = soapAnswer(`<m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Error">` +
+		`<m:MessageText>Access is denied. Check credentials and try again.</m:MessageText><m:ResponseCode>ErrorAccessDenied</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`)
+	calendarIDAnswer = soapAnswer(`<m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Success">` +
+		`<m:ResponseCode>NoError</m:ResponseCode><m:Folders><t:CalendarFolder><t:FolderId Id="AAMkAGNhbGVuZGFy" ChangeKey="AgAAAA=="/></t:CalendarFolder></m:Folders></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`)
+)
+
 // level is an entry's rights and level as Exchange reports a named level.
 func level(rights, name string) string {
 	v := strings.Fields(rights)
@@ -248,7 +257,9 @@ func TestCalendarPermissionsHostile(t *testing.T) {
 		{"over the entry bound", calendarAnswer(huge...), errXML, 0},
 		{"a field over its bound", calendarAnswer(user("", strings.Repeat("a", maxCalPermissionField)+"@contoso.com", "U", rightsNone, "None")), errXML, 0},
 		{"not a calendar", getFolderAnswer("Folder", distinguished("Default", rightsNone, "None")), nil, http.StatusNotFound},
-		{"an error answer", soapAnswer(`<m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Error"><m:MessageText>Access is denied.</m:MessageText><m:ResponseCode>ErrorAccessDenied</m:ResponseCode></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`), nil, http.StatusForbidden},
+		// (An access refusal is asked again without the permission set:
+		// TestCalendarPermissionsRequests, list-recipient and list-stranger.)
+		{"an error answer", soapAnswer(`<m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Error"><m:MessageText>The specified folder could not be found in the store.</m:MessageText><m:ResponseCode>ErrorFolderNotFound</m:ResponseCode></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>`), nil, http.StatusNotFound},
 	} {
 		cal, _ := calPermClient(t, Config{}, tc.answer)
 		var err error
@@ -298,6 +309,26 @@ func TestCalendarPermissionsRequests(t *testing.T) {
 					}
 				}
 				return nil
+			}},
+		// A recipient of the calendar: Exchange refuses it the permission
+		// set; the calendar opens, so the list is empty, as Graph's is.
+		{"list-recipient", Config{Mailbox: "ana@contoso.com", Access: AccessDelegate}, []string{getFolderDenied, calendarIDAnswer}, false,
+			func(ctx context.Context, cal *calendar.Service) error {
+				for p, err := range cal.ListPermissions(ctx, calendar.DefaultCalendar) {
+					return fmt.Errorf("a recipient's list yields %+v, %v", p, err)
+				}
+				return nil
+			}},
+		// Someone the calendar does not open for: the refusal stands.
+		{"list-stranger", Config{Mailbox: "ana@contoso.com", Access: AccessDelegate}, []string{getFolderDenied, getFolderDenied}, false,
+			func(ctx context.Context, cal *calendar.Service) error {
+				for _, err := range cal.ListPermissions(ctx, calendar.DefaultCalendar) {
+					if !errors.Is(err, odata.ErrForbidden) {
+						return fmt.Errorf("a stranger's list fails with %v, want ErrForbidden", err)
+					}
+					return nil
+				}
+				return errors.New("a stranger's list yields nothing")
 			}},
 		{"grant", Config{}, []string{calendarAnswer(plain...), soapAnswer(updateFolderAns), calendarAnswer(withNew...)}, true,
 			func(ctx context.Context, cal *calendar.Service) error {
