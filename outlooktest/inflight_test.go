@@ -8,20 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exchangekit/outlook/internal/testutil"
 	"github.com/exchangekit/outlook/outlooktest/internal/hosts"
 	"github.com/exchangekit/outlook/outlooktest/internal/ids"
 	"github.com/exchangekit/outlook/outlooktest/internal/issuer"
 )
-
-// waitFor polls cond until it holds or a few seconds have passed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
 
 // MaxInFlight counts, per mailbox, the requests at the fake at once, under
 // every spelling of the mailbox in the path, faulted ones included.
@@ -67,7 +58,7 @@ func TestMaxInFlight(t *testing.T) {
 	send("https://graph.microsoft.com/v1.0/me/messages", user)
 	send("https://mail.contoso.com/api/v2.0/Users('"+bob+"')/Messages", onprem)
 	send("https://mail.contoso.com/api/v2.0/users/"+bob+"/messages", onprem)
-	waitFor(t, "8 requests in flight", func() bool { return srv.MaxInFlight(alice) == 6 && srv.MaxInFlight(bob) == 2 })
+	testutil.WaitFor(t, "8 requests in flight", func() bool { return srv.MaxInFlight(alice) == 6 && srv.MaxInFlight(bob) == 2 })
 	time.Sleep(50 * time.Millisecond)
 	if a, b := srv.MaxInFlight(alice), srv.MaxInFlight(strings.ToUpper(bob)); a != 6 || b != 2 {
 		t.Errorf("MaxInFlight = %d for %s, %d for %s; want 6 and 2", a, alice, b, bob)
@@ -80,7 +71,7 @@ func TestMaxInFlight(t *testing.T) {
 	if got := srv.MaxInFlight(alice); got != 6 {
 		t.Errorf("MaxInFlight after the requests ended = %d; want the peak, 6", got)
 	}
-	waitFor(t, "the requests to leave", func() bool { srv.ResetRequests(); return srv.MaxInFlight(alice) == 0 && srv.MaxInFlight(bob) == 0 })
+	testutil.WaitFor(t, "the requests to leave", func() bool { srv.ResetRequests(); return srv.MaxInFlight(alice) == 0 && srv.MaxInFlight(bob) == 0 })
 	for range 3 {
 		if a := get(t, srv, "https://graph.microsoft.com/v1.0/users/"+alice+"/messages", app); a != http.StatusOK {
 			t.Fatalf("GET = %d", a)
