@@ -5,12 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/exchangekit/outlook/calendar"
@@ -25,33 +23,6 @@ import (
 // written after the schema (CalendarPermissionSetType), with the rights
 // Exchange reports for each level. The requests are kept as goldens under
 // testdata/requests-calperm.
-
-// scriptDoer answers the requests with the documents given, in turn, and
-// keeps the requests.
-type scriptDoer struct {
-	t       testing.TB
-	mu      sync.Mutex
-	answers []string
-	reqs    []fakeRequest
-}
-
-func (d *scriptDoer) Do(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	body, _ := io.ReadAll(r.Body)
-	env, err := parseXML(body)
-	if err != nil {
-		d.t.Fatalf("the backend sent XML it cannot parse: %v\n%s", err, body)
-	}
-	d.reqs = append(d.reqs, fakeRequest{op: env.child("Body").kids[0].local, body: body, header: r.Header.Clone(), tree: env})
-	if len(d.answers) == 0 {
-		d.t.Fatalf("an unexpected request:\n%s", body)
-	}
-	doc := d.answers[0]
-	d.answers = d.answers[1:]
-	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/xml; charset=utf-8"}},
-		Body: io.NopCloser(strings.NewReader(doc)), Request: r}, nil
-}
 
 func calPermClient(t *testing.T, cfg Config, answers ...string) (*calendar.Service, *scriptDoer) {
 	d := &scriptDoer{t: t, answers: answers}

@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"io"
-	"net/http"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,33 +23,6 @@ import (
 // published example of the answer: the requests are kept as goldens under
 // testdata/requests-pim and checked against the published request
 // examples, and the answers are decoded into the services' models.
-
-// recordingDoer answers the requests with the sample files in turn and
-// keeps the requests.
-type recordingDoer struct {
-	t     testing.TB
-	mu    sync.Mutex
-	files []string
-	reqs  []fakeRequest
-}
-
-func (d *recordingDoer) Do(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	body, _ := io.ReadAll(r.Body)
-	env, err := parseXML(body)
-	if err != nil {
-		d.t.Fatalf("the backend sent XML it cannot parse: %v\n%s", err, body)
-	}
-	d.reqs = append(d.reqs, fakeRequest{op: env.child("Body").kids[0].local, body: body, header: r.Header.Clone(), tree: env})
-	if len(d.files) == 0 {
-		d.t.Fatalf("an unexpected request:\n%s", body)
-	}
-	doc := ewsSampleFile(d.t, d.files[0])
-	d.files = d.files[1:]
-	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/xml; charset=utf-8"}},
-		Body: io.NopCloser(bytes.NewReader(doc)), Request: r}, nil
-}
 
 // pimScenario is one use of the calendar or contacts service, the sample
 // answers it is given, and a check of what it returned.
@@ -205,9 +175,13 @@ var pimScenarios = []pimScenario{
 		}},
 }
 
-// pimClient is an odata client of the backend over a recording doer.
-func pimClient(t *testing.T, files []string) (*odata.Client, *recordingDoer) {
-	d := &recordingDoer{t: t, files: files}
+// pimClient is an odata client of the backend answered by the sample
+// files given, in turn.
+func pimClient(t *testing.T, files []string) (*odata.Client, *scriptDoer) {
+	d := &scriptDoer{t: t}
+	for _, f := range files {
+		d.answers = append(d.answers, string(ewsSampleFile(t, f)))
+	}
 	schemas := []*odata.Schema{calendar.Event{}.WireSchema(), calendar.Calendar{}.WireSchema(),
 		contacts.Contact{}.WireSchema(), contacts.ContactFolder{}.WireSchema()}
 	return odataClient(t, Config{URL: "https://mail.contoso.com/EWS/Exchange.asmx", Doer: d, Schemas: schemas}), d
@@ -226,8 +200,8 @@ func TestPIMRequests(t *testing.T) {
 		if err := s.run(t.Context(), calendar.NewService(c), contacts.NewService(c)); err != nil {
 			t.Errorf("%s: %v", s.name, err)
 		}
-		if len(d.files) != 0 {
-			t.Errorf("%s: %d answers left unasked for", s.name, len(d.files))
+		if len(d.answers) != 0 {
+			t.Errorf("%s: %d answers left unasked for", s.name, len(d.answers))
 		}
 		for i, r := range d.reqs {
 			file := fmt.Sprintf("%s-%d-%s.xml", s.name, i+1, r.op)

@@ -731,3 +731,30 @@ func (f *fakeEWS) getAttachment(out *strings.Builder, op *xnode) {
 			att.id, esc(att.name), att.ctype, base64.StdEncoding.EncodeToString(att.content))
 	}
 }
+
+// scriptDoer answers the requests with the documents given, in turn, and
+// keeps the requests.
+type scriptDoer struct {
+	t       testing.TB
+	mu      sync.Mutex
+	answers []string
+	reqs    []fakeRequest
+}
+
+func (d *scriptDoer) Do(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	body, _ := io.ReadAll(r.Body)
+	env, err := parseXML(body)
+	if err != nil {
+		d.t.Fatalf("the backend sent XML it cannot parse: %v\n%s", err, body)
+	}
+	d.reqs = append(d.reqs, fakeRequest{op: env.child("Body").kids[0].local, body: body, header: r.Header.Clone(), tree: env})
+	if len(d.answers) == 0 {
+		d.t.Fatalf("an unexpected request:\n%s", body)
+	}
+	doc := d.answers[0]
+	d.answers = d.answers[1:]
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/xml; charset=utf-8"}},
+		Body: io.NopCloser(strings.NewReader(doc)), Request: r}, nil
+}
