@@ -281,3 +281,32 @@ func TestNotificationIsComparable(t *testing.T) {
 		t.Errorf("seen = %v", seen)
 	}
 }
+
+// TestRenewRichDefault renews a rich subscription with expiry 0: it lives
+// as long as Graph lets a rich subscription live (MaxRichExpiry), not
+// MaxExpiry, which Graph refuses for it; a plain one gets MaxExpiry.
+func TestRenewRichDefault(t *testing.T) {
+	key, _ := appCert()
+	e, _ := receiverEnv(t, &notify.ReceiverOptions{EncryptionKeys: []notify.EncryptionKey{{ID: "cert-1", Key: key}}})
+	ctx, c := t.Context(), e.MB.OData()
+	for _, tc := range []struct {
+		name string
+		opts *notify.CreateOptions
+		want time.Duration
+	}{
+		{"rich", richOptions("cert-1", "subject"), notify.MaxRichExpiry},
+		{"plain", nil, notify.MaxExpiry},
+	} {
+		s, err := notify.Create(ctx, c, notify.MessagesIn("inbox"), hookURL, tc.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		exp, err := notify.Renew(ctx, c, s.ID, 0)
+		if err != nil {
+			t.Fatalf("%s: Renew(0): %v", tc.name, err)
+		}
+		if d := time.Until(exp); d > tc.want || d < tc.want-time.Minute {
+			t.Errorf("%s: Renew(0) expires in %v, want %v", tc.name, d, tc.want)
+		}
+	}
+}

@@ -279,15 +279,27 @@ func Create(ctx context.Context, c *odata.Client, r Resource, notificationURL st
 	return s, nil
 }
 
-// Renew extends the subscription's life to expiry from now (MaxExpiry when
-// zero; Graph refuses more than MaxRichExpiry for a rich subscription) and returns its new expiry. Renewing also reauthorizes it.
+// Renew extends the subscription's life to expiry from now and returns
+// its new expiry; renewing also reauthorizes it. An expiry of zero asks
+// for the longest life Graph allows the subscription: MaxExpiry, or
+// MaxRichExpiry for a rich one (one more request reads which it is).
+// Graph refuses an explicit expiry over MaxRichExpiry for a rich
+// subscription.
 func Renew(ctx context.Context, c *odata.Client, id string, expiry time.Duration) (time.Time, error) {
 	if err := graphOnly("Renew", c); err != nil {
 		return time.Time{}, err
 	}
-	if expiry <= 0 || expiry > MaxExpiry {
+	if expiry <= 0 {
+		s, err := odata.Get[Subscription](ctx, c, odata.RootPath("subscriptions/{}", id), nil)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("notify: renewing subscription %s: %w", id, err)
+		}
 		expiry = MaxExpiry
+		if s.IncludeResourceData {
+			expiry = MaxRichExpiry
+		}
 	}
+	expiry = min(expiry, MaxExpiry)
 	body := struct {
 		ExpirationDateTime time.Time `json:"expirationDateTime"`
 	}{time.Now().Add(expiry).UTC()}
