@@ -367,22 +367,7 @@ func (c *call) writeFolderExtended(w *writer, f *folder, ext []extProp) {
 		} else {
 			v = extValue(f.e.Object(), nil, p)
 		}
-		if v == nil {
-			continue
-		}
-		w.open("t:ExtendedProperty")
-		w.empty("t:ExtendedFieldURI", p.attrs()...)
-		switch v := v.(type) {
-		case []string:
-			w.open("t:Values")
-			for _, s := range v {
-				w.leaf("t:Value", s)
-			}
-			w.close("t:Values")
-		case string:
-			w.leaf("t:Value", v)
-		}
-		w.close("t:ExtendedProperty")
+		writeExtendedProperty(w, p, v)
 	}
 }
 

@@ -223,24 +223,30 @@ func (c *call) writeMessage(w *writer, m *store.Mailbox, e *store.Entity, sh *it
 // has.
 func (c *call) writeExtended(w *writer, x *itemCtx, ext []extProp) {
 	for _, p := range ext {
-		v := extValue(x.o, x, p)
-		if v == nil {
-			continue
-		}
-		w.open("t:ExtendedProperty")
-		w.empty("t:ExtendedFieldURI", p.attrs()...)
-		switch v := v.(type) {
-		case []string:
-			w.open("t:Values")
-			for _, s := range v {
-				w.leaf("t:Value", s)
-			}
-			w.close("t:Values")
-		case string:
-			w.leaf("t:Value", v)
-		}
-		w.close("t:ExtendedProperty")
+		writeExtendedProperty(w, p, extValue(x.o, x, p))
 	}
+}
+
+// writeExtendedProperty writes one extended property of an item or a
+// folder with its value (a string, or a []string for a multi-valued
+// one); nothing when the value is nil (the property is not set).
+func writeExtendedProperty(w *writer, p extProp, v any) {
+	if v == nil {
+		return
+	}
+	w.open("t:ExtendedProperty")
+	w.empty("t:ExtendedFieldURI", p.attrs()...)
+	switch v := v.(type) {
+	case []string:
+		w.open("t:Values")
+		for _, s := range v {
+			w.leaf("t:Value", s)
+		}
+		w.close("t:Values")
+	case string:
+		w.leaf("t:Value", v)
+	}
+	w.close("t:ExtendedProperty")
 }
 
 // messageFlags is PR_MESSAGE_FLAGS: read (1), unsent (8), has
