@@ -434,20 +434,7 @@ func (c *call) updateCalendarPermissions(ch *elem, fo *folder) (result, *fault) 
 		}
 	}
 	fo.e.SetMemo(anonymousKey{}, anonymous)
-	return folderIDResult(fo), nil
-}
-
-// folderIDResult is the answer of a folder change: the folder's id and
-// new change key.
-func folderIDResult(fo *folder) result {
-	e, el := fo.e, fo.element()
-	return result{write: func(w *writer) {
-		w.open("m:Folders")
-		w.open("t:" + el)
-		w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-		w.close("t:" + el)
-		w.close("m:Folders")
-	}}
+	return folderIDResult(fo.e), nil
 }
 
 func firstOf(s ...string) string {

@@ -112,14 +112,7 @@ func (c *call) createSpecialFolders(op *elem, w *writer) *fault {
 			results = append(results, result{err: inputErr(err)})
 			continue
 		}
-		elemName := (&folder{set: set}).element()
-		results = append(results, result{write: func(w *writer) {
-			w.open("m:Folders")
-			w.open("t:" + elemName)
-			w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-			w.close("t:" + elemName)
-			w.close("m:Folders")
-		}})
+		results = append(results, folderIDResult(e))
 	}
 	c.respond(w, results)
 	return nil
@@ -152,7 +145,7 @@ func (c *call) updateSpecialFolder(ch *elem, fo *folder) (result, *fault) {
 	if err := fo.m.Apply(fo.e, Object{key: name}); err != nil {
 		return result{err: inputErr(err)}, nil
 	}
-	return folderIDResult(fo), nil
+	return folderIDResult(fo.e), nil
 }
 
 // isSpecialFolder reports whether an entity is a calendar or contact folder.

@@ -626,13 +626,7 @@ func (c *call) createFolder(op *elem, w *writer) *fault {
 		if class != "" {
 			e.SetMemo(memoKey("folderClass"), class)
 		}
-		results = append(results, result{write: func(w *writer) {
-			w.open("m:Folders")
-			w.open("t:Folder")
-			w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-			w.close("t:Folder")
-			w.close("m:Folders")
-		}})
+		results = append(results, folderIDResult(e))
 	}
 	c.respond(w, results)
 	return nil
@@ -744,13 +738,7 @@ func (c *call) updateFolder(op *elem, w *writer) *fault {
 			continue
 		}
 		e := fo.e
-		results = append(results, result{write: func(w *writer) {
-			w.open("m:Folders")
-			w.open("t:Folder")
-			w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-			w.close("t:Folder")
-			w.close("m:Folders")
-		}})
+		results = append(results, folderIDResult(e))
 	}
 	c.respond(w, results)
 	return nil
@@ -856,13 +844,7 @@ func (c *call) moveOrCopyFolder(op *elem, w *writer) *fault {
 				e.SetMemo(memoKey("folderClass"), cl)
 			}
 		}
-		results = append(results, result{write: func(w *writer) {
-			w.open("m:Folders")
-			w.open("t:Folder")
-			w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
-			w.close("t:Folder")
-			w.close("m:Folders")
-		}})
+		results = append(results, folderIDResult(e))
 	}
 	c.respond(w, results)
 	return nil
@@ -895,4 +877,17 @@ func writeEffectiveRights(w *writer, r effectiveRights) {
 		w.leaf("t:"+n, boolText(r[i]))
 	}
 	w.close("t:EffectiveRights")
+}
+
+// folderIDResult is the answer of a folder write (create, change, move,
+// copy): the folder's id and new change key, under its kind's element.
+func folderIDResult(e *store.Entity) result {
+	el := "t:" + (&folder{set: e.Set()}).element()
+	return result{write: func(w *writer) {
+		w.open("m:Folders")
+		w.open(el)
+		w.empty("t:FolderId", "Id", ewsID(e.ID()), "ChangeKey", changeKey(e))
+		w.close(el)
+		w.close("m:Folders")
+	}}
 }
