@@ -365,17 +365,7 @@ func (c *call) readCalPermissions(f folderRef) (*calPermSet, error) {
 	set := &calPermSet{}
 	calendar := false
 	err := c.send(request{op: "GetFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetFolder")
-		w.open("m:FolderShape")
-		w.elem("t:BaseShape", "IdOnly")
-		w.open("t:AdditionalProperties")
-		(&field{URI: "folder:PermissionSet"}).write(w)
-		w.close("t:AdditionalProperties")
-		w.close("m:FolderShape")
-		w.open("m:FolderIds")
-		f.write(w)
-		w.close("m:FolderIds")
-		w.close("m:GetFolder")
+		writeGetFolderID(w, f, "folder:PermissionSet")
 	}}, func(x *xmlReader, buf *[]byte) error {
 		return readMessages(x, buf, func(_ int, _ *status) error {
 			if !x.is("Folders") {
@@ -750,17 +740,28 @@ func listCalPermissions(c *call) (*http.Response, error) {
 // caller may open it.
 func (c *call) folderOpens(f folderRef) error {
 	return c.send(request{op: "GetFolder", idempotent: true, body: func(w *xmlWriter) {
-		w.open("m:GetFolder")
-		w.open("m:FolderShape")
-		w.elem("t:BaseShape", "IdOnly")
-		w.close("m:FolderShape")
-		w.open("m:FolderIds")
-		f.write(w)
-		w.close("m:FolderIds")
-		w.close("m:GetFolder")
+		writeGetFolderID(w, f, "")
 	}}, func(x *xmlReader, buf *[]byte) error {
 		return readMessages(x, buf, func(int, *status) error { return x.skip() }, failOn("GetFolder", false))
 	})
+}
+
+// writeGetFolderID writes a GetFolder of folder f in the IdOnly shape,
+// with the property uri besides when it is not "".
+func writeGetFolderID(w *xmlWriter, f folderRef, uri string) {
+	w.open("m:GetFolder")
+	w.open("m:FolderShape")
+	w.elem("t:BaseShape", "IdOnly")
+	if uri != "" {
+		w.open("t:AdditionalProperties")
+		(&field{URI: uri}).write(w)
+		w.close("t:AdditionalProperties")
+	}
+	w.close("m:FolderShape")
+	w.open("m:FolderIds")
+	f.write(w)
+	w.close("m:FolderIds")
+	w.close("m:GetFolder")
 }
 
 // readCalPermissionOf reads the route's calendar's permission set and
